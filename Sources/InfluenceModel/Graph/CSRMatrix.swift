@@ -1,0 +1,105 @@
+/// A weighted adjacency in compressed sparse rows: row `r`'s entries are
+/// `column[rowStart[r] ..< rowStart[r + 1]]` with `value` alongside, columns ascending.
+public struct CSRMatrix: Sendable, Equatable {
+    public let rows: Int
+    public let columns: Int
+    public var rowStart: [Int]
+    public var column: [Int32]
+    public var value: [Double]
+
+    /// The number of stored entries.
+    public var count: Int { column.count }
+
+    public init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], value: [Double]) {
+        self.rows = rows
+        self.columns = columns
+        self.rowStart = rowStart
+        self.column = column
+        self.value = value
+    }
+
+    /// Builds the matrix from coordinate triples, summing repeated (row, column) pairs.
+    ///
+    /// Two stable counting sorts (by column, then by row) order the entries without
+    /// comparisons, so equal pairs end up adjacent in input order.
+    /// - Parameters:
+    ///   - rows, columns: the shape.
+    ///   - row, column, value: the triples, all the same length.
+    ///   - merge: called once per stored entry with the input positions merged into it, in input order.
+    /// - Complexity: O(rows + columns + entries).
+    public init(rows: Int, columns: Int, row: [Int32], column: [Int32], value: [Double],
+                merge: ((Int, ArraySlice<Int>) -> Void)? = nil) {
+        let byColumn = CSRMatrix.countingOrder(keys: column, range: columns, order: nil)
+        let order = CSRMatrix.countingOrder(keys: row, range: rows, order: byColumn)
+        var rowStart = [Int](repeating: 0, count: rows + 1)
+        var outColumn: [Int32] = []
+        var outValue: [Double] = []
+        outColumn.reserveCapacity(order.count)
+        outValue.reserveCapacity(order.count)
+        var k = 0
+        while k < order.count {
+            let first = order[k]
+            let r = row[first], c = column[first]
+            var sum = value[first]
+            var end = k + 1
+            while end < order.count, row[order[end]] == r, column[order[end]] == c {
+                sum += value[order[end]]
+                end += 1
+            }
+            merge?(outColumn.count, order[k ..< end])
+            outColumn.append(c)
+            outValue.append(sum)
+            rowStart[Int(r) + 1] += 1
+            k = end
+        }
+        for r in 0 ..< rows { rowStart[r + 1] += rowStart[r] }
+        self.init(rows: rows, columns: columns, rowStart: rowStart, column: outColumn, value: outValue)
+    }
+
+    /// Positions `0 ..< keys.count` (or the given `order`) stably sorted by `keys`.
+    static func countingOrder(keys: [Int32], range: Int, order: [Int]?) -> [Int] {
+        var start = [Int](repeating: 0, count: range + 1)
+        for k in keys { start[Int(k) + 1] += 1 }
+        for i in 0 ..< range { start[i + 1] += start[i] }
+        var result = [Int](repeating: 0, count: keys.count)
+        if let order {
+            for p in order { let k = Int(keys[p]); result[start[k]] = p; start[k] += 1 }
+        } else {
+            for p in keys.indices { let k = Int(keys[p]); result[start[k]] = p; start[k] += 1 }
+        }
+        return result
+    }
+
+    /// The transpose, rows ascending within each column.
+    /// - Complexity: O(rows + columns + entries).
+    public func transposed() -> CSRMatrix {
+        var start = [Int](repeating: 0, count: columns + 1)
+        for c in column { start[Int(c) + 1] += 1 }
+        for i in 0 ..< columns { start[i + 1] += start[i] }
+        var next = start
+        var tColumn = [Int32](repeating: 0, count: count)
+        var tValue = [Double](repeating: 0, count: count)
+        for r in 0 ..< rows {
+            for e in rowStart[r] ..< rowStart[r + 1] {
+                let c = Int(column[e])
+                tColumn[next[c]] = Int32(r)
+                tValue[next[c]] = value[e]
+                next[c] += 1
+            }
+        }
+        return CSRMatrix(rows: columns, columns: rows, rowStart: start, column: tColumn, value: tValue)
+    }
+
+    /// The sum of each row's values.
+    public func rowSums() -> [Double] {
+        (0 ..< rows).map { r in value[rowStart[r] ..< rowStart[r + 1]].reduce(0, +) }
+    }
+
+    /// Every stored value is 1.
+    public var isUnweighted: Bool { value.allSatisfy { $0 == 1 } }
+
+    /// The entries of row `r` as (column, value) pairs.
+    public func row(_ r: Int) -> some Sequence<(Int32, Double)> {
+        zip(column[rowStart[r] ..< rowStart[r + 1]], value[rowStart[r] ..< rowStart[r + 1]])
+    }
+}

@@ -1,0 +1,73 @@
+/// The referral graph: people as nodes, one weighted edge source → target per referred pair.
+///
+/// Repeated referrals between the same pair are one edge whose weight is their sum; the edge
+/// keeps its earliest timestamp (input order on ties, a timed row over an untimed one) and
+/// that row's channel.
+public struct ReferralGraph: Sendable {
+    /// People, index = node.
+    public let people: Interner
+    /// source → target, weights summed.
+    public let forward: CSRMatrix
+    /// target → source: the same edges transposed.
+    public let reverse: CSRMatrix
+    /// Per forward edge: the input row (index into the events' columns) it keeps.
+    public let edgeRow: [Int32]
+    /// Per forward edge: its earliest timestamp, NaN if none; `nil` without timestamps.
+    public let edgeTimestamp: [Double]?
+    /// What was read, skipped and merged.
+    public var quality: DataQuality
+
+    /// The number of people.
+    public var nodeCount: Int { people.count }
+    /// The number of distinct referred pairs.
+    public var edgeCount: Int { forward.count }
+
+    /// Builds the graph of a set of referrals.
+    /// - Complexity: O(people + rows).
+    public init(events: ReferralEvents) {
+        let n = events.people.count
+        let timestamps = events.timestamp
+        var edgeRow = [Int32](repeating: 0, count: 0)
+        var edgeTime: [Double]? = timestamps == nil ? nil : []
+        edgeRow.reserveCapacity(events.count)
+        var merged = 0
+        forward = CSRMatrix(rows: n, columns: n, row: events.source, column: events.target, value: events.weight) { _, rows in
+            var best = rows.first!
+            if let timestamps {
+                for r in rows.dropFirst() {
+                    let t = timestamps[r], b = timestamps[best]
+                    if t < b || (b.isNaN && !t.isNaN) { best = r }
+                }
+                edgeTime!.append(timestamps[best])
+            }
+            edgeRow.append(Int32(best))
+            merged += rows.count - 1
+        }
+        reverse = forward.transposed()
+        people = events.people
+        self.edgeRow = edgeRow
+        edgeTimestamp = edgeTime
+        quality = events.quality
+        quality.mergedDuplicates = merged
+    }
+
+    /// Reads and builds the graph of a referral export.
+    /// - Throws: `InputError`, including `.noReferrals` when no row links two different people.
+    public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralGraph {
+        let events = try ReferralEvents.read(path: path, options: options)
+        return try ReferralGraph(checking: events)
+    }
+
+    /// Builds the graph, refusing one with no edges.
+    /// - Throws: `InputError.noReferrals`.
+    public init(checking events: ReferralEvents) throws(InputError) {
+        guard events.count > 0 else {
+            let q = events.quality
+            var detail = "no referral links two different people"
+            if q.selfReferrals > 0 { detail += " (\(q.selfReferrals) self-referral row\(q.selfReferrals == 1 ? "" : "s") left out)" }
+            if q.skippedRows > 0 { detail += " (\(q.skippedRows) bad row\(q.skippedRows == 1 ? "" : "s") skipped)" }
+            throw .noReferrals(file: events.file, detail: detail + "; there is nothing to score. Check the source and target columns.")
+        }
+        self.init(events: events)
+    }
+}

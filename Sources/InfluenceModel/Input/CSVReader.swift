@@ -1,0 +1,216 @@
+/// The field separator of a delimited text file.
+public enum Delimiter: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case comma = 0x2C
+    case semicolon = 0x3B
+    case tab = 0x09
+
+    /// Parses a user's `--delimiter` value: `,` `;` `tab` (or a literal tab), `comma`, `semicolon`.
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case ",", "comma": self = .comma
+        case ";", "semicolon": self = .semicolon
+        case "\t", "tab", "\\t": self = .tab
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .comma: return "comma"
+        case .semicolon: return "semicolon"
+        case .tab: return "tab"
+        }
+    }
+}
+
+/// An RFC 4180 reader over the bytes of a whole file.
+///
+/// It never builds `String`s itself: a record hands out its fields as byte buffers, so a
+/// caller can intern ids or parse numbers without allocating. Quoted fields may hold the
+/// delimiter, doubled quotes and line breaks; lines end in LF, CRLF or a lone CR; a UTF-8
+/// byte order mark is skipped. Blank lines are skipped and counted.
+public struct CSVReader: Sendable {
+    /// The file's name, as errors show it.
+    public let file: String
+    /// The file's bytes.
+    public let bytes: [UInt8]
+    /// The separator in use: given, or detected from the header line.
+    public let delimiter: Delimiter
+    /// Where the data starts (after a byte order mark).
+    let start: Int
+
+    /// - Parameters:
+    ///   - bytes: the whole file.
+    ///   - file: the name that errors show.
+    ///   - delimiter: the separator; `nil` detects it from the header line.
+    /// - Throws: `InputError.emptyFile`, `.wrongEncoding` for UTF-16 or UTF-32 text.
+    public init(bytes: [UInt8], file: String, delimiter: Delimiter? = nil) throws {
+        self.file = file
+        self.bytes = bytes
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw InputError.wrongEncoding(file: file, found: "UTF-16")
+        }
+        self.start = start
+        if bytes[start...].allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) {
+            throw InputError.emptyFile(file: file)
+        }
+        self.delimiter = delimiter ?? CSVReader.detectDelimiter(bytes, from: start)
+    }
+
+    /// Picks the most frequent of `,` `;` and tab on the first line outside quotes (comma on ties).
+    static func detectDelimiter(_ bytes: [UInt8], from start: Int) -> Delimiter {
+        var counts: [Delimiter: Int] = [:]
+        var quoted = false
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x22 { quoted.toggle() }
+            else if !quoted, b == 0x0A || b == 0x0D { break }
+            else if !quoted, let d = Delimiter(rawValue: b) { counts[d, default: 0] += 1 }
+            i += 1
+        }
+        var best = Delimiter.comma
+        for d in [Delimiter.semicolon, .tab] where counts[d, default: 0] > counts[best, default: 0] { best = d }
+        return best
+    }
+
+    /// Calls `body` with each record in order, the header first.
+    ///
+    /// - Parameter body: receives a record valid only during the call; it returns `false` to stop.
+    /// - Returns: the number of blank lines skipped.
+    /// - Throws: `InputError.unbalancedQuote`, `.strayQuote`, `.nulByte`, or what `body` throws.
+    /// - Complexity: O(n) in the file's size.
+    @discardableResult
+    public func forEachRecord(_ body: (CSVRecord) throws -> Bool) throws -> Int {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var fields = ContiguousArray<CSVField>()
+            fields.reserveCapacity(16)
+            var blank = 0
+            var i = start
+            var line = 1
+            let n = buffer.count
+            let delim = delimiter.rawValue
+            while i < n {
+                fields.removeAll(keepingCapacity: true)
+                let recordLine = line
+                var atRecordEnd = false
+                while !atRecordEnd {
+                    let fieldLine = line
+                    if i < n, buffer[i] == 0x22 {
+                        // Quoted field: runs to the closing quote; "" is a literal quote.
+                        var j = i + 1
+                        var escaped = false
+                        while true {
+                            guard j < n else {
+                                throw InputError.unbalancedQuote(file: file, line: fieldLine, column: fields.count + 1)
+                            }
+                            let b = buffer[j]
+                            if b == 0x22 {
+                                if j + 1 < n, buffer[j + 1] == 0x22 { escaped = true; j += 2; continue }
+                                break
+                            }
+                            if b == 0x0A || (b == 0x0D && (j + 1 >= n || buffer[j + 1] != 0x0A)) { line += 1 }
+                            if b == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
+                            j += 1
+                        }
+                        fields.append(CSVField(start: i + 1, end: j, escaped: escaped, line: fieldLine))
+                        j += 1
+                        if j >= n { i = j; atRecordEnd = true; break }
+                        let b = buffer[j]
+                        if b == delim { i = j + 1; continue }
+                        if b == 0x0A { i = j + 1; line += 1; atRecordEnd = true; break }
+                        if b == 0x0D {
+                            i = (j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
+                            line += 1; atRecordEnd = true; break
+                        }
+                        throw InputError.strayQuote(file: file, line: line, column: fields.count)
+                    }
+                    // Unquoted field: runs to the delimiter or the end of the line.
+                    var j = i
+                    while j < n {
+                        let b = buffer[j]
+                        if b == delim || b == 0x0A || b == 0x0D { break }
+                        if b == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
+                        j += 1
+                    }
+                    fields.append(CSVField(start: i, end: j, escaped: false, line: fieldLine))
+                    if j >= n { i = j; atRecordEnd = true; break }
+                    let b = buffer[j]
+                    if b == delim { i = j + 1; if i >= n { fields.append(CSVField(start: i, end: i, escaped: false, line: line)); atRecordEnd = true }; continue }
+                    i = (b == 0x0D && j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
+                    line += 1
+                    atRecordEnd = true
+                }
+                if fields.count == 1, fields[0].start == fields[0].end, !fields[0].quoted(in: buffer) {
+                    blank += 1
+                    continue
+                }
+                let record = CSVRecord(buffer: buffer, fields: fields, line: recordLine)
+                if try !body(record) { break }
+            }
+            return blank
+        }
+    }
+}
+
+/// Where one field lies in the file.
+struct CSVField: Sendable {
+    var start: Int
+    var end: Int
+    /// The field holds doubled quotes that must be undone.
+    var escaped: Bool
+    var line: Int
+
+    func quoted(in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        start > 0 && buffer[start - 1] == 0x22
+    }
+}
+
+/// One record of a CSV file, valid only inside `CSVReader.forEachRecord`.
+public struct CSVRecord {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let fields: ContiguousArray<CSVField>
+    /// The line on which the record starts (1-based).
+    public let line: Int
+
+    /// The number of fields.
+    public var count: Int { fields.count }
+
+    /// The line on which field `index` starts.
+    public func line(ofField index: Int) -> Int { fields[index].line }
+
+    /// Calls `body` with the bytes of field `index`, quotes undone and, outside quotes,
+    /// surrounding spaces trimmed.
+    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let field = fields[index]
+        var lower = field.start
+        var upper = field.end
+        if !field.quoted(in: buffer) {
+            while lower < upper, buffer[lower] == 0x20 { lower += 1 }
+            while upper > lower, buffer[upper - 1] == 0x20 { upper -= 1 }
+        }
+        let raw = UnsafeBufferPointer(rebasing: buffer[lower ..< upper])
+        guard field.escaped else { return try body(raw) }
+        // Doubled quotes are rare: undo them in a temporary copy.
+        var unescaped = ContiguousArray<UInt8>()
+        unescaped.reserveCapacity(raw.count)
+        var k = 0
+        while k < raw.count {
+            unescaped.append(raw[k])
+            k += raw[k] == 0x22 ? 2 : 1
+        }
+        return try unescaped.withUnsafeBufferPointer { try body($0) }
+    }
+
+    /// Field `index` as text, or `nil` when it is not valid UTF-8.
+    public func string(_ index: Int) -> String? {
+        withField(index) { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// Field `index` is empty or only spaces.
+    public func isBlank(_ index: Int) -> Bool {
+        withField(index) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+    }
+}

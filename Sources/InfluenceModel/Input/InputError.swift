@@ -1,0 +1,93 @@
+/// What is wrong with an input, with what a person needs to find and fix it.
+///
+/// Lines and columns are 1-based; a column is the field's position in its row, shown with
+/// the header name where there is one.
+public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
+    case fileNotFound(path: String)
+    case isDirectory(path: String)
+    case unreadable(path: String, reason: String)
+    case emptyFile(file: String)
+    case headerOnly(file: String)
+    case wrongEncoding(file: String, found: String)
+    case unbalancedQuote(file: String, line: Int, column: Int)
+    case strayQuote(file: String, line: Int, column: Int)
+    case nulByte(file: String, line: Int, column: Int)
+    case invalidUTF8(file: String, line: Int, column: Int)
+    case missingColumn(file: String, role: String, header: [String], flag: String)
+    case unknownColumn(file: String, name: String, header: [String], flag: String)
+    case duplicateColumn(file: String, name: String, column: Int)
+    case raggedRow(file: String, line: Int, expected: Int, found: Int)
+    case emptyValue(file: String, line: Int, column: Int, name: String)
+    case badNumber(file: String, line: Int, column: Int, name: String, seen: String, rule: String)
+    case badTimestamp(file: String, line: Int, column: Int, name: String, seen: String, reason: String)
+    case noReferrals(file: String, detail: String)
+
+    /// The `sysexits.h` code a command exits with: 66 for an input that cannot be read, 65 for bad data.
+    public var exitCode: Int32 {
+        switch self {
+        case .fileNotFound, .isDirectory, .unreadable: return 66
+        default: return 65
+        }
+    }
+
+    /// The line the problem is on, where there is one.
+    public var line: Int? {
+        switch self {
+        case .unbalancedQuote(_, let line, _), .strayQuote(_, let line, _), .nulByte(_, let line, _),
+             .invalidUTF8(_, let line, _), .raggedRow(_, let line, _, _), .emptyValue(_, let line, _, _),
+             .badNumber(_, let line, _, _, _, _), .badTimestamp(_, let line, _, _, _, _):
+            return line
+        case .missingColumn, .unknownColumn, .duplicateColumn, .headerOnly: return 1
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path):
+            return "\(path): no such file. Check the path, or pass - to read standard input."
+        case .isDirectory(let path):
+            return "\(path): is a folder, not a file. Name the CSV file inside it."
+        case .unreadable(let path, let reason):
+            return "\(path): cannot be read (\(reason)). Check its permissions."
+        case .emptyFile(let file):
+            return "\(file): the file is empty. Export it again with a header row and data."
+        case .headerOnly(let file):
+            return "\(file):1: the file has a header but no data rows. Export it again with its rows."
+        case .wrongEncoding(let file, let found):
+            return "\(file):1:1: the file is \(found) text. Save it as UTF-8 (CSV UTF-8 in a spreadsheet)."
+        case .unbalancedQuote(let file, let line, let column):
+            return "\(file):\(line):\(column): a quoted field opens here and never closes. Close the quote, or double quotes inside a quoted field (\"\")."
+        case .strayQuote(let file, let line, let column):
+            return "\(file):\(line):\(column): text follows a closing quote. Inside a quoted field write a quote as \"\"."
+        case .nulByte(let file, let line, let column):
+            return "\(file):\(line):\(column): a NUL byte; this does not look like a text CSV file. Check that it is the right file and export it as CSV."
+        case .invalidUTF8(let file, let line, let column):
+            return "\(file):\(line):\(column): the text is not valid UTF-8. Save the file as UTF-8 (CSV UTF-8 in a spreadsheet)."
+        case .missingColumn(let file, let role, let header, let flag):
+            return "\(file):1: no \(role) column; the header has \(Self.list(header)). Rename the column or pass \(flag) NAME."
+        case .unknownColumn(let file, let name, let header, let flag):
+            return "\(file):1: \(flag) names \"\(name)\", but the header has \(Self.list(header)). Check the spelling."
+        case .duplicateColumn(let file, let name, let column):
+            return "\(file):1:\(column): the column \"\(name)\" appears twice. Rename one, or pick one with the matching --…-column flag."
+        case .raggedRow(let file, let line, let expected, let found):
+            return "\(file):\(line):\(min(expected, found) + 1): the row has \(found) fields but the header has \(expected). Check for an unquoted delimiter or a missing field (or pass --on-error skip)."
+        case .emptyValue(let file, let line, let column, let name):
+            return "\(file):\(line):\(column): the \(name) is empty. Fill it in or remove the row (or pass --on-error skip)."
+        case .badNumber(let file, let line, let column, let name, let seen, let rule):
+            return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" is not valid: \(rule) (or pass --on-error skip)."
+        case .badTimestamp(let file, let line, let column, let name, let seen, let reason):
+            return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" \(reason). Use ISO 8601 (2025-03-04 or 2025-03-04T09:15:00Z) or Unix seconds (or pass --on-error skip)."
+        case .noReferrals(let file, let detail):
+            return "\(file): \(detail)"
+        }
+    }
+
+    static func list(_ header: [String]) -> String {
+        header.isEmpty ? "no columns" : header.map { "\"\(clip($0, 40))\"" }.joined(separator: ", ")
+    }
+
+    static func clip(_ text: String, _ limit: Int = 60) -> String {
+        text.count <= limit ? text : String(text.prefix(limit)) + "…"
+    }
+}

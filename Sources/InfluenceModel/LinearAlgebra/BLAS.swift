@@ -1,0 +1,63 @@
+import CBLAS
+
+/// A scalar OpenBLAS has routines for: the level-1 and level-2 calls the engine needs,
+/// wrapped once per type (`cblas_d*` for `Double`, `cblas_s*` for `Float`).
+///
+/// Lengths are `Int` here and narrowed to OpenBLAS's 32-bit `blasint` at the call.
+public protocol BLASScalar: BinaryFloatingPoint, Sendable {
+    /// y ← αx + y. The corresponding C function is `cblas_daxpy` / `cblas_saxpy`.
+    static func axpy(_ n: Int, _ alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
+    /// x ← αx. The corresponding C function is `cblas_dscal` / `cblas_sscal`.
+    static func scal(_ n: Int, _ alpha: Self, _ x: UnsafeMutablePointer<Self>)
+    /// Σ|xᵢ|. The corresponding C function is `cblas_dasum` / `cblas_sasum`.
+    static func asum(_ n: Int, _ x: UnsafePointer<Self>) -> Self
+    /// Σxᵢyᵢ. The corresponding C function is `cblas_ddot` / `cblas_sdot`.
+    static func dot(_ n: Int, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>) -> Self
+    /// y ← x. The corresponding C function is `cblas_dcopy` / `cblas_scopy`.
+    static func copy(_ n: Int, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
+    /// y ← A·x (or Aᵀ·x) for a row-major n×n matrix A.
+    /// The corresponding C function is `cblas_dgemv` / `cblas_sgemv`.
+    static func gemv(transpose: Bool, _ n: Int, _ a: UnsafePointer<Self>, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
+}
+
+extension Double: BLASScalar {
+    @inlinable public static func axpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        cblas_daxpy(blasint(n), alpha, x, 1, y, 1)
+    }
+    @inlinable public static func scal(_ n: Int, _ alpha: Double, _ x: UnsafeMutablePointer<Double>) {
+        cblas_dscal(blasint(n), alpha, x, 1)
+    }
+    @inlinable public static func asum(_ n: Int, _ x: UnsafePointer<Double>) -> Double {
+        cblas_dasum(blasint(n), x, 1)
+    }
+    @inlinable public static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {
+        cblas_ddot(blasint(n), x, 1, y, 1)
+    }
+    @inlinable public static func copy(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        cblas_dcopy(blasint(n), x, 1, y, 1)
+    }
+    @inlinable public static func gemv(transpose: Bool, _ n: Int, _ a: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(n), blasint(n), 1, a, blasint(n), x, 1, 0, y, 1)
+    }
+}
+
+extension Float: BLASScalar {
+    @inlinable public static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        cblas_saxpy(blasint(n), alpha, x, 1, y, 1)
+    }
+    @inlinable public static func scal(_ n: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>) {
+        cblas_sscal(blasint(n), alpha, x, 1)
+    }
+    @inlinable public static func asum(_ n: Int, _ x: UnsafePointer<Float>) -> Float {
+        cblas_sasum(blasint(n), x, 1)
+    }
+    @inlinable public static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
+        cblas_sdot(blasint(n), x, 1, y, 1)
+    }
+    @inlinable public static func copy(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        cblas_scopy(blasint(n), x, 1, y, 1)
+    }
+    @inlinable public static func gemv(transpose: Bool, _ n: Int, _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(n), blasint(n), 1, a, blasint(n), x, 1, 0, y, 1)
+    }
+}

@@ -1,0 +1,126 @@
+/// When an iteration stops.
+public struct IterationSettings: Sendable, Equatable {
+    /// Stop when the L1 change of one step is at most `tolerance` (or, for scores far
+    /// above 1, within rounding noise of ‖x‖₁: 16 ε ‖x‖₁).
+    public var tolerance: Double
+    /// Stop after this many steps regardless, reporting that it did not converge.
+    public var maxIterations: Int
+
+    public init(tolerance: Double = 1e-10, maxIterations: Int = 1000) {
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+    }
+}
+
+/// How an iteration ended. Non-convergence is reported, never hidden.
+public struct IterationReport: Sendable, Equatable {
+    public var iterations: Int
+    /// The L1 change of the last step.
+    public var residual: Double
+    public var converged: Bool
+    /// Every iterate stayed finite.
+    public var finite: Bool = true
+}
+
+/// The fixed-point engine every score runs on. Vector updates, norms and convergence checks
+/// are BLAS level-1 calls (`axpy`, `scal`, `asum`, `dot`, `copy`); the operator is the
+/// caller's (sparse CSR or dense `gemv`).
+public enum PowerIteration {
+    /// Iterates x ← α·M(x) + (c₀ + c₁·⟨d, x⟩)·b to its fixed point.
+    ///
+    /// The rank-one term carries PageRank's dangling mass; with c₁ = 0 it is the plain
+    /// affine map of Katz-style series.
+    /// - Parameters:
+    ///   - start: x₀.
+    ///   - alpha: α.
+    ///   - constant: b.
+    ///   - c0, c1, d: the coefficient of b; `d` may be `nil` when c₁ = 0.
+    ///   - settings: tolerance and iteration cap.
+    ///   - apply: y ← M(x).
+    /// - Returns: the last iterate and how it ended.
+    /// - Complexity: O(iterations × (n + cost of M)).
+    public static func affine(start: [Double], alpha: Double, constant b: [Double],
+                              c0: Double = 1, c1: Double = 0, d: [Double]? = nil,
+                              settings: IterationSettings,
+                              apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)
+        -> (x: [Double], report: IterationReport)
+    {
+        let n = start.count
+        var x = start
+        var y = [Double](repeating: 0, count: n)
+        var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)
+        if n == 0 { report.residual = 0; return (x, report) }
+        while report.iterations < settings.maxIterations {
+            var coefficient = c0
+            if let d, c1 != 0 {
+                coefficient += c1 * x.withUnsafeBufferPointer { xp in d.withUnsafeBufferPointer { Double.dot(n, xp.baseAddress!, $0.baseAddress!) } }
+            }
+            let (residual, norm) = x.withUnsafeMutableBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    apply(UnsafeBufferPointer(xp), yp)
+                    Double.scal(n, alpha, yp.baseAddress!)
+                    b.withUnsafeBufferPointer { Double.axpy(n, coefficient, $0.baseAddress!, yp.baseAddress!) }
+                    return step(n, xp, yp)
+                }
+            }
+            swap(&x, &y)
+            report.iterations += 1
+            report.residual = residual
+            guard residual.isFinite, norm.isFinite else { report.finite = false; break }
+            if residual <= max(settings.tolerance, 16 * Double.ulpOfOne * norm) { report.converged = true; break }
+        }
+        return (x, report)
+    }
+
+    /// Iterates x ← M(x) / ‖M(x)‖₁ to the dominant eigenvector of a non-negative M.
+    ///
+    /// The error after a step is about r·q/(1 − q) for an L1 change r and a contraction
+    /// q = λ₂/λ₁, which can be close to 1; so it stops when that estimate (q from the ratio
+    /// of the last two changes) is below the tolerance, not merely the change.
+    /// - Returns: the last iterate (summing to 1, or all zero if M(x) vanished) and how it ended.
+    /// - Complexity: O(iterations × (n + cost of M)).
+    public static func eigenvector(start: [Double], settings: IterationSettings,
+                                   apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)
+        -> (x: [Double], report: IterationReport)
+    {
+        let n = start.count
+        var x = start
+        var y = [Double](repeating: 0, count: n)
+        var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)
+        if n == 0 { report.residual = 0; return (x, report) }
+        while report.iterations < settings.maxIterations {
+            let (residual, vanished) = x.withUnsafeMutableBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    apply(UnsafeBufferPointer(xp), yp)
+                    let total = Double.asum(n, yp.baseAddress!)
+                    guard total > 0, total.isFinite else { return (0.0, true) }
+                    Double.scal(n, 1 / total, yp.baseAddress!)
+                    return (step(n, xp, yp).residual, false)
+                }
+            }
+            report.iterations += 1
+            if vanished {
+                x = [Double](repeating: 0, count: n)
+                report.residual = 0
+                report.converged = true
+                break
+            }
+            swap(&x, &y)
+            let q = report.residual.isFinite && report.residual > 0 ? min(residual / report.residual, 0.999) : 0.5
+            report.residual = residual
+            if residual == 0 || (residual <= settings.tolerance && residual * q / (1 - q) <= settings.tolerance) {
+                report.converged = true
+                break
+            }
+        }
+        return (x, report)
+    }
+
+    /// Turns x into x − y and returns ‖x − y‖₁ and ‖y‖₁; the caller then swaps.
+    private static func step(_ n: Int, _ x: UnsafeMutableBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>)
+        -> (residual: Double, norm: Double)
+    {
+        Double.axpy(n, -1, UnsafePointer(y.baseAddress!), x.baseAddress!)
+        return (Double.asum(n, x.baseAddress!), Double.asum(n, y.baseAddress!))
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Why output could not be written (exit 74).
+public struct OutputError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let path: String
+    public let reason: String
+
+    public var exitCode: Int32 { 74 }
+
+    public var description: String {
+        "\(path): cannot write the output (\(reason)). Nothing was changed there; check the folder exists, has space and is writable."
+    }
+}
+
+/// Writes command output to standard output or, atomically, to a file.
+public enum OutputFile {
+    /// Writes `text` to `path` (`nil` or `-`: standard output).
+    ///
+    /// A file is written to a temporary file in the same folder, flushed, and renamed over
+    /// the target, so a failed run never leaves a partial or clobbered file. The
+    /// corresponding C functions are `mkstemp`, `write`, `fsync` and `rename`.
+    /// - Throws: `OutputError`.
+    public static func write(_ text: String, to path: String?) throws(OutputError) {
+        var text = text
+        guard let path, path != "-" else {
+            try writeAll(STDOUT_FILENO, &text, path: "<stdout>")
+            return
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw OutputError(path: path, reason: "it is a folder")
+        }
+        var existing = stat()
+        if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) != S_IFREG {
+            // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced.
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            try writeAll(fd, &text, path: path)
+            return
+        }
+        var template = Array(((folder.isEmpty ? "." : folder) + "/." + base + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do {
+            try writeAll(fd, &text, path: path)
+            guard fsync(fd) == 0 || errno == EINVAL else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+            // Keep the permissions of a file being replaced; a new one gets 0644 less the umask.
+            var info = stat()
+            if stat(path, &info) == 0 {
+                fchmod(fd, info.st_mode & 0o7777)
+            } else {
+                let mask = umask(0)
+                umask(mask)
+                fchmod(fd, 0o666 & ~mask)
+            }
+            guard close(fd) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+            guard rename(temporary, path) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        } catch let error as OutputError {
+            close(fd)
+            unlink(temporary)
+            throw error
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw OutputError(path: path, reason: "\(error)")
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ text: inout String, path: String) throws(OutputError) {
+        let failure: Int32 = text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return 0
+        }
+        if failure != 0 { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
+    }
+}

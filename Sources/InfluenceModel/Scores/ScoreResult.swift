@@ -1,0 +1,57 @@
+/// Every person's score, with how the iteration that produced it ended.
+public struct ScoreResult: Sendable {
+    public let options: ScoreOptions
+    public let people: Interner
+    /// PageRank or reach by person; for HITS, the hub score.
+    public let score: [Double]
+    /// HITS authority by person; `nil` for the other scores.
+    public let authority: [Double]?
+    public let report: IterationReport
+    public let operatorKind: OperatorKind
+    public let edgeCount: Int
+    /// What was read, skipped and merged.
+    public var quality: DataQuality
+
+    public var algorithm: ScoreAlgorithm { options.algorithm }
+
+    /// People ordered by rank: highest score first, ties by authority (HITS) then by id.
+    /// - Complexity: O(n log n).
+    public func ranking() -> [Int32] {
+        let people = self.people
+        let score = self.score
+        let authority = self.authority
+        return (0 ..< Int32(score.count)).sorted { a, b in
+            let sa = score[Int(a)], sb = score[Int(b)]
+            if sa != sb { return sa > sb }
+            if let authority, authority[Int(a)] != authority[Int(b)] { return authority[Int(a)] > authority[Int(b)] }
+            return people.precedes(a, b)
+        }
+    }
+}
+
+extension ReferralGraph {
+    /// Scores every person.
+    /// - Parameter options: the algorithm and its parameters.
+    /// - Throws: `ScoreError`.
+    /// - Complexity: O(iterations × (people + edges)) sparse, O(iterations × people²) dense.
+    public func score(_ options: ScoreOptions) throws(ScoreError) -> ScoreResult {
+        let kind = options.operatorChoice.resolve(people: nodeCount, edges: edgeCount)
+        let w = AdjacencyOperator(forward: forward, reverse: reverse, kind: kind)
+        var authority: [Double]?
+        let solved: (x: [Double], report: IterationReport)
+        switch options.algorithm {
+        case .pagerank:
+            solved = Scores.pagerank(w, inWeight: reverse.rowSums(), damping: options.damping,
+                                     personalization: options.personalization, settings: options.iteration)
+        case .reach:
+            solved = try Scores.reach(w, beta: options.beta, settings: options.iteration)
+        case .hits:
+            let hits = Scores.hits(w, settings: options.iteration)
+            solved = (hits.hub, hits.report)
+            authority = hits.authority
+        }
+        guard solved.report.finite, solved.x.allSatisfy(\.isFinite) else { throw .nonFinite(algorithm: options.algorithm) }
+        return ScoreResult(options: options, people: people, score: solved.x, authority: authority,
+                           report: solved.report, operatorKind: kind, edgeCount: edgeCount, quality: quality)
+    }
+}

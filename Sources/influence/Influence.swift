@@ -1,0 +1,19 @@
+import ArgumentParser
+import InfluenceModel
+
+@main
+struct Influence: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "influence",
+        abstract: "Measure word-of-mouth from referral and share exports.",
+        discussion: """
+            Reads the CSV exports of referral programs and social platforms, builds the referral \
+            graph (who referred whom) and scores it by power iteration on OpenBLAS.
+
+            Exit codes: 0 success, 64 bad usage, 65 bad data, 66 missing or unreadable input, \
+            74 output could not be written.
+            """,
+        version: "0.1.0",
+        subcommands: [Score.self]
+    )
+}

@@ -1,0 +1,109 @@
+import Foundation
+import ArgumentParser
+import InfluenceModel
+
+/// Flags for reading an input export, shared by every subcommand.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Field separator: ',' ';' or 'tab' (default: detected from the header).")
+    var delimiter: String?
+
+    @Option(help: "Column holding who shared (default: source, referrer, sharer, inviter, advocate, from).")
+    var sourceColumn: String?
+    @Option(help: "Column holding who received (default: target, referred, invitee, recipient, friend, to).")
+    var targetColumn: String?
+    @Option(help: "Column holding when (default: timestamp, time, date, created_at).")
+    var timestampColumn: String?
+    @Option(help: "Column holding the share channel (default: channel, share_channel, medium).")
+    var channelColumn: String?
+    @Option(help: "Column holding the campaign (default: campaign, campaign_id, campaign_name).")
+    var campaignColumn: String?
+    @Option(help: "Column holding the referral weight (default: weight, count).")
+    var weightColumn: String?
+
+    @Option(help: "What to do with a bad row: stop (default) or skip (skip, count and report it).")
+    var onError: String = "stop"
+
+    func validate() throws {
+        if let delimiter, Delimiter(argument: delimiter) == nil {
+            throw ValidationError("--delimiter must be ',', ';' or 'tab', not '\(delimiter)'.")
+        }
+        if ErrorPolicy(rawValue: onError) == nil {
+            throw ValidationError("--on-error must be 'stop' or 'skip', not '\(onError)'.")
+        }
+    }
+
+    /// Read options for the events file.
+    var events: ReadOptions {
+        var columns: [ColumnRole: String] = [:]
+        columns[.source] = sourceColumn
+        columns[.target] = targetColumn
+        columns[.timestamp] = timestampColumn
+        columns[.channel] = channelColumn
+        columns[.campaign] = campaignColumn
+        columns[.weight] = weightColumn
+        return ReadOptions(delimiter: delimiter.flatMap(Delimiter.init(argument:)), columns: columns,
+                           onError: ErrorPolicy(rawValue: onError) ?? .stop)
+    }
+
+    /// Read options for a conversions file (its own delimiter is detected).
+    var conversions: ReadOptions {
+        ReadOptions(onError: ErrorPolicy(rawValue: onError) ?? .stop)
+    }
+}
+
+/// Flags for writing results.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table, csv or json (default: table on a terminal, csv otherwise).")
+    var format: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Print no progress or notes on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        if let format, OutputFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'.")
+        }
+    }
+
+    /// The format asked for, or table when writing to a terminal and CSV otherwise.
+    var resolvedFormat: OutputFormat {
+        if let format, let f = OutputFormat(rawValue: format) { return f }
+        return (output == nil || output == "-") && isatty(STDOUT_FILENO) == 1 ? .table : .csv
+    }
+}
+
+/// Runs a command body, turning the library's errors into a message and its exit code.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as InputError {
+        fail(error.description, error.exitCode)
+    } catch let error as ScoreError {
+        fail(error.description, error.exitCode)
+    } catch let error as OutputError {
+        fail(error.description, error.exitCode)
+    }
+}
+
+func fail(_ message: String, _ code: Int32) -> Never {
+    var stderr = StandardError()
+    print("influence: error: \(message)", to: &stderr)
+    Influence.exit(withError: ExitCode(code))
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}
