@@ -38,7 +38,8 @@ How the referral graph is built
    second referrals of an already referred person by a different referrer
    (always later than the first), repeated rows for the same pair (exact
    export duplicates and later re-sends), a few self-referral rows, a few
-   rows in which someone refers one of their own ancestors (closing a cycle),
+   rows in which someone refers one of their own non-root ancestors (closing
+   a cycle),
    and a ``count`` of 2 on a few rows.
 
 Path derivation for paths.csv (kept deliberately simple)
@@ -98,7 +99,7 @@ CONVERSION_RATE = {
 }
 INFLUENCER_CONVERSION_FACTOR = 0.8
 REPEAT_PURCHASE_RATE = 0.15
-PURCHASE_BEFORE_REFERRAL_RATE = 0.015  # of referred people
+PURCHASE_BEFORE_REFERRAL_RATE = 0.006  # of referred people
 ROOT_PURCHASE_RATE = 0.30
 
 # quirk sizes
@@ -364,8 +365,12 @@ def build_rows(rng, people):
         stats["self"] += 1
 
     # cycles: someone deep in a cascade refers one of their own ancestors
+    # (the ancestor is a referred person two or more hops up, never a root,
+    # and never in an influencer's cascade)
+    influencer_roots = [p.root for p in people if p.influencer]
     deep = [p for p in referred
-            if p.depth >= 2 and p.joined < EXPORT_END - timedelta(days=3)]
+            if p.depth >= 3 and p.root not in influencer_roots
+            and p.joined < EXPORT_END - timedelta(days=3)]
     used_roots = []
     while stats["cycle"] < N_CYCLES:
         p = rng.choice(deep)
@@ -374,7 +379,7 @@ def build_rows(rng, people):
         used_roots.append(p.root)
         chain = []
         cur = p.parent
-        while cur is not None:
+        while people[cur].parent is not None:
             chain.append(cur)
             cur = people[cur].parent
         ancestor = rng.choice(chain[1:])  # grandparent or further up
@@ -513,7 +518,8 @@ Structure:
   invitations.  Referred people invite others in turn with a mean below one,
   so most cascades are small; the deepest reach {max_depth} generations below
   their root ({n_deep} cascades reach 5 or more).
-- {n_influencers} influencers send {infl_min}-{infl_max} invitations each.
+- {n_influencers} influencers (some roots, some referred people) send
+  {infl_min}-{infl_max} invitations each, mostly on social channels.
 - A person's invitations are always later than their own first referral.
 
 Channel frequencies (all rows): {channel_mix}.
@@ -525,11 +531,13 @@ Quirks to expect (real exports have them):
   re-sent invitations for a pair that already has a row (same referrer and
   referred, later time); {n_count2} rows have `count` 2.
 - **Several referrers**: {n_second} rows where someone already referred is
-  invited again, later, by a different person ({n_multi} people have two
-  distinct referrers).  The earliest row is the person's first referral.
+  invited again, later, by a different person.  Counting the cycle rows
+  below, {n_multi} people have more than one distinct referrer; the earliest
+  row is the person's first referral.
 - **Cycles**: {n_cycle} rows in which someone refers one of their own
-  ancestors in the cascade, closing a cycle (these also give the ancestor an
-  incoming edge, even when that ancestor is a root).
+  ancestors in the cascade (their referrer's referrer or further up, never
+  the root), closing a cycle.  The row is later than the ancestor's first
+  referral, so it is a non-first referral of that ancestor.
 - Late invitations: shares stop at the export end (2025-05-11) and a week
   after the sender's campaign ended, so late cascades are cut short.
 
@@ -618,7 +626,10 @@ def main():
             referrers_of.setdefault(r[1], {})[r[0]] = True
     n_multi = sum(1 for v in referrers_of.values() if len(v) > 1)
     influencers = [p for p in people if p.influencer]
-    infl_counts = [len(p.children) for p in influencers]
+    sent = {}
+    for r in ref_out:
+        sent[r[0]] = sent.get(r[0], 0) + 1
+    infl_counts = [sent[p.pid] for p in influencers]
     channel_counts = {}
     for r in ref_out:
         channel_counts[r[3]] = channel_counts.get(r[3], 0) + 1

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target for the input layer (CSV reader, referral and conversion
+# readers, timestamp parser) with AddressSanitizer, compiling the library's sources and
+# FuzzCSV.swift into one module (libFuzzer supplies main).
+#   bash Fuzz/build.sh && Fuzz/.build/fuzz-csv -max_total_time=60 /tmp/fuzz-corpus Fuzz/corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p Fuzz/.build
+swiftc -parse-as-library -sanitize=fuzzer,address -g -Onone \
+  -module-name FuzzCSV -I Sources/CBLAS \
+  $(pkg-config --cflags openblas | sed 's/-I/-Xcc -I/g') \
+  $(find Sources/InfluenceModel -name '*.swift' | sort) Fuzz/FuzzCSV.swift \
+  $(pkg-config --libs openblas) \
+  -o Fuzz/.build/fuzz-csv
+echo "built Fuzz/.build/fuzz-csv" >&2

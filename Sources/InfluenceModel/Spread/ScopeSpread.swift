@@ -1,0 +1,144 @@
+/// The spread of one campaign, or of every referral (the overall scope, `all`).
+///
+/// A scope's cascades are the trees of the referral forest built from the scope's own rows,
+/// so a person referred in two campaigns sits in a cascade of each.
+public struct ScopeSpread: Sendable {
+    /// The label of the overall scope.
+    public static let overallLabel = "all"
+
+    /// The campaign's name, or `all`.
+    public var campaign: String
+    /// The campaign's index into the events' `campaigns`; `nil` for the overall scope.
+    public var campaignIndex: Int32?
+    /// People appearing in the scope's rows, as sharer or referred.
+    public var people: Int
+    /// Distinct sharers (sources) of the scope's rows.
+    public var sharers: Int
+    /// The scope's rows (self-referrals are never rows).
+    public var referrals: Int
+    /// The scope's cascades, largest first, then by root id.
+    public var cascades: [Cascade]
+    /// The size of the largest cascade.
+    public var largestCascade: Int
+    /// Generations below the root in the deepest cascade.
+    public var maxDepth: Int
+    /// The largest `maxBreadth` of any one cascade.
+    public var maxBreadth: Int
+    /// Mean structural virality over the cascades of two or more people; `nil` if there are none.
+    public var structuralVirality: Double?
+    /// Distinct referred people: people appearing as a target in the scope's rows.
+    public var referredPeople: Int
+    /// Referred people with a conversion that counts for the scope; `nil` without conversions.
+    public var convertedReferredPeople: Int?
+    /// People per generation over all the scope's cascades: n_0 (the roots), n_1, …
+    public var generationSizes: [Int]
+    /// Median hours per hop; `nil` without timestamps or without a timed hop.
+    public var medianHoursPerHop: Double?
+    /// Hops with both times known (the median's sample size).
+    public var timedHops: Int
+    /// New and cumulative people per UTC day.
+    public var reach: [DailyReach]
+
+    /// The number of cascades.
+    public var cascadeCount: Int { cascades.count }
+    /// People per cascade.
+    public var meanCascadeSize: Double { cascades.isEmpty ? 0 : Double(people) / Double(cascades.count) }
+    /// Referrals per distinct sharer; `nil` without sharers.
+    public var invitesPerSharer: Double? { sharers == 0 ? nil : Double(referrals) / Double(sharers) }
+    /// Converted referred people / referred people; `nil` without conversions or referred people.
+    public var inviteConversionRate: Double? {
+        guard let converted = convertedReferredPeople, referredPeople > 0 else { return nil }
+        return Double(converted) / Double(referredPeople)
+    }
+    /// The K-factor: invites per sharer × invite conversion rate.
+    public var kFactor: Double? {
+        guard let invites = invitesPerSharer, let rate = inviteConversionRate else { return nil }
+        return invites * rate
+    }
+    /// R_g = n_{g+1} / n_g for g = 0 … (one fewer than the generations).
+    public var growth: [Double] {
+        zip(generationSizes, generationSizes.dropFirst()).map { Double($1) / Double($0) }
+    }
+
+    /// Measures one scope.
+    /// - Parameters:
+    ///   - events: the referral export.
+    ///   - rows: the scope's rows, in input order.
+    ///   - campaign: the campaign's index, or `nil` for the overall scope.
+    ///   - converted: who converted, or `nil` without conversions.
+    /// - Complexity: O(r log r + N) for r rows and N people in the events.
+    init(events: ReferralEvents, rows: [Int], campaign: Int32?, converted: ConvertedPeople?) {
+        self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
+        campaignIndex = campaign
+        referrals = rows.count
+        let forest = ReferralForest(events: events, rows: rows)
+        people = forest.members.count
+
+        var isSharer = [Bool](repeating: false, count: events.people.count)
+        var isReferred = isSharer
+        var sharers = 0, referred = 0, converts = 0
+        for r in rows {
+            let s = Int(events.source[r]), t = events.target[r]
+            if !isSharer[s] { isSharer[s] = true; sharers += 1 }
+            if !isReferred[Int(t)] {
+                isReferred[Int(t)] = true
+                referred += 1
+                if let converted, converted.converted(t, campaign: campaign) { converts += 1 }
+            }
+        }
+        self.sharers = sharers
+        referredPeople = referred
+        convertedReferredPeople = converted == nil ? nil : converts
+
+        let people = events.people
+        cascades = forest.cascades(timestamps: events.timestamp).sorted { a, b in
+            a.size != b.size ? a.size > b.size : people.precedes(a.root, b.root)
+        }
+        largestCascade = cascades.first?.size ?? 0
+        maxDepth = cascades.map(\.depth).max() ?? 0
+        maxBreadth = cascades.map(\.maxBreadth).max() ?? 0
+        let viralities = cascades.compactMap(\.structuralVirality)
+        structuralVirality = viralities.isEmpty ? nil : viralities.reduce(0, +) / Double(viralities.count)
+        var generations: [Int] = []
+        for cascade in cascades {
+            for (g, n) in cascade.generationSizes.enumerated() {
+                if g == generations.count { generations.append(0) }
+                generations[g] += n
+            }
+        }
+        generationSizes = generations
+
+        let hops = events.timestamp.map { Self.hops(in: forest, time: $0) } ?? []
+        timedHops = hops.count
+        medianHoursPerHop = Self.median(hops.map(\.hours))
+        reach = DailyReach.series(events: events, rows: rows)
+    }
+
+    /// The timed hops of a forest: for each edge p → c where p has a parent itself, the hours
+    /// from p's parent referral to c's. Hops where either referral has no time are left out;
+    /// a hop is negative when someone shared before their own first referral in.
+    /// - Returns: each hop's child's parent-referral row and its hours, by child in member order.
+    /// - Complexity: O(m) for m people in the forest.
+    static func hops(in forest: ReferralForest, time: [Double]) -> [(row: Int32, hours: Double)] {
+        var hops: [(row: Int32, hours: Double)] = []
+        for c in forest.members {
+            let row = forest.parentRow[Int(c)]
+            guard row >= 0 else { continue }
+            let previous = forest.parentRow[Int(forest.parent[Int(c)])]
+            guard previous >= 0 else { continue }
+            let t = time[Int(row)], t0 = time[Int(previous)]
+            guard t.isFinite, t0.isFinite else { continue }
+            hops.append((row, (t - t0) / 3600))
+        }
+        return hops
+    }
+
+    /// The median (the mean of the middle two for an even count); `nil` for no values.
+    /// - Complexity: O(n log n).
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}

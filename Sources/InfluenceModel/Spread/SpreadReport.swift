@@ -1,0 +1,118 @@
+/// How far and how fast word of mouth travelled (DESIGN.md, Spread): per campaign and
+/// overall, per cascade, per channel, per generation and per day.
+///
+/// Each campaign is measured on the forest of its own rows; rows with an empty campaign
+/// cell belong only to the overall scope, `all`, which is measured on every row. Without a
+/// campaign column there is only `all`. Channels are measured on the overall forest.
+///
+/// Conversions feed the invite conversion rate and K-factor. A conversion counts for the
+/// overall scope and for channels whenever its user appears in the events; for a campaign
+/// when the conversions file has no campaign column, when its campaign cell is empty, or
+/// when it names that campaign. Timing is ignored.
+public struct SpreadReport: Sendable {
+    /// The events file, as messages show it.
+    public var file: String
+    /// The conversions file, if any.
+    public var conversionsFile: String?
+    /// People of the events, to name cascade roots.
+    public var people: Interner
+    /// Whether the events have a timestamp column.
+    public var hasTimestamps: Bool
+    /// Every campaign by name (UTF-8 byte order), then the overall scope.
+    public var scopes: [ScopeSpread]
+    /// Every channel by name; `nil` without a channel column.
+    public var channels: [ChannelSpread]?
+    /// What was read and skipped in the events; `unknownConverters` counts conversions by
+    /// people not in the events.
+    public var quality: DataQuality
+    /// What was read and skipped in the conversions.
+    public var conversionsQuality: DataQuality?
+
+    /// The overall scope, `all`.
+    public var overall: ScopeSpread { scopes[scopes.count - 1] }
+
+    /// Measures the spread of a referral export.
+    /// - Parameters:
+    ///   - events: the referral export.
+    ///   - conversions: purchases, for conversion rates and K-factors.
+    /// - Complexity: O((k + 1)(r log r + N)) for k campaigns, r rows and N people: each scope
+    ///   builds its own forest.
+    public init(events: ReferralEvents, conversions: Conversions? = nil) {
+        file = events.file
+        conversionsFile = conversions?.file
+        people = events.people
+        hasTimestamps = events.timestamp != nil
+        quality = events.quality
+        conversionsQuality = conversions?.quality
+        let converted = conversions.map { ConvertedPeople($0, events: events) }
+        if let converted { quality.unknownConverters = converted.unknown }
+
+        var scopes: [ScopeSpread] = []
+        if let campaign = events.campaign {
+            var rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
+            for r in 0 ..< events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
+            let order = (0 ..< Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
+            for c in order {
+                scopes.append(ScopeSpread(events: events, rows: rowsOf[Int(c)], campaign: c, converted: converted))
+            }
+        }
+        let all = ScopeSpread(events: events, rows: Array(0 ..< events.count), campaign: nil, converted: converted)
+        scopes.append(all)
+        self.scopes = scopes
+        if events.channel != nil {
+            let forest = ReferralForest(events: events)
+            channels = ChannelSpread.measure(events: events, forest: forest, converted: converted)
+        }
+    }
+
+    /// Measures the spread, refusing an export with no referral between two people.
+    /// - Throws: `InputError.noReferrals`.
+    public init(checking events: ReferralEvents, conversions: Conversions? = nil) throws(InputError) {
+        guard events.count > 0 else {
+            let q = events.quality
+            var detail = "no referral links two different people"
+            if q.selfReferrals > 0 { detail += " (\(q.selfReferrals) self-referral row\(q.selfReferrals == 1 ? "" : "s") left out)" }
+            if q.skippedRows > 0 { detail += " (\(q.skippedRows) bad row\(q.skippedRows == 1 ? "" : "s") skipped)" }
+            throw .noReferrals(file: events.file, detail: detail + "; there is no spread to measure. Check the source and target columns.")
+        }
+        self.init(events: events, conversions: conversions)
+    }
+
+    /// Every scope's cascades: campaigns by name, then `all`; within one, largest first, then by root id.
+    public var cascades: [(campaign: String, cascade: Cascade)] {
+        scopes.flatMap { scope in scope.cascades.map { (scope.campaign, $0) } }
+    }
+
+    /// The reach series exists only with timestamps; channels only with a channel column.
+    /// - Throws: `SpreadError` when `level` needs a column the events lack.
+    public func check(level: SpreadLevel) throws(SpreadError) {
+        switch level {
+        case .channel where channels == nil: throw .noChannelColumn(file: file)
+        case .day where !hasTimestamps: throw .noTimestampColumn(file: file)
+        default: break
+        }
+    }
+}
+
+/// What the spread is listed by.
+public enum SpreadLevel: String, Sendable, CaseIterable {
+    case campaign, cascade, channel, generation, day
+}
+
+/// Why a spread listing cannot be made from the events given.
+public enum SpreadError: Error, CustomStringConvertible, Equatable, Sendable {
+    case noChannelColumn(file: String)
+    case noTimestampColumn(file: String)
+
+    /// Bad data for what was asked: 65.
+    public var exitCode: Int32 { 65 }
+
+    public var description: String {
+        switch self {
+        case .noChannelColumn(let file):
+            return "\(file):1: the file has no channel column, so there is nothing to list per channel. Add a channel (or share_channel, medium) column, or pass --channel-column NAME."
+        case .noTimestampColumn(let file):
+            return "\(file):1: the file has no timestamp column, so there is no reach over time to list per day. Add a timestamp (or time, date, created_at) column, or pass --timestamp-column NAME."
+        }
+    }
+}

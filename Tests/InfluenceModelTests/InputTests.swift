@@ -1,0 +1,510 @@
+import Testing
+import InfluenceModel
+
+private let eventsFile = "events.csv"
+private let weightRule = "weights must be finite numbers >= 0"
+private let valueRule = "conversion values must be finite numbers >= 0"
+
+private func parseEvents(_ text: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
+    try ReferralEvents.parse(bytes: Array(text.utf8), file: eventsFile, options: options)
+}
+
+private func parseEvents(bytes: [UInt8], options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
+    try ReferralEvents.parse(bytes: bytes, file: eventsFile, options: options)
+}
+
+private func parseConversions(_ text: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
+    try Conversions.parse(bytes: Array(text.utf8), file: "conversions.csv", options: options)
+}
+
+/// Names of the sources and targets of the kept rows.
+private func pairs(_ events: ReferralEvents) -> [String] {
+    zip(events.source, events.target).map { "\(events.people.name($0))>\(events.people.name($1))" }
+}
+
+/// Both arrays hold the same numbers, NaN matching NaN.
+private func sameWithNaN(_ a: [Double], _ b: [Double]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+}
+
+private let anchor = 1_741_079_700.0        // 2025-03-04T09:15:00Z
+private let anchorDay = anchor - 9 * 3600 - 15 * 60  // 2025-03-04T00:00:00Z
+
+// MARK: - Column layout
+
+struct ColumnLayoutTests {
+    let all: [ColumnRole] = [.timestamp, .channel, .campaign, .weight]
+
+    @Test func canonicalNames() throws {
+        let layout = try ColumnLayout(header: ["timestamp", "source", "target", "other"], required: [.source, .target],
+                                      optional: all, file: "f.csv")
+        #expect(layout[.source] == 1)
+        #expect(layout[.target] == 2)
+        #expect(layout[.timestamp] == 0)
+        #expect(layout[.channel] == nil)
+        #expect(layout[.weight] == nil)
+        #expect(layout.header == ["timestamp", "source", "target", "other"])
+    }
+
+    @Test(arguments: [
+        (["referrer", "referred"], 0, 1), (["sharer", "invitee"], 0, 1), (["inviter", "recipient"], 0, 1),
+        (["friend", "advocate"], 1, 0), (["from", "to"], 0, 1), (["x", "to", "y", "from"], 3, 1),
+    ])
+    func sourceAndTargetAliases(header: [String], source: Int, target: Int) throws {
+        let layout = try ColumnLayout(header: header, required: [.source, .target], optional: [], file: "f.csv")
+        #expect(layout[.source] == source)
+        #expect(layout[.target] == target)
+    }
+
+    @Test func optionalAliases() throws {
+        let header = ["Referrer", "INVITEE", "Created_At", "Medium", "campaign_name", "Count"]
+        let layout = try ColumnLayout(header: header, required: [.source, .target], optional: all, file: "f.csv")
+        let found = [ColumnRole.source, .target, .timestamp, .channel, .campaign, .weight].map { layout[$0] }
+        #expect(found == [0, 1, 2, 3, 4, 5])
+    }
+
+    @Test func conversionAliases() throws {
+        let layout = try ColumnLayout(header: ["amount", "Customer_ID", "date", "campaign_id"], required: [.user],
+                                      optional: [.timestamp, .value, .campaign], file: "c.csv")
+        #expect(layout[.user] == 1)
+        #expect(layout[.value] == 0)
+        #expect(layout[.timestamp] == 2)
+        #expect(layout[.campaign] == 3)
+    }
+
+    @Test func canonicalNameBeatsAliasAndAliasOrderDecides() throws {
+        // "source" wins over an earlier "from"; among aliases the listed order wins, not the column order.
+        let a = try ColumnLayout(header: ["from", "source", "target"], required: [.source, .target], optional: [], file: "f.csv")
+        #expect(a[.source] == 1)
+        let b = try ColumnLayout(header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [], file: "f.csv")
+        #expect(b[.source] == 1)
+        #expect(b[.target] == 2)
+    }
+
+    @Test func caseInsensitiveAndSpacesIgnored() throws {
+        let layout = try ColumnLayout(header: ["  SOURCE ", "\tTarget", "TimeStamp"], required: [.source, .target],
+                                      optional: all, file: "f.csv")
+        #expect(layout[.source] == 0)
+        #expect(layout[.target] == 1)
+        #expect(layout[.timestamp] == 2)
+    }
+
+    @Test func overrideTakesTheNamedColumn() throws {
+        let layout = try ColumnLayout(header: ["source", "Giver", "taker", "target"], required: [.source, .target],
+                                      optional: all, overrides: [.source: " giver ", .target: "TAKER"], file: "f.csv")
+        #expect(layout[.source] == 1)
+        #expect(layout[.target] == 2)
+    }
+
+    /// DESIGN.md: "`--source-column NAME` and friends override"; the doc comment: "A role takes the
+    /// column named by its override". An override must win even when another role would have
+    /// claimed that column by one of its aliases ("medium" is an alias of channel).
+    @Test func overrideWinsOverAnotherRolesAlias() throws {
+        let layout = try ColumnLayout(header: ["sharer", "recipient", "medium"], required: [.source, .target],
+                                      optional: [.channel, .campaign], overrides: [.campaign: "medium"], file: "f.csv")
+        #expect(layout[.campaign] == 2)
+        #expect(layout[.channel] == nil)
+    }
+
+    @Test func unknownOverride() {
+        let header = ["source", "target"]
+        #expect(throws: InputError.unknownColumn(file: "f.csv", name: "nope", header: header, flag: "--weight-column")) {
+            _ = try ColumnLayout(header: header, required: [.source, .target], optional: all,
+                                 overrides: [.weight: "nope"], file: "f.csv")
+        }
+    }
+
+    @Test func missingRequiredColumn() {
+        let header = ["who", "target", "when"]
+        #expect(throws: InputError.missingColumn(file: "f.csv", role: "source", header: header, flag: "--source-column")) {
+            _ = try ColumnLayout(header: header, required: [.source, .target], optional: all, file: "f.csv")
+        }
+        let header2 = ["source", "whom"]
+        #expect(throws: InputError.missingColumn(file: "f.csv", role: "target", header: header2, flag: "--target-column")) {
+            _ = try ColumnLayout(header: header2, required: [.source, .target], optional: all, file: "f.csv")
+        }
+    }
+
+    @Test func duplicateColumn() {
+        let header = ["source", "target", "SOURCE"]
+        #expect(throws: InputError.duplicateColumn(file: "f.csv", name: "SOURCE", column: 3)) {
+            _ = try ColumnLayout(header: header, required: [.source, .target], optional: all, file: "f.csv")
+        }
+        let aliases = ["referrer", "Referrer", "target"]
+        #expect(throws: InputError.duplicateColumn(file: "f.csv", name: "Referrer", column: 2)) {
+            _ = try ColumnLayout(header: aliases, required: [.source, .target], optional: all, file: "f.csv")
+        }
+    }
+
+    @Test func duplicateColumnThroughParse() {
+        #expect(throws: InputError.duplicateColumn(file: eventsFile, name: "Target", column: 3)) {
+            _ = try parseEvents("source,target,Target\na,b,c\n")
+        }
+    }
+
+    @Test func missingColumnThroughParse() {
+        #expect(throws: InputError.missingColumn(file: eventsFile, role: "target", header: ["source", "weight"], flag: "--target-column")) {
+            _ = try parseEvents("source,weight\na,1\n")
+        }
+    }
+}
+
+// MARK: - Referral events
+
+struct ReferralEventsTests {
+    @Test func allColumns() throws {
+        let text = """
+            source,target,timestamp,channel,campaign,weight
+            a,b,2025-03-04,email,spring,2
+            b,c,,,,
+            c,a,1741079700,sms,spring,0.5
+            d,b,2025-03-04T09:15:00+01:00,email,fall,3
+
+            """
+        let events = try parseEvents(text)
+        #expect(events.count == 4)
+        #expect(events.people.names == ["a", "b", "c", "d"])
+        #expect(events.source == [0, 1, 2, 3])
+        #expect(events.target == [1, 2, 0, 1])
+        #expect(events.weight == [2, 1, 0.5, 3])
+        let times = try #require(events.timestamp)
+        #expect(sameWithNaN(times, [anchorDay, .nan, anchor, anchor - 3600]))
+        #expect(events.channel == [0, -1, 1, 0])
+        #expect(events.channels.names == ["email", "sms"])
+        #expect(events.campaign == [0, -1, 0, 1])
+        #expect(events.campaigns.names == ["spring", "fall"])
+        #expect(events.line == [2, 3, 4, 5])
+        #expect(events.quality.rows == 4)
+        #expect(events.quality.skippedRows == 0)
+        #expect(events.file == eventsFile)
+    }
+
+    @Test func minimalColumnsDefaultWeightOne() throws {
+        let events = try parseEvents("referrer,friend\nb,a\na,c\n")
+        #expect(events.people.names == ["b", "a", "c"])  // source before target within a row
+        #expect(pairs(events) == ["b>a", "a>c"])
+        #expect(events.weight == [1, 1])
+        #expect(events.timestamp == nil)
+        #expect(events.channel == nil)
+        #expect(events.campaign == nil)
+    }
+
+    @Test func blankWeightDefaultsToOne() throws {
+        let events = try parseEvents("source,target,weight\na,b,\nb,c,  \nc,d,4\n")
+        #expect(events.weight == [1, 1, 4])
+    }
+
+    @Test func selfReferralsSkippedCountedAndNotInterned() throws {
+        let events = try parseEvents("source,target\nzed,zed\na,b\n b ,\"b\"\nb,c\n")
+        #expect(pairs(events) == ["a>b", "b>c"])
+        #expect(events.quality.selfReferrals == 2)
+        #expect(events.quality.rows == 4)
+        #expect(events.people.count == 3)
+        #expect(events.people.index(of: "zed") == nil)
+        #expect(events.line == [3, 5])
+    }
+
+    @Test func onlySelfReferralsHasNoEdges() throws {
+        let events = try parseEvents("source,target\nx,x\n")
+        #expect(events.count == 0)
+        #expect(events.people.count == 0)
+        #expect(events.quality.selfReferrals == 1)
+        #expect(throws: InputError.self) { _ = try ReferralGraph(checking: events) }
+    }
+
+    @Test(arguments: ["abc", "-1", "-0.5", "NaN", "nan", "inf", "-inf", "Infinity", "1e999", "0x10", "1.2.3", "2 3", "1e", "--1"])
+    func badWeight(seen: String) {
+        let text = "source,target,weight\na,b,1\nc,d,\(seen)\n"
+        #expect(throws: InputError.badNumber(file: eventsFile, line: 3, column: 3, name: "weight", seen: seen, rule: weightRule)) {
+            _ = try parseEvents(text)
+        }
+    }
+
+    @Test func badWeightInOtherColumnPosition() {
+        // The weight is the first column here; the row is on line 4 after a blank line.
+        let text = "count,from,to\n1,a,b\n\n-3,c,d\n"
+        #expect(throws: InputError.badNumber(file: eventsFile, line: 4, column: 1, name: "weight", seen: "-3", rule: weightRule)) {
+            _ = try parseEvents(text)
+        }
+    }
+
+    @Test(arguments: [("0", 0.0), ("2.5", 2.5), ("1e3", 1000.0), ("+4", 4.0), (" 7 ", 7.0), (".5", 0.5)])
+    func goodWeights(text: String, expected: Double) throws {
+        let events = try parseEvents("source,target,weight\na,b,\(text)\n")
+        #expect(events.weight == [expected])
+    }
+
+    @Test func decimalCommaWithSemicolonDelimiter() throws {
+        let events = try parseEvents("source;target;weight\na;b;1,5\nb;c;2\nc;d;0,25\n")
+        #expect(events.weight == [1.5, 2, 0.25])
+    }
+
+    @Test func decimalCommaWithTabDelimiter() throws {
+        let events = try parseEvents("source\ttarget\tweight\na\tb\t3,75\n")
+        #expect(events.weight == [3.75])
+    }
+
+    @Test func decimalCommaRefusedWithCommaDelimiter() {
+        #expect(throws: InputError.badNumber(file: eventsFile, line: 2, column: 3, name: "weight", seen: "1,5", rule: weightRule)) {
+            _ = try parseEvents("source,target,weight\na,b,\"1,5\"\n")
+        }
+    }
+
+    @Test func thousandsSeparatorRefused() {
+        #expect(throws: InputError.badNumber(file: eventsFile, line: 2, column: 3, name: "weight", seen: "1,234.5", rule: weightRule)) {
+            _ = try parseEvents("source;target;weight\na;b;1,234.5\n")
+        }
+    }
+
+    @Test func emptyIds() {
+        #expect(throws: InputError.emptyValue(file: eventsFile, line: 3, column: 1, name: "source")) {
+            _ = try parseEvents("source,target\na,b\n,c\n")
+        }
+        #expect(throws: InputError.emptyValue(file: eventsFile, line: 2, column: 2, name: "target")) {
+            _ = try parseEvents("source,target\na,\"\"\n")
+        }
+        #expect(throws: InputError.emptyValue(file: eventsFile, line: 2, column: 3, name: "source")) {
+            _ = try parseEvents("x,target,source\n1,b,   \n")
+        }
+    }
+
+    @Test func raggedRows() {
+        #expect(throws: InputError.raggedRow(file: eventsFile, line: 3, expected: 3, found: 2)) {
+            _ = try parseEvents("source,target,weight\na,b,1\nc,d\n")
+        }
+        #expect(throws: InputError.raggedRow(file: eventsFile, line: 2, expected: 3, found: 4)) {
+            _ = try parseEvents("source,target,weight\na,b,1,extra\n")
+        }
+        #expect(throws: InputError.raggedRow(file: eventsFile, line: 2, expected: 2, found: 4)) {
+            _ = try parseEvents("source,target\na,b,,x\n")
+        }
+    }
+
+    @Test func trailingEmptyExtraFieldsForgiven() throws {
+        let events = try parseEvents("source,target\na,b,\nb,c,,\nc,d, ,\"\"\n")
+        #expect(pairs(events) == ["a>b", "b>c", "c>d"])
+    }
+
+    @Test func invalidUTF8Ids() {
+        let bad: [UInt8] = [0xC3, 0x28]  // a lead byte followed by a non-continuation byte
+        let head = Array("source,target\na,b\n".utf8)
+        #expect(throws: InputError.invalidUTF8(file: eventsFile, line: 3, column: 1)) {
+            _ = try parseEvents(bytes: head + bad + Array(",c\n".utf8))
+        }
+        #expect(throws: InputError.invalidUTF8(file: eventsFile, line: 3, column: 2)) {
+            _ = try parseEvents(bytes: head + Array("c,".utf8) + [0xFF] + Array("\n".utf8))
+        }
+    }
+
+    @Test func invalidUTF8InChannelAndHeader() {
+        let channel = Array("source,target,channel\na,b,".utf8) + [0xE2, 0x82] + Array("\n".utf8)
+        #expect(throws: InputError.invalidUTF8(file: eventsFile, line: 2, column: 3)) {
+            _ = try parseEvents(bytes: channel)
+        }
+        let header = Array("source,target,".utf8) + [0xFF] + Array("\na,b,c\n".utf8)
+        #expect(throws: InputError.invalidUTF8(file: eventsFile, line: 1, column: 3)) {
+            _ = try parseEvents(bytes: header)
+        }
+    }
+
+    @Test func nonASCIIIds() throws {
+        let events = try parseEvents("source,target\nZoë,日本\n日本,Zoë\n")
+        #expect(events.people.names == ["Zoë", "日本"])
+        #expect(pairs(events) == ["Zoë>日本", "日本>Zoë"])
+    }
+
+    @Test func badTimestamp() {
+        #expect(throws: InputError.badTimestamp(file: eventsFile, line: 3, column: 3, name: "timestamp", seen: "2023-02-29",
+                                                reason: Timestamp.Failure.unparsable.description)) {
+            _ = try parseEvents("source,target,date\na,b,2024-02-29\nb,c,2023-02-29\n")
+        }
+        #expect(throws: InputError.badTimestamp(file: eventsFile, line: 2, column: 1, name: "timestamp", seen: "1741079700000",
+                                                reason: Timestamp.Failure.milliseconds.description)) {
+            _ = try parseEvents("time,source,target\n1741079700000,a,b\n")
+        }
+    }
+
+    @Test func headerOnly() {
+        #expect(throws: InputError.headerOnly(file: eventsFile)) { _ = try parseEvents("source,target\n") }
+        #expect(throws: InputError.headerOnly(file: eventsFile)) { _ = try parseEvents("source,target\n\n\r\n") }
+        #expect(throws: InputError.emptyFile(file: eventsFile)) { _ = try parseEvents("") }
+    }
+
+    @Test func blankLinesAndMultiLineIds() throws {
+        let events = try parseEvents("source,target\n\na,b\n\"multi\nline\",c\n\nd,e\n")
+        #expect(events.line == [3, 4, 7])
+        #expect(events.quality.blankLines == 2)
+        #expect(events.quality.rows == 3)
+        #expect(events.people.names == ["a", "b", "multi\nline", "c", "d", "e"])
+    }
+
+    @Test func explicitColumnsAndDelimiter() throws {
+        let options = ReadOptions(delimiter: .semicolon, columns: [.source: "Giver", .target: "taker"])
+        let events = try parseEvents("source,x;giver;taker\n1;a;b\n", options: options)
+        #expect(pairs(events) == ["a>b"])
+    }
+
+    @Test func unknownOverrideThroughParse() {
+        let options = ReadOptions(columns: [.timestamp: "when"])
+        #expect(throws: InputError.unknownColumn(file: eventsFile, name: "when", header: ["source", "target"], flag: "--timestamp-column")) {
+            _ = try parseEvents("source,target\na,b\n", options: options)
+        }
+    }
+
+    @Test func stopPolicyThrowsFirstBadRow() {
+        let text = "source,target,weight\na,b,1\nc,d,x\ne,,1\n"
+        #expect(throws: InputError.badNumber(file: eventsFile, line: 3, column: 3, name: "weight", seen: "x", rule: weightRule)) {
+            _ = try parseEvents(text)
+        }
+    }
+
+    @Test func skipPolicyCountsBadRowsAndAddsNobody() throws {
+        let text = """
+            source,target,weight,timestamp
+            a,b,1,2025-03-04
+            c,d,-1,
+            e,f,1,2025-02-30
+            ,g,1,
+            h,i
+            j,k,2,
+            l,l,1,
+            m,n,1,2025-03-04,junk
+
+            """
+        let events = try parseEvents(text, options: ReadOptions(onError: .skip))
+        #expect(pairs(events) == ["a>b", "j>k"])
+        #expect(events.people.names == ["a", "b", "j", "k"])
+        for nobody in ["c", "d", "e", "f", "g", "h", "i", "l", "m", "n"] {
+            #expect(events.people.index(of: nobody) == nil, "\(nobody) was interned")
+        }
+        #expect(events.weight == [1, 2])
+        #expect(events.line == [2, 7])
+        let q = events.quality
+        #expect(q.rows == 8)
+        #expect(q.skippedRows == 5)
+        #expect(q.selfReferrals == 1)
+        let expectedReasons: [InputError] = [
+            .badNumber(file: eventsFile, line: 3, column: 3, name: "weight", seen: "-1", rule: weightRule),
+            .badTimestamp(file: eventsFile, line: 4, column: 4, name: "timestamp", seen: "2025-02-30",
+                          reason: Timestamp.Failure.unparsable.description),
+            .emptyValue(file: eventsFile, line: 5, column: 1, name: "source"),
+            .raggedRow(file: eventsFile, line: 6, expected: 4, found: 2),
+            .raggedRow(file: eventsFile, line: 9, expected: 4, found: 5),
+        ]
+        #expect(q.skipReasons == expectedReasons.map(\.description))
+    }
+
+    @Test func skipPolicyKeepsOnlyTheFirstReasons() throws {
+        var text = "source,target,weight\n"
+        for k in 0 ..< 8 { text += "s\(k),t\(k),bad\(k)\n" }
+        text += "a,b,1\n"
+        let events = try parseEvents(text, options: ReadOptions(onError: .skip))
+        #expect(events.count == 1)
+        #expect(events.quality.skippedRows == 8)
+        #expect(events.quality.skipReasons.count == DataQuality.reasonLimit)
+        let expected = (0 ..< DataQuality.reasonLimit).map {
+            InputError.badNumber(file: eventsFile, line: $0 + 2, column: 3, name: "weight", seen: "bad\($0)", rule: weightRule).description
+        }
+        #expect(events.quality.skipReasons == expected)
+        #expect(events.people.names == ["a", "b"])
+    }
+
+    @Test func skipPolicyDoesNotSkipFileLevelErrors() {
+        let skip = ReadOptions(onError: .skip)
+        #expect(throws: InputError.unbalancedQuote(file: eventsFile, line: 3, column: 1)) {
+            _ = try parseEvents("source,target\na,b\n\"c,d\n", options: skip)
+        }
+        #expect(throws: InputError.missingColumn(file: eventsFile, role: "source", header: ["a", "b"], flag: "--source-column")) {
+            _ = try parseEvents("a,b\n1,2\n", options: skip)
+        }
+    }
+
+    @Test func skipPolicyWithEveryRowBad() throws {
+        let events = try parseEvents("source,target,weight\na,b,x\n", options: ReadOptions(onError: .skip))
+        #expect(events.count == 0)
+        #expect(events.people.count == 0)
+        #expect(events.quality.skippedRows == 1)
+        #expect(throws: InputError.self) { _ = try ReferralGraph(checking: events) }
+    }
+
+    @Test func missingFile() {
+        #expect(throws: InputError.fileNotFound(path: "/nonexistent-dir-for-tests/events.csv")) {
+            _ = try ReferralEvents.read(path: "/nonexistent-dir-for-tests/events.csv")
+        }
+        #expect(throws: InputError.isDirectory(path: "/tmp")) {
+            _ = try ReferralEvents.read(path: "/tmp")
+        }
+    }
+}
+
+// MARK: - Conversions
+
+struct ConversionsTests {
+    @Test func allColumns() throws {
+        let c = try parseConversions("user,value,timestamp,campaign\nu1,10,2025-03-04,c\nu2,5,,\nu1,2.5,1741079700,d\n")
+        #expect(c.count == 3)
+        #expect(c.users.names == ["u1", "u2"])
+        #expect(c.user == [0, 1, 0])
+        #expect(c.value == [10, 5, 2.5])
+        let times = try #require(c.timestamp)
+        #expect(sameWithNaN(times, [anchorDay, .nan, anchor]))
+        #expect(c.campaign == [0, -1, 1])
+        #expect(c.campaigns.names == ["c", "d"])
+        #expect(c.line == [2, 3, 4])
+    }
+
+    @Test func aliasesAndDecimalComma() throws {
+        let c = try parseConversions("Customer_ID;Revenue\nx;1,5\ny;2\n")
+        #expect(c.users.names == ["x", "y"])
+        #expect(c.value == [1.5, 2])
+        #expect(c.timestamp == nil)
+        #expect(c.campaign == nil)
+    }
+
+    @Test func valueDefaultsToOneWithoutColumn() throws {
+        let c = try parseConversions("customer\na\nb\na\n")
+        #expect(c.value == [1, 1, 1])
+        #expect(c.user == [0, 1, 0])
+    }
+
+    @Test func errors() {
+        #expect(throws: InputError.emptyValue(file: "conversions.csv", line: 3, column: 1, name: "user")) {
+            _ = try parseConversions("user,value\na,1\n,2\n")
+        }
+        #expect(throws: InputError.badNumber(file: "conversions.csv", line: 2, column: 2, name: "value", seen: "-4", rule: valueRule)) {
+            _ = try parseConversions("user,value\na,-4\n")
+        }
+        #expect(throws: InputError.badNumber(file: "conversions.csv", line: 2, column: 2, name: "value", seen: "NaN", rule: valueRule)) {
+            _ = try parseConversions("user,value\na,NaN\n")
+        }
+        #expect(throws: InputError.missingColumn(file: "conversions.csv", role: "user", header: ["who", "value"], flag: "--user-column")) {
+            _ = try parseConversions("who,value\na,1\n")
+        }
+        #expect(throws: InputError.headerOnly(file: "conversions.csv")) { _ = try parseConversions("user\n") }
+    }
+
+    @Test func skipPolicy() throws {
+        let c = try parseConversions("user,value\na,1\nb,oops\nc,3\n", options: ReadOptions(onError: .skip))
+        #expect(c.users.names == ["a", "c"])
+        #expect(c.value == [1, 3])
+        #expect(c.quality.skippedRows == 1)
+        #expect(c.quality.rows == 3)
+    }
+
+    @Test func totalsOverPeopleCountUnknownUsers() throws {
+        let events = try parseEvents("source,target\na,b\nb,c\n")
+        let c = try parseConversions("user,value\nb,1\nzz,2\na,3\nb,4\nyy,5\nzz,6\n")
+        let (values, unknown) = c.totals(over: events.people)
+        // People are a, b, c: a converted for 3, b for 1 + 4, c never; zz and yy are unknown (3 rows).
+        #expect(values == [3, 5, 0])
+        #expect(unknown == 3)
+    }
+
+    @Test func totalsWithNoOverlap() throws {
+        let events = try parseEvents("source,target\na,b\n")
+        let c = try parseConversions("user\nq\nr\n")
+        let (values, unknown) = c.totals(over: events.people)
+        #expect(values == [0, 0])
+        #expect(unknown == 2)
+    }
+}
