@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import InfluenceModel
 
 @main
@@ -14,6 +15,12 @@ struct Influence: ParsableCommand {
             74 output could not be written.
             """,
         version: "0.1.0",
-        subcommands: [Score.self]
+        subcommands: [Score.self, Spread.self]
     )
+
+    static func main() {
+        // A closed pipe (`influence … | head`) must end the run quietly, not kill it.
+        signal(SIGPIPE, SIG_IGN)
+        main(nil)
+    }
 }

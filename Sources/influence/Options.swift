@@ -84,8 +84,18 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ScoreError {
         fail(error.description, error.exitCode)
     } catch let error as OutputError {
+        if error.isBrokenPipe { Influence.exit() }
         fail(error.description, error.exitCode)
     }
+}
+
+/// Tells the user on standard error what was skipped under `--on-error skip`.
+func reportSkipped(_ quality: DataQuality, quiet: Bool) {
+    guard quality.skippedRows > 0, !quiet else { return }
+    var stderr = StandardError()
+    let s = quality.skippedRows == 1 ? "" : "s"
+    print("influence: skipped \(quality.skippedRows) bad row\(s); the first:", to: &stderr)
+    for reason in quality.skipReasons.prefix(3) { print("  \(reason)", to: &stderr) }
 }
 
 func fail(_ message: String, _ code: Int32) -> Never {

@@ -80,6 +80,7 @@ struct Score: ParsableCommand {
                 }
                 options.personalization = values
             }
+            reportSkipped(quality, quiet: outputOptions.quiet)
             var result = try graph.score(options)
             result.quality = quality
             let format = outputOptions.resolvedFormat

@@ -102,7 +102,7 @@ struct InternerTests {
         for k in 0 ..< 40_000 {
             switch k % 4 {
             case 0: pool.append("user-\(k)")  // long shared prefix
-            case 1: pool.append(String(format6: k) + "@example.com")
+            case 1: pool.append(sixDigits(k) + "@example.com")
             default:
                 let length = Int.random(in: 0 ... 24, using: &rng)
                 pool.append(String((0 ..< length).map { _ in alphabet.randomElement(using: &rng)! }))
@@ -141,12 +141,10 @@ struct InternerTests {
     }
 }
 
-extension String {
-    /// A six-digit zero-padded number, without Foundation.
-    fileprivate init(format6 k: Int) {
-        let s = String(k)
-        self = String(repeating: "0", count: max(0, 6 - s.count)) + s
-    }
+/// A six-digit zero-padded number, without Foundation.
+private func sixDigits(_ k: Int) -> String {
+    let s = String(k)
+    return String(repeating: "0", count: max(0, 6 - s.count)) + s
 }
 
 // MARK: - CSR matrices

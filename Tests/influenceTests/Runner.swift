@@ -58,4 +58,27 @@ struct Runner {
                        stdout: String(decoding: stdoutData, as: UTF8.self),
                        stderr: String(decoding: stderrData, as: UTF8.self))
     }
+
+    /// Runs `influence`, reads `keepBytes` of its output and closes the pipe, as `| head -c` does.
+    static func runClosingStdout(_ arguments: [String], keepBytes: Int) throws -> Outcome {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe()
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("influence-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errFile)
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let head = try out.fileHandleForReading.read(upToCount: keepBytes) ?? Data()
+        try out.fileHandleForReading.close()
+        process.waitUntilExit()
+        try err.close()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: head, as: UTF8.self),
+                       stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self))
+    }
 }

@@ -6,20 +6,26 @@ import Foundation
 /// table: keys are hashed and compared as raw bytes straight from the file, and a `String`
 /// is made only when a name is asked for. Keys live in one byte arena; the table is open
 /// addressing with linear probing, kept at most half full.
+///
+/// A slot is two words, so a probe touches one cache line: a tag (24 bits of the hash, the
+/// key's length capped at 255, the index) and the key's first eight bytes. Keys of up to
+/// eight bytes, such as `u123456`, are therefore matched without reading the arena.
 public struct Interner: Sendable {
     /// All keys, back to back.
     private(set) var arena: ContiguousArray<UInt8> = []
     /// Key `i` is `arena[offsets[i] ..< offsets[i + 1]]`.
     private(set) var offsets: ContiguousArray<Int> = [0]
-    private var hashes: ContiguousArray<UInt64> = []
-    /// Slot → key index + 1 (0 = empty).
-    private var slots: ContiguousArray<Int32>
+    /// The full hash of each key, for growing and merging without rehashing.
+    private(set) var hashes: ContiguousArray<UInt64> = []
+    /// Slot `s` is `slots[2s]` (tag: hash bits 40–63, length, index + 1; 0 = empty) and
+    /// `slots[2s + 1]` (the key's first eight bytes, little-endian, zero-padded).
+    private var slots: ContiguousArray<UInt64>
     private var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = ContiguousArray(repeating: 0, count: size)
+        slots = ContiguousArray(repeating: 0, count: 2 * size)
         mask = size - 1
     }
 
@@ -29,16 +35,19 @@ public struct Interner: Sendable {
     /// The index of `key`, adding it if it is new.
     /// - Returns: the index, and whether the key was new.
     /// - Complexity: O(key length) expected.
-    @inlinable
     public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int32, isNew: Bool) {
-        let h = Interner.hash(key)
-        if let found = find(key, hash: h) { return (found, false) }
-        return (insert(key, hash: h), true)
+        let (h, word) = Interner.hashAndPrefix(key)
+        switch probe(key, hash: h, prefix: word) {
+        case .found(let index): return (index, false)
+        case .empty(let slot): return (insert(key, hash: h, prefix: word, at: slot), true)
+        }
     }
 
     /// The index of `key`, or `nil`.
     public func index(of key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        find(key, hash: Interner.hash(key))
+        let (h, word) = Interner.hashAndPrefix(key)
+        if case .found(let index) = probe(key, hash: h, prefix: word) { return index }
+        return nil
     }
 
     /// The index of `key`, or `nil`.
@@ -49,10 +58,7 @@ public struct Interner: Sendable {
 
     /// Key `index` as text.
     public func name(_ index: Int32) -> String {
-        let i = Int(index)
-        return arena.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[i] ..< offsets[i + 1]]), as: UTF8.self)
-        }
+        withKey(index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// All keys as text, by index.
@@ -63,67 +69,111 @@ public struct Interner: Sendable {
         arena.withUnsafeBufferPointer { buffer in
             let ra = offsets[Int(a)] ..< offsets[Int(a) + 1]
             let rb = offsets[Int(b)] ..< offsets[Int(b) + 1]
-            return buffer[ra].lexicographicallyPrecedes(buffer[rb])
+            let common = min(ra.count, rb.count)
+            if common > 0 {
+                let order = memcmp(buffer.baseAddress! + ra.lowerBound, buffer.baseAddress! + rb.lowerBound, common)
+                if order != 0 { return order < 0 }
+            }
+            return ra.count < rb.count
         }
     }
 
-    @usableFromInline
-    func find(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32? {
+    /// Calls `body` with the bytes of key `index`.
+    func withKey<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let i = Int(index)
+        return try arena.withUnsafeBufferPointer {
+            try body(UnsafeBufferPointer(rebasing: $0[offsets[i] ..< offsets[i + 1]]))
+        }
+    }
+
+    enum Probe {
+        case found(Int32)
+        case empty(slot: Int)
+    }
+
+    /// Finds `key`, or the empty slot where it would go.
+    @inline(__always)
+    func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64) -> Probe {
+        let want = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(key.count, 255)) << 32)
         var slot = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { slots in
-            arena.withUnsafeBufferPointer { arena in
-                while true {
-                    let entry = slots[slot]
-                    if entry == 0 { return nil }
-                    let i = Int(entry - 1)
-                    if hashes[i] == h {
-                        let start = offsets[i]
-                        let length = offsets[i + 1] - start
-                        if length == key.count,
-                           length == 0 || memcmp(arena.baseAddress! + start, key.baseAddress!, length) == 0 {
-                            return Int32(i)
-                        }
-                    }
-                    slot = (slot + 1) & mask
+            while true {
+                let meta = slots[2 &* slot]
+                if meta == 0 { return .empty(slot: slot) }
+                if meta & 0xFFFF_FFFF_0000_0000 == want, slots[2 &* slot &+ 1] == word {
+                    let i = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1
+                    if key.count <= 8 || sameKey(i, key) { return .found(Int32(truncatingIfNeeded: i)) }
                 }
+                slot = (slot &+ 1) & mask
             }
         }
     }
 
-    @usableFromInline
-    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32 {
-        let index = Int32(count)
+    /// Key `i` equals `key` (whose first eight bytes are known to match).
+    private func sameKey(_ i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = offsets[i]
+        guard offsets[i + 1] - start == key.count else { return false }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+    }
+
+    /// Adds a key known to be absent, at `slot` (from `probe`), and returns its index.
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, at slot: Int) -> Int32 {
+        let index = count
         arena.append(contentsOf: key)
         offsets.append(arena.count)
         hashes.append(h)
-        if count * 2 > slots.count { grow() }
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = index + 1
-        return index
+        if (index + 1) * 2 > mask + 1 {
+            grow()
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[2 * s] != 0 { s = (s + 1) & mask }
+            place(index, hash: h, prefix: word, length: key.count, at: s)
+        } else {
+            place(index, hash: h, prefix: word, length: key.count, at: slot)
+        }
+        return Int32(index)
+    }
+
+    /// Adds `key`, known to be absent, whose hash is `h` (when merging tables).
+    mutating func appendAbsent(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32 {
+        let word = Interner.hashAndPrefix(key).prefix
+        var s = Int(truncatingIfNeeded: h) & mask
+        while slots[2 * s] != 0 { s = (s + 1) & mask }
+        return insert(key, hash: h, prefix: word, at: s)
+    }
+
+    @inline(__always)
+    private mutating func place(_ index: Int, hash h: UInt64, prefix word: UInt64, length: Int, at slot: Int) {
+        slots[2 * slot] = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32) | UInt64(index + 1)
+        slots[2 * slot + 1] = word
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        slots = ContiguousArray(repeating: 0, count: size)
+        let size = (mask + 1) * 2
+        slots = ContiguousArray(repeating: 0, count: 2 * size)
         mask = size - 1
-        for i in 0 ..< count {
+        for i in 0 ..< count - 1 {  // the key being inserted is placed by the caller
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(i + 1)
+            while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
+            let word = withKey(Int32(i)) { Interner.hashAndPrefix($0).prefix }
+            place(i, hash: hashes[i], prefix: word, length: offsets[i + 1] - offsets[i], at: slot)
         }
     }
 
     /// A 64-bit hash of the bytes, eight at a time (multiply–rotate mixing, then a
-    /// finalizer from MurmurHash3's fmix64).
+    /// finalizer from MurmurHash3's fmix64), and the key's first eight bytes.
     @usableFromInline
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hashAndPrefix(key).hash }
+
+    @inline(__always)
+    static func hashAndPrefix(_ key: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, prefix: UInt64) {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
-        var i = 0
         let n = key.count
-        guard let base = key.baseAddress else { return h }
+        guard let base = key.baseAddress, n > 0 else { return (Interner.finish(h, tail: 0), 0) }
+        var i = 0
+        var first: UInt64 = 0
         while i + 8 <= n {
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if i == 0 { first = word }
             h = ((h ^ word) &* 0xBF58_476D_1CE4_E5B9)
             h = (h << 31) | (h >> 33)
             i += 8
@@ -135,7 +185,13 @@ public struct Interner: Sendable {
             shift += 8
             i += 1
         }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        if n < 8 { first = tail }
+        return (Interner.finish(h, tail: tail), first)
+    }
+
+    @inline(__always)
+    static func finish(_ h0: UInt64, tail: UInt64) -> UInt64 {
+        var h = (h0 ^ tail) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33

@@ -69,5 +69,8 @@ public struct ReferralGraph: Sendable {
             throw .noReferrals(file: events.file, detail: detail + "; there is nothing to score. Check the source and target columns.")
         }
         self.init(events: events)
+        if let e = forward.value.firstIndex(where: { !$0.isFinite }) {
+            throw .weightOverflow(file: events.file, line: Int(events.line[Int(edgeRow[e])]))
+        }
     }
 }

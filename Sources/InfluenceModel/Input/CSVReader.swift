@@ -47,20 +47,32 @@ public struct CSVReader: Sendable {
     public init(bytes: [UInt8], file: String, delimiter: Delimiter? = nil) throws {
         self.file = file
         self.bytes = bytes
+        (self.start, self.delimiter) = try bytes.withUnsafeBufferPointer { try CSVReader.prepare($0, file: file, delimiter: delimiter) }
+    }
+
+    /// Checks the start of a file and finds where its data begins and which separator it uses.
+    /// - Returns: the offset after a byte order mark, and the given or detected delimiter.
+    /// - Throws: `InputError.emptyFile`, `.wrongEncoding` for UTF-16 or UTF-32 text.
+    static func prepare(_ bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: Delimiter?) throws(InputError)
+        -> (start: Int, delimiter: Delimiter)
+    {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw InputError.wrongEncoding(file: file, found: "UTF-16")
         }
-        self.start = start
         if bytes[start...].allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) {
             throw InputError.emptyFile(file: file)
         }
-        self.delimiter = delimiter ?? CSVReader.detectDelimiter(bytes, from: start)
+        return (start, delimiter ?? CSVReader.detectDelimiter(bytes, from: start))
     }
 
     /// Picks the most frequent of `,` `;` and tab on the first line outside quotes (comma on ties).
     static func detectDelimiter(_ bytes: [UInt8], from start: Int) -> Delimiter {
+        bytes.withUnsafeBufferPointer { detectDelimiter($0, from: start) }
+    }
+
+    static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Delimiter {
         var counts: [Delimiter: Int] = [:]
         var quoted = false
         var i = start
@@ -85,74 +97,106 @@ public struct CSVReader: Sendable {
     @discardableResult
     public func forEachRecord(_ body: (CSVRecord) throws -> Bool) throws -> Int {
         try bytes.withUnsafeBufferPointer { buffer in
-            var fields = ContiguousArray<CSVField>()
-            fields.reserveCapacity(16)
-            var blank = 0
-            var i = start
-            var line = 1
-            let n = buffer.count
-            let delim = delimiter.rawValue
-            while i < n {
-                fields.removeAll(keepingCapacity: true)
-                let recordLine = line
-                var atRecordEnd = false
-                while !atRecordEnd {
-                    let fieldLine = line
-                    if i < n, buffer[i] == 0x22 {
-                        // Quoted field: runs to the closing quote; "" is a literal quote.
-                        var j = i + 1
-                        var escaped = false
-                        while true {
-                            guard j < n else {
-                                throw InputError.unbalancedQuote(file: file, line: fieldLine, column: fields.count + 1)
-                            }
-                            let b = buffer[j]
-                            if b == 0x22 {
-                                if j + 1 < n, buffer[j + 1] == 0x22 { escaped = true; j += 2; continue }
-                                break
-                            }
-                            if b == 0x0A || (b == 0x0D && (j + 1 >= n || buffer[j + 1] != 0x0A)) { line += 1 }
-                            if b == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
-                            j += 1
+            var cursor = CSVCursor(position: start, line: 1)
+            var sink = ClosureSink(body: body)
+            try CSVReader.scan(buffer, until: buffer.count, delimiter: delimiter.rawValue, file: file, cursor: &cursor, sink: &sink)
+            return cursor.blank
+        }
+    }
+
+    /// Reads records from `cursor.position`, which must be the start of a record, until the next
+    /// record would start at or after `end` or `sink` asks to stop; `cursor` is left after the
+    /// last record read. A record that starts before `end` is read whole even if it runs past it.
+    ///
+    /// This is the one RFC 4180 state machine: `forEachRecord` runs it over the whole file, and
+    /// the parallel readers run it over chunks of one.
+    /// - Throws: `InputError.unbalancedQuote`, `.strayQuote`, `.nulByte`, or what `sink` throws.
+    static func scan<Sink: CSVRecordSink>(_ buffer: UnsafeBufferPointer<UInt8>, until end: Int, delimiter delim: UInt8, file: String,
+                                          cursor: inout CSVCursor, sink: inout Sink) throws {
+        var fields = ContiguousArray<CSVField>()
+        fields.reserveCapacity(16)
+        var blank = cursor.blank
+        var i = cursor.position
+        var line = cursor.line
+        defer { cursor = CSVCursor(position: i, line: line, blank: blank) }
+        let n = buffer.count
+        while i < end {
+            fields.removeAll(keepingCapacity: true)
+            let recordLine = line
+            var atRecordEnd = false
+            while !atRecordEnd {
+                let fieldLine = line
+                if i < n, buffer[i] == 0x22 {
+                    // Quoted field: runs to the closing quote; "" is a literal quote.
+                    var j = i + 1
+                    var escaped = false
+                    while true {
+                        guard j < n else {
+                            throw InputError.unbalancedQuote(file: file, line: fieldLine, column: fields.count + 1)
                         }
-                        fields.append(CSVField(start: i + 1, end: j, escaped: escaped, line: fieldLine))
-                        j += 1
-                        if j >= n { i = j; atRecordEnd = true; break }
                         let b = buffer[j]
-                        if b == delim { i = j + 1; continue }
-                        if b == 0x0A { i = j + 1; line += 1; atRecordEnd = true; break }
-                        if b == 0x0D {
-                            i = (j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
-                            line += 1; atRecordEnd = true; break
+                        if b == 0x22 {
+                            if j + 1 < n, buffer[j + 1] == 0x22 { escaped = true; j += 2; continue }
+                            break
                         }
-                        throw InputError.strayQuote(file: file, line: line, column: fields.count)
-                    }
-                    // Unquoted field: runs to the delimiter or the end of the line.
-                    var j = i
-                    while j < n {
-                        let b = buffer[j]
-                        if b == delim || b == 0x0A || b == 0x0D { break }
+                        if b == 0x0A || (b == 0x0D && (j + 1 >= n || buffer[j + 1] != 0x0A)) { line += 1 }
                         if b == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
                         j += 1
                     }
-                    fields.append(CSVField(start: i, end: j, escaped: false, line: fieldLine))
+                    fields.append(CSVField(start: i + 1, end: j, escaped: escaped, line: fieldLine))
+                    j += 1
                     if j >= n { i = j; atRecordEnd = true; break }
                     let b = buffer[j]
-                    if b == delim { i = j + 1; if i >= n { fields.append(CSVField(start: i, end: i, escaped: false, line: line)); atRecordEnd = true }; continue }
-                    i = (b == 0x0D && j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
-                    line += 1
-                    atRecordEnd = true
+                    if b == delim { i = j + 1; continue }
+                    if b == 0x0A { i = j + 1; line += 1; atRecordEnd = true; break }
+                    if b == 0x0D {
+                        i = (j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
+                        line += 1; atRecordEnd = true; break
+                    }
+                    throw InputError.strayQuote(file: file, line: line, column: fields.count)
                 }
-                if fields.count == 1, fields[0].start == fields[0].end, !fields[0].quoted(in: buffer) {
-                    blank += 1
-                    continue
+                // Unquoted field: runs to the delimiter or the end of the line.
+                var j = i
+                while j < n {
+                    let b = buffer[j]
+                    if b == delim || b == 0x0A || b == 0x0D { break }
+                    if b == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
+                    j += 1
                 }
-                let record = CSVRecord(buffer: buffer, fields: fields, line: recordLine)
-                if try !body(record) { break }
+                fields.append(CSVField(start: i, end: j, escaped: false, line: fieldLine))
+                if j >= n { i = j; atRecordEnd = true; break }
+                let b = buffer[j]
+                if b == delim { i = j + 1; if i >= n { fields.append(CSVField(start: i, end: i, escaped: false, line: line)); atRecordEnd = true }; continue }
+                i = (b == 0x0D && j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
+                line += 1
+                atRecordEnd = true
             }
-            return blank
+            if fields.count == 1, fields[0].start == fields[0].end, !fields[0].quoted(in: buffer) {
+                blank += 1
+                continue
+            }
+            let more = try fields.withUnsafeBufferPointer { try sink.take(CSVRecord(buffer: buffer, fields: $0, line: recordLine)) }
+            if !more { break }
         }
     }
+}
+
+/// Where a scan is: the next record's offset and line, and the blank lines passed so far.
+struct CSVCursor: Sendable, Equatable {
+    var position: Int
+    var line: Int
+    var blank = 0
+}
+
+/// What a scan hands each record to.
+protocol CSVRecordSink {
+    /// Takes one record (valid only during the call); returns `false` to stop.
+    mutating func take(_ record: CSVRecord) throws -> Bool
+}
+
+struct ClosureSink: CSVRecordSink {
+    let body: (CSVRecord) throws -> Bool
+    func take(_ record: CSVRecord) throws -> Bool { try body(record) }
 }
 
 /// Where one field lies in the file.
@@ -171,7 +215,7 @@ struct CSVField: Sendable {
 /// One record of a CSV file, valid only inside `CSVReader.forEachRecord`.
 public struct CSVRecord {
     let buffer: UnsafeBufferPointer<UInt8>
-    let fields: ContiguousArray<CSVField>
+    let fields: UnsafeBufferPointer<CSVField>
     /// The line on which the record starts (1-based).
     public let line: Int
 

@@ -90,6 +90,10 @@ public struct Conversions: Sendable {
         let u = layout[.user]!
         if record.isBlank(u) { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
         guard record.withField(u, { FieldValue.isUTF8($0) }) else { throw .invalidUTF8(file: file, line: line, column: u + 1) }
+        let length = record.withField(u) { $0.count }
+        if length > InputError.maximumIdLength {
+            throw .idTooLong(file: file, line: line, column: u + 1, name: "user", length: length)
+        }
         var v = 1.0
         if let c = layout[.value] {
             if record.isBlank(c) { throw .emptyValue(file: file, line: line, column: c + 1, name: "value") }

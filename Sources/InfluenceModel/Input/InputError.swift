@@ -21,6 +21,13 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
     case badNumber(file: String, line: Int, column: Int, name: String, seen: String, rule: String)
     case badTimestamp(file: String, line: Int, column: Int, name: String, seen: String, reason: String)
     case noReferrals(file: String, detail: String)
+    case idTooLong(file: String, line: Int, column: Int, name: String, length: Int)
+    case weightOverflow(file: String, line: Int)
+    case tooManyRows(file: String, line: Int)
+
+    /// Ids longer than this many bytes are refused: such a field is a misaligned column or
+    /// a corrupted file, not a person.
+    public static let maximumIdLength = 1024
 
     /// The `sysexits.h` code a command exits with: 66 for an input that cannot be read, 65 for bad data.
     public var exitCode: Int32 {
@@ -35,7 +42,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .unbalancedQuote(_, let line, _), .strayQuote(_, let line, _), .nulByte(_, let line, _),
              .invalidUTF8(_, let line, _), .raggedRow(_, let line, _, _), .emptyValue(_, let line, _, _),
-             .badNumber(_, let line, _, _, _, _), .badTimestamp(_, let line, _, _, _, _):
+             .badNumber(_, let line, _, _, _, _), .badTimestamp(_, let line, _, _, _, _),
+             .idTooLong(_, let line, _, _, _), .weightOverflow(_, let line), .tooManyRows(_, let line):
             return line
         case .missingColumn, .unknownColumn, .duplicateColumn, .headerOnly: return 1
         default: return nil
@@ -80,6 +88,12 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" \(reason). Use ISO 8601 (2025-03-04 or 2025-03-04T09:15:00Z) or Unix seconds (or pass --on-error skip)."
         case .noReferrals(let file, let detail):
             return "\(file): \(detail)"
+        case .idTooLong(let file, let line, let column, let name, let length):
+            return "\(file):\(line):\(column): the \(name) is \(length) bytes long; ids longer than \(Self.maximumIdLength) bytes are refused. Check that the columns line up (or pass --on-error skip)."
+        case .weightOverflow(let file, let line):
+            return "\(file):\(line): the weights of this referred pair add up to an infinite number. Scale the weights down."
+        case .tooManyRows(let file, let line):
+            return "\(file):\(line): more than 2,147,483,646 referral rows; split the export."
         }
     }
 

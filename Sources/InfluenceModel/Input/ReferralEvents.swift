@@ -38,44 +38,32 @@ public struct ReferralEvents: Sendable {
     }
 
     /// Parses the bytes of a referral export.
+    ///
+    /// A large file is read in chunks on several threads (see `ChunkedScan`); the result is
+    /// the same, row for row and error for error, as one pass from the top.
     /// - Complexity: O(n) in the file's size, expected.
     public static func parse(bytes: [UInt8], file: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
-        var events = ReferralEvents(file: file)
-        do {
-            try events.load(try CSVReader(bytes: bytes, file: file, delimiter: options.delimiter), options: options)
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw .unreadable(path: file, reason: "\(error)")
+        try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
+            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
         }
-        if events.quality.rows == 0 { throw .headerOnly(file: file) }
-        return events
     }
 
-    private mutating func load(_ reader: CSVReader, options: ReadOptions) throws {
-        var layout: ColumnLayout?
-        var columns = (source: 0, target: 0, timestamp: -1, channel: -1, campaign: -1, weight: -1)
-        let decimalComma = reader.delimiter != .comma
-        let file = self.file
-        let blank = try reader.forEachRecord { record in
-            guard let layout else {
-                layout = try Self.header(record, file: file, options: options)
-                let l = layout!
-                columns = (l[.source]!, l[.target]!, l[.timestamp] ?? -1, l[.channel] ?? -1, l[.campaign] ?? -1, l[.weight] ?? -1)
-                if columns.timestamp >= 0 { timestamp = [] }
-                if columns.channel >= 0 { channel = [] }
-                if columns.campaign >= 0 { campaign = [] }
-                return true
-            }
-            quality.rows += 1
-            do {
-                try addRow(record, columns: columns, width: layout.header.count, decimalComma: decimalComma)
-            } catch let error as InputError {
-                try options.absorb(error, into: &quality)
-            }
-            return true
+    /// Parses a referral export in `chunks` chunks.
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> ReferralEvents {
+        guard let head = try ChunkedScan.header(buffer, file: file, options: options, read: Self.header) else {
+            throw .headerOnly(file: file)
         }
-        quality.blankLines = blank
+        let columns = ReferralColumns(layout: head.layout, delimiter: head.delimiter)
+        var template = ReferralEvents(file: file)
+        if columns.timestamp >= 0 { template.timestamp = [] }
+        if columns.channel >= 0 { template.channel = [] }
+        if columns.campaign >= 0 { template.campaign = [] }
+        let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
+            EventsChunk(events: template, columns: columns, policy: options.onError)
+        }
+        let events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
+        if events.quality.rows == 0 { throw .headerOnly(file: file) }
+        return events
     }
 
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
@@ -89,28 +77,43 @@ public struct ReferralEvents: Sendable {
                                 overrides: options.columns, file: file)
     }
 
-    private mutating func addRow(_ record: CSVRecord,
-                                 columns: (source: Int, target: Int, timestamp: Int, channel: Int, campaign: Int, weight: Int),
-                                 width: Int, decimalComma: Bool) throws(InputError) {
-        try Self.checkWidth(record, width: width, file: file)
-        let line = record.line
-        func text(_ column: Int) -> String { record.string(column) ?? "" }
-        // Validate everything before interning, so a skipped row adds nobody.
-        for column in [columns.source, columns.target] {
-            let ok = record.withField(column) { !$0.isEmpty && FieldValue.isUTF8($0) }
-            if !ok {
-                if record.isBlank(column) {
-                    throw .emptyValue(file: file, line: line, column: column + 1, name: column == columns.source ? "source" : "target")
-                }
-                throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1)
-            }
+    /// Checks one row and, unless it is a self-referral, adds it.
+    /// - Returns: `false` for a self-referral (counted, not added).
+    /// - Throws: the row's first problem, before anything is added.
+    @discardableResult
+    mutating func addRow(_ record: CSVRecord, columns: ReferralColumns) throws(InputError) -> Bool {
+        let row = try Self.check(record, columns: columns, file: file)
+        if row.isSelf {
+            quality.selfReferrals += 1
+            return false
         }
+        source.append(record.withField(columns.source) { people.intern($0).index })
+        target.append(record.withField(columns.target) { people.intern($0).index })
+        weight.append(row.weight)
+        self.line.append(Int32(truncatingIfNeeded: record.line))
+        if timestamp != nil { timestamp!.append(row.timestamp) }
+        if channel != nil { channel!.append(Self.internLabel(record, columns.channel, into: &channels)) }
+        if campaign != nil { campaign!.append(Self.internLabel(record, columns.campaign, into: &campaigns)) }
+        return true
+    }
+
+    /// Validates a row in the order a person fixing the file would want: width, ids,
+    /// weight, timestamp, then the labels; a row that fails adds nobody.
+    /// - Returns: its weight (1 without a weight column or when blank), its time (NaN
+    ///   without), and whether source and target are the same person.
+    /// - Throws: `InputError.raggedRow`, `.emptyValue`, `.invalidUTF8`, `.badNumber`, `.badTimestamp`.
+    @inline(__always)
+    static func check(_ record: CSVRecord, columns: ReferralColumns, file: String) throws(InputError) -> CheckedReferral {
+        try checkWidth(record, width: columns.width, file: file)
+        let line = record.line
+        try checkId(record, columns.source, name: "source", file: file)
+        try checkId(record, columns.target, name: "target", file: file)
         var w = 1.0
         if columns.weight >= 0, !record.isBlank(columns.weight) {
-            let parsed = record.withField(columns.weight) { FieldValue.number($0, decimalComma: decimalComma) }
+            let parsed = record.withField(columns.weight) { FieldValue.number($0, decimalComma: columns.decimalComma) }
             guard let parsed, parsed >= 0 else {
-                throw .badNumber(file: file, line: line, column: columns.weight + 1, name: "weight", seen: text(columns.weight),
-                                 rule: "weights must be finite numbers >= 0")
+                throw .badNumber(file: file, line: line, column: columns.weight + 1, name: "weight",
+                                 seen: record.string(columns.weight) ?? "", rule: "weights must be finite numbers >= 0")
             }
             w = parsed
         }
@@ -121,26 +124,26 @@ public struct ReferralEvents: Sendable {
             case .success(let value): t = value
             case .failure(let error):
                 throw .badTimestamp(file: file, line: line, column: columns.timestamp + 1, name: "timestamp",
-                                    seen: text(columns.timestamp), reason: error.description)
+                                    seen: record.string(columns.timestamp) ?? "", reason: error.description)
             }
         }
-        for column in [columns.channel, columns.campaign] where column >= 0 {
-            if !record.withField(column, { FieldValue.isUTF8($0) }) {
-                throw .invalidUTF8(file: file, line: line, column: column + 1)
-            }
+        if columns.channel >= 0, !record.withField(columns.channel, { FieldValue.isUTF8($0) }) {
+            throw .invalidUTF8(file: file, line: line, column: columns.channel + 1)
+        }
+        if columns.campaign >= 0, !record.withField(columns.campaign, { FieldValue.isUTF8($0) }) {
+            throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
         }
         let isSelf = record.withField(columns.source) { s in record.withField(columns.target) { t in s.elementsEqual(t) } }
-        if isSelf {
-            quality.selfReferrals += 1
-            return
+        return CheckedReferral(weight: w, timestamp: t, isSelf: isSelf)
+    }
+
+    @inline(__always)
+    static func checkId(_ record: CSVRecord, _ column: Int, name: String, file: String) throws(InputError) {
+        let ok = record.withField(column) { !$0.isEmpty && FieldValue.isUTF8($0) }
+        if !ok {
+            if record.isBlank(column) { throw .emptyValue(file: file, line: record.line, column: column + 1, name: name) }
+            throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1)
         }
-        source.append(record.withField(columns.source) { people.intern($0).index })
-        target.append(record.withField(columns.target) { people.intern($0).index })
-        weight.append(w)
-        self.line.append(Int32(truncatingIfNeeded: line))
-        if timestamp != nil { timestamp!.append(t) }
-        if channel != nil { channel!.append(Self.internLabel(record, columns.channel, into: &channels)) }
-        if campaign != nil { campaign!.append(Self.internLabel(record, columns.campaign, into: &campaigns)) }
     }
 
     static func internLabel(_ record: CSVRecord, _ column: Int, into table: inout Interner) -> Int32 {

@@ -4,6 +4,8 @@ import Foundation
 public struct OutputError: Error, CustomStringConvertible, Equatable, Sendable {
     public let path: String
     public let reason: String
+    /// The reader of standard output went away (`| head`): not a failure worth a message.
+    public var isBrokenPipe = false
 
     public var exitCode: Int32 { 74 }
 
@@ -26,13 +28,20 @@ public enum OutputFile {
             try writeAll(STDOUT_FILENO, &text, path: "<stdout>")
             return
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        var existing = stat()
+        if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFDIR {
             throw OutputError(path: path, reason: "it is a folder")
         }
-        var existing = stat()
+        // Split by hand: Foundation's path helpers trap on some inputs (".").
+        let folder: String
+        let base: String
+        if let slash = path.lastIndex(of: "/") {
+            folder = slash == path.startIndex ? "/" : String(path[..<slash])
+            base = String(path[path.index(after: slash)...])
+        } else {
+            folder = "."
+            base = path
+        }
         if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) != S_IFREG {
             // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced.
             let fd = open(path, O_WRONLY)
@@ -41,7 +50,7 @@ public enum OutputFile {
             try writeAll(fd, &text, path: path)
             return
         }
-        var template = Array(((folder.isEmpty ? "." : folder) + "/." + base + ".tmp-XXXXXX").utf8CString)
+        var template = Array((folder + "/." + base + ".tmp-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -83,6 +92,8 @@ public enum OutputFile {
             }
             return 0
         }
-        if failure != 0 { throw OutputError(path: path, reason: String(cString: strerror(failure))) }
+        if failure != 0 {
+            throw OutputError(path: path, reason: String(cString: strerror(failure)), isBrokenPipe: failure == EPIPE)
+        }
     }
 }

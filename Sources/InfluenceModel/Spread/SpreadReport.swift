@@ -27,6 +27,10 @@ public struct SpreadReport: Sendable {
     public var quality: DataQuality
     /// What was read and skipped in the conversions.
     public var conversionsQuality: DataQuality?
+    /// Rows with an empty campaign cell (they count only for `all`); 0 without a campaign column.
+    public var rowsWithoutCampaign = 0
+    /// Rows with an empty channel cell (they belong to no channel); 0 without a channel column.
+    public var rowsWithoutChannel = 0
 
     /// The overall scope, `all`.
     public var overall: ScopeSpread { scopes[scopes.count - 1] }
@@ -44,6 +48,8 @@ public struct SpreadReport: Sendable {
         hasTimestamps = events.timestamp != nil
         quality = events.quality
         conversionsQuality = conversions?.quality
+        rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
+        rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
         let converted = conversions.map { ConvertedPeople($0, events: events) }
         if let converted { quality.unknownConverters = converted.unknown }
 

@@ -1,0 +1,36 @@
+extension Interner {
+    /// Interns every key of `other`, in `other`'s order, and returns where each one landed.
+    ///
+    /// The result is the table that interning `other`'s keys one by one would give, so the
+    /// tables of consecutive chunks of a file, absorbed in file order, number keys exactly as
+    /// one pass over the whole file does. Look-ups (the bulk of the work) run on several
+    /// threads against the unchanged table; only the keys that are new here are then added,
+    /// in order, on one thread.
+    /// - Returns: `map[i]` = the index here of `other`'s key `i`.
+    /// - Complexity: O(total key length of `other`) expected.
+    mutating func absorb(_ other: Interner, threads: Int = Parallel.threads) -> [Int32] {
+        let n = other.count
+        var map = [Int32](repeating: -1, count: n)
+        let table = self
+        map.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffer(out)
+            let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : threads)
+            Parallel.forEach(parts.count) { p in
+                other.arena.withUnsafeBufferPointer { arena in
+                    for i in parts[p] {
+                        let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i] ..< other.offsets[i + 1]])
+                        let word = Interner.hashAndPrefix(key).prefix
+                        if case .found(let index) = table.probe(key, hash: other.hashes[i], prefix: word) { shared[i] = index }
+                    }
+                }
+            }
+        }
+        other.arena.withUnsafeBufferPointer { arena in
+            for i in 0 ..< n where map[i] < 0 {
+                let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i] ..< other.offsets[i + 1]])
+                map[i] = appendAbsent(key, hash: other.hashes[i])
+            }
+        }
+        return map
+    }
+}

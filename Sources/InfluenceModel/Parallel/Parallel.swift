@@ -1,0 +1,57 @@
+import Dispatch
+import Foundation
+
+/// The few ways the engine runs work on several cores, kept in one place.
+///
+/// Every parallel step splits its work into parts whose results do not depend on how the
+/// parts are scheduled, so the output is the same bytes whatever the timing and whatever
+/// the number of threads.
+public enum Parallel {
+    /// Threads the engine uses: `INFLUENCE_THREADS` if set, else the active processors.
+    public static let threads: Int = {
+        if let text = ProcessInfo.processInfo.environment["INFLUENCE_THREADS"], let n = Int(text), n >= 1 { return min(n, 64) }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    /// Runs `body(i)` for `i` in `0 ..< count`, on several threads when `count > 1`.
+    /// The corresponding Dispatch call is `DispatchQueue.concurrentPerform`.
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        if count == 1 { body(0); return }
+        if count <= 0 { return }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
+        }
+    }
+
+    /// `0 ..< count` cut into `parts` contiguous ranges of near-equal length.
+    public static func ranges(_ count: Int, parts: Int) -> [Range<Int>] {
+        let parts = max(1, min(parts, count))
+        return (0 ..< parts).map { p in (count * p / parts) ..< (count * (p + 1) / parts) }
+    }
+}
+
+/// A value handed to other threads by a caller that guarantees they use it safely
+/// (disjoint writes, or reads only).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A buffer several threads write into, each to its own indices.
+struct SharedBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) {
+        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+        count = buffer.count
+    }
+
+    @inline(__always) subscript(i: Int) -> Element {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+
+    var buffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
+}

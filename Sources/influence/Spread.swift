@@ -1,0 +1,65 @@
+import ArgumentParser
+import InfluenceModel
+
+struct Spread: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "How far and how fast word of mouth travelled: cascades, depth, breadth, virality, K-factor.",
+        discussion: """
+            Builds the referral forest (each person's first referral in is their parent) of each \
+            campaign's own rows and of all rows (campaign 'all'), and measures its cascades.
+
+            --per campaign (default): people, sharers, referrals, cascades, largest_cascade, \
+            mean_cascade_size, max_depth, max_breadth, structural_virality (mean over cascades of \
+            two or more), invites_per_sharer, invite_conversion_rate, k_factor, generation_sizes, \
+            median_hours_per_hop; one row per campaign, then 'all'.
+            --per cascade: root, campaign, size, depth, max_breadth, structural_virality, \
+            first_timestamp, last_timestamp.
+            --per channel: referrals, people_reached, median_hours_per_hop, mean_depth, \
+            invite_conversion_rate, k_factor of the referrals made on each channel.
+            --per generation: people per generation and R_g = n_{g+1}/n_g.
+            --per day: new and cumulative people reached per UTC day.
+
+            A conversion counts for a campaign when it names that campaign or names none; for \
+            'all' and for channels always. JSON holds every listing in one document.
+            """
+    )
+
+    @Argument(help: "The referral export (CSV), or - for standard input.")
+    var events: String
+
+    @Option(help: "Conversions CSV (user, optional campaign): for invite conversion rates and K-factors.")
+    var conversions: String?
+
+    @Option(help: "List by campaign, cascade, channel, generation or day.")
+    var per: String = "campaign"
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        guard SpreadLevel(rawValue: per) != nil else {
+            throw ValidationError("--per must be one of \(SpreadLevel.allCases.map(\.rawValue).joined(separator: ", ")), not '\(per)'.")
+        }
+    }
+
+    func run() throws {
+        let level = SpreadLevel(rawValue: per)!
+        do {
+            try reportingErrors {
+                let referrals = try ReferralEvents.read(path: events, options: input.events)
+                let purchases = try conversions.map { path throws(InputError) in try Conversions.read(path: path, options: input.conversions) }
+                let report = try SpreadReport(checking: referrals, conversions: purchases)
+                try report.check(level: level)
+                let text: String
+                switch outputOptions.resolvedFormat {
+                case .csv: text = report.csv(per: level)
+                case .json: text = report.json().rendered()
+                case .table: text = report.table(per: level)
+                }
+                try OutputFile.write(text, to: outputOptions.output)
+            }
+        } catch let error as SpreadError {
+            fail(error.description, error.exitCode)
+        }
+    }
+}
