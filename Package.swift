@@ -27,6 +27,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "InfluenceBenchmarks",
+            dependencies: ["InfluenceModel"],
+            path: "Benchmarks/Sources/InfluenceBenchmarks"
+        ),
         .testTarget(
             name: "InfluenceModelTests",
             dependencies: ["InfluenceModel"],

@@ -15,7 +15,7 @@ struct Influence: ParsableCommand {
             74 output could not be written.
             """,
         version: "0.1.0",
-        subcommands: [Score.self, Spread.self]
+        subcommands: [Score.self, Spread.self, Attribute.self]
     )
 
     static func main() {

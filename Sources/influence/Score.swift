@@ -65,7 +65,7 @@ struct Score: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let graph = try ReferralGraph.read(path: events, options: input.events)
+            let graph = try ScoringGraph.read(path: events, options: input.events)
             var options = ScoreOptions(
                 algorithm: ScoreAlgorithm(rawValue: algorithm)!, damping: damping, beta: beta,
                 iteration: IterationSettings(tolerance: tolerance, maxIterations: maxIterations),
@@ -84,13 +84,11 @@ struct Score: ParsableCommand {
             var result = try graph.score(options)
             result.quality = quality
             let format = outputOptions.resolvedFormat
-            let text: String
             switch format {
-            case .csv: text = result.csv(top: top)
-            case .json: text = result.json(top: top).rendered()
-            case .table: text = result.table(top: top ?? 20)
+            case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: outputOptions.output)
+            case .json: try OutputFile.write(result.json(top: top).rendered(), to: outputOptions.output)
+            case .table: try OutputFile.write(result.table(top: top ?? 20), to: outputOptions.output)
             }
-            try OutputFile.write(text, to: outputOptions.output)
             if !result.report.converged, !outputOptions.quiet {
                 var stderr = StandardError()
                 print("influence: warning: \(result.summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)

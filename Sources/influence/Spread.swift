@@ -47,7 +47,9 @@ struct Spread: ParsableCommand {
         do {
             try reportingErrors {
                 let referrals = try ReferralEvents.read(path: events, options: input.events)
-                let purchases = try conversions.map { path throws(InputError) in try Conversions.read(path: path, options: input.conversions) }
+                let purchases = try conversions.map { path throws(InputError) in
+                    try Conversions.read(path: path, options: input.conversions)
+                }
                 let report = try SpreadReport(checking: referrals, conversions: purchases)
                 try report.check(level: level)
                 let text: String

@@ -508,3 +508,174 @@ struct ConversionsTests {
         #expect(unknown == 2)
     }
 }
+
+// MARK: - Large files
+
+/// A SplitMix64 generator, so the random cases are the same on every run.
+private struct InputTestRNG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A referral export written row by row, with what a correct reader must make of it.
+private struct GeneratedExport {
+    var text = "source,target,weight,channel\n"
+    var line = 2  // the line the next record starts on
+    var kept: [(source: String, target: String, weight: Double, line: Int, channel: String)] = []
+    var badLines: [Int] = []
+    var selfReferrals = 0
+    var blankLines = 0
+    var rows = 0
+
+    /// An id and its CSV spelling, sometimes quoted with a comma, a doubled quote or a line break.
+    static func id(_ rng: inout InputTestRNG) -> (value: String, field: String, breaks: Int) {
+        let k = Int.random(in: 0 ..< 4000, using: &rng)
+        switch Int.random(in: 0 ..< 40, using: &rng) {
+        case 0: return ("x, \(k)", "\"x, \(k)\"", 0)
+        case 1: return ("say \"hi\" \(k)", "\"say \"\"hi\"\" \(k)\"", 0)
+        case 2: return ("two\nlines \(k)", "\"two\nlines \(k)\"", 1)
+        case 3: return ("cr\r\nlf \(k)", "\"cr\r\nlf \(k)\"", 1)
+        case 4: return ("u\(k)", "\"u\(k)\"", 0)
+        case 5: return ("u\(k)", "  u\(k) ", 0)
+        default: return ("u\(k)", "u\(k)", 0)
+        }
+    }
+
+    mutating func add(rows count: Int, badRate: Int, using rng: inout InputTestRNG) {
+        for _ in 0 ..< count {
+            if Int.random(in: 0 ..< 50, using: &rng) == 0 {
+                text += Bool.random(using: &rng) ? "\n" : "\r\n"
+                blankLines += 1
+                line += 1
+            }
+            let s = Self.id(&rng)
+            var t = Self.id(&rng)
+            if Int.random(in: 0 ..< 100, using: &rng) == 0 { t = s }
+            let isSelf = s.value == t.value  // chosen, or by chance
+            let isBad = badRate > 0 && Int.random(in: 0 ..< badRate, using: &rng) == 0
+            let w = Double(Int.random(in: 0 ... 40, using: &rng)) / 4
+            let weightField = isBad ? "oops" : Format.exact(w)
+            let channel = ["email", "sms", "", "link"].randomElement(using: &rng)!
+            let end = Bool.random(using: &rng) ? "\n" : "\r\n"
+            text += "\(s.field),\(t.field),\(weightField),\(channel)\(end)"
+            rows += 1
+            if isBad {
+                badLines.append(line)
+            } else if isSelf {
+                selfReferrals += 1
+            } else {
+                kept.append((s.value, t.value, w, line, channel))
+            }
+            line += 1 + s.breaks + t.breaks
+        }
+    }
+}
+
+struct LargeReferralFileTests {
+    /// Several megabytes with quoted commas, doubled quotes, quoted line breaks, CRLF, blank lines,
+    /// self-referrals and bad rows: every kept row, line number and count as the generator wrote it.
+    @Test(arguments: [1, 2])
+    func largeFileMatchesWhatWasWritten(seed: UInt64) throws {
+        var rng = InputTestRNG(state: 0x1A46E &+ seed)
+        var export = GeneratedExport()
+        export.add(rows: 150_000, badRate: 200, using: &rng)
+        let events = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile, options: ReadOptions(onError: .skip))
+        #expect(events.count == export.kept.count)
+        #expect(events.quality.rows == export.rows)
+        #expect(events.quality.skippedRows == export.badLines.count)
+        #expect(events.quality.selfReferrals == export.selfReferrals)
+        #expect(events.quality.blankLines == export.blankLines)
+        let reasons = export.badLines.prefix(DataQuality.reasonLimit).map {
+            InputError.badNumber(file: eventsFile, line: $0, column: 3, name: "weight", seen: "oops", rule: weightRule).description
+        }
+        #expect(events.quality.skipReasons == Array(reasons))
+        var order: [String] = []
+        var seen = Set<String>()
+        for row in export.kept {
+            for id in [row.source, row.target] where seen.insert(id).inserted { order.append(id) }
+        }
+        let names = events.people.names
+        #expect(names.count == order.count)
+        let firstDifference = zip(names, order).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(firstDifference == nil, "people differ first at \(String(describing: firstDifference))")
+        guard events.count == export.kept.count else { return }
+        var mismatches = 0
+        let channel = try #require(events.channel)
+        for (k, row) in export.kept.enumerated() {
+            let ok = events.people.name(events.source[k]) == row.source && events.people.name(events.target[k]) == row.target
+                && events.weight[k] == row.weight && Int(events.line[k]) == row.line
+                && (channel[k] == -1 ? "" : events.channels.name(channel[k])) == row.channel
+            if !ok {
+                mismatches += 1
+                if mismatches <= 5 { Issue.record("row \(k) (line \(row.line)): expected \(row)") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    /// One quoted field of megabytes, full of lines that look like rows, so any guess at a record
+    /// boundary inside it is wrong: the rows around it and their lines must still come out right.
+    @Test func hugeQuotedFieldOfFakeRows() throws {
+        var text = "source,target,note\n"
+        var expected: [(pair: String, line: Int)] = []
+        var line = 2
+        for k in 0 ..< 20_000 {
+            text += "a\(k),b\(k),plain\n"
+            expected.append(("a\(k)>b\(k)", line))
+            line += 1
+        }
+        var note = ""
+        for k in 0 ..< 120_000 {
+            note += k % 3 == 0 ? "fake\(k),row\(k),\"\"q\"\"\n" : "fake\(k),row\(k),1\r\n"
+        }
+        text += "big,one,\"" + note + "\"\n"
+        expected.append(("big>one", line))
+        line += 1 + 120_000
+        for k in 0 ..< 20_000 {
+            text += "c\(k),d\(k),\"tail\"\n"
+            expected.append(("c\(k)>d\(k)", line))
+            line += 1
+        }
+        #expect(text.utf8.count > 3 << 20)
+        let events = try parseEvents(text)
+        #expect(events.count == expected.count)
+        #expect(events.people.count == 2 * expected.count)
+        guard events.count == expected.count else { return }
+        let got = pairs(events)
+        let wrong = (0 ..< expected.count).filter { got[$0] != expected[$0].pair || Int(events.line[$0]) != expected[$0].line }
+        #expect(wrong.isEmpty, "first wrong row: \(wrong.first.map { "\(got[$0])@\(events.line[$0]), expected \(expected[$0])" } ?? "")")
+    }
+
+    /// Under `--on-error stop` the error is the first bad row in file order, with its line.
+    @Test func firstBadRowOfALargeFileIsReported() throws {
+        var rng = InputTestRNG(state: 99)
+        var export = GeneratedExport()
+        export.add(rows: 60_000, badRate: 0, using: &rng)
+        let firstBad = export.line
+        export.text += "a,b,-1,\n"
+        export.line += 1
+        export.add(rows: 60_000, badRate: 0, using: &rng)
+        export.text += "c,d,nope,\n"
+        #expect(throws: InputError.badNumber(file: eventsFile, line: firstBad, column: 3, name: "weight", seen: "-1", rule: weightRule)) {
+            _ = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile)
+        }
+    }
+
+    /// A quote left open near the end of a large file is reported where it opened.
+    @Test func unbalancedQuoteAtTheEndOfALargeFile() throws {
+        var rng = InputTestRNG(state: 7)
+        var export = GeneratedExport()
+        export.add(rows: 100_000, badRate: 0, using: &rng)
+        let openLine = export.line + 1
+        export.text += "a,b,1,email\nc,\"open,1,sms\nmore\n"
+        #expect(throws: InputError.unbalancedQuote(file: eventsFile, line: openLine, column: 2)) {
+            _ = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile)
+        }
+    }
+}

@@ -521,6 +521,44 @@ struct OutputFormattingTests {
         #expect(Format.exact(0) == "0")
     }
 
+    /// `Format.exact` is documented as 17 significant digits in `%g` style; C's `printf("%.17g")`
+    /// (through Foundation) is the oracle, over log-uniform magnitudes and the awkward spots:
+    /// neighbours of powers of ten, halfway-looking binary fractions, integers near 10¹⁷.
+    @Test func exactMatchesPrintf() {
+        var rng = PowerTestRNG(state: 0x9F17)
+        var values: [Double] = []
+        for k in -20 ... 20 {
+            let p = pow(10.0, Double(k))
+            values += [p, p.nextUp, p.nextDown, -p, 5 * p, 9.5 * p, (9.5 * p).nextDown, 0.5 * p]
+        }
+        for k in 0 ..< 60 { values += [Double(1 << 40) + 0.5 * Double(k), 1.0 / Double(1 << k), 0.125 * Double(k)] }
+        values += [99_999_999_999_999_984, 99_999_999_999_999_968, 1e17.nextDown, 1e-16.nextUp, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3]
+        for _ in 0 ..< 200_000 {
+            let exponent = Double.random(in: -18 ... 18, using: &rng)
+            let v = pow(10, exponent) * (Bool.random(using: &rng) ? 1 : -1)
+            values.append(v)
+            values.append(Double(Float(v)))  // short binary fractions
+        }
+        var failures = 0
+        for v in values where v != 0 {
+            let expected = String(format: "%.17g", v)
+            let got = Format.exact(v)
+            if got != expected {
+                failures += 1
+                if failures <= 5 { Issue.record("\(v.bitPattern): Format.exact gives \(got), printf gives \(expected)") }
+            }
+        }
+        #expect(failures == 0)
+    }
+
+    /// Format.short names non-finite values in words; NaN is not a number at all, so it must not
+    /// come out as "-infinity".
+    @Test func shortFormOfNaN() {
+        #expect(Format.short(-.infinity) == "-infinity")
+        #expect(Format.short(.nan) != "-infinity")
+        #expect(Format.short(.nan).lowercased().contains("nan"))
+    }
+
     @Test func shortFormIsSixSignificantDigits() {
         #expect(Format.short(0.5) == "0.5")
         #expect(Format.short(2) == "2")

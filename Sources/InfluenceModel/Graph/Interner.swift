@@ -43,6 +43,22 @@ public struct Interner: Sendable {
         }
     }
 
+    /// `intern(_:)` with the key's hash and prefix already computed (`hashAndPrefix`).
+    @inline(__always)
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64) -> Int32 {
+        switch probe(key, hash: h, prefix: word) {
+        case .found(let index): return index
+        case .empty(let slot): return insert(key, hash: h, prefix: word, at: slot)
+        }
+    }
+
+    /// Reads the home slot of hash `h`, so that a later probe finds it in cache: a batch of
+    /// such independent reads overlaps its cache misses where one lookup at a time would not.
+    @inline(__always)
+    func touch(_ h: UInt64) -> UInt64 {
+        slots.withUnsafeBufferPointer { $0[2 &* (Int(truncatingIfNeeded: h) & mask)] }
+    }
+
     /// The index of `key`, or `nil`.
     public func index(of key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let (h, word) = Interner.hashAndPrefix(key)

@@ -61,16 +61,18 @@ public struct ReferralGraph: Sendable {
     /// Builds the graph, refusing one with no edges.
     /// - Throws: `InputError.noReferrals`.
     public init(checking events: ReferralEvents) throws(InputError) {
-        guard events.count > 0 else {
-            let q = events.quality
-            var detail = "no referral links two different people"
-            if q.selfReferrals > 0 { detail += " (\(q.selfReferrals) self-referral row\(q.selfReferrals == 1 ? "" : "s") left out)" }
-            if q.skippedRows > 0 { detail += " (\(q.skippedRows) bad row\(q.skippedRows == 1 ? "" : "s") skipped)" }
-            throw .noReferrals(file: events.file, detail: detail + "; there is nothing to score. Check the source and target columns.")
-        }
+        guard events.count > 0 else { throw Self.noReferrals(file: events.file, quality: events.quality) }
         self.init(events: events)
         if let e = forward.value.firstIndex(where: { !$0.isFinite }) {
             throw .weightOverflow(file: events.file, line: Int(events.line[Int(edgeRow[e])]))
         }
+    }
+
+    /// The error for a file none of whose rows links two different people.
+    static func noReferrals(file: String, quality q: DataQuality) -> InputError {
+        var detail = "no referral links two different people"
+        if q.selfReferrals > 0 { detail += " (\(q.selfReferrals) self-referral row\(q.selfReferrals == 1 ? "" : "s") left out)" }
+        if q.skippedRows > 0 { detail += " (\(q.skippedRows) bad row\(q.skippedRows == 1 ? "" : "s") skipped)" }
+        return .noReferrals(file: file, detail: detail + "; there is nothing to score. Check the source and target columns.")
     }
 }

@@ -98,8 +98,10 @@ public struct CSVReader: Sendable {
     public func forEachRecord(_ body: (CSVRecord) throws -> Bool) throws -> Int {
         try bytes.withUnsafeBufferPointer { buffer in
             var cursor = CSVCursor(position: start, line: 1)
-            var sink = ClosureSink(body: body)
-            try CSVReader.scan(buffer, until: buffer.count, delimiter: delimiter.rawValue, file: file, cursor: &cursor, sink: &sink)
+            try withoutActuallyEscaping(body) { body in
+                var sink = ClosureSink(body: body)
+                try CSVReader.scan(buffer, until: buffer.count, delimiter: delimiter.rawValue, file: file, cursor: &cursor, sink: &sink)
+            }
             return cursor.blank
         }
     }
@@ -192,6 +194,12 @@ struct CSVCursor: Sendable, Equatable {
 protocol CSVRecordSink {
     /// Takes one record (valid only during the call); returns `false` to stop.
     mutating func take(_ record: CSVRecord) throws -> Bool
+    /// Completes work held back for batching, after the last record of a scan.
+    mutating func finish()
+}
+
+extension CSVRecordSink {
+    mutating func finish() {}
 }
 
 struct ClosureSink: CSVRecordSink {
@@ -246,6 +254,21 @@ public struct CSVRecord {
             k += raw[k] == 0x22 ? 2 : 1
         }
         return try unescaped.withUnsafeBufferPointer { try body($0) }
+    }
+
+    /// The bytes `withField` would pass for field `index`, as a view into the file itself,
+    /// or `nil` when the field holds doubled quotes (and so needs a copy to undo them).
+    @inline(__always)
+    func fieldInPlace(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+        let field = fields[index]
+        guard !field.escaped else { return nil }
+        var lower = field.start
+        var upper = field.end
+        if !field.quoted(in: buffer) {
+            while lower < upper, buffer[lower] == 0x20 { lower += 1 }
+            while upper > lower, buffer[upper - 1] == 0x20 { upper -= 1 }
+        }
+        return UnsafeBufferPointer(rebasing: buffer[lower ..< upper])
     }
 
     /// Field `index` as text, or `nil` when it is not valid UTF-8.

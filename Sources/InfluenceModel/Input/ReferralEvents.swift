@@ -144,6 +144,10 @@ public struct ReferralEvents: Sendable {
             if record.isBlank(column) { throw .emptyValue(file: file, line: record.line, column: column + 1, name: name) }
             throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1)
         }
+        let length = record.withField(column) { $0.count }
+        if length > InputError.maximumIdLength {
+            throw .idTooLong(file: file, line: record.line, column: column + 1, name: name, length: length)
+        }
     }
 
     static func internLabel(_ record: CSVRecord, _ column: Int, into table: inout Interner) -> Int32 {

@@ -30,18 +30,29 @@ public enum OperatorChoice: String, Sendable, CaseIterable {
 }
 
 /// The weighted adjacency W of a graph (W[s][t] = weight of s → t) as a linear operator.
+///
+/// Sparse products run over `CompactCSR` storage (columns only for unweighted graphs, `Float`
+/// values where they are exact) on two or more threads; they give the same bits as the plain
+/// `Double` CSR product on one.
 public struct AdjacencyOperator: Sendable {
     public let kind: OperatorKind
     public let dimension: Int
-    private let forward: CSRMatrix
-    private let reverse: CSRMatrix
+    let forward: CompactCSR
+    /// Wᵀ; `nil` when only W·x is ever asked for (then `applyTransposed` builds it per call).
+    let reverse: CompactCSR?
     private let dense: [Double]
+    private let forwardBlocks: [Range<Int>]
+    private let reverseBlocks: [Range<Int>]
 
     /// - Parameters:
     ///   - forward: W in CSR.
     ///   - reverse: Wᵀ in CSR.
     ///   - kind: sparse, or dense (builds the n×n matrix).
     public init(forward: CSRMatrix, reverse: CSRMatrix, kind: OperatorKind) {
+        self.init(forward: CompactCSR(forward), reverse: CompactCSR(reverse), kind: kind)
+    }
+
+    init(forward: CompactCSR, reverse: CompactCSR?, kind: OperatorKind) {
         self.kind = kind
         self.dimension = forward.rows
         self.forward = forward
@@ -50,76 +61,46 @@ public struct AdjacencyOperator: Sendable {
             let n = forward.rows
             var matrix = [Double](repeating: 0, count: n * n)
             for r in 0 ..< n {
-                for (c, w) in forward.row(r) { matrix[r * n + Int(c)] = w }
+                for e in forward.rowStart[r] ..< forward.rowStart[r + 1] { matrix[r * n + Int(forward.column[e])] = forward.values[e] }
             }
             dense = matrix
+            forwardBlocks = []
+            reverseBlocks = []
         } else {
             dense = []
+            forwardBlocks = SparseProduct.blocks(forward, parts: Parallel.threads)
+            reverseBlocks = reverse.map { SparseProduct.blocks($0, parts: Parallel.threads) } ?? []
         }
     }
 
+    /// How the sparse values are stored: `index-only`, `float32` or `float64`.
+    public var storage: String { kind == .dense ? "dense-float64" : forward.values.storage }
+
     /// y ← W·x.
     public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        apply(x, into: y, scale: 1)
+    }
+
+    /// y ← scale·(W·x), the scaling rounded once per entry as `cblas_dscal` does.
+    func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>, scale: Double) {
+        guard dimension > 0 else { return }
         if kind == .dense {
             dense.withUnsafeBufferPointer { Double.gemv(transpose: false, dimension, $0.baseAddress!, x.baseAddress!, y.baseAddress!) }
+            if scale != 1 { Double.scal(dimension, scale, y.baseAddress!) }
         } else {
-            Self.multiply(forward, x, y)
+            SparseProduct.multiply(forward, x.baseAddress!, y.baseAddress!, scale: scale, blocks: forwardBlocks)
         }
     }
 
     /// y ← Wᵀ·x.
     public func applyTransposed(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        guard dimension > 0 else { return }
         if kind == .dense {
             dense.withUnsafeBufferPointer { Double.gemv(transpose: true, dimension, $0.baseAddress!, x.baseAddress!, y.baseAddress!) }
+        } else if let reverse {
+            SparseProduct.multiply(reverse, x.baseAddress!, y.baseAddress!, blocks: reverseBlocks)
         } else {
-            Self.multiply(reverse, x, y)
-        }
-    }
-
-    /// Entries per thread below which a product runs on one thread.
-    static let parallelThreshold = 1 << 18
-
-    /// y ← A·x over CSR rows, split into two row blocks of equal entries on large matrices.
-    /// - Complexity: O(rows + entries).
-    static func multiply(_ a: CSRMatrix, _ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
-        a.rowStart.withUnsafeBufferPointer { start in
-            a.column.withUnsafeBufferPointer { column in
-                a.value.withUnsafeBufferPointer { value in
-                    let kernel = SpMVKernel(start: start, column: column, value: value, x: x, y: y)
-                    if a.count < 2 * parallelThreshold {
-                        kernel.run(rows: 0 ..< a.rows)
-                        return
-                    }
-                    // Split at the row where half the entries are behind.
-                    var lo = 0, hi = a.rows
-                    let half = a.count / 2
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if start[mid] < half { lo = mid + 1 } else { hi = mid }
-                    }
-                    let blocks = [0 ..< lo, lo ..< a.rows]
-                    DispatchQueue.concurrentPerform(iterations: 2) { kernel.run(rows: blocks[$0]) }
-                }
-            }
-        }
-    }
-}
-
-/// The CSR product's pointers, shared by the threads of one product; each writes its own rows.
-struct SpMVKernel: @unchecked Sendable {
-    let start: UnsafeBufferPointer<Int>
-    let column: UnsafeBufferPointer<Int32>
-    let value: UnsafeBufferPointer<Double>
-    let x: UnsafeBufferPointer<Double>
-    let y: UnsafeMutableBufferPointer<Double>
-
-    func run(rows: Range<Int>) {
-        for r in rows {
-            var sum = 0.0
-            for e in start[r] ..< start[r + 1] {
-                sum += value[e] * x[Int(column[e])]
-            }
-            y[r] = sum
+            SparseProduct.multiply(forward.transposed(), x.baseAddress!, y.baseAddress!)
         }
     }
 }

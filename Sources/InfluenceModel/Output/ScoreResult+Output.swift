@@ -32,20 +32,7 @@ extension ScoreResult {
     /// `node,score,rank` (HITS: `node,hub,authority,rank`) in rank order; scores read back exactly.
     /// - Parameter top: keep only the first `top` ranks.
     public func csv(top: Int? = nil) -> String {
-        var out = authority == nil ? "node,score,rank\n" : "node,hub,authority,rank\n"
-        for (k, p) in ranking().prefix(top ?? .max).enumerated() {
-            CSVText.appendField(people.name(p), to: &out)
-            out.append(",")
-            out.append(Format.exact(score[Int(p)]))
-            if let authority {
-                out.append(",")
-                out.append(Format.exact(authority[Int(p)]))
-            }
-            out.append(",")
-            out.append(String(k + 1))
-            out.append("\n")
-        }
-        return out
+        String(decoding: csvBytes(top: top), as: UTF8.self)
     }
 
     /// The scores with the algorithm, its parameters, how the iteration ended and the data-quality counts.

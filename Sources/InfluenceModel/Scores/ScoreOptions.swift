@@ -87,7 +87,9 @@ public enum Format {
 
     /// A number with 17 significant digits: it reads back as exactly the same `Double`.
     public static func exact(_ value: Double) -> String {
-        if value == 0 { return "0" }
-        return cFormat("%.17g", value)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendExact17(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

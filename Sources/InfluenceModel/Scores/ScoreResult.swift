@@ -17,6 +17,11 @@ public struct ScoreResult: Sendable {
     /// People ordered by rank: highest score first, ties by authority (HITS) then by id.
     /// - Complexity: O(n log n).
     public func ranking() -> [Int32] {
+        radixRanking()
+    }
+
+    /// `ranking()` by comparison sort: the definition `radixRanking()` is tested against.
+    func comparisonRanking() -> [Int32] {
         let people = self.people
         let score = self.score
         let authority = self.authority
@@ -37,11 +42,20 @@ extension ReferralGraph {
     public func score(_ options: ScoreOptions) throws(ScoreError) -> ScoreResult {
         let kind = options.operatorChoice.resolve(people: nodeCount, edges: edgeCount)
         let w = AdjacencyOperator(forward: forward, reverse: reverse, kind: kind)
+        return try Scores.solve(w, inWeight: { reverse.rowSums() }, people: people, quality: quality, options: options)
+    }
+}
+
+extension Scores {
+    /// Runs the score `options` asks for on `w` and wraps it up with the graph's people and counts.
+    /// - Parameter inWeight: in(t) for each person; asked for by PageRank only.
+    static func solve(_ w: AdjacencyOperator, inWeight: () -> [Double], people: Interner, quality: DataQuality,
+                      options: ScoreOptions) throws(ScoreError) -> ScoreResult {
         var authority: [Double]?
         let solved: (x: [Double], report: IterationReport)
         switch options.algorithm {
         case .pagerank:
-            solved = Scores.pagerank(w, inWeight: reverse.rowSums(), damping: options.damping,
+            solved = Scores.pagerank(w, inWeight: inWeight(), damping: options.damping,
                                      personalization: options.personalization, settings: options.iteration)
         case .reach:
             solved = try Scores.reach(w, beta: options.beta, settings: options.iteration)
@@ -52,6 +66,6 @@ extension ReferralGraph {
         }
         guard solved.report.finite, solved.x.allSatisfy(\.isFinite) else { throw .nonFinite(algorithm: options.algorithm) }
         return ScoreResult(options: options, people: people, score: solved.x, authority: authority,
-                           report: solved.report, operatorKind: kind, edgeCount: edgeCount, quality: quality)
+                           report: solved.report, operatorKind: w.kind, edgeCount: w.forward.count, quality: quality)
     }
 }

@@ -41,7 +41,8 @@ extension SpreadReport {
     func notes(for level: SpreadLevel) -> [String] {
         var notes = quality.notes
         if let conversionsQuality, conversionsQuality.skippedRows > 0 {
-            notes.append("\(conversionsQuality.skippedRows) bad conversion row(s) skipped; first: \(conversionsQuality.skipReasons.first ?? "")")
+            let first = conversionsQuality.skipReasons.first ?? ""
+            notes.append("\(conversionsQuality.skippedRows) bad conversion row(s) skipped; first: \(first)")
         }
         if conversionsFile == nil, level == .campaign || level == .channel {
             notes.append("no --conversions given: invite conversion rate and K-factor are left empty")

@@ -116,9 +116,11 @@ public enum SpreadError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .noChannelColumn(let file):
-            return "\(file):1: the file has no channel column, so there is nothing to list per channel. Add a channel (or share_channel, medium) column, or pass --channel-column NAME."
+            return "\(file):1: the file has no channel column, so there is nothing to list per channel. "
+                + "Add a channel (or share_channel, medium) column, or pass --channel-column NAME."
         case .noTimestampColumn(let file):
-            return "\(file):1: the file has no timestamp column, so there is no reach over time to list per day. Add a timestamp (or time, date, created_at) column, or pass --timestamp-column NAME."
+            return "\(file):1: the file has no timestamp column, so there is no reach over time to list per day. "
+                + "Add a timestamp (or time, date, created_at) column, or pass --timestamp-column NAME."
         }
     }
 }

@@ -1,0 +1,175 @@
+/// Attribution of conversions to the people and channels that earned them (DESIGN.md, Attribution).
+public enum Attribution {
+    /// Credits each conversion to the referrers (or channels) behind it.
+    ///
+    /// Chain models and `influence-flow` run on the referral data directly; `markov` and
+    /// `shapley` on the channel paths derived from it (`ChannelPaths(events:…)`), as do
+    /// the path heuristics when grouping by channel with `pathsFromEvents`.
+    /// - Parameters:
+    ///   - events: the referral rows.
+    ///   - conversions: the conversions.
+    ///   - options: the model, grouping and parameters.
+    ///   - pathsFromEvents: run a path model on the paths derived from the referral data.
+    /// - Throws: `AttributionError` when the model needs a column the data lacks, a time is
+    ///   missing for `time-decay`, or credit fails the conservation check.
+    /// - Complexity: chain models O(conversions × chain length); `influence-flow`
+    ///   O(iterations × columns × (people + edges)).
+    public static func attribute(
+        events: ReferralEvents, conversions: Conversions, options: AttributionOptions,
+        pathsFromEvents: Bool = false
+    ) throws(AttributionError) -> AttributionResult {
+        try check(options)
+        let graph = ReferralGraph(events: events)
+        let forest = ReferralForest(events: events)
+        let chains = ConversionChains(events: events, forest: forest, conversions: conversions)
+        var result: AttributionResult
+        if pathsFromEvents || options.model == .markov || options.model == .shapley {
+            guard options.model.isPathModel else {
+                throw .unsupported(
+                    model: options.model,
+                    reason:
+                        "paths carry no people or times; use \(AttributionModel.allCases.filter(\.isPathModel).map(\.rawValue).joined(separator: ", ")) on paths."
+                )
+            }
+            guard options.grouping == .channel else {
+                throw .unsupported(model: options.model, reason: "paths credit channels; use --by channel.")
+            }
+            let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
+            result = try attribute(paths: paths, options: options)
+            result.conversionsQuality = conversions.quality
+            result.conversionRows = conversions.count
+        } else if options.model == .influenceFlow {
+            result = try InfluenceFlow.attribute(
+                events: events, graph: graph, forest: forest, chains: chains,
+                conversions: conversions, options: options)
+        } else {
+            result = try chainAttribution(
+                events: events, forest: forest, chains: chains, conversions: conversions,
+                options: options)
+        }
+        result.quality = graph.quality
+        result.quality.unknownConverters = result.organicCounts.unknownConverter
+        return result
+    }
+
+    /// Credits the conversions of a path table to its channels.
+    /// - Throws: `AttributionError.unsupported` for a model that needs people or times.
+    public static func attribute(paths: ChannelPaths, options: AttributionOptions) throws(AttributionError) -> AttributionResult {
+        try check(options)
+        guard options.model.isPathModel else {
+            throw .unsupported(
+                model: options.model, reason: "paths carry no people or times; use markov, shapley, first-touch, last-touch or linear.")
+        }
+        switch options.model {
+        case .markov: return try MarkovAttribution.attribute(paths)
+        case .shapley: return try ShapleyAttribution.attribute(paths, options: options)
+        default: return try PathHeuristics.attribute(paths, model: options.model)
+        }
+    }
+
+    static func check(_ options: AttributionOptions) throws(AttributionError) {
+        guard options.damping >= 0, options.damping < 1 else {
+            throw .badParameter(name: "--damping", value: Format.short(options.damping), rule: "it must lie in [0, 1)")
+        }
+        guard options.halfLife > 0, options.halfLife.isFinite else {
+            throw .badParameter(name: "--half-life", value: Format.short(options.halfLife), rule: "it must be a positive duration")
+        }
+        guard options.shapleySamples >= 1 else {
+            throw .badParameter(name: "--samples", value: String(options.shapleySamples), rule: "it must be at least 1")
+        }
+    }
+
+    /// The chain models: each conversion split over its chain's referrers.
+    static func chainAttribution(
+        events: ReferralEvents, forest: ReferralForest, chains: ConversionChains,
+        conversions: Conversions, options: AttributionOptions
+    ) throws(AttributionError) -> AttributionResult {
+        let model = options.model
+        if model == .timeDecay, !chains.timed {
+            let file = events.timestamp == nil ? events.file : conversions.file
+            throw .needsColumn(model: "time-decay", column: "timestamp", file: file, flag: "--timestamp-column (events)")
+        }
+        let channel: [Int32]?
+        if options.grouping == .channel {
+            guard let c = events.channel else {
+                throw .needsColumn(model: "--by channel", column: "channel", file: events.file, flag: "--channel-column")
+            }
+            channel = c
+        } else {
+            channel = nil
+        }
+        let campaigns =
+            options.grouping == .campaign
+            ? try CampaignLabels(events: events, forest: forest, conversions: conversions, chains: chains, model: model)
+            : nil
+        let n = events.people.count
+        var ledger = CreditLedger()
+        var total = Credit()
+        var organic = Credit()
+        var organicByCampaign = [Credit](repeating: Credit(), count: campaigns?.names.count ?? 0)
+        var ages: [Double] = []
+        for i in 0..<chains.count {
+            let value = conversions.value[i]
+            total += Credit(conversions: 1, value: value)
+            let referrers = chains.referrers(of: i)
+            guard !referrers.isEmpty else {
+                organic += Credit(conversions: 1, value: value)
+                if let campaigns { organicByCampaign[campaigns.ofConversion[i]] += Credit(conversions: 1, value: value) }
+                continue
+            }
+            let rows = chains.rows(of: i)
+            if model == .timeDecay {
+                let t = conversions.timestamp![i]
+                guard !t.isNaN else { throw .missingTime(file: conversions.file, line: Int(conversions.line[i]), what: "conversion") }
+                ages.removeAll(keepingCapacity: true)
+                for r in rows {
+                    let made = events.timestamp![Int(r)]
+                    guard !made.isNaN else { throw .missingTime(file: events.file, line: Int(events.line[Int(r)]), what: "referral") }
+                    ages.append(t - made)
+                }
+            }
+            let shares = ConversionChains.shares(model, length: referrers.count, ages: ages, halfLife: options.halfLife)
+            for (k, (person, row)) in zip(referrers, rows).enumerated() where shares[k] != 0 {
+                let key: Int
+                switch options.grouping {
+                case .person: key = Int(person)
+                case .channel: key = Int(channel![Int(row)])
+                case .campaign: key = campaigns!.ofConversion[i] * n + Int(person)
+                }
+                ledger.add(key, Credit(conversions: shares[k], value: shares[k] * value))
+            }
+        }
+        let rows = ledger.entries.map { key, credit in
+            row(key: key, credit: credit, grouping: options.grouping, events: events, campaigns: campaigns)
+        }
+        let counts = chains.organicCounts()
+        var result = try AttributionResult(
+            model: model, grouping: options.grouping, rows: rows, total: total, organic: organic,
+            organicByCampaign: campaigns.map { c in organicByCampaign.enumerated().map { (c.names[$0.offset], $0.element) } } ?? [],
+            organicCounts: .init(
+                unknownConverter: counts.unknownConverter, notReferred: counts.notReferred,
+                referredAfterConverting: counts.referredAfterConverting),
+            quality: events.quality)
+        if model == .timeDecay { result.parameters = [("half_life_seconds", .number(options.halfLife))] }
+        result.parameters.append(("chains_cut_at_conversion_time", .bool(chains.timed)))
+        result.conversionsQuality = conversions.quality
+        result.conversionRows = conversions.count
+        return result
+    }
+
+    /// The output row of a ledger key.
+    static func row(
+        key: Int, credit: Credit, grouping: AttributionGrouping, events: ReferralEvents,
+        campaigns: CampaignLabels?
+    ) -> AttributionResult.Row {
+        switch grouping {
+        case .person:
+            return .init(id: events.people.name(Int32(key)), credit: credit)
+        case .channel:
+            return .init(id: key >= 0 ? events.channels.name(Int32(key)) : ChannelPaths.noChannel, credit: credit)
+        case .campaign:
+            let n = events.people.count
+            return .init(campaign: campaigns!.names[key / n], id: events.people.name(Int32(key % n)), credit: credit)
+        }
+    }
+}

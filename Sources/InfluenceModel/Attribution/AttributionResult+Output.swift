@@ -1,0 +1,166 @@
+extension AttributionResult {
+    /// The CSV header: `node,conversions,value` (by person), `channel,conversions,value` (by
+    /// channel; markov adds `removal_effect`, sampled shapley the standard errors),
+    /// `campaign,node,conversions,value` (by campaign).
+    public var csvHeader: [String] {
+        var header: [String]
+        switch grouping {
+        case .person: header = ["node"]
+        case .channel: header = ["channel"]
+        case .campaign: header = ["campaign", "node"]
+        }
+        header += ["conversions", "value"]
+        if model == .markov { header.append("removal_effect") }
+        if shapleySamples != nil { header += ["conversions_se", "value_se"] }
+        return header
+    }
+
+    /// The rows as CSV in output order; numbers read back exactly.
+    /// - Parameter top: keep only the first `top` rows.
+    public func csv(top: Int? = nil) -> String {
+        var out = csvHeader.joined(separator: ",") + "\n"
+        for row in rows.prefix(top ?? .max) {
+            if let campaign = row.campaign {
+                CSVText.appendField(campaign, to: &out)
+                out.append(",")
+            }
+            CSVText.appendField(row.id, to: &out)
+            for number in numbers(row) {
+                out.append(",")
+                out.append(Format.exact(number))
+            }
+            out.append("\n")
+        }
+        return out
+    }
+
+    private func numbers(_ row: Row) -> [Double] {
+        var numbers = [row.credit.conversions, row.credit.value]
+        if let effect = row.removalEffect { numbers.append(effect) }
+        if let error = row.standardError { numbers += [error.conversions, error.value] }
+        return numbers
+    }
+
+    /// Everything: model, parameters, totals, organic credit and why, data quality and the rows.
+    public func json(top: Int? = nil) -> JSONValue {
+        func credit(_ c: Credit) -> JSONValue { .object([("conversions", .number(c.conversions)), ("value", .number(c.value))]) }
+        var organicFields: [(String, JSONValue)] = [
+            ("conversions", .number(organic.conversions)),
+            ("value", .number(organic.value)),
+        ]
+        if pathCount == nil || organic.conversions > 0 {
+            organicFields += [
+                ("unknown_converter", .int(organicCounts.unknownConverter)),
+                ("not_referred", .int(organicCounts.notReferred)),
+                ("referred_after_converting", .int(organicCounts.referredAfterConverting)),
+            ]
+        }
+        if !organicByCampaign.isEmpty {
+            organicFields.append(
+                (
+                    "by_campaign",
+                    .array(
+                        organicByCampaign.map { entry in
+                            .object([
+                                ("campaign", .string(entry.campaign)), ("conversions", .number(entry.credit.conversions)),
+                                ("value", .number(entry.credit.value)),
+                            ])
+                        })
+                ))
+        }
+        var fields: [(String, JSONValue)] = [
+            ("model", .string(model.rawValue)),
+            ("by", .string(grouping.rawValue)),
+            ("parameters", .object(parameters)),
+        ]
+        if let report {
+            fields += [
+                ("iterations", .int(report.iterations)), ("residual", .number(report.residual)),
+                ("converged", .bool(report.converged)),
+            ]
+        }
+        if let conversionProbability { fields.append(("conversion_probability", .number(conversionProbability))) }
+        fields += [
+            ("total", credit(total)),
+            ("credited", credit(credited)),
+            ("organic", .object(organicFields)),
+        ]
+        var quality: [(String, JSONValue)] = [("referrals", self.quality.json)]
+        if pathCount != nil, conversionsQuality == nil { quality = [("paths", self.quality.json)] }
+        if let conversionsQuality { quality.append(("conversions", conversionsQuality.json)) }
+        fields.append(("data_quality", .object(quality)))
+        let header = csvHeader
+        let rows: [JSONValue] = self.rows.prefix(top ?? .max).map { row in
+            var object: [(String, JSONValue)] = []
+            if let campaign = row.campaign { object.append(("campaign", .string(campaign))) }
+            object.append((grouping == .channel ? "channel" : "node", .string(row.id)))
+            let names = header.dropFirst(row.campaign == nil ? 1 : 2)
+            for (name, number) in zip(names, numbers(row)) { object.append((name, .number(number))) }
+            return .object(object)
+        }
+        fields.append(("credits", .array(rows)))
+        return .object(fields)
+    }
+
+    /// A table for a terminal: a summary line, the rows, then organic and total lines and notes.
+    public func table(top: Int? = nil) -> String {
+        let shown = rows.prefix(top ?? .max)
+        let header = csvHeader
+        let labels = grouping == .campaign ? 2 : 1
+        var body: [[String]] = shown.map { row in
+            var cells: [String] = []
+            if let campaign = row.campaign { cells.append(campaign) }
+            cells.append(row.id)
+            cells.append(Format.short(row.credit.conversions))
+            cells.append(Self.money(row.credit.value))
+            if let effect = row.removalEffect { cells.append(Format.short(effect)) }
+            if let error = row.standardError { cells += [Format.short(error.conversions), Format.short(error.value)] }
+            return cells
+        }
+        let before = [String](repeating: "", count: labels - 1)
+        let after = [String](repeating: "", count: header.count - labels - 2)
+        body.append(["organic"] + before + [Format.short(organic.conversions), Self.money(organic.value)] + after)
+        body.append(["total"] + before + [Format.short(total.conversions), Self.money(total.value)] + after)
+        var out = summary + "\n\n" + TextTable.render(header: header, rows: body, rightAligned: Set(labels..<header.count))
+        if shown.count < rows.count { out += "… \(rows.count - shown.count) more rows (--top, or --format csv for all)\n" }
+        for note in notes { out += "note: \(note)\n" }
+        return out
+    }
+
+    /// One line: the model, what it credited, and how the iteration ended.
+    public var summary: String {
+        var line =
+            "\(model.rawValue) attribution by \(grouping.rawValue): \(Format.short(total.conversions)) conversions worth \(Self.money(total.value)); \(Format.short(credited.conversions)) credited, \(Format.short(organic.conversions)) organic"
+        if let report {
+            line +=
+                report.converged
+                ? " (converged in \(report.iterations) iterations)"
+                : " (did NOT converge in \(report.iterations) iterations)"
+        }
+        if let conversionProbability { line += " (P(conversion) \(Format.short(conversionProbability)))" }
+        return line
+    }
+
+    /// Notes worth a person's attention.
+    public var notes: [String] {
+        var notes = quality.notes
+        if let conversionsQuality {
+            notes += conversionsQuality.notes.map { "conversions: " + $0 }
+        }
+        let c = organicCounts
+        if c.referredAfterConverting > 0 {
+            notes.append("\(c.referredAfterConverting) conversion(s) came before the converter's first referral: organic")
+        }
+        if let shapleySamples {
+            notes.append(
+                "more than 20 channels: Shapley values sampled from \(shapleySamples) permutations (standard errors in the _se columns)")
+        }
+        return notes
+    }
+
+    /// A value with two decimals.
+    static func money(_ value: Double) -> String {
+        guard value.isFinite else { return Format.short(value) }
+        return Format.cFormat("%.2f", value)
+    }
+}

@@ -1,0 +1,176 @@
+/// Who (or which channel) earned the conversions under one model, with what stayed organic.
+///
+/// Credit is conserved: the rows plus the organic credit add up to the total, for conversions
+/// and for value, within 1e-9 relative; `init` checks it and throws otherwise.
+public struct AttributionResult: Sendable {
+    /// One line of the answer.
+    public struct Row: Sendable, Equatable {
+        /// The campaign (grouping by campaign only).
+        public var campaign: String?
+        /// A person's id or a channel's name.
+        public var id: String
+        /// Credit: fractional conversions and value.
+        public var credit: Credit
+        /// `markov`: the channel's removal effect.
+        public var removalEffect: Double?
+        /// Sampled `shapley`: the standard errors of the credit.
+        public var standardError: Credit?
+
+        public init(
+            campaign: String? = nil, id: String, credit: Credit, removalEffect: Double? = nil,
+            standardError: Credit? = nil
+        ) {
+            self.campaign = campaign
+            self.id = id
+            self.credit = credit
+            self.removalEffect = removalEffect
+            self.standardError = standardError
+        }
+    }
+
+    /// Why conversions were left to organic, by count.
+    public struct OrganicCounts: Sendable, Equatable {
+        public var unknownConverter = 0
+        public var notReferred = 0
+        public var referredAfterConverting = 0
+
+        public init(unknownConverter: Int = 0, notReferred: Int = 0, referredAfterConverting: Int = 0) {
+            self.unknownConverter = unknownConverter
+            self.notReferred = notReferred
+            self.referredAfterConverting = referredAfterConverting
+        }
+    }
+
+    public let model: AttributionModel
+    public let grouping: AttributionGrouping
+    /// Sorted: by campaign, then value descending, then id (byte order).
+    public let rows: [Row]
+    /// Everything there was to credit.
+    public let total: Credit
+    /// What no referrer or channel earned.
+    public let organic: Credit
+    /// Organic credit per campaign (grouping by campaign only), by campaign name.
+    public let organicByCampaign: [(campaign: String, credit: Credit)]
+    /// How many conversions are organic for each reason.
+    public let organicCounts: OrganicCounts
+    /// The model's parameters, as they appear in JSON.
+    public var parameters: [(String, JSONValue)] = []
+    /// `influence-flow`: how the block iteration ended.
+    public var report: IterationReport?
+    /// `markov`: P(conversion) from the start state.
+    public var conversionProbability: Double?
+    /// `shapley`: exact (all subsets), or the number of sampled permutations.
+    public var shapleySamples: Int?
+    /// Input counts: rows read, skipped, merged, unknown converters.
+    public var quality: DataQuality
+    /// Conversions-file counts, when there is one.
+    public var conversionsQuality: DataQuality?
+    /// The number of conversion rows (or journeys of a path table).
+    public var conversionRows: Int = 0
+    /// Path tables: the number of distinct paths.
+    public var pathCount: Int?
+
+    /// The relative tolerance of the conservation check.
+    public static let conservationTolerance = 1e-9
+
+    /// Collects rows and checks that credit is conserved.
+    /// - Throws: `AttributionError.notConserved` when rows plus organic miss the total by more
+    ///   than 1e-9 relative (conversions or value), or a credit is not finite.
+    public init(
+        model: AttributionModel, grouping: AttributionGrouping, rows: [Row], total: Credit, organic: Credit,
+        organicByCampaign: [(campaign: String, credit: Credit)] = [], organicCounts: OrganicCounts = OrganicCounts(),
+        quality: DataQuality, hint: String = "This is a bug; please report it with the input."
+    ) throws(AttributionError) {
+        var credited = organic
+        for row in rows { credited += row.credit }
+        for (quantity, want, got) in [("conversions", total.conversions, credited.conversions), ("values", total.value, credited.value)] {
+            let scale = max(abs(want), Double.leastNormalMagnitude)
+            guard got.isFinite, abs(got - want) <= Self.conservationTolerance * scale || abs(got - want) <= 1e-300 else {
+                throw .notConserved(model: model, quantity: quantity, total: want, credited: got, hint: hint)
+            }
+        }
+        self.model = model
+        self.grouping = grouping
+        self.rows = rows.sorted(by: Self.precedes)
+        self.total = total
+        self.organic = organic
+        self.organicByCampaign = organicByCampaign.sorted { $0.campaign.utf8.lexicographicallyPrecedes($1.campaign.utf8) }
+        self.organicCounts = organicCounts
+        self.quality = quality
+    }
+
+    /// The credit given to referrers or channels (the total less organic).
+    public var credited: Credit {
+        rows.reduce(Credit()) { $0 + $1.credit }
+    }
+
+    /// Output order: campaign (byte order), value descending, id (byte order).
+    static func precedes(_ a: Row, _ b: Row) -> Bool {
+        if a.campaign != b.campaign { return (a.campaign ?? "").utf8.lexicographicallyPrecedes((b.campaign ?? "").utf8) }
+        if a.credit.value != b.credit.value { return a.credit.value > b.credit.value }
+        return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+    }
+}
+
+/// Credit summed by key in order of first use: people, channels or (campaign, person) pairs.
+///
+/// Keys are dense `Int`s chosen by the caller; the dictionary only finds a key's slot, and
+/// slots keep first-use order, so results never depend on hashing order.
+struct CreditLedger {
+    private var slot: [Int: Int] = [:]
+    private(set) var keys: [Int] = []
+    private(set) var credit: [Credit] = []
+
+    mutating func add(_ key: Int, _ amount: Credit) {
+        if let s = slot[key] {
+            credit[s] += amount
+        } else {
+            slot[key] = keys.count
+            keys.append(key)
+            credit.append(amount)
+        }
+    }
+
+    /// Every key with its credit, first use first.
+    var entries: Zip2Sequence<[Int], [Credit]> { zip(keys, credit) }
+}
+
+/// The campaign label of each conversion, for grouping by campaign.
+struct CampaignLabels {
+    /// Label names, index = label.
+    var names: [String] = []
+    private var index: [String: Int] = [:]
+    /// The label of each conversion.
+    var ofConversion: [Int] = []
+
+    /// The label shown for a conversion without a campaign.
+    static let none = "(none)"
+
+    /// The conversion's own campaign, else the campaign of the converter's first referral.
+    /// - Throws: `AttributionError.needsColumn` when neither file has a campaign column.
+    init(
+        events: ReferralEvents, forest: ReferralForest, conversions: Conversions, chains: ConversionChains,
+        model: AttributionModel
+    ) throws(AttributionError) {
+        guard conversions.campaign != nil || events.campaign != nil else {
+            throw .needsColumn(model: "--by campaign", column: "campaign", file: conversions.file, flag: "--campaign-column (events)")
+        }
+        for i in 0..<conversions.count {
+            var name: String?
+            if let c = conversions.campaign?[i], c >= 0 { name = conversions.campaigns.name(c) }
+            let u = chains.converter[i]
+            if name == nil, let campaign = events.campaign, u >= 0 {
+                let r = forest.parentRow[Int(u)]
+                if r >= 0, campaign[Int(r)] >= 0 { name = events.campaigns.name(campaign[Int(r)]) }
+            }
+            ofConversion.append(label(name ?? Self.none))
+        }
+    }
+
+    private mutating func label(_ name: String) -> Int {
+        if let i = index[name] { return i }
+        index[name] = names.count
+        names.append(name)
+        return names.count - 1
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// The referral chain behind each conversion (DESIGN.md, Attribution).
+///
+/// For a conversion by u at time t the chain climbs u's parents in the referral forest while
+/// the referral from parent to child was made at or before t, and stops at the first later
+/// one. Without timestamps (in either file) it climbs to the root. A conversion with no
+/// chain — u unknown, nobody referred u, or u referred only after converting — is organic.
+///
+/// A referral or conversion row without a time (an empty field) cannot be shown to be later,
+/// so the climb passes it.
+public struct ConversionChains: Sendable {
+    /// Why a conversion is organic.
+    public enum Reason: Sendable, Equatable {
+        /// The converter is not in the referral export.
+        case unknownConverter
+        /// Nobody referred the converter (a root of the forest).
+        case notReferred
+        /// The converter's first referral came after the conversion.
+        case referredAfterConverting
+    }
+
+    /// The node of each conversion's converter in the events, -1 when unknown.
+    public let converter: [Int32]
+    /// Conversion i's chain is `referrer[chainStart[i] ..< chainStart[i + 1]]`, direct referrer first.
+    public let chainStart: [Int]
+    public let referrer: [Int32]
+    /// Beside each referrer: the event row of the referral it made in the chain.
+    public let row: [Int32]
+    /// Why each conversion is organic, `nil` for those with a chain.
+    public let organicReason: [Reason?]
+    /// The chains were cut at conversion times (both files have a timestamp column).
+    public let timed: Bool
+
+    /// The number of conversions.
+    public var count: Int { converter.count }
+
+    /// Finds every conversion's chain.
+    /// - Parameters:
+    ///   - events: the referral rows (the forest's rows index into them).
+    ///   - forest: the referral forest of `events`.
+    ///   - conversions: the conversions.
+    /// - Complexity: O(conversions × chain length + distinct converters).
+    public init(events: ReferralEvents, forest: ReferralForest, conversions: Conversions) {
+        let users = conversions.users
+        let node = (0..<Int32(users.count)).map { events.people.index(of: users.name($0)) ?? -1 }
+        let referralTime = events.timestamp
+        let conversionTime = conversions.timestamp
+        let timed = referralTime != nil && conversionTime != nil
+        var converter: [Int32] = []
+        var chainStart = [0]
+        var referrer: [Int32] = []
+        var row: [Int32] = []
+        var reasons: [Reason?] = []
+        converter.reserveCapacity(conversions.count)
+        reasons.reserveCapacity(conversions.count)
+        for i in 0..<conversions.count {
+            let u = node[Int(conversions.user[i])]
+            converter.append(u)
+            guard u >= 0 else {
+                reasons.append(.unknownConverter)
+                chainStart.append(referrer.count)
+                continue
+            }
+            let t = conversionTime?[i] ?? .nan
+            var child = u
+            while forest.parent[Int(child)] >= 0 {
+                let r = forest.parentRow[Int(child)]
+                if timed, !t.isNaN, let made = referralTime?[Int(r)], made > t { break }
+                child = forest.parent[Int(child)]
+                referrer.append(child)
+                row.append(r)
+            }
+            let empty = referrer.count == chainStart.last!
+            if !empty {
+                reasons.append(nil)
+            } else {
+                reasons.append(forest.parent[Int(u)] < 0 ? .notReferred : .referredAfterConverting)
+            }
+            chainStart.append(referrer.count)
+        }
+        self.converter = converter
+        self.chainStart = chainStart
+        self.referrer = referrer
+        self.row = row
+        self.organicReason = reasons
+        self.timed = timed
+    }
+
+    /// The referrers of conversion `i`, direct referrer first.
+    public func referrers(of i: Int) -> ArraySlice<Int32> { referrer[chainStart[i]..<chainStart[i + 1]] }
+
+    /// The event rows of conversion `i`'s chain, beside `referrers(of:)`.
+    public func rows(of i: Int) -> ArraySlice<Int32> { row[chainStart[i]..<chainStart[i + 1]] }
+
+    /// How many conversions are organic for each reason.
+    public func organicCounts() -> (unknownConverter: Int, notReferred: Int, referredAfterConverting: Int) {
+        var counts = (0, 0, 0)
+        for reason in organicReason {
+            switch reason {
+            case .unknownConverter: counts.0 += 1
+            case .notReferred: counts.1 += 1
+            case .referredAfterConverting: counts.2 += 1
+            case nil: break
+            }
+        }
+        return counts
+    }
+}
+
+extension ConversionChains {
+    /// The share of one conversion each referrer of a chain of `length` gets under a chain model.
+    ///
+    /// - Parameters:
+    ///   - model: a chain model.
+    ///   - length: the number of referrers k ≥ 1, direct referrer first.
+    ///   - ages: for `time-decay`, t − tᵢ in seconds for each referrer (ignored otherwise).
+    ///   - halfLife: h in seconds.
+    /// - Returns: k shares summing to 1.
+    public static func shares(_ model: AttributionModel, length k: Int, ages: [Double] = [], halfLife: Double) -> [Double] {
+        var shares = [Double](repeating: 0, count: k)
+        guard k > 0 else { return shares }
+        switch model {
+        case .lastTouch:
+            shares[0] = 1
+        case .firstTouch:
+            shares[k - 1] = 1
+        case .linear:
+            for i in 0..<k { shares[i] = 1 / Double(k) }
+        case .position:
+            if k == 1 {
+                shares[0] = 1
+            } else if k == 2 {
+                shares[0] = 0.5
+                shares[1] = 0.5
+            } else {
+                shares[0] = 0.4
+                shares[k - 1] = 0.4
+                for i in 1..<k - 1 { shares[i] = 0.2 / Double(k - 2) }
+            }
+        case .timeDecay:
+            // 2^(−ageᵢ/h) / Σ 2^(−ageⱼ/h), taken relative to the youngest referral so that
+            // old chains do not underflow to 0/0.
+            let youngest = ages.min() ?? 0
+            var total = 0.0
+            for i in 0..<k {
+                shares[i] = exp2(-(ages[i] - youngest) / halfLife)
+                total += shares[i]
+            }
+            for i in 0..<k { shares[i] /= total }
+        case .influenceFlow, .markov, .shapley:
+            break
+        }
+        return shares
+    }
+}

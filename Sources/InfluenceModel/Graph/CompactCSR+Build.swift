@@ -1,0 +1,186 @@
+/// Referral pairs as one chunk of a file read them: indices into the chunk's own interner,
+/// turned into the file's numbering by `map` (empty: already the file's).
+struct PairColumns: Sendable {
+    var source: [Int32]
+    var target: [Int32]
+    /// Per row; `nil` when the file has no weight column (every weight 1).
+    var weight: [Double]?
+    var map: [Int32]
+
+    var count: Int { source.count }
+}
+
+extension CompactCSR {
+    /// Builds the `n`×`n` adjacency of referral pairs read in chunks, summing repeated pairs.
+    ///
+    /// The result is entry for entry the `CSRMatrix(rows:columns:row:column:value:)` of the
+    /// chunks' rows concatenated in order: columns ascending within a row, a repeated pair's
+    /// weights added in input order. Rows are bucketed by a counting sort in which each chunk
+    /// fills its own slots of every row (so input order is kept with the chunks sorted on
+    /// their own threads), then each row is sorted by column, stably, on its own.
+    /// - Returns: the matrix and the number of rows merged into earlier pairs.
+    /// - Complexity: O(n + rows) expected, plus a sort of each row.
+    static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CompactCSR, merged: Int) {
+        let weighted = chunks.contains { $0.weight != nil }
+        let total = chunks.reduce(0) { $0 + $1.count }
+        // Count each chunk's rows per source, on the chunk's thread.
+        var counts = [[Int]](repeating: [], count: chunks.count)
+        counts.withUnsafeMutableBufferPointer { slots in
+            let out = SharedBuffer(slots)
+            Parallel.forEach(chunks.count) { c in
+                var local = [Int](repeating: 0, count: n)
+                let chunk = chunks[c]
+                local.withUnsafeMutableBufferPointer { l in
+                    chunk.source.withUnsafeBufferPointer { s in
+                        chunk.map.withUnsafeBufferPointer { m in
+                            if m.isEmpty { for v in s { l[Int(v)] &+= 1 } } else { for v in s { l[Int(m[Int(v)])] &+= 1 } }
+                        }
+                    }
+                }
+                out[c] = local
+            }
+        }
+        // Row starts, and each chunk's first slot in every row (its cursor).
+        var rowStart = [Int](repeating: 0, count: n + 1)
+        var sum = 0
+        for r in 0 ..< n {
+            rowStart[r] = sum
+            for c in 0 ..< chunks.count {
+                let k = counts[c][r]
+                counts[c][r] = sum
+                sum += k
+            }
+        }
+        rowStart[n] = sum
+        var column = [Int32](repeating: 0, count: total)
+        var value = [Double](repeating: 0, count: weighted ? total : 0)
+        column.withUnsafeMutableBufferPointer { col in
+            value.withUnsafeMutableBufferPointer { val in
+                let (colOut, valOut) = (SharedBuffer(col), SharedBuffer(val))
+                counts.withUnsafeMutableBufferPointer { cursors in
+                    let cursorSlots = SharedBuffer(cursors)
+                    Parallel.forEach(chunks.count) { c in
+                        let chunk = chunks[c]
+                        cursorSlots[c].withUnsafeMutableBufferPointer { next in
+                            chunk.map.withUnsafeBufferPointer { m in
+                                for i in 0 ..< chunk.count {
+                                    let s = Int(chunk.source[i]), t = chunk.target[i]
+                                    let r = m.isEmpty ? s : Int(m[s])
+                                    let p = next[r]
+                                    next[r] = p + 1
+                                    colOut[p] = m.isEmpty ? t : m[Int(t)]
+                                    if weighted { valOut[p] = chunk.weight?[i] ?? 1 }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        counts = []
+        return sortAndMerge(people: n, rowStart: rowStart, column: column, value: weighted ? value : nil)
+    }
+
+    /// Sorts each row by column (stably) and merges repeated columns, summing their values
+    /// left to right (counting them when there are no values).
+    static func sortAndMerge(people n: Int, rowStart: [Int], column: [Int32], value: [Double]?) -> (matrix: CompactCSR, merged: Int) {
+        let weighted = value != nil
+        var column = column
+        var value = value ?? []
+        var unique = [Int](repeating: 0, count: n)
+        let blocks = SparseProduct.blocks(rowStart: rowStart, parts: Parallel.threads)
+        // Pass 1: sort every row in place; count the distinct columns of each.
+        column.withUnsafeMutableBufferPointer { col in
+            value.withUnsafeMutableBufferPointer { val in
+                unique.withUnsafeMutableBufferPointer { uniq in
+                    let (c, v, u) = (SharedBuffer(col), SharedBuffer(val), SharedBuffer(uniq))
+                    Parallel.forEach(blocks.count) { b in
+                        for r in blocks[b] {
+                            let lo = rowStart[r], hi = rowStart[r + 1]
+                            RowSort.sort(c.base + lo, weighted ? v.base + lo : nil, count: hi - lo)
+                            var distinct = hi > lo ? 1 : 0
+                            var e = lo + 1
+                            while e < hi {
+                                if c[e] != c[e - 1] { distinct += 1 }
+                                e += 1
+                            }
+                            u[r] = distinct
+                        }
+                    }
+                }
+            }
+        }
+        let kept = unique.reduce(0, +)
+        let merged = column.count - kept
+        guard merged > 0 else {
+            let values: EdgeValues = weighted ? .compact(value) : .ones
+            return (CompactCSR(rows: n, columns: n, rowStart: rowStart, column: column, values: values), 0)
+        }
+        // Pass 2: merge runs of equal columns, moving rows left in order.
+        var newStart = [Int](repeating: 0, count: n + 1)
+        var outColumn = [Int32](repeating: 0, count: kept)
+        var outValue = [Double](repeating: 0, count: kept)
+        for r in 0 ..< n { newStart[r + 1] = newStart[r] + unique[r] }
+        column.withUnsafeBufferPointer { col in
+            value.withUnsafeBufferPointer { val in
+                outColumn.withUnsafeMutableBufferPointer { oc in
+                    outValue.withUnsafeMutableBufferPointer { ov in
+                        let (c, v, occ, ovv) = (UncheckedSendable(col), UncheckedSendable(val), SharedBuffer(oc), SharedBuffer(ov))
+                        Parallel.forEach(blocks.count) { b in
+                            for r in blocks[b] {
+                                var k = newStart[r] - 1
+                                var e = rowStart[r]
+                                while e < rowStart[r + 1] {
+                                    let w = weighted ? v.value[e] : 1
+                                    if e > rowStart[r], c.value[e] == c.value[e - 1] {
+                                        ovv[k] += w
+                                    } else {
+                                        k += 1
+                                        occ[k] = c.value[e]
+                                        ovv[k] = w
+                                    }
+                                    e += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (CompactCSR(rows: n, columns: n, rowStart: newStart, column: outColumn, values: .compact(outValue)), merged)
+    }
+}
+
+/// Stable sorting of one CSR row by column, carrying its values.
+enum RowSort {
+    /// Rows longer than this are sorted by key rather than by insertion.
+    static let insertionLimit = 48
+
+    static func sort(_ column: UnsafeMutablePointer<Int32>, _ value: UnsafeMutablePointer<Double>?, count: Int) {
+        guard count > 1 else { return }
+        if count <= insertionLimit {
+            for i in 1 ..< count {
+                let c = column[i]
+                if column[i - 1] <= c { continue }
+                let v = value?[i]
+                var j = i
+                while j > 0, column[j - 1] > c {
+                    column[j] = column[j - 1]
+                    value?[j] = value![j - 1]
+                    j -= 1
+                }
+                column[j] = c
+                if let v { value![j] = v }
+            }
+            return
+        }
+        // Key = column, then position: distinct keys, so any sort is stable.
+        var keys = (0 ..< count).map { UInt64(UInt32(bitPattern: column[$0])) << 32 | UInt64($0) }
+        keys.sort()
+        if let value {
+            let old = Array(UnsafeBufferPointer(start: value, count: count))
+            for (k, key) in keys.enumerated() { value[k] = old[Int(key & 0xFFFF_FFFF)] }
+        }
+        for (k, key) in keys.enumerated() { column[k] = Int32(bitPattern: UInt32(key >> 32)) }
+    }
+}

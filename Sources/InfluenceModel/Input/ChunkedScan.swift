@@ -1,0 +1,167 @@
+import Foundation
+
+/// Reads the rows of a CSV file in chunks on several threads, with the result of one pass.
+///
+/// Chunk k is guessed to start just after the first line feed past k/K of the data. A
+/// quoted field may hold line breaks, so a guess can fall inside a record; it is checked
+/// afterwards: chunk k − 1, which started on a true record boundary, must end exactly where
+/// chunk k started. A chunk that fails the check is read again from where its predecessor
+/// really ended, so a file full of multi-line fields costs at most one more pass, never a
+/// wrong answer. Line numbers count line breaks, inside quotes or not, so each chunk counts
+/// from 1 and is shifted by the lines of the chunks before it.
+enum ChunkedScan {
+    /// Chunks are not made smaller than this.
+    static let minimumChunkBytes = 1 << 20
+
+    /// How many chunks a file of `bytes` bytes is read in.
+    static func chunkCount(forBytes bytes: Int) -> Int {
+        guard Parallel.threads > 1 else { return 1 }
+        return max(1, min(Parallel.threads, bytes / minimumChunkBytes))
+    }
+
+    /// Where the header ends and what it says.
+    struct Header {
+        var layout: ColumnLayout
+        var delimiter: Delimiter
+        /// At the first data record, with the blank lines above the header counted.
+        var cursor: CSVCursor
+    }
+
+    /// Reads the header: the first record that is not a blank line.
+    /// - Returns: `nil` when the file has no record at all.
+    /// - Throws: `InputError` from the file's start, its first record, or `read`.
+    static func header(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions,
+                       read: (CSVRecord, String, ReadOptions) throws(InputError) -> ColumnLayout) throws(InputError) -> Header? {
+        let (start, delimiter) = try CSVReader.prepare(buffer, file: file, delimiter: options.delimiter)
+        var cursor = CSVCursor(position: start, line: 1)
+        var layout: ColumnLayout?
+        do {
+            try withoutActuallyEscaping(read) { read in
+                var sink = FirstRecordSink(file: file, options: options, read: read)
+                try CSVReader.scan(buffer, until: buffer.count, delimiter: delimiter.rawValue, file: file, cursor: &cursor, sink: &sink)
+                layout = sink.layout
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw .unreadable(path: file, reason: "\(error)")
+        }
+        guard let layout else { return nil }
+        return Header(layout: layout, delimiter: delimiter, cursor: cursor)
+    }
+
+    /// One chunk's outcome.
+    struct Part<Sink> {
+        var sink: Sink
+        /// Where its records begin and after its last record (lines relative: 1 = its first line).
+        var start: Int
+        var end: CSVCursor
+        /// The file line of the chunk's relative line 1.
+        var lineBase: Int
+        var error: InputError?
+
+        /// Adds to a relative line number to make it a file line number.
+        var lineShift: Int { lineBase - 1 }
+    }
+
+    /// Reads the records from `cursor` to the end of `buffer` in `chunks` chunks, each into
+    /// its own sink, and checks and repairs the chunk boundaries.
+    /// - Returns: the chunks in file order; together they hold every record exactly once.
+    /// - Throws: the first error in file order (line numbers made absolute).
+    static func run<Sink: CSVRecordSink>(_ buffer: UnsafeBufferPointer<UInt8>, from cursor: CSVCursor, delimiter: Delimiter,
+                                         file: String, chunks: Int, make: () -> Sink) throws(InputError) -> [Part<Sink>] {
+        let end = buffer.count
+        let k = max(1, chunks)
+        var starts = [cursor.position]
+        for c in 1 ..< k {
+            let nominal = cursor.position + (end - cursor.position) * c / k
+            starts.append(max(starts[c - 1], lineStart(after: nominal, in: buffer)))
+        }
+        starts.append(end)
+        var parts: [Part<Sink>?] = (0 ..< k).map { _ in nil }
+        var sinks = (0 ..< k).map { _ in make() }
+        let delim = delimiter.rawValue
+        let input = UncheckedSendable(buffer)
+        parts.withUnsafeMutableBufferPointer { out in
+            sinks.withUnsafeMutableBufferPointer { sinkBuffer in
+                let results = SharedBuffer(out)
+                let sinkSlots = SharedBuffer(sinkBuffer)
+                Parallel.forEach(k) { c in
+                    results[c] = scanPart(input.value, from: starts[c], until: starts[c + 1], delimiter: delim, file: file,
+                                          sink: sinkSlots[c])
+                }
+            }
+        }
+        var done: [Part<Sink>] = []
+        var lineBase = cursor.line
+        for c in 0 ..< k {
+            var part = parts[c]!
+            if c > 0, part.start != done[c - 1].end.position {
+                // The guess fell inside a record: read this chunk again from the true boundary.
+                part = scanPart(buffer, from: done[c - 1].end.position, until: max(starts[c + 1], done[c - 1].end.position),
+                                delimiter: delim, file: file, sink: make())
+            }
+            part.lineBase = lineBase
+            if let error = part.error { throw error.shiftingLines(by: part.lineShift) }
+            lineBase += part.end.line - 1
+            done.append(part)
+        }
+        return done
+    }
+
+    private static func scanPart<Sink: CSVRecordSink>(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, until end: Int,
+                                                      delimiter: UInt8, file: String, sink: Sink) -> Part<Sink> {
+        var sink = sink
+        var cursor = CSVCursor(position: start, line: 1)
+        var failure: InputError?
+        do {
+            try CSVReader.scan(buffer, until: end, delimiter: delimiter, file: file, cursor: &cursor, sink: &sink)
+            sink.finish()
+        } catch let error as InputError {
+            failure = error
+        } catch {
+            failure = .unreadable(path: file, reason: "\(error)")
+        }
+        return Part(sink: sink, start: start, end: cursor, lineBase: 1, error: failure)
+    }
+
+    /// The offset just after the first line feed at or after `offset`, or the end.
+    static func lineStart(after offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        guard offset < buffer.count, let base = buffer.baseAddress else { return buffer.count }
+        guard let hit = memchr(base + offset, 0x0A, buffer.count - offset) else { return buffer.count }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+    }
+}
+
+/// Takes the first record as the header.
+private struct FirstRecordSink: CSVRecordSink {
+    let file: String
+    let options: ReadOptions
+    let read: (CSVRecord, String, ReadOptions) throws(InputError) -> ColumnLayout
+    var layout: ColumnLayout?
+
+    mutating func take(_ record: CSVRecord) throws -> Bool {
+        layout = try read(record, file, options)
+        return false
+    }
+}
+
+extension InputError {
+    /// The same error with its line number moved by `delta` (for chunks read on their own).
+    func shiftingLines(by delta: Int) -> InputError {
+        guard delta != 0 else { return self }
+        switch self {
+        case .unbalancedQuote(let f, let l, let c): return .unbalancedQuote(file: f, line: l + delta, column: c)
+        case .strayQuote(let f, let l, let c): return .strayQuote(file: f, line: l + delta, column: c)
+        case .nulByte(let f, let l, let c): return .nulByte(file: f, line: l + delta, column: c)
+        case .invalidUTF8(let f, let l, let c): return .invalidUTF8(file: f, line: l + delta, column: c)
+        case .raggedRow(let f, let l, let e, let n): return .raggedRow(file: f, line: l + delta, expected: e, found: n)
+        case .emptyValue(let f, let l, let c, let n): return .emptyValue(file: f, line: l + delta, column: c, name: n)
+        case .badNumber(let f, let l, let c, let n, let s, let r):
+            return .badNumber(file: f, line: l + delta, column: c, name: n, seen: s, rule: r)
+        case .badTimestamp(let f, let l, let c, let n, let s, let r):
+            return .badTimestamp(file: f, line: l + delta, column: c, name: n, seen: s, reason: r)
+        default: return self
+        }
+    }
+}

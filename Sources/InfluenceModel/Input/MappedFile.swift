@@ -1,0 +1,52 @@
+import Foundation
+
+/// The bytes of an input file, mapped into memory rather than copied when it is a regular
+/// file (standard input, pipes and devices are read into memory as `InputFile` does).
+///
+/// The corresponding C functions are `open`, `fstat`, `mmap` and `munmap`.
+final class MappedFile: @unchecked Sendable {
+    /// The file's bytes, valid while this object lives.
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let mapping: UnsafeMutableRawPointer?
+    private let owned: [UInt8]?
+
+    /// Maps `path`, or reads standard input when `path` is `-`.
+    /// - Throws: `InputError.fileNotFound`, `.isDirectory`, `.unreadable`, as `InputFile.read`.
+    init(path: String) throws(InputError) {
+        if path == "-" {
+            let data = try InputFile.read(path)
+            (owned, mapping) = (data, nil)
+            bytes = MappedFile.view(data)
+            return
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .fileNotFound(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
+        let size = Int(info.st_size)
+        if (info.st_mode & S_IFMT) == S_IFREG, size > 0,
+           let base = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED {
+            (owned, mapping) = (nil, base)
+            bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
+            return
+        }
+        let data = try InputFile.readAll(descriptor: fd, path: path, sizeHint: size)
+        (owned, mapping) = (data, nil)
+        bytes = MappedFile.view(data)
+    }
+
+    /// A pointer into an array this object keeps alive and never mutates.
+    private static func view(_ data: [UInt8]) -> UnsafeBufferPointer<UInt8> {
+        data.withUnsafeBufferPointer { $0 }
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, bytes.count) }
+    }
+}

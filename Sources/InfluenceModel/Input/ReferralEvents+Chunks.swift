@@ -1,0 +1,131 @@
+/// The field positions of the roles in a referral export, and how to read them.
+struct ReferralColumns: Sendable {
+    var source = 0
+    var target = 0
+    var timestamp = -1
+    var channel = -1
+    var campaign = -1
+    var weight = -1
+    /// The header's width.
+    var width = 0
+    /// Weights may use a decimal comma (the delimiter is not a comma).
+    var decimalComma = false
+
+    init(layout: ColumnLayout, delimiter: Delimiter) {
+        source = layout[.source]!
+        target = layout[.target]!
+        timestamp = layout[.timestamp] ?? -1
+        channel = layout[.channel] ?? -1
+        campaign = layout[.campaign] ?? -1
+        weight = layout[.weight] ?? -1
+        width = layout.header.count
+        decimalComma = delimiter != .comma
+    }
+}
+
+/// What `ReferralEvents.check` finds in a good row.
+struct CheckedReferral {
+    var weight: Double
+    var timestamp: Double
+    var isSelf: Bool
+}
+
+/// Keeps the first few skip reasons of a chunk as errors, so their line numbers can be made
+/// absolute before they are written out.
+struct SkipLog: Sendable {
+    var count = 0
+    var first: [InputError] = []
+
+    mutating func record(_ error: InputError) {
+        count += 1
+        if first.count < DataQuality.reasonLimit { first.append(error) }
+    }
+
+    /// Adds the chunks' skips to `quality` in file order, as one pass would have.
+    static func merge(_ logs: [(SkipLog, shift: Int)], into quality: inout DataQuality) {
+        for (log, shift) in logs {
+            quality.skippedRows += log.count
+            for error in log.first where quality.skipReasons.count < DataQuality.reasonLimit {
+                quality.skipReasons.append(error.shiftingLines(by: shift).description)
+            }
+        }
+    }
+}
+
+/// One chunk's rows of a referral export, with its own interners.
+struct EventsChunk: CSVRecordSink {
+    var events: ReferralEvents
+    let columns: ReferralColumns
+    let policy: ErrorPolicy
+    var skips = SkipLog()
+
+    mutating func take(_ record: CSVRecord) throws -> Bool {
+        events.quality.rows += 1
+        do {
+            try events.addRow(record, columns: columns)
+        } catch {
+            guard policy == .skip else { throw error }
+            skips.record(error)
+        }
+        return true
+    }
+}
+
+extension ReferralEvents {
+    /// Joins chunks read in file order into the events one pass would have read: people,
+    /// channels and campaigns numbered by first appearance, rows in order, lines absolute.
+    init(merging parts: [ChunkedScan.Part<EventsChunk>], headerBlank: Int, template: ReferralEvents) {
+        self = template
+        var maps: [(people: [Int32], channels: [Int32], campaigns: [Int32])] = []
+        for (c, part) in parts.enumerated() {
+            let e = part.sink.events
+            if c == 0 {
+                // The first chunk's numbering is already the file's: adopt its tables.
+                (people, channels, campaigns) = (e.people, e.channels, e.campaigns)
+                maps.append(([], [], []))
+            } else {
+                maps.append((people.absorb(e.people), channels.absorb(e.channels, threads: 1), campaigns.absorb(e.campaigns, threads: 1)))
+            }
+        }
+        let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.sink.events.count) }
+        let total = offsets.last!
+        source = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.source, maps[c].people) }
+        target = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.target, maps[c].people) }
+        weight = parts.flatMap { $0.sink.events.weight }
+        line = parts.flatMap { part in part.sink.events.line.map { $0 &+ Int32(truncatingIfNeeded: part.lineShift) } }
+        if template.timestamp != nil { timestamp = parts.flatMap { $0.sink.events.timestamp! } }
+        if template.channel != nil {
+            channel = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.channel!, maps[c].channels) }
+        }
+        if template.campaign != nil {
+            campaign = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.campaign!, maps[c].campaigns) }
+        }
+        quality.blankLines = headerBlank
+        for part in parts {
+            let q = part.sink.events.quality
+            quality.rows += q.rows
+            quality.selfReferrals += q.selfReferrals
+            quality.blankLines += part.end.blank
+        }
+        SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &quality)
+    }
+
+    /// Concatenates the chunks' index columns, each renumbered through its map (-1 stays -1;
+    /// an empty map is the identity).
+    private static func gather(_ count: Int, _ total: Int, _ offsets: [Int], _ column: (Int) -> ([Int32], [Int32])) -> [Int32] {
+        var out = [Int32](repeating: 0, count: total)
+        let sources = (0 ..< count).map(column)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let shared = SharedBuffer(buffer)
+            Parallel.forEach(count) { c in
+                let (values, map) = sources[c]
+                var k = offsets[c]
+                for v in values {
+                    shared[k] = v < 0 || map.isEmpty ? v : map[Int(v)]
+                    k += 1
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,247 @@
+import Testing
+@testable import InfluenceModel
+
+/// Channel path tables: reading, the heuristics, Markov removal effects and Shapley values,
+/// each against values worked by hand or computed a second, independent way.
+struct AttributionPathTests {
+    static func table(_ text: String) throws -> ChannelPaths {
+        try ChannelPaths.parse(bytes: Array(text.utf8), file: "paths.csv")
+    }
+
+    static func attribute(
+        _ text: String, _ model: AttributionModel,
+        configure: (inout AttributionOptions) -> Void = { _ in }
+    ) throws -> AttributionResult {
+        var options = AttributionOptions(model: model, grouping: .channel)
+        configure(&options)
+        return try Attribution.attribute(paths: table(text), options: options)
+    }
+
+    // MARK: Reading
+
+    @Test func readsAnyDelimiterAndTrimsChannels() throws {
+        let paths = try Self.table(
+            "path;total_conversions;total_conversion_value;total_null\n email >facebook>  link ;2;3,5;1\na >> b;0;0;4\n")
+        #expect(paths.channels == ["email", "facebook", "link", "a", "b"])
+        #expect(paths.path(0).map { paths.channels[Int($0)] } == ["email", "facebook", "link"])
+        #expect(paths.path(1).count == 2, "empty segments are passed over, as ChannelAttribution does")
+        #expect(paths.value == [3.5, 0])
+        #expect(paths.nulls == [1, 4])
+    }
+
+    @Test func valueAndNullColumnsAreOptional() throws {
+        let paths = try Self.table("path,total_conversions\na > b,3\n")
+        #expect(paths.value == [3])
+        #expect(paths.nulls == [0])
+    }
+
+    @Test func badRowsNameTheirLine() throws {
+        #expect(throws: InputError.emptyValue(file: "paths.csv", line: 3, column: 1, name: "path")) {
+            try Self.table("path,total_conversions\na,1\n > ,2\n")
+        }
+        #expect(throws: InputError.self) { try Self.table("path,total_conversions\na,-1\n") }
+        #expect(throws: InputError.self) { try Self.table("journey,total_conversions,total_null\na,x,1\n") }
+        #expect(throws: InputError.self) { try Self.table("route,conversions\na,1\n") }
+        let skipped = try ChannelPaths.parse(
+            bytes: Array("path,total_conversions\na,1\n>,2\nb,1\n".utf8), file: "p.csv",
+            options: ReadOptions(onError: .skip))
+        #expect(skipped.count == 2 && skipped.quality.skippedRows == 1)
+    }
+
+    // MARK: Heuristics
+
+    /// a: 1 conversion (value 10); a > b > a: 3 (30); b > c: 2 (8).
+    static let small = "path,total_conversions,total_conversion_value,total_null\na,1,10,5\na > b > a,3,30,0\nb > c,2,8,1\n"
+
+    @Test func heuristicsByHand() throws {
+        HandExample.expect(try Self.attribute(Self.small, .firstTouch), ["a": (4, 40), "b": (2, 8), "c": (0, 0)])
+        HandExample.expect(try Self.attribute(Self.small, .lastTouch), ["a": (4, 40), "b": (0, 0), "c": (2, 8)])
+        // Linear shares by touch: a > b > a gives a 2/3, b 1/3.
+        HandExample.expect(try Self.attribute(Self.small, .linear), ["a": (3, 30), "b": (2, 14), "c": (1, 4)])
+    }
+
+    // MARK: Markov
+
+    /// a > b > a (1 conversion), b (1 null). From the start a or b with 1/2 each; a → b or
+    /// conversion 1/2 each; b → a or null 1/2 each. Absorption: a_a = 1/2 + a_b/2, a_b = a_a/2,
+    /// so a_a = 2/3, a_b = 1/3 and P(conversion) = 1/2. Without a, nothing converts: RE_a = 1.
+    /// Without b, a_a = 1/2 and P = 1/4: RE_b = 1/2. Credit 1 × (1, 1/2)/(3/2) = 2/3, 1/3.
+    static let cycle = "path,total_conversions,total_conversion_value,total_null\na > b > a,1,1,0\nb,0,0,1\n"
+
+    @Test func markovByHandOnACycle() throws {
+        let result = try Self.attribute(Self.cycle, .markov)
+        HandExample.expect(result, ["a": (2.0 / 3, 2.0 / 3), "b": (1.0 / 3, 1.0 / 3)])
+        #expect(HandExample.close(result.conversionProbability ?? 0, 0.5))
+        let effects = Dictionary(uniqueKeysWithValues: result.rows.map { ($0.id, $0.removalEffect ?? .nan) })
+        #expect(HandExample.close(effects["a"]!, 1) && HandExample.close(effects["b"]!, 0.5))
+    }
+
+    /// a (1 conversion, 1 null), a > b (2 conversions), b (2 nulls): start → a 4/6, b 2/6;
+    /// a → conversion 1/4, null 1/4, b 1/2; b → conversion 1/2, null 1/2. a_b = 1/2,
+    /// a_a = 1/4 + 1/4 = 1/2, P = 1/2. Without a: P = 1/3 · 1/2 = 1/6, RE 2/3. Without b:
+    /// a_a = 1/4, P = 2/3 · 1/4 = 1/6, RE 2/3. Equal credit: 1.5 each of 3; value 12 → 6 each.
+    @Test func markovByHandWithoutACycle() throws {
+        let result = try Self.attribute(
+            "path,total_conversions,total_conversion_value,total_null\na,1,2,1\na > b,2,10,0\nb,0,0,2\n", .markov)
+        HandExample.expect(result, ["a": (1.5, 6), "b": (1.5, 6)])
+        #expect(result.rows.allSatisfy { HandExample.close($0.removalEffect ?? 0, 2.0 / 3) })
+    }
+
+    @Test func backToBackRepeatsAreOneVisit() throws {
+        let a = try Self.attribute("path,total_conversions,total_null\na > a > b,3,1\nb > c,1,2\n", .markov)
+        let b = try Self.attribute("path,total_conversions,total_null\na > b,3,1\nb > c,1,2\n", .markov)
+        #expect(a.rows == b.rows)
+    }
+
+    @Test(arguments: 0..<30)
+    func removalEffectsMatchRemovingEachChannel(seed: Int) throws {
+        let text = Self.randomTable(seed: seed, channels: 2 + seed % 6)
+        let paths = try Self.table(text)
+        let solution = MarkovAttribution.solve(paths)
+        let base = Self.conversionProbability(paths, removing: nil)
+        #expect(abs(solution.conversionProbability - base) <= 1e-9)
+        for c in 0..<paths.channels.count {
+            let without = Self.conversionProbability(paths, removing: c)
+            let effect = base > 0 ? 1 - without / base : 0
+            #expect(abs(solution.removalEffect[c] - effect) <= 1e-9, "seed \(seed) channel \(paths.channels[c])")
+        }
+    }
+
+    /// P(conversion) with channel `removed` made a dead end, by the power-iteration engine on the
+    /// backward equations a = T·a + r (written apart from MarkovAttribution's LU).
+    static func conversionProbability(_ paths: ChannelPaths, removing removed: Int?) -> Double {
+        let size = paths.channels.count + 1
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: size), count: size)
+        var conversion = [Double](repeating: 0, count: size)
+        var out = [Double](repeating: 0, count: size)
+        for i in 0..<paths.count {
+            let journeys = paths.conversions[i] + paths.nulls[i]
+            guard journeys > 0 else { continue }
+            var states = [0]
+            for c in paths.path(i) where states.last! != Int(c) + 1 { states.append(Int(c) + 1) }
+            for (from, to) in zip(states, states.dropFirst()) { counts[from][to] += journeys; out[from] += journeys }
+            conversion[states.last!] += paths.conversions[i]
+            out[states.last!] += journeys
+        }
+        let dead = removed.map { $0 + 1 }
+        let r = (0..<size).map { out[$0] > 0 && $0 != dead ? conversion[$0] / out[$0] : 0 }
+        let solved = PowerIteration.affine(
+            start: [Double](repeating: 0, count: size), alpha: 1, constant: r,
+            settings: IterationSettings(tolerance: 1e-15, maxIterations: 1_000_000)
+        ) { x, y in
+            for i in 0..<size {
+                var sum = 0.0
+                if out[i] > 0, i != dead { for j in 0..<size { sum += counts[i][j] / out[i] * x[j] } }
+                y[i] = sum
+            }
+        }
+        return solved.x[0]
+    }
+
+    /// A random path table with revisits and repeats.
+    static func randomTable(seed: Int, channels: Int) -> String {
+        var rng = TestRandom(seed: UInt64(seed) &+ 1000)
+        var lines = ["path,total_conversions,total_conversion_value,total_null"]
+        for _ in 0..<1 + rng.below(12) {
+            let path = (0..<1 + rng.below(5)).map { _ in "c\(rng.below(channels))" }.joined(separator: " > ")
+            let conversions = rng.below(6)
+            lines.append("\(path),\(conversions),\(Double(conversions) * Double(1 + rng.below(9))),\(rng.below(6))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Shapley
+
+    /// a (1), a > b (2), b > c (1): v is a sum of unanimity games, so φ_a = 1 + 2/2 = 2,
+    /// φ_b = 2/2 + 1/2 = 1.5, φ_c = 1/2.
+    @Test func shapleyByHand() throws {
+        let result = try Self.attribute("path,total_conversions,total_conversion_value\na,1,1\na > b,2,4\nb > c,1,6\n", .shapley)
+        HandExample.expect(result, ["a": (2, 3), "b": (1.5, 5), "c": (0.5, 3)])
+        #expect(result.shapleySamples == nil)
+    }
+
+    @Test(arguments: 0..<20)
+    func exactShapleyIsTheEvenSplitOverDistinctChannels(seed: Int) throws {
+        let paths = try Self.table(Self.randomTable(seed: seed, channels: 2 + seed % 10))
+        let result = try Attribution.attribute(paths: paths, options: AttributionOptions(model: .shapley, grouping: .channel))
+        let expected = Self.unanimitySplit(paths)
+        let got = HandExample.credits(result)
+        for (name, credit) in expected {
+            #expect(abs(got[name]!.conversions - credit.conversions) <= 1e-9 * max(1, credit.conversions))
+            #expect(abs(got[name]!.value - credit.value) <= 1e-9 * max(1, credit.value))
+        }
+    }
+
+    @Test func sampledShapleyIsWithinItsStandardError() throws {
+        let paths = try Self.table(Self.randomTable(seed: 7, channels: 8))
+        var options = AttributionOptions(model: .shapley, grouping: .channel, seed: 42, shapleySamples: 4000)
+        options.shapleyExactLimit = 3
+        let result = try Attribution.attribute(paths: paths, options: options)
+        let again = try Attribution.attribute(paths: paths, options: options)
+        #expect(result.rows == again.rows, "seeded")
+        #expect(result.shapleySamples == 4000)
+        let expected = Self.unanimitySplit(paths)
+        for row in result.rows {
+            let se = try #require(row.standardError)
+            let want = expected[row.id]!
+            #expect(abs(row.credit.conversions - want.conversions) <= 5 * se.conversions + 1e-12, "\(row.id)")
+            #expect(abs(row.credit.value - want.value) <= 5 * se.value + 1e-12, "\(row.id)")
+        }
+    }
+
+    @Test func moreThanTwentyChannelsAreSampled() throws {
+        var lines = ["path,total_conversions"]
+        for i in 0..<25 { lines.append("c\(i) > c\((i + 1) % 25),\(i + 1)") }
+        let result = try Self.attribute(lines.joined(separator: "\n"), .shapley) { $0.shapleySamples = 500 }
+        #expect(result.shapleySamples == 500)
+        #expect(result.rows.count == 25)
+        #expect(result.csvHeader == ["channel", "conversions", "value", "conversions_se", "value_se"])
+    }
+
+    /// Each path's credit split evenly over its distinct channels.
+    static func unanimitySplit(_ paths: ChannelPaths) -> [String: Credit] {
+        var out = Dictionary(uniqueKeysWithValues: paths.channels.map { ($0, Credit()) })
+        for i in 0..<paths.count {
+            let distinct = Set(paths.path(i))
+            for c in distinct {
+                out[paths.channels[Int(c)]]! += Credit(
+                    conversions: paths.conversions[i] / Double(distinct.count),
+                    value: paths.value[i] / Double(distinct.count))
+            }
+        }
+        return out
+    }
+
+    // MARK: Paths from events
+
+    /// HandExample's conversions 0 and 1 climb C→D (email), B→C (facebook), A→B (email):
+    /// top first, "email > facebook > email". Conversion 5 climbs X→A: "twitter". Referred
+    /// people without a credited conversion add a null on their whole chain: B, C and E.
+    @Test func pathsFromEvents() throws {
+        let events = try HandExample.referrals()
+        let conversions = try HandExample.purchases()
+        let forest = ReferralForest(events: events)
+        let chains = ConversionChains(events: events, forest: forest, conversions: conversions)
+        let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
+        let rows = (0..<paths.count).map { i in paths.path(i).map { paths.channels[Int($0)] }.joined(separator: " > ") }
+        let expected = [
+            "email > facebook > email", "twitter", "twitter > email", "twitter > email > facebook",
+            "twitter > email > facebook > email > link",
+        ]
+        #expect(rows == expected)
+        #expect(paths.conversions == [2, 1, 0, 0, 0])
+        #expect(paths.value == [150, 20, 0, 0, 0])
+        #expect(paths.nulls == [0, 0, 1, 1, 1])
+        #expect(paths.organic == Credit(conversions: 3, value: 55))
+        // The chain's linear credit by channel is the path table's linear credit.
+        let byChain = try HandExample.attribute(.linear, by: .channel)
+        let byPath = try Attribution.attribute(
+            events: events, conversions: conversions,
+            options: AttributionOptions(model: .linear, grouping: .channel), pathsFromEvents: true)
+        let chainCredits = HandExample.credits(byChain)
+        for row in byPath.rows where row.credit.conversions > 0 {
+            #expect(HandExample.close(chainCredits[row.id]!.value, row.credit.value))
+        }
+        #expect(byPath.total == byChain.total && byPath.organic == byChain.organic)
+    }
+}
