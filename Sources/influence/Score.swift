@@ -43,6 +43,9 @@ struct Score: ParsableCommand {
     @Option(help: "Show only the first K ranks (default: all; 20 in a table).")
     var top: Int?
 
+    @Flag(help: "Print the wall time of each phase (read, build, iterate, write) on standard error.")
+    var timings = false
+
     @OptionGroup var input: InputOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -65,7 +68,8 @@ struct Score: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let graph = try ScoringGraph.read(path: events, options: input.events)
+            let clock = timings ? PhaseTimings() : nil
+            let graph = try ScoringGraph.read(path: events, options: input.events, timings: clock)
             var options = ScoreOptions(
                 algorithm: ScoreAlgorithm(rawValue: algorithm)!, damping: damping, beta: beta,
                 iteration: IterationSettings(tolerance: tolerance, maxIterations: maxIterations),
@@ -81,13 +85,20 @@ struct Score: ParsableCommand {
                 options.personalization = values
             }
             reportSkipped(quality, quiet: outputOptions.quiet)
-            var result = try graph.score(options)
+            var result = try graph.score(options, timings: clock)
             result.quality = quality
             let format = outputOptions.resolvedFormat
-            switch format {
-            case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: outputOptions.output)
-            case .json: try OutputFile.write(result.json(top: top).rendered(), to: outputOptions.output)
-            case .table: try OutputFile.write(result.table(top: top ?? 20), to: outputOptions.output)
+            try clock.measure("write") { () throws(OutputError) in
+                switch format {
+                case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: outputOptions.output)
+                case .json: try OutputFile.write(result.json(top: top).rendered(), to: outputOptions.output)
+                case .table: try OutputFile.write(result.table(top: top ?? 20), to: outputOptions.output)
+                }
+            }
+            if let clock {
+                var stderr = StandardError()
+                let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
+                print("influence: timings: " + phases.joined(separator: ", ") + " (\(result.report.iterations) iterations, \(graph.storage) \(result.operatorKind.rawValue) operator)", to: &stderr)
             }
             if !result.report.converged, !outputOptions.quiet {
                 var stderr = StandardError()

@@ -307,6 +307,17 @@ struct ReferralEventsTests {
         }
     }
 
+    @Test func idLengthLimit() throws {
+        let limit = InputError.maximumIdLength
+        let atLimit = String(repeating: "a", count: limit)
+        let events = try parseEvents("source,target\n\(atLimit),b\n")
+        #expect(events.people.names == [atLimit, "b"])
+        let over = String(repeating: "é", count: limit / 2 + 1)  // two bytes each: limit + 2 bytes
+        #expect(throws: InputError.idTooLong(file: eventsFile, line: 3, column: 2, name: "target", length: limit + 2)) {
+            _ = try parseEvents("source,target\na,b\nc,\(over)\n")
+        }
+    }
+
     @Test func nonASCIIIds() throws {
         let events = try parseEvents("source,target\nZoë,日本\n日本,Zoë\n")
         #expect(events.people.names == ["Zoë", "日本"])
@@ -483,6 +494,14 @@ struct ConversionsTests {
         #expect(throws: InputError.headerOnly(file: "conversions.csv")) { _ = try parseConversions("user\n") }
     }
 
+    @Test func userIdLengthLimit() {
+        let over = String(repeating: "u", count: InputError.maximumIdLength + 1)
+        #expect(throws: InputError.idTooLong(file: "conversions.csv", line: 3, column: 1, name: "user",
+                                             length: InputError.maximumIdLength + 1)) {
+            _ = try parseConversions("user,value\na,1\n\(over),2\n")
+        }
+    }
+
     @Test func skipPolicy() throws {
         let c = try parseConversions("user,value\na,1\nb,oops\nc,3\n", options: ReadOptions(onError: .skip))
         #expect(c.users.names == ["a", "c"])
@@ -525,9 +544,9 @@ private struct InputTestRNG: RandomNumberGenerator {
 
 /// A referral export written row by row, with what a correct reader must make of it.
 private struct GeneratedExport {
-    var text = "source,target,weight,channel\n"
+    var text = "source,target,weight,channel,timestamp\n"
     var line = 2  // the line the next record starts on
-    var kept: [(source: String, target: String, weight: Double, line: Int, channel: String)] = []
+    var kept: [(source: String, target: String, weight: Double, line: Int, channel: String, time: Double)] = []
     var badLines: [Int] = []
     var selfReferrals = 0
     var blankLines = 0
@@ -561,16 +580,18 @@ private struct GeneratedExport {
             let isBad = badRate > 0 && Int.random(in: 0 ..< badRate, using: &rng) == 0
             let w = Double(Int.random(in: 0 ... 40, using: &rng)) / 4
             let weightField = isBad ? "oops" : Format.exact(w)
-            let channel = ["email", "sms", "", "link"].randomElement(using: &rng)!
+            // Common channels, and now and then one first seen this far into the file.
+            let channel = Int.random(in: 0 ..< 50, using: &rng) == 0 ? "ch\(rows / 1000)" : ["email", "sms", "", "link"].randomElement(using: &rng)!
+            let seconds = Int.random(in: 0 ..< 3, using: &rng) == 0 ? nil : 1_741_079_700 + Int.random(in: -100_000 ... 100_000, using: &rng)
             let end = Bool.random(using: &rng) ? "\n" : "\r\n"
-            text += "\(s.field),\(t.field),\(weightField),\(channel)\(end)"
+            text += "\(s.field),\(t.field),\(weightField),\(channel),\(seconds.map(String.init) ?? "")\(end)"
             rows += 1
             if isBad {
                 badLines.append(line)
             } else if isSelf {
                 selfReferrals += 1
             } else {
-                kept.append((s.value, t.value, w, line, channel))
+                kept.append((s.value, t.value, w, line, channel, seconds.map(Double.init) ?? .nan))
             }
             line += 1 + s.breaks + t.breaks
         }
@@ -607,10 +628,15 @@ struct LargeReferralFileTests {
         guard events.count == export.kept.count else { return }
         var mismatches = 0
         let channel = try #require(events.channel)
+        let times = try #require(events.timestamp)
+        var channelOrder: [String] = []
+        for row in export.kept where !row.channel.isEmpty && !channelOrder.contains(row.channel) { channelOrder.append(row.channel) }
+        #expect(events.channels.names == channelOrder)
         for (k, row) in export.kept.enumerated() {
             let ok = events.people.name(events.source[k]) == row.source && events.people.name(events.target[k]) == row.target
                 && events.weight[k] == row.weight && Int(events.line[k]) == row.line
                 && (channel[k] == -1 ? "" : events.channels.name(channel[k])) == row.channel
+                && (times[k] == row.time || (times[k].isNaN && row.time.isNaN))
             if !ok {
                 mismatches += 1
                 if mismatches <= 5 { Issue.record("row \(k) (line \(row.line)): expected \(row)") }
@@ -652,16 +678,52 @@ struct LargeReferralFileTests {
         #expect(wrong.isEmpty, "first wrong row: \(wrong.first.map { "\(got[$0])@\(events.line[$0]), expected \(expected[$0])" } ?? "")")
     }
 
+    /// An over-long id deep into a large file is reported at its own line, whichever way the
+    /// file is read.
+    @Test func idTooLongDeepInALargeFile() throws {
+        var rng = InputTestRNG(state: 1234)
+        var export = GeneratedExport()
+        export.add(rows: 120_000, badRate: 0, using: &rng)
+        #expect(export.text.utf8.count > 3 << 20)
+        let longLine = export.line
+        let long = String(repeating: "x", count: InputError.maximumIdLength + 10)
+        export.text += "\(long),b,1,,\n"
+        export.line += 1
+        export.add(rows: 1000, badRate: 0, using: &rng)
+        let expected = InputError.idTooLong(file: eventsFile, line: longLine, column: 1, name: "source", length: long.utf8.count)
+        #expect(throws: expected) {
+            _ = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile)
+        }
+        let skipped = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile, options: ReadOptions(onError: .skip))
+        #expect(skipped.quality.skippedRows == 1)
+        #expect(skipped.quality.skipReasons == [expected.description])
+        #expect(skipped.count == export.kept.count)
+    }
+
+    /// Skip reasons from rows deep into a large file name their own lines.
+    @Test func skipReasonsDeepInALargeFile() throws {
+        var rng = InputTestRNG(state: 4321)
+        var export = GeneratedExport()
+        export.add(rows: 120_000, badRate: 0, using: &rng)
+        let badLine = export.line
+        export.text += "a,b,-2,,\n"
+        export.line += 1
+        export.add(rows: 1000, badRate: 0, using: &rng)
+        let events = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile, options: ReadOptions(onError: .skip))
+        let expected = InputError.badNumber(file: eventsFile, line: badLine, column: 3, name: "weight", seen: "-2", rule: weightRule)
+        #expect(events.quality.skipReasons == [expected.description])
+    }
+
     /// Under `--on-error stop` the error is the first bad row in file order, with its line.
     @Test func firstBadRowOfALargeFileIsReported() throws {
         var rng = InputTestRNG(state: 99)
         var export = GeneratedExport()
         export.add(rows: 60_000, badRate: 0, using: &rng)
         let firstBad = export.line
-        export.text += "a,b,-1,\n"
+        export.text += "a,b,-1,,\n"
         export.line += 1
         export.add(rows: 60_000, badRate: 0, using: &rng)
-        export.text += "c,d,nope,\n"
+        export.text += "c,d,nope,,\n"
         #expect(throws: InputError.badNumber(file: eventsFile, line: firstBad, column: 3, name: "weight", seen: "-1", rule: weightRule)) {
             _ = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile)
         }
@@ -673,7 +735,7 @@ struct LargeReferralFileTests {
         var export = GeneratedExport()
         export.add(rows: 100_000, badRate: 0, using: &rng)
         let openLine = export.line + 1
-        export.text += "a,b,1,email\nc,\"open,1,sms\nmore\n"
+        export.text += "a,b,1,email,\nc,\"open,1,sms,\nmore\n"
         #expect(throws: InputError.unbalancedQuote(file: eventsFile, line: openLine, column: 2)) {
             _ = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile)
         }

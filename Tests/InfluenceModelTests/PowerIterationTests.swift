@@ -99,7 +99,8 @@ private func reachDirect(_ w: [[Double]], beta: Double) -> [Double] {
 
 private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count)
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    // NaN compares false with everything, so max() would pass over it: count it as infinite.
+    return zip(a, b).map { abs($0 - $1) }.map { $0.isNaN ? .infinity : $0 }.max() ?? 0
 }
 
 /// Random weighted edges (with repeats and cycles, no self-loops) on n nodes.

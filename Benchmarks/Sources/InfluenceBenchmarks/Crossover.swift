@@ -13,7 +13,7 @@ enum Crossover {
         var crossover: [(Int, Double?)] = []
         for n in sizes {
             var first: Double?
-            for density in densities {
+            for density in densities where Double(n) * Double(n) * density <= 20e6 {
                 let (forward, reverse) = graph(n: n, density: density, seed: UInt64(n))
                 let sparse = AdjacencyOperator(forward: forward, reverse: reverse, kind: .sparse)
                 let dense = AdjacencyOperator(forward: forward, reverse: reverse, kind: .dense)

@@ -33,6 +33,8 @@ case "generate":
 case "phases":
     guard arguments.count >= 2 else { print("usage: phases FILE"); exit(64) }
     try Phases.run(path: arguments[1], repeats: Int(option("--repeat", "3")!) ?? 3, out: option("--out"))
+case "breakdown":
+    try Breakdown.run(path: arguments[1])
 case "crossover":
     Crossover.run(budget: Double(option("--budget-ms", "150")!)! / 1000)
 default:

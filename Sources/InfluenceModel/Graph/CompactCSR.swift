@@ -26,6 +26,15 @@ enum EdgeValues: Sendable, Equatable {
         }
     }
 
+    /// No value is infinite or NaN.
+    var allFinite: Bool {
+        switch self {
+        case .ones: return true
+        case .float(let v): return v.allSatisfy(\.isFinite)
+        case .double(let v): return v.allSatisfy(\.isFinite)
+        }
+    }
+
     /// A short name for reports: `index-only`, `float32`, `float64`.
     var storage: String {
         switch self {

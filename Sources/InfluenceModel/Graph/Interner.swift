@@ -25,7 +25,7 @@ public struct Interner: Sendable {
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = ContiguousArray(repeating: 0, count: 2 * size)
+        slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
     }
 
@@ -165,7 +165,7 @@ public struct Interner: Sendable {
 
     private mutating func grow() {
         let size = (mask + 1) * 2
-        slots = ContiguousArray(repeating: 0, count: 2 * size)
+        slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
         for i in 0 ..< count - 1 {  // the key being inserted is placed by the caller
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask

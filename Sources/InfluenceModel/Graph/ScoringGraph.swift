@@ -1,3 +1,5 @@
+import Foundation
+
 /// The referral graph reduced to what `score` needs: people, the weighted adjacency in
 /// compact CSR and each person's in-weight. It is what `influence score` reads.
 ///
@@ -48,6 +50,11 @@ public struct ScoringGraph: Sendable {
         return try timings.measure("iterate") { () throws(ScoreError) in
             try Scores.solve(w, inWeight: { inWeight }, people: people, quality: quality, options: options)
         }
+    }
+
+    /// The adjacency W as the operator `score` would use for `choice` (for benchmarks).
+    public func adjacency(_ choice: OperatorChoice = .auto) -> AdjacencyOperator {
+        AdjacencyOperator(forward: forward, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
     }
 
     /// Reads a referral export and builds its graph.
@@ -106,7 +113,7 @@ public struct ScoringGraph: Sendable {
             return (matrix, matrix.columnSums(), merged)
         }
         quality.mergedDuplicates = merged
-        if case .double(let values) = forward.values, values.contains(where: { !$0.isFinite }) {
+        if !forward.values.allFinite {
             // A repeated pair's weights overflowed: the full reader names the row that keeps it.
             let events = try ReferralEvents.parse(buffer: bytes, file: file, options: options, chunks: 1)
             _ = try ReferralGraph(checking: events)
@@ -142,6 +149,10 @@ struct PairChunk: CSVRecordSink {
         self.columns = columns
         self.policy = policy
         self.file = file
+        // Sized for about one new person per eight rows, so a chunk of a typical export never
+        // rehashes; a table far larger than its keys costs memory, not time (only the slots
+        // of keys that exist are ever touched).
+        people = Interner(capacity: min(max(reserve / 8, 1024), 1 << 20))
         source.reserveCapacity(reserve)
         target.reserveCapacity(reserve)
         if columns.weight >= 0 { weight.reserveCapacity(reserve) }
@@ -151,6 +162,16 @@ struct PairChunk: CSVRecordSink {
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         rows += 1
+        if let (s, t) = plainPair(record) {
+            // The common row, checked without the general path: same outcome, fewer passes.
+            if s.count == t.count, memcmp(s.baseAddress!, t.baseAddress!, s.count) == 0 {
+                selfReferrals += 1
+                return true
+            }
+            pending.append((s, t))
+            if pending.count == Self.batch { flush() }
+            return true
+        }
         do {
             let row = try ReferralEvents.check(record, columns: columns, file: file)
             if row.isSelf {
@@ -175,16 +196,36 @@ struct PairChunk: CSVRecordSink {
 
     mutating func finish() { flush() }
 
+    /// The ids of a row that `ReferralEvents.check` would pass with weight 1 and no other
+    /// column to look at: the header's width, both ids non-empty ASCII within the length
+    /// limit, not escaped; `nil` sends the row through the full check.
+    @inline(__always)
+    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0,
+              record.count == columns.width,
+              let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
+              !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
+              Self.isASCII(s), Self.isASCII(t) else { return nil }
+        return (s, t)
+    }
+
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for b in bytes { any |= b }
+        return any < 0x80
+    }
+
     private mutating func flush() {
         guard !pending.isEmpty else { return }
         hashes.removeAll(keepingCapacity: true)
-        var sum: UInt64 = 0
         for (s, t) in pending {
-            let hs = Interner.hashAndPrefix(s), ht = Interner.hashAndPrefix(t)
-            hashes.append((hs.hash, hs.prefix))
-            hashes.append((ht.hash, ht.prefix))
-            sum &+= people.touch(hs.hash) &+ people.touch(ht.hash)
+            hashes.append(Interner.hashAndPrefix(s))
+            hashes.append(Interner.hashAndPrefix(t))
         }
+        // A tight loop of independent reads: the cache misses overlap.
+        var sum: UInt64 = 0
+        for (h, _) in hashes { sum &+= people.touch(h) }
         touched &+= sum
         for (k, (s, t)) in pending.enumerated() {
             let (hs, ps) = hashes[2 * k], (ht, pt) = hashes[2 * k + 1]

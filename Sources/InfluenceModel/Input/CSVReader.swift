@@ -76,6 +76,8 @@ public struct CSVReader: Sendable {
         var counts: [Delimiter: Int] = [:]
         var quoted = false
         var i = start
+        // The header is the first line that is not blank.
+        while i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x20 { i += 1 }
         while i < bytes.count {
             let b = bytes[i]
             if b == 0x22 { quoted.toggle() }

@@ -150,6 +150,7 @@ extension InputError {
     /// The same error with its line number moved by `delta` (for chunks read on their own).
     func shiftingLines(by delta: Int) -> InputError {
         guard delta != 0 else { return self }
+        // Every case is listed (no default), so a new case with a line cannot be forgotten here.
         switch self {
         case .unbalancedQuote(let f, let l, let c): return .unbalancedQuote(file: f, line: l + delta, column: c)
         case .strayQuote(let f, let l, let c): return .strayQuote(file: f, line: l + delta, column: c)
@@ -161,7 +162,13 @@ extension InputError {
             return .badNumber(file: f, line: l + delta, column: c, name: n, seen: s, rule: r)
         case .badTimestamp(let f, let l, let c, let n, let s, let r):
             return .badTimestamp(file: f, line: l + delta, column: c, name: n, seen: s, reason: r)
-        default: return self
+        case .idTooLong(let f, let l, let c, let n, let length):
+            return .idTooLong(file: f, line: l + delta, column: c, name: n, length: length)
+        case .weightOverflow(let f, let l): return .weightOverflow(file: f, line: l + delta)
+        case .tooManyRows(let f, let l): return .tooManyRows(file: f, line: l + delta)
+        case .fileNotFound, .isDirectory, .unreadable, .emptyFile, .headerOnly, .wrongEncoding, .missingColumn,
+             .unknownColumn, .duplicateColumn, .noReferrals:
+            return self
         }
     }
 }

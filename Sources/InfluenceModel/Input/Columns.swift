@@ -51,26 +51,28 @@ public struct ColumnLayout: Sendable {
         self.indices = [:]
         let folded = header.map { $0.trimmingSpaces.lowercased() }
         var taken = Set<Int>()
+        func find(_ name: String) throws(InputError) -> Int? {
+            let matches = folded.indices.filter { folded[$0] == name && !taken.contains($0) }
+            if matches.count > 1 { throw .duplicateColumn(file: file, name: header[matches[1]], column: matches[1] + 1) }
+            return matches.first
+        }
+        // Columns named by a flag first, so another role's alias cannot take them.
         for role in required + optional {
-            var candidates: [String]
-            if let name = overrides[role] {
-                candidates = [name.trimmingSpaces.lowercased()]
-            } else {
-                candidates = [role.name] + role.aliases
+            guard let name = overrides[role] else { continue }
+            guard let found = try find(name.trimmingSpaces.lowercased()) else {
+                throw .unknownColumn(file: file, name: name, header: header, flag: role.flag)
             }
+            indices[role] = found
+            taken.insert(found)
+        }
+        for role in required + optional where overrides[role] == nil {
             var found: Int?
-            for name in candidates {
-                let matches = folded.indices.filter { folded[$0] == name && !taken.contains($0) }
-                if matches.count > 1 {
-                    throw .duplicateColumn(file: file, name: header[matches[1]], column: matches[1] + 1)
-                }
-                if let m = matches.first { found = m; break }
+            for name in [role.name] + role.aliases {
+                if let m = try find(name) { found = m; break }
             }
             if let found {
                 indices[role] = found
                 taken.insert(found)
-            } else if let name = overrides[role] {
-                throw .unknownColumn(file: file, name: name, header: header, flag: role.flag)
             } else if required.contains(role) {
                 throw .missingColumn(file: file, role: role.name, header: header, flag: role.flag)
             }

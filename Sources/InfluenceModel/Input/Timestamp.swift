@@ -111,6 +111,8 @@ public enum Timestamp {
             throw .unparsable
         }
         guard s.atEnd else { throw .unparsable }
+        // A zone can carry the first or last hours of the range across its edge.
+        guard seconds >= earliest, seconds < latest else { throw .outOfRange }
         return seconds
     }
 

@@ -40,7 +40,7 @@ public struct AdjacencyOperator: Sendable {
     let forward: CompactCSR
     /// Wᵀ; `nil` when only W·x is ever asked for (then `applyTransposed` builds it per call).
     let reverse: CompactCSR?
-    private let dense: [Double]
+    private let dense: DenseMatrix?
     private let forwardBlocks: [Range<Int>]
     private let reverseBlocks: [Range<Int>]
 
@@ -59,15 +59,15 @@ public struct AdjacencyOperator: Sendable {
         self.reverse = reverse
         if kind == .dense {
             let n = forward.rows
-            var matrix = [Double](repeating: 0, count: n * n)
+            let matrix = DenseMatrix(count: n * n)
             for r in 0 ..< n {
-                for e in forward.rowStart[r] ..< forward.rowStart[r + 1] { matrix[r * n + Int(forward.column[e])] = forward.values[e] }
+                for e in forward.rowStart[r] ..< forward.rowStart[r + 1] { matrix.base[r * n + Int(forward.column[e])] = forward.values[e] }
             }
             dense = matrix
             forwardBlocks = []
             reverseBlocks = []
         } else {
-            dense = []
+            dense = nil
             forwardBlocks = SparseProduct.blocks(forward, parts: Parallel.threads)
             reverseBlocks = reverse.map { SparseProduct.blocks($0, parts: Parallel.threads) } ?? []
         }
@@ -85,7 +85,7 @@ public struct AdjacencyOperator: Sendable {
     func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>, scale: Double) {
         guard dimension > 0 else { return }
         if kind == .dense {
-            dense.withUnsafeBufferPointer { Double.gemv(transpose: false, dimension, $0.baseAddress!, x.baseAddress!, y.baseAddress!) }
+            Double.gemv(transpose: false, dimension, dense!.base, x.baseAddress!, y.baseAddress!)
             if scale != 1 { Double.scal(dimension, scale, y.baseAddress!) }
         } else {
             SparseProduct.multiply(forward, x.baseAddress!, y.baseAddress!, scale: scale, blocks: forwardBlocks)
@@ -96,11 +96,25 @@ public struct AdjacencyOperator: Sendable {
     public func applyTransposed(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
         guard dimension > 0 else { return }
         if kind == .dense {
-            dense.withUnsafeBufferPointer { Double.gemv(transpose: true, dimension, $0.baseAddress!, x.baseAddress!, y.baseAddress!) }
+            Double.gemv(transpose: true, dimension, dense!.base, x.baseAddress!, y.baseAddress!)
         } else if let reverse {
             SparseProduct.multiply(reverse, x.baseAddress!, y.baseAddress!, blocks: reverseBlocks)
         } else {
             SparseProduct.multiply(forward.transposed(), x.baseAddress!, y.baseAddress!)
         }
     }
+}
+
+/// The row-major n×n matrix of the dense operator, on a 64-byte boundary so that OpenBLAS's
+/// `gemv` takes the same path (and rounds the same way) on every run.
+final class DenseMatrix: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+
+    init(count: Int) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
+        base = raw.bindMemory(to: Double.self, capacity: max(count, 1))
+        base.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { base.deallocate() }
 }

@@ -46,30 +46,32 @@ public enum PowerIteration {
         -> (x: [Double], report: IterationReport)
     {
         let n = start.count
-        var x = start
-        var y = [Double](repeating: 0, count: n)
         var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)
-        if n == 0 { report.residual = 0; return (x, report) }
+        if n == 0 { report.residual = 0; return (start, report) }
+        // OpenBLAS sums in an order that depends on where a vector starts (it peels to an
+        // aligned boundary), so every vector it reduces sits on a 64-byte boundary: the same
+        // input then gives the same bits wherever the allocator put the caller's arrays.
+        var x = AlignedVector(copying: start)
+        var y = AlignedVector(count: n)
+        let bv = AlignedVector(copying: b)
+        let dv = AlignedVector(copying: d ?? [])
+        let useD = d != nil && c1 != 0
         while report.iterations < settings.maxIterations {
             var coefficient = c0
-            if let d, c1 != 0 {
-                coefficient += c1 * x.withUnsafeBufferPointer { xp in d.withUnsafeBufferPointer { Double.dot(n, xp.baseAddress!, $0.baseAddress!) } }
+            if useD {
+                coefficient += c1 * Double.dot(n, x.base, dv.base)
             }
-            let (residual, norm) = x.withUnsafeMutableBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    apply(UnsafeBufferPointer(xp), yp)
-                    Double.scal(n, alpha, yp.baseAddress!)
-                    b.withUnsafeBufferPointer { Double.axpy(n, coefficient, $0.baseAddress!, yp.baseAddress!) }
-                    return step(n, xp, yp)
-                }
-            }
+            apply(UnsafeBufferPointer(x.buffer), y.buffer)
+            Double.scal(n, alpha, y.base)
+            Double.axpy(n, coefficient, bv.base, y.base)
+            let (residual, norm) = step(n, x.buffer, y.buffer)
             swap(&x, &y)
             report.iterations += 1
             report.residual = residual
             guard residual.isFinite, norm.isFinite else { report.finite = false; break }
             if residual <= max(settings.tolerance, 16 * Double.ulpOfOne * norm) { report.converged = true; break }
         }
-        return (x, report)
+        return (x.array, report)
     }
 
     /// Iterates x ← M(x) / ‖M(x)‖₁ to the dominant eigenvector of a non-negative M.
@@ -84,26 +86,24 @@ public enum PowerIteration {
         -> (x: [Double], report: IterationReport)
     {
         let n = start.count
-        var x = start
-        var y = [Double](repeating: 0, count: n)
         var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)
-        if n == 0 { report.residual = 0; return (x, report) }
+        if n == 0 { report.residual = 0; return (start, report) }
+        var x = AlignedVector(copying: start)  // aligned for OpenBLAS, as in `affine`
+        var y = AlignedVector(count: n)
         while report.iterations < settings.maxIterations {
-            let (residual, vanished) = x.withUnsafeMutableBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    apply(UnsafeBufferPointer(xp), yp)
-                    let total = Double.asum(n, yp.baseAddress!)
-                    guard total > 0, total.isFinite else { return (0.0, true) }
-                    Double.scal(n, 1 / total, yp.baseAddress!)
-                    return (step(n, xp, yp).residual, false)
-                }
+            apply(UnsafeBufferPointer(x.buffer), y.buffer)
+            let total = Double.asum(n, y.base)
+            let vanished = !(total > 0 && total.isFinite)
+            var residual = 0.0
+            if !vanished {
+                Double.scal(n, 1 / total, y.base)
+                residual = step(n, x.buffer, y.buffer).residual
             }
             report.iterations += 1
             if vanished {
-                x = [Double](repeating: 0, count: n)
                 report.residual = 0
                 report.converged = true
-                break
+                return ([Double](repeating: 0, count: n), report)
             }
             swap(&x, &y)
             let q = report.residual.isFinite && report.residual > 0 ? min(residual / report.residual, 0.999) : 0.5
@@ -113,7 +113,7 @@ public enum PowerIteration {
                 break
             }
         }
-        return (x, report)
+        return (x.array, report)
     }
 
     /// Turns x into x − y and returns ‖x − y‖₁ and ‖y‖₁; the caller then swaps.
@@ -123,4 +123,26 @@ public enum PowerIteration {
         Double.axpy(n, -1, UnsafePointer(y.baseAddress!), x.baseAddress!)
         return (Double.asum(n, x.baseAddress!), Double.asum(n, y.baseAddress!))
     }
+}
+
+/// A vector of doubles that starts on a 64-byte boundary, for OpenBLAS calls whose rounding
+/// must not depend on alignment. It owns its memory.
+struct AlignedVector: ~Copyable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+
+    init(count: Int) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
+        buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Double.self, capacity: max(count, 1)), count: count)
+        buffer.initialize(repeating: 0)
+    }
+
+    init(copying values: [Double]) {
+        self.init(count: values.count)
+        _ = buffer.update(fromContentsOf: values)
+    }
+
+    var base: UnsafeMutablePointer<Double> { buffer.baseAddress! }
+    var array: [Double] { Array(buffer) }
+
+    deinit { UnsafeMutableRawPointer(buffer.baseAddress!).deallocate() }
 }

@@ -34,7 +34,7 @@ public final class PhaseTimings: @unchecked Sendable {
 
 extension Optional where Wrapped == PhaseTimings {
     /// Runs `body`, timing it when there is a recorder.
-    func measure<R, E: Error>(_ name: String, bytes: Int = 0, _ body: () throws(E) -> R) throws(E) -> R {
+    public func measure<R, E: Error>(_ name: String, bytes: Int = 0, _ body: () throws(E) -> R) throws(E) -> R {
         guard let timings = self else { return try body() }
         return try timings.measure(name, bytes: bytes, body)
     }

@@ -76,6 +76,7 @@ public enum Format {
 
     /// A short human form of a number (up to 6 significant digits).
     public static func short(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
         guard value.isFinite else { return value > 0 ? "infinity" : "-infinity" }
         var s = cFormat("%.6g", value)
         if s.contains("."), !s.contains("e") {

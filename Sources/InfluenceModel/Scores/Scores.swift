@@ -22,15 +22,14 @@ public enum Scores {
         teleport = teleport.map { $0 / total }
         let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         let dangling = inWeight.map { $0 > 0 ? 0.0 : 1.0 }
-        var scaled = [Double](repeating: 0, count: n)
+        let scaled = AlignedVector(count: n)  // x ⊘ in, aligned for the dense operator's gemv
+        let z = scaled.buffer
         return inverse.withUnsafeBufferPointer { inverse in
-            scaled.withUnsafeMutableBufferPointer { z in
-                PowerIteration.affine(start: [Double](repeating: 1 / Double(n), count: n), alpha: damping,
-                                      constant: teleport, c0: 1 - damping, c1: damping, d: dangling,
-                                      settings: settings) { x, y in
-                    Scores.multiply(x, inverse, into: z)
-                    w.apply(UnsafeBufferPointer(z), into: y)
-                }
+            PowerIteration.affine(start: [Double](repeating: 1 / Double(n), count: n), alpha: damping,
+                                  constant: teleport, c0: 1 - damping, c1: damping, d: dangling,
+                                  settings: settings) { x, y in
+                Scores.multiply(x, inverse, into: z)
+                w.apply(UnsafeBufferPointer(z), into: y)
             }
         }
     }
@@ -56,9 +55,10 @@ public enum Scores {
         -> (x: [Double], report: IterationReport)
     {
         let n = w.dimension
-        var ones = [Double](repeating: 1, count: n)
-        var direct = [Double](repeating: 0, count: n)
-        ones.withUnsafeMutableBufferPointer { o in direct.withUnsafeMutableBufferPointer { w.apply(UnsafeBufferPointer(o), into: $0) } }
+        let ones = AlignedVector(copying: [Double](repeating: 1, count: n))  // aligned: see `AlignedVector`
+        let product = AlignedVector(count: n)
+        w.apply(UnsafeBufferPointer(ones.buffer), into: product.buffer)
+        let direct = product.array
         let solved = PowerIteration.affine(start: [Double](repeating: 0, count: n), alpha: beta, constant: direct,
                                            c0: beta, settings: settings) { x, y in w.apply(x, into: y) }
         if !solved.report.converged {
@@ -77,15 +77,16 @@ public enum Scores {
         -> (hub: [Double], authority: [Double], report: IterationReport)
     {
         let n = w.dimension
-        var between = [Double](repeating: 0, count: n)
+        let between = AlignedVector(count: n)  // aligned: see `AlignedVector`
+        let t = between.buffer
         let solved = PowerIteration.eigenvector(start: [Double](repeating: 1 / Double(n), count: n), settings: settings) { x, y in
-            between.withUnsafeMutableBufferPointer { t in
-                w.apply(x, into: t)
-                w.applyTransposed(UnsafeBufferPointer(t), into: y)
-            }
+            w.apply(x, into: t)
+            w.applyTransposed(UnsafeBufferPointer(t), into: y)
         }
-        var hub = [Double](repeating: 0, count: n)
-        solved.x.withUnsafeBufferPointer { a in hub.withUnsafeMutableBufferPointer { w.apply(a, into: $0) } }
+        let authority = AlignedVector(copying: solved.x)
+        let product = AlignedVector(count: n)
+        w.apply(UnsafeBufferPointer(authority.buffer), into: product.buffer)
+        var hub = product.array
         let total = hub.reduce(0, +)
         if total > 0 { hub = hub.map { $0 / total } }
         return (hub, solved.x, solved.report)

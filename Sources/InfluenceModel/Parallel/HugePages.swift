@@ -1,0 +1,54 @@
+import Foundation
+
+/// Arrays for the large tables that are read at random (hash slots, score vectors, CSR
+/// columns), with the kernel asked to back them with 2 MiB pages.
+///
+/// A random read into a 32 MiB table with 4 KiB pages misses the TLB as well as the cache,
+/// and the page walk is as slow as the miss; with 2 MiB pages the whole table needs 16 TLB
+/// entries. Where transparent huge pages are set to `madvise` (a common default) this
+/// `madvise(MADV_HUGEPAGE)` before first touch is what turns them on; elsewhere it is a no-op.
+enum HugePages {
+    /// Below this many bytes arrays are made the ordinary way.
+    static let threshold = 4 << 20
+    static let pageSize = 2 << 20
+
+    /// An array of `count` elements, all bits zero (0, 0.0, …).
+    static func zeroed<T: BitwiseCopyable>(_ type: T.Type, count: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            prepare(UnsafeMutableRawBufferPointer(buffer))
+            initialized = count
+        }
+    }
+
+    /// A contiguous array of `count` elements, all bits zero.
+    static func zeroedContiguous<T: BitwiseCopyable>(_ type: T.Type, count: Int) -> ContiguousArray<T> {
+        ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+            prepare(UnsafeMutableRawBufferPointer(buffer))
+            initialized = count
+        }
+    }
+
+    /// An array of `count` copies of `value`.
+    static func filled<T: BitwiseCopyable>(_ value: T, count: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            advise(UnsafeMutableRawBufferPointer(buffer))
+            if count > 0 { buffer.baseAddress!.initialize(repeating: value, count: count) }
+            initialized = count
+        }
+    }
+
+    /// Asks for huge pages on the aligned interior of `bytes`, then zeroes it all.
+    private static func prepare(_ bytes: UnsafeMutableRawBufferPointer) {
+        advise(bytes)
+        if let base = bytes.baseAddress, bytes.count > 0 { memset(base, 0, bytes.count) }
+    }
+
+    /// The corresponding C function is `madvise`.
+    static func advise(_ bytes: UnsafeMutableRawBufferPointer) {
+        guard bytes.count >= threshold, let base = bytes.baseAddress else { return }
+        let start = (Int(bitPattern: base) + pageSize - 1) & ~(pageSize - 1)
+        let end = (Int(bitPattern: base) + bytes.count) & ~(pageSize - 1)
+        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(aligned, end - start, MADV_HUGEPAGE)
+    }
+}

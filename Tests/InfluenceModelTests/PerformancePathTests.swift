@@ -1,0 +1,361 @@
+import Foundation
+import Testing
+@testable import InfluenceModel
+
+/// A SplitMix64 generator, so the random cases are the same on every run.
+private struct PerfRNG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random referral exports: quoted ids holding commas, quotes and line breaks, CRLF and LF,
+/// blank lines, self-referrals, repeated pairs, weights, timestamps, labels, and (when asked)
+/// bad rows of every kind.
+private func randomExport(seed: UInt64, rows: Int, people: Int = 40, bad: Bool = false, weighted: Bool = true,
+                          timestamps: Bool = true) -> [UInt8] {
+    var rng = PerfRNG(state: seed)
+    func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    let names = (0 ..< people).map { i -> String in
+        switch i % 9 {
+        case 0: return "\"p\(i), jr\""
+        case 1: return "\"line\nbreak \(i)\""
+        case 2: return "\"say \"\"hi\"\" \(i)\""
+        case 3: return "zoë\(i)"
+        default: return "u\(i)"
+        }
+    }
+    var header = ["source", "target"]
+    if weighted { header.append("weight") }
+    if timestamps { header.append("timestamp") }
+    header.append("channel")
+    header.append("note")
+    var out = header.joined(separator: ",") + "\n"
+    for r in 0 ..< rows {
+        let end = pick(5) == 0 ? "\r\n" : "\n"
+        if pick(40) == 0 { out += end }  // blank line
+        let s = names[pick(people)]
+        let t = pick(12) == 0 ? s : names[pick(people)]
+        var fields = [s, t]
+        if weighted { fields.append(pick(6) == 0 ? "" : String(Double(pick(1000)) / 8)) }
+        if timestamps { fields.append(pick(4) == 0 ? "" : pick(2) == 0 ? "2025-03-\(10 + pick(18))T0\(pick(9)):15:00Z" : String(1_741_000_000 + pick(100_000))) }
+        fields.append(["email", "link", "\"face,book\"", ""][pick(4)])
+        fields.append(pick(3) == 0 ? "\"multi\nline note \(r)\"" : "n\(r)")
+        if bad {
+            switch pick(30) {
+            case 0: fields[0] = ""
+            case 1: if weighted { fields[2] = "lots" }
+            case 2: fields.removeLast()
+            case 3: if timestamps { fields[weighted ? 3 : 2] = "yesterday" }
+            default: break
+            }
+        }
+        out += fields.joined(separator: ",") + end
+    }
+    return Array(out.utf8)
+}
+
+/// Everything a parse produced, as one comparable value.
+private func fingerprint(_ e: ReferralEvents) -> String {
+    var parts = [e.people.names.joined(separator: "|"), "\(e.source)", "\(e.target)", "\(e.weight)", "\(e.line)",
+                 "\(e.timestamp.map { $0.map { $0.isNaN ? "nan" : String($0) } } ?? [])", "\(e.channel ?? [])",
+                 e.channels.names.joined(separator: "|"), "\(e.campaign ?? [])"]
+    let q = e.quality
+    parts.append("\(q.rows) \(q.blankLines) \(q.skippedRows) \(q.selfReferrals) \(q.skipReasons)")
+    return parts.joined(separator: "\n")
+}
+
+/// Parses `bytes` in `chunks` chunks.
+private func parseEvents(_ bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), chunks: Int) throws(InputError) -> ReferralEvents {
+    var result: Result<ReferralEvents, InputError>?
+    bytes.withUnsafeBufferPointer { b in
+        result = Result { () throws(InputError) in try ReferralEvents.parse(buffer: b, file: file, options: options, chunks: chunks) }
+    }
+    return try result!.get()
+}
+
+/// Reads the scoring graph of `bytes` in `chunks` chunks.
+private func readScoring(_ bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), chunks: Int) throws(InputError) -> ScoringGraph {
+    var result: Result<ScoringGraph, InputError>?
+    bytes.withUnsafeBufferPointer { b in
+        result = Result { () throws(InputError) in try ScoringGraph.read(b, file: file, options: options, chunks: chunks) }
+    }
+    return try result!.get()
+}
+
+struct PerformancePathTests {
+    // MARK: Parallel parse
+
+    @Test(arguments: 0 ..< 40)
+    func chunkedParseEqualsOnePass(seed: Int) throws {
+        let bytes = randomExport(seed: UInt64(seed), rows: 30 + seed * 7)
+        let one = try parseEvents(bytes, file: "r.csv", options: ReadOptions(), chunks: 1)
+        for chunks in [2, 3, 5, 8, 13] {
+            let many = try parseEvents(bytes, file: "r.csv", options: ReadOptions(), chunks: chunks)
+            #expect(fingerprint(many) == fingerprint(one), "seed \(seed), \(chunks) chunks")
+        }
+    }
+
+    @Test(arguments: 0 ..< 40)
+    func chunkedParseKeepsErrorsAndSkips(seed: Int) throws {
+        let bytes = randomExport(seed: UInt64(1000 + seed), rows: 40 + seed * 5, bad: true)
+        for policy in [ErrorPolicy.stop, .skip] {
+            let options = ReadOptions(onError: policy)
+            let one = Result { () throws(InputError) in try parseEvents(bytes, file: "r.csv", options: options, chunks: 1) }
+            for chunks in [2, 4, 7] {
+                let many = Result { () throws(InputError) in try parseEvents(bytes, file: "r.csv", options: options, chunks: chunks) }
+                switch (one, many) {
+                case (.success(let a), .success(let b)): #expect(fingerprint(a) == fingerprint(b), "seed \(seed) \(policy) \(chunks)")
+                case (.failure(let a), .failure(let b)): #expect(a == b, "seed \(seed) \(policy) \(chunks)")
+                default: Issue.record("seed \(seed) \(policy) \(chunks): \(one) vs \(many)")
+                }
+            }
+        }
+    }
+
+    @Test func chunkGuessInsideAQuotedFieldIsRepaired() throws {
+        // One huge quoted field full of line feeds: every guessed boundary falls inside it.
+        let note = String(repeating: "x\ny,z\n", count: 2000)
+        let text = "source,target,note\na,b,\"\(note)\"\nb,c,ok\nc,a,\"\(note)\"\n"
+        let bytes = Array(text.utf8)
+        let one = try parseEvents(bytes, file: "q.csv", options: ReadOptions(), chunks: 1)
+        let many = try parseEvents(bytes, file: "q.csv", options: ReadOptions(), chunks: 9)
+        #expect(fingerprint(one) == fingerprint(many))
+        #expect(many.count == 3)
+        #expect(many.line == [2, 4003, 4004])
+    }
+
+    @Test func errorLinesAreAbsoluteInLaterChunks() throws {
+        var text = "source,target\n"
+        for i in 0 ..< 500 { text += "a\(i),b\(i)\n" }
+        text += "x,\n"
+        let bytes = Array(text.utf8)
+        for chunks in [1, 2, 6] {
+            #expect(throws: InputError.emptyValue(file: "e.csv", line: 502, column: 2, name: "target")) {
+                try parseEvents(bytes, file: "e.csv", options: ReadOptions(), chunks: chunks)
+            }
+        }
+    }
+
+    // MARK: The scoring graph
+
+    /// The CSV and JSON of every score, through the full graph and through the scoring graph.
+    private func outputs(_ bytes: [UInt8], options: ReadOptions = ReadOptions(), chunks: Int) throws -> [String] {
+        let events = try parseEvents(bytes, file: "s.csv", options: options, chunks: 1)
+        let full = try ReferralGraph(checking: events)
+        let fast = try readScoring(bytes, file: "s.csv", options: options, chunks: chunks)
+        #expect(fast.quality == full.quality)
+        #expect(fast.edgeCount == full.edgeCount)
+        #expect(fast.people.names == full.people.names)
+        var texts: [String] = []
+        for algorithm in ScoreAlgorithm.allCases {
+            for choice in [OperatorChoice.sparse, .dense] {
+                let options = ScoreOptions(algorithm: algorithm, beta: 1e-4, operatorChoice: choice)
+                let a = try full.score(options), b = try fast.score(options)
+                #expect(a.csv() == b.csv(), "\(algorithm) \(choice)")
+                #expect(a.json().rendered() == b.json().rendered(), "\(algorithm) \(choice)")
+                texts.append(b.csv())
+            }
+        }
+        return texts
+    }
+
+    @Test(arguments: 0 ..< 25)
+    func scoringGraphGivesTheSameBytes(seed: Int) throws {
+        let weighted = seed % 3 != 0
+        let bytes = randomExport(seed: UInt64(500 + seed), rows: 60 + seed * 11, people: 10 + seed, weighted: weighted, timestamps: seed % 2 == 0)
+        for chunks in [1, 3, 6] { _ = try outputs(bytes, chunks: chunks) }
+        _ = try outputs(randomExport(seed: UInt64(900 + seed), rows: 80, bad: true), options: ReadOptions(onError: .skip), chunks: 4)
+    }
+
+    @Test func scoringGraphKeepsErrors() throws {
+        let cases = ["source,target\n", "source,target\na,a\n", "source,target,weight\na,b,1e308\na,b,1e308\n",
+                     "source,target,weight\na,b,1\nb,c,lots\n", "source,friend\n\"a,b\n"]
+        for text in cases {
+            let bytes = Array(text.utf8)
+            let full = Result { () throws(InputError) in
+                try ReferralGraph(checking: parseEvents(bytes, file: "x.csv", options: ReadOptions(), chunks: 1))
+            }
+            let fast = Result { () throws(InputError) in try readScoring(bytes, file: "x.csv", options: ReadOptions(), chunks: 2) }
+            switch (full, fast) {
+            case (.failure(let a), .failure(let b)): #expect(a == b, "\(text)")
+            default: Issue.record("\(text): \(full) vs \(fast)")
+            }
+        }
+    }
+
+    @Test(arguments: ["forest", "dag_shared", "cycles", "weighted_duplicates", "dangling", "two_components", "random_medium"])
+    func fixturesScoreIdenticallyThroughTheScoringGraph(graph name: String) throws {
+        let url = try NetworkxFixtureTests.folder(name).appendingPathComponent("events.csv")
+        let bytes = Array(try Data(contentsOf: url))
+        _ = try outputs(bytes, chunks: 3)
+        let full = try ReferralGraph(checking: ReferralEvents.read(path: url.path))
+        let fast = try ScoringGraph.read(path: url.path)
+        for algorithm in ScoreAlgorithm.allCases {
+            #expect(try full.score(ScoreOptions(algorithm: algorithm)).csv() == fast.score(ScoreOptions(algorithm: algorithm)).csv())
+        }
+    }
+
+    // MARK: Storage and products
+
+    @Test(arguments: 0 ..< 20)
+    func compactBuildEqualsCSRMatrix(seed: Int) {
+        var rng = PerfRNG(state: UInt64(seed))
+        let n = 5 + seed * 3
+        let rows = 10 + seed * 40
+        let weighted = seed % 2 == 1
+        var chunks: [PairColumns] = []
+        var all = (s: [Int32](), t: [Int32](), w: [Double]())
+        var remaining = rows
+        while remaining > 0 {
+            let size = min(remaining, 1 + Int(rng.next() % 50))
+            remaining -= size
+            // Each chunk numbers people its own way; `map` takes them back.
+            let local = (0 ..< Int32(n)).shuffled(using: &rng)
+            var inverse = [Int32](repeating: 0, count: n)
+            for (g, l) in local.enumerated() { inverse[Int(l)] = Int32(g) }
+            var chunk = PairColumns(source: [], target: [], weight: weighted ? [] : nil, map: inverse)
+            for _ in 0 ..< size {
+                let s = Int32(rng.next() % UInt64(n)), t = Int32(rng.next() % UInt64(n))
+                let w = [0.5, 1, 2, 0.1, 3e-300][Int(rng.next() % 5)]
+                chunk.source.append(local[Int(s)])
+                chunk.target.append(local[Int(t)])
+                if weighted { chunk.weight!.append(w) }
+                all.s.append(s); all.t.append(t); all.w.append(weighted ? w : 1)
+            }
+            chunks.append(chunk)
+        }
+        let (compact, merged) = CompactCSR.build(people: n, chunks: chunks)
+        let reference = CSRMatrix(rows: n, columns: n, row: all.s, column: all.t, value: all.w)
+        #expect(compact.matrix == reference)
+        #expect(merged == rows - reference.count)
+        #expect(compact.columnSums() == reference.transposed().rowSums())
+        #expect(CompactCSR(reference).transposed().matrix == reference.transposed())
+    }
+
+    @Test(arguments: 0 ..< 10)
+    func narrowStorageGivesTheSameProduct(seed: Int) {
+        var rng = PerfRNG(state: UInt64(77 + seed))
+        let n = 300 + seed * 50
+        var s: [Int32] = [], t: [Int32] = [], w: [Double] = []
+        for _ in 0 ..< n * 6 {
+            s.append(Int32(rng.next() % UInt64(n)))
+            t.append(Int32(rng.next() % UInt64(n)))
+            w.append(seed % 2 == 0 ? 1 : Double(rng.next() % 8) + 0.25)
+        }
+        let m = CSRMatrix(rows: n, columns: n, row: s, column: t, value: w)
+        let compact = CompactCSR(m)
+        #expect(compact.values.storage == "float32")  // counts and quarters are exact in Float
+        let unique = CSRMatrix(rows: n, columns: n, rowStart: m.rowStart, column: m.column, value: [Double](repeating: 1, count: m.count))
+        #expect(CompactCSR(unique).values.storage == "index-only")
+        let x = (0 ..< n).map { _ in Double(rng.next() % 1_000_000) / 997 - 300 }
+        for matrix in [m, unique] {
+            var plain = [Double](repeating: 0, count: n)
+            for r in 0 ..< n {
+                var sum = 0.0
+                for e in matrix.rowStart[r] ..< matrix.rowStart[r + 1] { sum += matrix.value[e] * x[Int(matrix.column[e])] }
+                plain[r] = 0.85 * sum
+            }
+            var fast = [Double](repeating: 0, count: n)
+            x.withUnsafeBufferPointer { xp in
+                fast.withUnsafeMutableBufferPointer { SparseProduct.multiply(CompactCSR(matrix), xp.baseAddress!, $0.baseAddress!, scale: 0.85, blocks: SparseProduct.blocks(CompactCSR(matrix), parts: 3)) }
+            }
+            #expect(fast == plain)
+            let wide = CompactCSR(rows: n, columns: n, rowStart: matrix.rowStart, column: matrix.column, values: .double(matrix.value))
+            var viaDouble = [Double](repeating: 0, count: n)
+            x.withUnsafeBufferPointer { xp in viaDouble.withUnsafeMutableBufferPointer { SparseProduct.multiply(wide, xp.baseAddress!, $0.baseAddress!, scale: 0.85) } }
+            #expect(viaDouble == plain)
+        }
+    }
+
+    // MARK: Interning
+
+    @Test(arguments: 0 ..< 10)
+    func absorbingChunksNumbersLikeOnePass(seed: Int) {
+        var rng = PerfRNG(state: UInt64(seed))
+        let keys = (0 ..< 3000).map { _ in "k\(rng.next() % 700)" + (rng.next() % 5 == 0 ? String(repeating: "long", count: 4) : "") }
+        var one = Interner()
+        let expected = keys.map { key -> Int32 in var key = key; return key.withUTF8 { one.intern($0).index } }
+        var cut = [0]
+        for _ in 0 ..< 4 { cut.append(Int(rng.next() % 3000)) }
+        cut.append(3000)
+        cut.sort()
+        var global = Interner()
+        var got: [Int32] = []
+        for c in 0 ..< cut.count - 1 {
+            var local = Interner()
+            let localIndex = keys[cut[c] ..< cut[c + 1]].map { key -> Int32 in var key = key; return key.withUTF8 { local.intern($0).index } }
+            let map = global.absorb(local, threads: 3)
+            got += localIndex.map { map[Int($0)] }
+        }
+        #expect(got == expected)
+        #expect(global.names == one.names)
+    }
+
+    // MARK: Output
+
+    @Test func exactFormatMatchesPrintfOnRandomDoubles() {
+        var rng = PerfRNG(state: 2026)
+        var checked = 0
+        func check(_ v: Double) {
+            var bytes: [UInt8] = []
+            Format.appendExact17(v, to: &bytes)
+            let want = v == 0 ? "0" : Format.cFormat("%.17g", v)
+            let got = String(decoding: bytes, as: UTF8.self)
+            if got != want { Issue.record("\(v.bitPattern): got \(got), printf \(want)") }
+            checked += 1
+        }
+        for _ in 0 ..< 300_000 { check(Double(bitPattern: rng.next())) }  // every exponent, NaN and infinities
+        for _ in 0 ..< 300_000 { check(pow(10, Double(rng.next() % 40_000) / 1000 - 20) * (rng.next() % 2 == 0 ? 1 : -1)) }
+        for _ in 0 ..< 200_000 { check(Double(rng.next() >> 11) * 0x1p-53 / Double(1 + rng.next() % 1_000_000)) }  // PageRank-sized
+        for e in -20 ... 20 {
+            let p = pow(10, Double(e))
+            for v in [p, p.nextUp, p.nextDown, p * 9.999999999999999, 5 * p] { check(v); check(-v) }
+        }
+        for k in 1 ... 60 {  // ties at the 18th digit: odd multiples of 2^-k
+            for _ in 0 ..< 2000 { check(Double(rng.next() % (1 << 20) | 1) * pow(2, -Double(k))) }
+        }
+        #expect(checked > 900_000)
+    }
+
+    @Test(arguments: 0 ..< 10)
+    func radixRankingEqualsComparisonRanking(seed: Int) throws {
+        var rng = PerfRNG(state: UInt64(seed))
+        let n = 2000
+        var people = Interner()
+        for i in 0 ..< n { var key = "p\((i * 7919) % n)"; _ = key.withUTF8 { people.intern($0) } }
+        let levels = [0.0, -0.0, 1e-300, 0.25, 0.5, 3, -2, 1e10]
+        let score = (0 ..< n).map { _ in seed % 2 == 0 ? levels[Int(rng.next() % 8)] : Double(rng.next() % 50) / 7 }
+        let authority: [Double]? = seed % 3 == 0 ? (0 ..< n).map { _ in Double(rng.next() % 3) } : nil
+        let result = ScoreResult(options: ScoreOptions(), people: people, score: score, authority: authority,
+                                 report: IterationReport(iterations: 1, residual: 0, converged: true), operatorKind: .sparse,
+                                 edgeCount: 0, quality: DataQuality())
+        #expect(result.radixRanking() == result.comparisonRanking())
+    }
+
+    @Test func csvBytesEqualTheStringWriter() throws {
+        let bytes = randomExport(seed: 5, rows: 400)
+        let graph = try readScoring(bytes, file: "c.csv", options: ReadOptions(), chunks: 2)
+        for algorithm in ScoreAlgorithm.allCases {
+            let result = try graph.score(ScoreOptions(algorithm: algorithm, beta: 1e-4))
+            // The writer as it was: Strings, CSVText.appendField and printf's %.17g.
+            func reference(top: Int) -> String {
+                var text = result.authority == nil ? "node,score,rank\n" : "node,hub,authority,rank\n"
+                for (k, p) in result.comparisonRanking().prefix(top).enumerated() {
+                    CSVText.appendField(result.people.name(p), to: &text)
+                    text += "," + (result.score[Int(p)] == 0 ? "0" : Format.cFormat("%.17g", result.score[Int(p)]))
+                    if let a = result.authority { text += "," + (a[Int(p)] == 0 ? "0" : Format.cFormat("%.17g", a[Int(p)])) }
+                    text += ",\(k + 1)\n"
+                }
+                return text
+            }
+            #expect(String(decoding: result.csvBytes(), as: UTF8.self) == reference(top: .max))
+            #expect(result.csv(top: 7) == reference(top: 7))
+        }
+    }
+}
