@@ -162,35 +162,31 @@ struct Attribute: ParsableCommand {
             halfLife: DurationText.seconds(halfLife) ?? AttributionOptions.week,
             iteration: IterationSettings(tolerance: tolerance, maxIterations: maxIterations),
             operatorChoice: OperatorChoice(rawValue: self.operator) ?? .auto, seed: seed, shapleySamples: samples)
-        do {
-            try reportingErrors {
-                let result: AttributionResult
-                if let paths {
-                    let table = try ChannelPaths.read(path: paths, options: pathOptions)
-                    result = try Attribution.attribute(paths: table, options: options)
-                } else {
-                    let referrals = try ReferralEvents.read(path: events!, options: input.events)
-                    let purchases = try Conversions.read(path: conversions!, options: input.conversions)
-                    result = try Attribution.attribute(
-                        events: referrals, conversions: purchases, options: options,
-                        pathsFromEvents: pathsFromEvents)
-                }
-                let text: String
-                switch outputOptions.resolvedFormat {
-                case .csv: text = result.csv(top: top)
-                case .json: text = result.json(top: top).rendered()
-                default: text = result.table(top: top ?? 20)
-                }
-                try OutputFile.write(text, to: outputOptions.output)
-                if let report = result.report, !report.converged, !outputOptions.quiet {
-                    var stderr = StandardError()
-                    print("influence: warning: \(result.summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)
-                }
-                reportSkipped(result.quality, quiet: outputOptions.quiet)
-                if let quality = result.conversionsQuality { reportSkipped(quality, quiet: outputOptions.quiet) }
+        try reportingErrors {
+            let result: AttributionResult
+            if let paths {
+                let table = try ChannelPaths.read(path: paths, options: pathOptions)
+                result = try Attribution.attribute(paths: table, options: options)
+            } else {
+                let referrals = try ReferralEvents.read(path: events!, options: input.events)
+                let purchases = try Conversions.read(path: conversions!, options: input.conversions)
+                result = try Attribution.attribute(
+                    events: referrals, conversions: purchases, options: options,
+                    pathsFromEvents: pathsFromEvents)
             }
-        } catch let error as AttributionError {
-            fail(error.description, error.exitCode)
+            let text: String
+            switch outputOptions.resolvedFormat {
+            case .csv: text = result.csv(top: top)
+            case .json: text = result.json(top: top).rendered()
+            default: text = result.table(top: top ?? 20)
+            }
+            try OutputFile.write(text, to: outputOptions.output)
+            if let report = result.report, !report.converged, !outputOptions.quiet {
+                var stderr = StandardError()
+                print("influence: warning: \(result.summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)
+            }
+            reportSkipped(result.quality, quiet: outputOptions.quiet)
+            if let quality = result.conversionsQuality { reportSkipped(quality, quiet: outputOptions.quiet) }
         }
     }
 }

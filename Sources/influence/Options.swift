@@ -20,6 +20,11 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Column holding the referral weight (default: weight, count).")
     var weightColumn: String?
 
+    @Option(help: "Conversions: column holding who converted (default: user, customer, customer_id, friend, referred).")
+    var userColumn: String?
+    @Option(help: "Conversions: column holding the value (default: value, revenue, amount).")
+    var valueColumn: String?
+
     @Option(help: "What to do with a bad row: stop (default) or skip (skip, count and report it).")
     var onError: String = "stop"
 
@@ -47,7 +52,10 @@ struct InputOptions: ParsableArguments {
 
     /// Read options for a conversions file (its own delimiter is detected).
     var conversions: ReadOptions {
-        ReadOptions(onError: ErrorPolicy(rawValue: onError) ?? .stop)
+        var columns: [ColumnRole: String] = [:]
+        columns[.user] = userColumn
+        columns[.value] = valueColumn
+        return ReadOptions(columns: columns, onError: ErrorPolicy(rawValue: onError) ?? .stop)
     }
 }
 
@@ -79,12 +87,9 @@ struct OutputOptions: ParsableArguments {
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as InputError {
-        fail(error.description, error.exitCode)
-    } catch let error as ScoreError {
-        fail(error.description, error.exitCode)
-    } catch let error as OutputError {
-        if error.isBrokenPipe { Influence.exit() }
+    } catch let error as OutputError where error.isBrokenPipe {
+        Influence.exit()
+    } catch let error as InfluenceError {
         fail(error.description, error.exitCode)
     }
 }

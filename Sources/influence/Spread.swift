@@ -44,24 +44,22 @@ struct Spread: ParsableCommand {
 
     func run() throws {
         let level = SpreadLevel(rawValue: per)!
-        do {
-            try reportingErrors {
-                let referrals = try ReferralEvents.read(path: events, options: input.events)
-                let purchases = try conversions.map { path throws(InputError) in
-                    try Conversions.read(path: path, options: input.conversions)
-                }
-                let report = try SpreadReport(checking: referrals, conversions: purchases)
-                try report.check(level: level)
-                let text: String
-                switch outputOptions.resolvedFormat {
-                case .csv: text = report.csv(per: level)
-                case .json: text = report.json().rendered()
-                case .table: text = report.table(per: level)
-                }
-                try OutputFile.write(text, to: outputOptions.output)
+        try reportingErrors {
+            let referrals = try ReferralEvents.read(path: events, options: input.events)
+            let purchases = try conversions.map { path throws(InputError) in
+                try Conversions.read(path: path, options: input.conversions)
             }
-        } catch let error as SpreadError {
-            fail(error.description, error.exitCode)
+            let report = try SpreadReport(checking: referrals, conversions: purchases)
+            try report.check(level: level)
+            let text: String
+            switch outputOptions.resolvedFormat {
+            case .csv: text = report.csv(per: level)
+            case .json: text = report.json().rendered()
+            case .table: text = report.table(per: level)
+            }
+            try OutputFile.write(text, to: outputOptions.output)
+            reportSkipped(referrals.quality, quiet: outputOptions.quiet)
+            if let purchases { reportSkipped(purchases.quality, quiet: outputOptions.quiet) }
         }
     }
 }

@@ -173,6 +173,43 @@ struct PerformancePathTests {
         _ = try outputs(randomExport(seed: UInt64(900 + seed), rows: 80, bad: true), options: ReadOptions(onError: .skip), chunks: 4)
     }
 
+    /// Two-column exports take the scoring graph's shortcut for plain rows; every other row
+    /// (quoted, non-ASCII, empty, too long, ragged) must still meet the full checks.
+    @Test(arguments: 0 ..< 30)
+    func plainTwoColumnRowsMatchTheFullCheck(seed: Int) throws {
+        var rng = PerfRNG(state: UInt64(4000 + seed))
+        let long = String(repeating: "L", count: InputError.maximumIdLength + 1 - (seed % 2))
+        let ids = ["a", "b", "c", "d", " e ", "\"f\"", "\"g,h\"", "zoë", "日本", "a", "b", "c", long]
+        var text = seed % 3 == 0 ? "source,target,extra\n" : "source,target\n"
+        for _ in 0 ..< 60 + seed * 3 {
+            let s = ids[Int(rng.next() % UInt64(ids.count))], t = ids[Int(rng.next() % UInt64(ids.count))]
+            var row = [s, t]
+            if seed % 3 == 0 { row.append("x") }
+            switch rng.next() % 40 {
+            case 0: row[0] = ""
+            case 1: row.append("y")
+            case 2: row = [s]
+            case 3: text += "\n"
+            default: break
+            }
+            text += row.joined(separator: ",") + (rng.next() % 4 == 0 ? "\r\n" : "\n")
+        }
+        let bytes = Array(text.utf8)
+        for policy in [ErrorPolicy.stop, .skip] {
+            let options = ReadOptions(onError: policy)
+            let full = Result { () throws(InputError) in try ReferralGraph(checking: parseEvents(bytes, file: "p.csv", options: options, chunks: 1)) }
+            let fast = Result { () throws(InputError) in try readScoring(bytes, file: "p.csv", options: options, chunks: 3) }
+            switch (full, fast) {
+            case (.success(let a), .success(let b)):
+                #expect(a.quality == b.quality)
+                #expect(a.people.names == b.people.names)
+                #expect(try a.score(ScoreOptions()).csv() == b.score(ScoreOptions()).csv())
+            case (.failure(let a), .failure(let b)): #expect(a == b)
+            default: Issue.record("seed \(seed) \(policy): \(full) vs \(fast)")
+            }
+        }
+    }
+
     @Test func scoringGraphKeepsErrors() throws {
         let cases = ["source,target\n", "source,target\na,a\n", "source,target,weight\na,b,1e308\na,b,1e308\n",
                      "source,target,weight\na,b,1\nb,c,lots\n", "source,friend\n\"a,b\n"]

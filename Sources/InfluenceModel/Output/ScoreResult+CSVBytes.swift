@@ -15,18 +15,43 @@ extension ScoreResult {
             Parallel.forEach(parts.count) { p in
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(parts[p].count * 48)
-                for k in parts[p] {
-                    let person = order[first + k]
-                    people.withKey(person) { CSVText.appendField(bytes: $0, to: &bytes) }
-                    bytes.append(0x2C)
-                    Format.appendExact17(score[Int(person)], to: &bytes)
-                    if let authority {
-                        bytes.append(0x2C)
-                        Format.appendExact17(authority[Int(person)], to: &bytes)
+                people.arena.withUnsafeBufferPointer { arena in
+                    people.offsets.withUnsafeBufferPointer { offsets in
+                        score.withUnsafeBufferPointer { score in
+                            // Rank order visits people at random: read each batch's offsets,
+                            // scores and first key bytes in tight loops first, so the cache
+                            // misses overlap, then format the batch.
+                            var touched = 0
+                            var k = parts[p].lowerBound
+                            while k < parts[p].upperBound {
+                                let end = min(k + 64, parts[p].upperBound)
+                                for j in k ..< end {
+                                    let person = Int(order[first + j])
+                                    touched &+= offsets[person] &+ Int(truncatingIfNeeded: score[person].bitPattern)
+                                }
+                                for j in k ..< end {
+                                    let at = offsets[Int(order[first + j])]
+                                    if at < arena.count { touched &+= Int(arena[at]) }
+                                }
+                                for j in k ..< end {
+                                    let person = Int(order[first + j])
+                                    let key = UnsafeBufferPointer(rebasing: arena[offsets[person] ..< offsets[person + 1]])
+                                    CSVText.appendField(bytes: key, to: &bytes)
+                                    bytes.append(0x2C)
+                                    Format.appendExact17(score[person], to: &bytes)
+                                    if let authority {
+                                        bytes.append(0x2C)
+                                        Format.appendExact17(authority[person], to: &bytes)
+                                    }
+                                    bytes.append(0x2C)
+                                    CSVText.appendDecimal(j + 1, to: &bytes)
+                                    bytes.append(0x0A)
+                                }
+                                k = end
+                            }
+                            if touched == 42 { bytes.reserveCapacity(bytes.count) }  // keeps the reads
+                        }
                     }
-                    bytes.append(0x2C)
-                    CSVText.appendDecimal(k + 1, to: &bytes)
-                    bytes.append(0x0A)
                 }
                 shared[p] = bytes
             }
