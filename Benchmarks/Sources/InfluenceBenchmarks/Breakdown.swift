@@ -19,7 +19,7 @@ enum Breakdown {
                 body()
                 best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
-            print(String(format: "  %-28@ %7.3f ms", name, best))
+            print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%7.3f ms", best))
         }
         print("n = \(n), edges = \(graph.edgeCount) (\(w.storage)), threads \(Parallel.threads), OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
         time("W·x (sparse)") { x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { w.apply(xp, into: $0) } } }

@@ -177,9 +177,6 @@ public struct Interner: Sendable {
 
     /// A 64-bit hash of the bytes, eight at a time (multiply–rotate mixing, then a
     /// finalizer from MurmurHash3's fmix64), and the key's first eight bytes.
-    @usableFromInline
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { hashAndPrefix(key).hash }
-
     @inline(__always)
     static func hashAndPrefix(_ key: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, prefix: UInt64) {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)

@@ -131,7 +131,11 @@ struct AlignedVector: ~Copyable {
     let buffer: UnsafeMutableBufferPointer<Double>
 
     init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
+        // Large vectors are read at random by the sparse product: 2 MiB pages (see `HugePages`).
+        let bytes = max(count, 1) * 8
+        let huge = bytes >= HugePages.threshold
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge ? HugePages.pageSize : 64)
+        if huge { HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes)) }
         buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Double.self, capacity: max(count, 1)), count: count)
         buffer.initialize(repeating: 0)
     }

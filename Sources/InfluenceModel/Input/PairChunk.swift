@@ -1,0 +1,115 @@
+import Foundation
+
+/// One chunk's referral pairs, interned into the chunk's own table.
+///
+/// Ids are interned in batches: the hashes of a batch's ids are computed and their home
+/// slots read first, so the table's cache misses overlap, then the ids are interned in row
+/// order — the same numbering as one at a time.
+struct PairChunk: CSVRecordSink {
+    let columns: ReferralColumns
+    let policy: ErrorPolicy
+    let file: String
+    var people = Interner()
+    var source: [Int32] = []
+    var target: [Int32] = []
+    var weight: [Double] = []
+    var rows = 0
+    var selfReferrals = 0
+    var skips = SkipLog()
+    /// Rows checked but not yet interned (ids point into the file).
+    private var pending: ContiguousArray<(source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)> = []
+    private var hashes: ContiguousArray<(UInt64, UInt64)> = []
+    /// Keeps the batch's slot reads from being optimized away.
+    private(set) var touched: UInt64 = 0
+    static let batch = 64
+
+    init(columns: ReferralColumns, policy: ErrorPolicy, file: String, reserve: Int) {
+        self.columns = columns
+        self.policy = policy
+        self.file = file
+        // Sized for about one new person per eight rows, so a chunk of a typical export never
+        // rehashes; a table far larger than its keys costs memory, not time (only the slots
+        // of keys that exist are ever touched).
+        people = Interner(capacity: min(max(reserve / 8, 1024), 1 << 20))
+        source.reserveCapacity(reserve)
+        target.reserveCapacity(reserve)
+        if columns.weight >= 0 { weight.reserveCapacity(reserve) }
+        pending.reserveCapacity(Self.batch)
+        hashes.reserveCapacity(2 * Self.batch)
+    }
+
+    mutating func take(_ record: CSVRecord) throws -> Bool {
+        rows += 1
+        if let (s, t) = plainPair(record) {
+            // The common row, checked without the general path: same outcome, fewer passes.
+            if s.count == t.count, memcmp(s.baseAddress!, t.baseAddress!, s.count) == 0 {
+                selfReferrals += 1
+                return true
+            }
+            pending.append((s, t))
+            if pending.count == Self.batch { flush() }
+            return true
+        }
+        do {
+            let row = try ReferralEvents.check(record, columns: columns, file: file)
+            if row.isSelf {
+                selfReferrals += 1
+                return true
+            }
+            if columns.weight >= 0 { weight.append(row.weight) }
+            if let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target) {
+                pending.append((s, t))
+                if pending.count == Self.batch { flush() }
+            } else {
+                flush()
+                source.append(record.withField(columns.source) { people.intern($0).index })
+                target.append(record.withField(columns.target) { people.intern($0).index })
+            }
+        } catch {
+            guard policy == .skip else { throw error }
+            skips.record(error)
+        }
+        return true
+    }
+
+    mutating func finish() { flush() }
+
+    /// The ids of a row that `ReferralEvents.check` would pass with weight 1 and no other
+    /// column to look at: the header's width, both ids non-empty ASCII within the length
+    /// limit, not escaped; `nil` sends the row through the full check.
+    @inline(__always)
+    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0,
+              record.count == columns.width,
+              let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
+              !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
+              Self.isASCII(s), Self.isASCII(t) else { return nil }
+        return (s, t)
+    }
+
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for b in bytes { any |= b }
+        return any < 0x80
+    }
+
+    private mutating func flush() {
+        guard !pending.isEmpty else { return }
+        hashes.removeAll(keepingCapacity: true)
+        for (s, t) in pending {
+            hashes.append(Interner.hashAndPrefix(s))
+            hashes.append(Interner.hashAndPrefix(t))
+        }
+        // A tight loop of independent reads: the cache misses overlap.
+        var sum: UInt64 = 0
+        for (h, _) in hashes { sum &+= people.touch(h) }
+        touched &+= sum
+        for (k, (s, t)) in pending.enumerated() {
+            let (hs, ps) = hashes[2 * k], (ht, pt) = hashes[2 * k + 1]
+            source.append(people.intern(s, hash: hs, prefix: ps))
+            target.append(people.intern(t, hash: ht, prefix: pt))
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
