@@ -21,6 +21,8 @@ struct Influence: ParsableCommand {
     static func main() {
         // A closed pipe (`influence … | head`) must end the run quietly, not kill it.
         signal(SIGPIPE, SIG_IGN)
+        // Same bytes out whatever OPENBLAS_NUM_THREADS says (see BLASThreads).
+        BLASThreads.set(1)
         main(nil)
     }
 }

@@ -37,7 +37,7 @@ struct Score: ParsableCommand {
     @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
     var personalize: String?
 
-    @Option(help: "Operator for W: auto, sparse or dense (OpenBLAS gemv).")
+    @Option(help: "Operator for W: auto, sparse or dense (OpenBLAS gemv, up to 8,192 people).")
     var `operator`: String = "auto"
 
     @Option(help: "Show only the first K ranks (default: all; 20 in a table).")

@@ -61,3 +61,19 @@ extension Float: BLASScalar {
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(n), blasint(n), 1, a, blasint(n), x, 1, 0, y, 1)
     }
 }
+
+/// OpenBLAS's own thread pool.
+public enum BLASThreads {
+    /// Sets how many threads OpenBLAS uses. The corresponding C function is
+    /// `openblas_set_num_threads`.
+    ///
+    /// The command line sets 1: the sparse product already runs on every core, idle OpenBLAS
+    /// workers spin on them, and OpenBLAS's multi-threaded reductions round differently with
+    /// different thread counts, so one thread keeps output the same bytes on any machine.
+    public static func set(_ count: Int) {
+        openblas_set_num_threads(CInt(max(1, count)))
+    }
+
+    /// The number of threads OpenBLAS uses. The corresponding C function is `openblas_get_num_threads`.
+    public static var count: Int { Int(openblas_get_num_threads()) }
+}
