@@ -64,7 +64,7 @@ struct AttributionFlowTests {
 
     @Test(arguments: 0..<40)
     func matchesADirectSolve(seed: Int) throws {
-        var rng = TestRandom(seed: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let n = 2 + rng.below(12)
         var rows: [String] = ["source,target,weight"]
         for _ in 0..<1 + rng.below(3 * n) {
@@ -160,17 +160,3 @@ struct AttributionFlowTests {
     }
 }
 
-/// SplitMix64 for the tests' random cases.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}

@@ -140,7 +140,7 @@ struct AttributionPathTests {
 
     /// A random path table with revisits and repeats.
     static func randomTable(seed: Int, channels: Int) -> String {
-        var rng = TestRandom(seed: UInt64(seed) &+ 1000)
+        var rng = SplitMix64(seed: UInt64(seed) &+ 1000)
         var lines = ["path,total_conversions,total_conversion_value,total_null"]
         for _ in 0..<1 + rng.below(12) {
             let path = (0..<1 + rng.below(5)).map { _ in "c\(rng.below(channels))" }.joined(separator: " > ")

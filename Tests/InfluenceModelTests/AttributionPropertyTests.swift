@@ -11,7 +11,7 @@ struct AttributionPropertyTests {
     }
 
     static func randomCase(seed: Int) throws -> Case {
-        var rng = TestRandom(seed: UInt64(seed) &+ 77)
+        var rng = SplitMix64(seed: UInt64(seed) &+ 77)
         let people = 2 + rng.below(25)
         let channels = ["email", "link", "", "sms"]
         let campaigns = ["a", "b", ""]

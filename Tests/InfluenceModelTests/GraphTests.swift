@@ -1,17 +1,6 @@
 import Testing
 import InfluenceModel
 
-/// A SplitMix64 generator, so the random cases are the same on every run.
-private struct GraphTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension Interner {
     fileprivate mutating func intern(text: String) -> (index: Int32, isNew: Bool) {
@@ -96,7 +85,7 @@ struct InternerTests {
     /// compared with a Swift Dictionary built in the same order.
     @Test(arguments: [1, 1024, 100_000])
     func growthMatchesDictionary(capacity: Int) {
-        var rng = GraphTestRNG(state: 0xD1C7 &+ UInt64(capacity))
+        var rng = SplitMix64(seed: 0xD1C7 &+ UInt64(capacity))
         let alphabet: [Character] = Array("abcdefghijklmnopqrstuvwxyz0123456789-_ éß日🙂")
         var pool: [String] = []
         for k in 0 ..< 40_000 {
@@ -221,7 +210,7 @@ struct CSRMatrixTests {
     /// Random edge lists with many repeats: CSR construction against a naive dictionary of pairs.
     @Test(arguments: 0 ..< 12)
     func matchesNaiveBuild(seed: Int) {
-        var rng = GraphTestRNG(state: 0xC5A0 &+ UInt64(seed) &* 7919)
+        var rng = SplitMix64(seed: 0xC5A0 &+ UInt64(seed) &* 7919)
         let rows = Int.random(in: 1 ... 40, using: &rng)
         let columns = seed % 3 == 0 ? rows : Int.random(in: 1 ... 40, using: &rng)
         let m = Int.random(in: 0 ... 600, using: &rng)
@@ -380,7 +369,7 @@ struct ReferralGraphTests {
     /// naive build over the parsed columns.
     @Test(arguments: 0 ..< 8)
     func matchesNaiveBuild(seed: Int) throws {
-        var rng = GraphTestRNG(state: 0x6EA9 &+ UInt64(seed))
+        var rng = SplitMix64(seed: 0x6EA9 &+ UInt64(seed))
         let people = Int.random(in: 2 ... 25, using: &rng)
         var text = "source,target,weight,timestamp\n"
         for _ in 0 ..< Int.random(in: 1 ... 300, using: &rng) {

@@ -530,17 +530,6 @@ struct ConversionsTests {
 
 // MARK: - Large files
 
-/// A SplitMix64 generator, so the random cases are the same on every run.
-private struct InputTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A referral export written row by row, with what a correct reader must make of it.
 private struct GeneratedExport {
@@ -553,7 +542,7 @@ private struct GeneratedExport {
     var rows = 0
 
     /// An id and its CSV spelling, sometimes quoted with a comma, a doubled quote or a line break.
-    static func id(_ rng: inout InputTestRNG) -> (value: String, field: String, breaks: Int) {
+    static func id(_ rng: inout SplitMix64) -> (value: String, field: String, breaks: Int) {
         let k = Int.random(in: 0 ..< 4000, using: &rng)
         switch Int.random(in: 0 ..< 40, using: &rng) {
         case 0: return ("x, \(k)", "\"x, \(k)\"", 0)
@@ -566,7 +555,7 @@ private struct GeneratedExport {
         }
     }
 
-    mutating func add(rows count: Int, badRate: Int, using rng: inout InputTestRNG) {
+    mutating func add(rows count: Int, badRate: Int, using rng: inout SplitMix64) {
         for _ in 0 ..< count {
             if Int.random(in: 0 ..< 50, using: &rng) == 0 {
                 text += Bool.random(using: &rng) ? "\n" : "\r\n"
@@ -603,7 +592,7 @@ struct LargeReferralFileTests {
     /// self-referrals and bad rows: every kept row, line number and count as the generator wrote it.
     @Test(arguments: [1, 2])
     func largeFileMatchesWhatWasWritten(seed: UInt64) throws {
-        var rng = InputTestRNG(state: 0x1A46E &+ seed)
+        var rng = SplitMix64(seed: 0x1A46E &+ seed)
         var export = GeneratedExport()
         export.add(rows: 150_000, badRate: 200, using: &rng)
         let events = try ReferralEvents.parse(bytes: Array(export.text.utf8), file: eventsFile, options: ReadOptions(onError: .skip))
@@ -681,7 +670,7 @@ struct LargeReferralFileTests {
     /// An over-long id deep into a large file is reported at its own line, whichever way the
     /// file is read.
     @Test func idTooLongDeepInALargeFile() throws {
-        var rng = InputTestRNG(state: 1234)
+        var rng = SplitMix64(seed: 1234)
         var export = GeneratedExport()
         export.add(rows: 120_000, badRate: 0, using: &rng)
         #expect(export.text.utf8.count > 3 << 20)
@@ -702,7 +691,7 @@ struct LargeReferralFileTests {
 
     /// Skip reasons from rows deep into a large file name their own lines.
     @Test func skipReasonsDeepInALargeFile() throws {
-        var rng = InputTestRNG(state: 4321)
+        var rng = SplitMix64(seed: 4321)
         var export = GeneratedExport()
         export.add(rows: 120_000, badRate: 0, using: &rng)
         let badLine = export.line
@@ -716,7 +705,7 @@ struct LargeReferralFileTests {
 
     /// Under `--on-error stop` the error is the first bad row in file order, with its line.
     @Test func firstBadRowOfALargeFileIsReported() throws {
-        var rng = InputTestRNG(state: 99)
+        var rng = SplitMix64(seed: 99)
         var export = GeneratedExport()
         export.add(rows: 60_000, badRate: 0, using: &rng)
         let firstBad = export.line
@@ -731,7 +720,7 @@ struct LargeReferralFileTests {
 
     /// A quote left open near the end of a large file is reported where it opened.
     @Test func unbalancedQuoteAtTheEndOfALargeFile() throws {
-        var rng = InputTestRNG(state: 7)
+        var rng = SplitMix64(seed: 7)
         var export = GeneratedExport()
         export.add(rows: 100_000, badRate: 0, using: &rng)
         let openLine = export.line + 1

@@ -2,24 +2,13 @@ import Foundation
 import Testing
 @testable import InfluenceModel
 
-/// A SplitMix64 generator, so the random cases are the same on every run.
-private struct PerfRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random referral exports: quoted ids holding commas, quotes and line breaks, CRLF and LF,
 /// blank lines, self-referrals, repeated pairs, weights, timestamps, labels, and (when asked)
 /// bad rows of every kind.
 private func randomExport(seed: UInt64, rows: Int, people: Int = 40, bad: Bool = false, weighted: Bool = true,
                           timestamps: Bool = true) -> [UInt8] {
-    var rng = PerfRNG(state: seed)
+    var rng = SplitMix64(seed: seed)
     func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
     let names = (0 ..< people).map { i -> String in
         switch i % 9 {
@@ -177,7 +166,7 @@ struct PerformancePathTests {
     /// (quoted, non-ASCII, empty, too long, ragged) must still meet the full checks.
     @Test(arguments: 0 ..< 30)
     func plainTwoColumnRowsMatchTheFullCheck(seed: Int) throws {
-        var rng = PerfRNG(state: UInt64(4000 + seed))
+        var rng = SplitMix64(seed: UInt64(4000 + seed))
         let long = String(repeating: "L", count: InputError.maximumIdLength + 1 - (seed % 2))
         let ids = ["a", "b", "c", "d", " e ", "\"f\"", "\"g,h\"", "zoë", "日本", "a", "b", "c", long]
         var text = seed % 3 == 0 ? "source,target,extra\n" : "source,target\n"
@@ -242,7 +231,7 @@ struct PerformancePathTests {
 
     @Test(arguments: 0 ..< 20)
     func compactBuildEqualsCSRMatrix(seed: Int) {
-        var rng = PerfRNG(state: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let n = 5 + seed * 3
         let rows = 10 + seed * 40
         let weighted = seed % 2 == 1
@@ -277,7 +266,7 @@ struct PerformancePathTests {
 
     @Test(arguments: 0 ..< 10)
     func narrowStorageGivesTheSameProduct(seed: Int) {
-        var rng = PerfRNG(state: UInt64(77 + seed))
+        var rng = SplitMix64(seed: UInt64(77 + seed))
         let n = 300 + seed * 50
         var s: [Int32] = [], t: [Int32] = [], w: [Double] = []
         for _ in 0 ..< n * 6 {
@@ -314,7 +303,7 @@ struct PerformancePathTests {
 
     @Test(arguments: 0 ..< 10)
     func absorbingChunksNumbersLikeOnePass(seed: Int) {
-        var rng = PerfRNG(state: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let keys = (0 ..< 3000).map { _ in "k\(rng.next() % 700)" + (rng.next() % 5 == 0 ? String(repeating: "long", count: 4) : "") }
         var one = Interner()
         let expected = keys.map { key -> Int32 in var key = key; return key.withUTF8 { one.intern($0).index } }
@@ -337,7 +326,7 @@ struct PerformancePathTests {
     // MARK: Output
 
     @Test func exactFormatMatchesPrintfOnRandomDoubles() {
-        var rng = PerfRNG(state: 2026)
+        var rng = SplitMix64(seed: 2026)
         var checked = 0
         func check(_ v: Double) {
             var bytes: [UInt8] = []
@@ -362,7 +351,7 @@ struct PerformancePathTests {
 
     @Test(arguments: 0 ..< 10)
     func radixRankingEqualsComparisonRanking(seed: Int) throws {
-        var rng = PerfRNG(state: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let n = 2000
         var people = Interner()
         for i in 0 ..< n { var key = "p\((i * 7919) % n)"; _ = key.withUTF8 { people.intern($0) } }

@@ -2,17 +2,6 @@ import Foundation
 import Testing
 import InfluenceModel
 
-/// A SplitMix64 generator, so the random cases are the same on every run.
-private struct PowerTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private typealias Edge = (s: Int, t: Int, w: Double)
 
@@ -104,7 +93,7 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 /// Random weighted edges (with repeats and cycles, no self-loops) on n nodes.
-private func randomEdges(_ n: Int, _ m: Int, using rng: inout PowerTestRNG) -> [Edge] {
+private func randomEdges(_ n: Int, _ m: Int, using rng: inout SplitMix64) -> [Edge] {
     (0 ..< m).compactMap { _ -> Edge? in
         let s = Int.random(in: 0 ..< n, using: &rng), t = Int.random(in: 0 ..< n, using: &rng)
         return s == t ? nil : (s, t, Double.random(in: 0.1 ... 3, using: &rng))
@@ -345,7 +334,7 @@ struct ScoreClosedFormTests {
 
     @Test(arguments: 0 ..< 4)
     func pagerankAndReachOnRandomGraphsAgainstLinearSolves(seed: Int) throws {
-        var rng = PowerTestRNG(state: 0xAB5 &+ UInt64(seed))
+        var rng = SplitMix64(seed: 0xAB5 &+ UInt64(seed))
         let n = Int.random(in: 3 ... 14, using: &rng)
         var edges = randomEdges(n, Int.random(in: n ... 4 * n, using: &rng), using: &rng)
         for i in 0 ..< n where !edges.contains(where: { $0.s == i || $0.t == i }) { edges.append((i, (i + 1) % n, 1)) }
@@ -396,7 +385,7 @@ struct ScoreClosedFormTests {
 struct OperatorKindTests {
     @Test(arguments: 0 ..< 10)
     func sparseAndDenseProductsAgree(seed: Int) {
-        var rng = PowerTestRNG(state: 0x5AD5E &+ UInt64(seed))
+        var rng = SplitMix64(seed: 0x5AD5E &+ UInt64(seed))
         let n = Int.random(in: 1 ... 60, using: &rng)
         let m = Int.random(in: 0 ... n * n, using: &rng)
         let edges: [Edge] = (0 ..< m).map { _ in
@@ -422,7 +411,7 @@ struct OperatorKindTests {
 
     /// Large enough (over 2^19 entries) that the sparse product splits across two threads.
     @Test func parallelSparseProductAgreesWithDense() {
-        var rng = PowerTestRNG(state: 77)
+        var rng = SplitMix64(seed: 77)
         let n = 1024
         var r: [Int32] = [], c: [Int32] = [], v: [Double] = []
         r.reserveCapacity(620_000)
@@ -452,7 +441,7 @@ struct OperatorKindTests {
 
     @Test(arguments: 0 ..< 6)
     func scoresAgreeAcrossOperatorKinds(seed: Int) throws {
-        var rng = PowerTestRNG(state: 0xDE45E &+ UInt64(seed))
+        var rng = SplitMix64(seed: 0xDE45E &+ UInt64(seed))
         let n = Int.random(in: 3 ... 40, using: &rng)
         let edges = randomEdges(n, Int.random(in: n ... 6 * n, using: &rng), using: &rng)
         guard !edges.isEmpty else { return }
@@ -502,7 +491,7 @@ struct OperatorKindTests {
 
 struct OutputFormattingTests {
     @Test func exactReadsBackExactly() {
-        var rng = PowerTestRNG(state: 0xF0_47A7)
+        var rng = SplitMix64(seed: 0xF0_47A7)
         var specials: [Double] = [1.0 / 3, 0.1, 0.2 + 0.1, 1e-300, -1e300, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                                   .leastNonzeroMagnitude, .leastNormalMagnitude, 1, -1, 123_456_789.125, 2.0.nextUp, 1e16 + 2]
         for _ in 0 ..< 5000 {
@@ -528,7 +517,7 @@ struct OutputFormattingTests {
     /// (through Foundation) is the oracle, over log-uniform magnitudes and the awkward spots:
     /// neighbours of powers of ten, halfway-looking binary fractions, integers near 10¹⁷.
     @Test func exactMatchesPrintf() {
-        var rng = PowerTestRNG(state: 0x9F17)
+        var rng = SplitMix64(seed: 0x9F17)
         var values: [Double] = []
         for k in -20 ... 20 {
             let p = pow(10.0, Double(k))

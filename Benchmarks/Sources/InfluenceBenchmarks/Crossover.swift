@@ -29,7 +29,7 @@ enum Crossover {
 
     /// A random unweighted graph with about density·n² edges, no self-loops.
     static func graph(n: Int, density: Double, seed: UInt64) -> (CSRMatrix, CSRMatrix) {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         var rowStart = [0], column: [Int32] = []
         for r in 0 ..< n {
             for c in 0 ..< n where c != r && rng.unit() < density { column.append(Int32(c)) }

@@ -1,19 +1,5 @@
 import Foundation
-
-/// SplitMix64: a small, fast generator whose stream is fixed by its seed on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1) with 53 random bits.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
+import InfluenceModel
 
 /// Walker's alias table (Vose's construction): O(1) draws from a fixed discrete distribution.
 struct AliasTable {
@@ -55,7 +41,7 @@ struct AliasTable {
 enum Generator {
     static func write(people: Int, referrals: Int, exponent: Double, seed: UInt64, to path: String) throws {
         precondition(people >= 2 && referrals <= people * (people - 1) / 2, "too many referrals for so few people")
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         var person = Array(0 ..< Int32(people))
         for i in stride(from: people - 1, to: 0, by: -1) { person.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         let zipf = AliasTable(weights: (1 ... people).map { pow(Double($0), -exponent) })

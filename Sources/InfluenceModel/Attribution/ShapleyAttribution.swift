@@ -99,7 +99,7 @@ enum ShapleyAttribution {
         sets: [[Int]], conversions: [Double], value: [Double], channels m: Int, permutations: Int,
         seed: UInt64
     ) -> (mean: [Credit], error: [Credit]) {
-        var generator = Generator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var order = Array(0..<m)
         var position = [Int](repeating: 0, count: m)
         var gain = [Credit](repeating: Credit(), count: m)
@@ -136,32 +136,5 @@ enum ShapleyAttribution {
                 value: standardError(sum[c].value, squares[c].value))
         }
         return (mean, error)
-    }
-
-    /// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator whose stream does not
-    /// depend on the Swift version.
-    struct Generator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A uniform integer in 0 ..< bound (Lemire's multiply-and-reject).
-        mutating func below(_ bound: Int) -> Int {
-            let b = UInt64(bound)
-            var product = next().multipliedFullWidth(by: b)
-            if product.low < b {
-                let threshold = (0 &- b) % b
-                while product.low < threshold { product = next().multipliedFullWidth(by: b) }
-            }
-            return Int(product.high)
-        }
     }
 }

@@ -34,6 +34,7 @@ public struct ReferralForest: Sendable {
         let n = events.people.count
         let selected = rows ?? Array(0 ..< events.count)
         var order = selected
+        if events.timestamp == nil { order.sort() }
         if let time = events.timestamp {
             // Stable: ties and untimed rows keep input order (untimed rows last).
             order.sort { a, b in
