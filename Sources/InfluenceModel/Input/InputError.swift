@@ -93,7 +93,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         case .weightOverflow(let file, let line):
             return "\(file):\(line): the weights of this referred pair add up to an infinite number. Scale the weights down."
         case .tooManyRows(let file, let line):
-            return "\(file):\(line): more than 2,147,483,646 referral rows; split the export."
+            return "\(file):\(line): more than 2,147,483,646 referral rows or people; split the export."
         }
     }
 

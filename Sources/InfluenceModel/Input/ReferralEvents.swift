@@ -63,6 +63,10 @@ public struct ReferralEvents: Sendable {
         }
         let events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
         if events.quality.rows == 0 { throw .headerOnly(file: file) }
+        // Rows and people are numbered with Int32 downstream.
+        if events.count >= Int(Int32.max) || events.people.count >= Int(Int32.max) {
+            throw .tooManyRows(file: file, line: Int(events.line.last ?? 0))
+        }
         return events
     }
 
