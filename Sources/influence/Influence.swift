@@ -11,7 +11,7 @@ struct Influence: ParsableCommand {
             Reads the CSV exports of referral programs and social platforms, builds the referral \
             graph (who referred whom) and scores it by power iteration on OpenBLAS.
 
-            Exit codes: 0 success, 64 bad usage, 65 bad data, 66 missing or unreadable input, \
+            Exit codes: 0 success, 64 bad usage, 65 bad data, 66 missing or unreadable input, 70 internal error, \
             74 output could not be written.
             """,
         version: "0.1.0",
