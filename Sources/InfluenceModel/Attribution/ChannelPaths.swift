@@ -93,12 +93,8 @@ public struct ChannelPaths: Sendable {
     /// - Complexity: O(n) in the file's size, expected.
     public static func parse(bytes: [UInt8], file: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ChannelPaths {
         var paths = ChannelPaths(file: file)
-        do {
+        try InputError.capturing(file: file) {
             try paths.load(try CSVReader(bytes: bytes, file: file, delimiter: options.delimiter), options: options)
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw .unreadable(path: file, reason: "\(error)")
         }
         if paths.quality.rows == 0 { throw .headerOnly(file: file) }
         if paths.count == 0 {

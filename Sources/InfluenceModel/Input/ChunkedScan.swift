@@ -35,16 +35,12 @@ enum ChunkedScan {
         let (start, delimiter) = try CSVReader.prepare(buffer, file: file, delimiter: options.delimiter)
         var cursor = CSVCursor(position: start, line: 1)
         var layout: ColumnLayout?
-        do {
+        try InputError.capturing(file: file) {
             try withoutActuallyEscaping(read) { read in
                 var sink = FirstRecordSink(file: file, options: options, read: read)
                 try CSVReader.scan(buffer, until: buffer.count, delimiter: delimiter.rawValue, file: file, cursor: &cursor, sink: &sink)
                 layout = sink.layout
             }
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw .unreadable(path: file, reason: "\(error)")
         }
         guard let layout else { return nil }
         return Header(layout: layout, delimiter: delimiter, cursor: cursor)

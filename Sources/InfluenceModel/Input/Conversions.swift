@@ -32,12 +32,8 @@ public struct Conversions: Sendable {
     /// Parses the bytes of a conversions export.
     public static func parse(bytes: [UInt8], file: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
         var result = Conversions(file: file)
-        do {
+        try InputError.capturing(file: file) {
             try result.load(try CSVReader(bytes: bytes, file: file, delimiter: options.delimiter), options: options)
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw .unreadable(path: file, reason: "\(error)")
         }
         if result.quality.rows == 0 { throw .headerOnly(file: file) }
         return result

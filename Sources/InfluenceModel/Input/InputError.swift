@@ -105,3 +105,17 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         text.count <= limit ? text : String(text.prefix(limit)) + "…"
     }
 }
+
+extension InputError {
+    /// Runs `body`, passing an `InputError` through and turning any other error (a closure's
+    /// untyped `throws`) into `.unreadable` for `file`.
+    static func capturing(file: String, _ body: () throws -> Void) throws(InputError) {
+        do {
+            try body()
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw .unreadable(path: file, reason: "\(error)")
+        }
+    }
+}

@@ -8,17 +8,33 @@ public enum InputFile {
     /// - Throws: `InputError.fileNotFound`, `.isDirectory`, `.unreadable`.
     public static func read(_ path: String) throws(InputError) -> [UInt8] {
         if path == "-" { return try readAll(descriptor: STDIN_FILENO, path: "<stdin>") }
+        let (fd, info) = try openForReading(path)
+        defer { close(fd) }
+        return try readAll(descriptor: fd, path: path, sizeHint: Int(info.st_size))
+    }
+
+    /// Opens `path` for reading, refusing folders; the caller closes the descriptor.
+    ///
+    /// The corresponding C functions are `open` and `fstat`.
+    /// - Throws: `InputError.fileNotFound`, `.isDirectory`, `.unreadable`.
+    static func openForReading(_ path: String) throws(InputError) -> (descriptor: Int32, info: stat) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .fileNotFound(path: path) }
             throw .unreadable(path: path, reason: String(cString: strerror(code)))
         }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
-        return try readAll(descriptor: fd, path: path, sizeHint: Int(info.st_size))
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .unreadable(path: path, reason: reason)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .isDirectory(path: path)
+        }
+        return (fd, info)
     }
 
     /// The name messages use for `path`.
