@@ -62,14 +62,9 @@ struct Attribute: ParsableCommand {
     @Option(help: "shapley: permutations sampled beyond 20 channels.")
     var samples: Int = 10_000
 
-    @Option(help: "influence-flow: stop when the estimated L1 error of the received credit is below this.")
-    var tolerance: Double = 1e-10
 
-    @Option(help: "influence-flow: stop after this many iterations and report non-convergence.")
-    var maxIterations: Int = 1000
 
-    @Option(help: "influence-flow: operator for W: auto, sparse or dense (OpenBLAS gemv).")
-    var `operator`: String = "auto"
+    @OptionGroup var iteration: IterationOptions
 
     @Option(help: "Show only the first K rows (default: all; 20 in a table).")
     var top: Int?
@@ -137,11 +132,6 @@ struct Attribute: ParsableCommand {
                 "--half-life must be a positive duration such as 7d, 36h, 90m, 3600s or plain seconds, not '\(halfLife)'.")
         }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1, not \(samples).") }
-        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number, not \(tolerance).") }
-        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations).") }
-        guard OperatorChoice(rawValue: self.operator) != nil else {
-            throw ValidationError("--operator must be auto, sparse or dense, not '\(self.operator)'.")
-        }
         if let top, top < 1 { throw ValidationError("--top must be at least 1, not \(top).") }
     }
 
@@ -160,8 +150,8 @@ struct Attribute: ParsableCommand {
         let options = AttributionOptions(
             model: resolvedModel, grouping: resolvedGrouping, damping: damping,
             halfLife: DurationText.seconds(halfLife) ?? AttributionOptions.week,
-            iteration: IterationSettings(tolerance: tolerance, maxIterations: maxIterations),
-            operatorChoice: OperatorChoice(rawValue: self.operator) ?? .auto, seed: seed, shapleySamples: samples)
+            iteration: iteration.settings,
+            operatorChoice: iteration.operatorChoice, seed: seed, shapleySamples: samples)
         try reportingErrors {
             let result: AttributionResult
             if let paths {
@@ -181,10 +171,7 @@ struct Attribute: ParsableCommand {
             default: text = result.table(top: top ?? 20)
             }
             try OutputFile.write(text, to: outputOptions.output)
-            if let report = result.report, !report.converged, !outputOptions.quiet {
-                var stderr = StandardError()
-                print("influence: warning: \(result.summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)
-            }
+            if let report = result.report, !report.converged { warnNotConverged(result.summary, quiet: outputOptions.quiet) }
             reportSkipped(result.quality, quiet: outputOptions.quiet)
             if let quality = result.conversionsQuality { reportSkipped(quality, quiet: outputOptions.quiet) }
         }

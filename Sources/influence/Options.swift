@@ -59,6 +59,36 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// Flags of the power iteration, shared by every command that runs one.
+struct IterationOptions: ParsableArguments {
+    @Option(help: "Stop when the L1 change of one step is below this (hits and influence-flow: the estimated error).")
+    var tolerance: Double = 1e-10
+
+    @Option(help: "Stop after this many iterations and report non-convergence.")
+    var maxIterations: Int = 1000
+
+    @Option(help: "Operator for W: auto, sparse or dense (OpenBLAS gemv, up to 8,192 people).")
+    var `operator`: String = "auto"
+
+    func validate() throws {
+        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number, not \(tolerance).") }
+        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations).") }
+        guard OperatorChoice(rawValue: self.operator) != nil else {
+            throw ValidationError("--operator must be auto, sparse or dense, not '\(self.operator)'.")
+        }
+    }
+
+    var settings: IterationSettings { IterationSettings(tolerance: tolerance, maxIterations: maxIterations) }
+    var operatorChoice: OperatorChoice { OperatorChoice(rawValue: self.operator) ?? .auto }
+}
+
+/// Tells the user on standard error that an iteration stopped before converging.
+func warnNotConverged(_ summary: String, quiet: Bool) {
+    guard !quiet else { return }
+    var stderr = StandardError()
+    print("influence: warning: \(summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)
+}
+
 /// Flags for writing results.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output format: table, csv or json (default: table on a terminal, csv otherwise).")

@@ -28,17 +28,12 @@ struct Score: ParsableCommand {
     @Option(help: "Reach's per-hop factor β (> 0).")
     var beta: Double = 0.1
 
-    @Option(help: "Stop when the L1 change of one step is below this (hits: when the estimated error is).")
-    var tolerance: Double = 1e-10
 
-    @Option(help: "Stop after this many iterations and report non-convergence.")
-    var maxIterations: Int = 1000
 
     @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
     var personalize: String?
 
-    @Option(help: "Operator for W: auto, sparse or dense (OpenBLAS gemv, up to 8,192 people).")
-    var `operator`: String = "auto"
+    @OptionGroup var iteration: IterationOptions
 
     @Option(help: "Show only the first K ranks (default: all; 20 in a table).")
     var top: Int?
@@ -55,12 +50,7 @@ struct Score: ParsableCommand {
         }
         guard damping > 0, damping < 1 else { throw ValidationError("--damping must lie strictly between 0 and 1, not \(damping).") }
         guard beta > 0, beta.isFinite else { throw ValidationError("--beta must be a positive number, not \(beta).") }
-        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number, not \(tolerance).") }
-        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations).") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1, not \(top).") }
-        guard OperatorChoice(rawValue: self.operator) != nil else {
-            throw ValidationError("--operator must be auto, sparse or dense, not '\(self.operator)'.")
-        }
         if personalize != nil, algorithm != .pagerank {
             throw ValidationError("--personalize applies to --algorithm pagerank only.")
         }
@@ -72,8 +62,8 @@ struct Score: ParsableCommand {
             let graph = try ScoringGraph.read(path: events, options: input.events, timings: clock)
             var options = ScoreOptions(
                 algorithm: ScoreAlgorithm(rawValue: algorithm)!, damping: damping, beta: beta,
-                iteration: IterationSettings(tolerance: tolerance, maxIterations: maxIterations),
-                operatorChoice: OperatorChoice(rawValue: self.operator)!)
+                iteration: iteration.settings,
+                operatorChoice: iteration.operatorChoice)
             var quality = graph.quality
             if let personalize {
                 let conversions = try Conversions.read(path: personalize, options: input.conversions)
@@ -100,10 +90,7 @@ struct Score: ParsableCommand {
                 let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
                 print("influence: timings: " + phases.joined(separator: ", ") + " (\(result.report.iterations) iterations, \(graph.storage) \(result.operatorKind.rawValue) operator)", to: &stderr)
             }
-            if !result.report.converged, !outputOptions.quiet {
-                var stderr = StandardError()
-                print("influence: warning: \(result.summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)
-            }
+            if !result.report.converged { warnNotConverged(result.summary, quiet: outputOptions.quiet) }
         }
     }
 }

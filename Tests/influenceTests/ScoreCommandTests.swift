@@ -141,6 +141,18 @@ struct ScoreCommandTests {
         #expect(!outcome.stdout.contains("nan") && !outcome.stdout.contains("inf"))
     }
 
+    @Test func nonConvergenceIsReportedNotHidden() throws {
+        let outcome = try Runner.run(["score", Self.sample, "--max-iterations", "3", "--format", "json", "--top", "1"])
+        #expect(outcome.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        #expect(object["converged"] as? Bool == false)
+        #expect(object["iterations"] as? Int == 3)
+        #expect((object["residual"] as? Double ?? 0) > 1e-10)
+        #expect(outcome.stderr.contains("did NOT converge"))
+        let quiet = try Runner.run(["score", Self.sample, "--max-iterations", "3", "--format", "csv", "--quiet"])
+        #expect(quiet.stderr.isEmpty)
+    }
+
     @Test func allSelfReferralsIsBadData() throws {
         let outcome = try Runner.run(["score", "-"], stdin: "source,target\na,a\nb,b\n")
         #expect(outcome.status == 65)
