@@ -33,6 +33,17 @@ struct Runner {
 
     /// Runs `influence` with `arguments`, feeding `stdin` if given.
     static func run(_ arguments: [String], stdin: String? = nil, in folder: URL? = nil) throws -> Outcome {
+        try launch(arguments, stdin: stdin, in: folder, keepBytes: nil)
+    }
+
+    /// Runs `influence`, reads `keepBytes` of its output and closes the pipe, as `| head -c` does.
+    static func runClosingStdout(_ arguments: [String], keepBytes: Int) throws -> Outcome {
+        try launch(arguments, stdin: nil, in: nil, keepBytes: keepBytes)
+    }
+
+    /// Starts the binary with standard error going to a file (so it can never block the child),
+    /// reads all of standard output, or only `keepBytes` of it before closing the pipe.
+    private static func launch(_ arguments: [String], stdin: String?, in folder: URL?, keepBytes: Int?) throws -> Outcome {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -49,36 +60,18 @@ struct Runner {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        // Read the pipe before waiting, so a large output cannot block the child.
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stdoutData: Data
+        if let keepBytes {
+            stdoutData = try out.fileHandleForReading.read(upToCount: keepBytes) ?? Data()
+            try out.fileHandleForReading.close()
+        } else {
+            // Read the pipe before waiting, so a large output cannot block the child.
+            stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        }
         process.waitUntilExit()
         try err.close()
-        let stderrData = try Data(contentsOf: errFile)
         return Outcome(status: process.terminationStatus,
                        stdout: String(decoding: stdoutData, as: UTF8.self),
-                       stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    /// Runs `influence`, reads `keepBytes` of its output and closes the pipe, as `| head -c` does.
-    static func runClosingStdout(_ arguments: [String], keepBytes: Int) throws -> Outcome {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let out = Pipe()
-        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("influence-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errFile)
-        defer { try? FileManager.default.removeItem(at: errFile) }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let head = try out.fileHandleForReading.read(upToCount: keepBytes) ?? Data()
-        try out.fileHandleForReading.close()
-        process.waitUntilExit()
-        try err.close()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: head, as: UTF8.self),
                        stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self))
     }
 }

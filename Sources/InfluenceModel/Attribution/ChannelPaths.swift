@@ -110,13 +110,8 @@ public struct ChannelPaths: Sendable {
         let file = self.file
         let blank = try reader.forEachRecord { record in
             guard let layout else {
-                var names: [String] = []
-                for i in 0..<record.count {
-                    guard let name = record.string(i) else { throw InputError.invalidUTF8(file: file, line: record.line, column: i + 1) }
-                    names.append(name)
-                }
                 layout = try ColumnLayout(
-                    header: names, required: [.path, .totalConversions],
+                    headerRecord: record, required: [.path, .totalConversions],
                     optional: [.totalConversionValue, .totalNull], overrides: options.columns, file: file)
                 return true
             }

@@ -80,6 +80,20 @@ public struct ColumnLayout: Sendable {
     }
 }
 
+extension ColumnLayout {
+    /// Resolves roles against a file's header row, which must be UTF-8.
+    /// - Throws: `InputError.invalidUTF8` naming the header cell, or what `init(header:…)` throws.
+    public init(headerRecord record: CSVRecord, required: [ColumnRole], optional: [ColumnRole],
+                overrides: [ColumnRole: String] = [:], file: String) throws(InputError) {
+        var names: [String] = []
+        for i in 0 ..< record.count {
+            guard let name = record.string(i) else { throw .invalidUTF8(file: file, line: record.line, column: i + 1) }
+            names.append(name)
+        }
+        try self.init(header: names, required: required, optional: optional, overrides: overrides, file: file)
+    }
+}
+
 extension String {
     var trimmingSpaces: String {
         var s = Substring(self)

@@ -57,12 +57,7 @@ public struct Conversions: Sendable {
         let file = self.file
         let blank = try reader.forEachRecord { record in
             guard let layout else {
-                var names: [String] = []
-                for i in 0 ..< record.count {
-                    guard let name = record.string(i) else { throw InputError.invalidUTF8(file: file, line: record.line, column: i + 1) }
-                    names.append(name)
-                }
-                let l = try ColumnLayout(header: names, required: [.user], optional: [.timestamp, .value, .campaign],
+                let l = try ColumnLayout(headerRecord: record, required: [.user], optional: [.timestamp, .value, .campaign],
                                          overrides: options.columns, file: file)
                 layout = l
                 if l[.timestamp] != nil { timestamp = [] }

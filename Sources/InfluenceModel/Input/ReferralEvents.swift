@@ -71,12 +71,7 @@ public struct ReferralEvents: Sendable {
     }
 
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
-        var names: [String] = []
-        for i in 0 ..< record.count {
-            guard let name = record.string(i) else { throw .invalidUTF8(file: file, line: record.line, column: i + 1) }
-            names.append(name)
-        }
-        return try ColumnLayout(header: names, required: [.source, .target],
+        try ColumnLayout(headerRecord: record, required: [.source, .target],
                                 optional: [.timestamp, .channel, .campaign, .weight],
                                 overrides: options.columns, file: file)
     }
