@@ -16,9 +16,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "InfluenceModel",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS", "CZlib"]
         ),
         .executableTarget(
             name: "influence",

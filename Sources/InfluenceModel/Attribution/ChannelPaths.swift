@@ -1,16 +1,17 @@
 extension ColumnRole {
     /// A path table's channel path, such as `email > facebook > link`.
-    public static let path = ColumnRole("path", aliases: ["paths", "channel_path", "journey"], flag: "--path-column")
+    public static let path = ColumnRole("path", flag: "--path-column", specific: ["path", "paths", "channel path", "journey"])
     /// A path table's conversions per path.
     public static let totalConversions = ColumnRole(
-        "total_conversions", aliases: ["conversions", "total_conversion"],
-        flag: "--total-conversions-column")
+        "total_conversions", flag: "--total-conversions-column",
+        specific: ["total conversions", "conversions", "total conversion"])
     /// A path table's conversion value per path.
     public static let totalConversionValue = ColumnRole(
-        "total_conversion_value", aliases: ["total_value", "conversion_value", "value", "revenue"],
-        flag: "--total-value-column")
+        "total_conversion_value", flag: "--total-value-column",
+        specific: ["total conversion value", "total value", "conversion value", "value", "revenue"])
     /// A path table's journeys that ended without a conversion.
-    public static let totalNull = ColumnRole("total_null", aliases: ["total_nulls", "null", "nulls"], flag: "--total-null-column")
+    public static let totalNull = ColumnRole("total_null", flag: "--total-null-column",
+                                             specific: ["total null", "total nulls", "null", "nulls"])
 }
 
 /// Channel paths in ChannelAttribution's format: one row per distinct path, with the
@@ -119,7 +120,7 @@ public struct ChannelPaths: Sendable {
             do {
                 try addRow(record, layout: layout, decimalComma: decimalComma)
             } catch let error as InputError {
-                try options.absorb(error, into: &quality)
+                try options.absorb(error, header: layout.header, into: &quality)
             }
             return true
         }

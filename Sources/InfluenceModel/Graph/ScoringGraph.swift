@@ -57,56 +57,57 @@ public struct ScoringGraph: Sendable {
         AdjacencyOperator(forward: forward, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
     }
 
-    /// Reads a referral export and builds its graph.
+    /// Reads a referral export (files, folders or `-`, read as one) and builds its graph.
+    ///
+    /// Filters and labels need the full rows: with `filter` set, or `--campaign-from-file`, the
+    /// export is read as `ReferralEvents` and reduced to this graph afterwards, with the same result.
     /// - Parameters:
-    ///   - path: a file, or `-` for standard input.
-    ///   - options: delimiter, column names, error policy.
+    ///   - paths: files, folders or `-`.
+    ///   - options: how to read them.
+    ///   - filter: `--campaign`, `--since`, `--until`.
     ///   - timings: receives the time of each phase: `map`, `parse+intern`, `merge`, `build`.
     /// - Throws: `InputError`, as `ReferralGraph.read` (`.noReferrals` when no row links two people).
-    public static func read(path: String, options: ReadOptions = ReadOptions(), timings: PhaseTimings? = nil) throws(InputError)
-        -> ScoringGraph
-    {
-        let input = try timings.measure("map") { () throws(InputError) in try MappedFile(path: path) }
-        return try read(input.bytes, file: InputFile.displayName(path), options: options,
-                        chunks: ChunkedScan.chunkCount(forBytes: input.bytes.count), timings: timings)
-    }
-
-    /// Builds the graph of the bytes of a referral export, read in `chunks` chunks.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
-                     timings: PhaseTimings? = nil) throws(InputError) -> ScoringGraph {
-        let parts = try timings.measure("parse+intern", bytes: bytes.count) { () throws(InputError) in
-            guard let head = try ChunkedScan.header(bytes, file: file, options: options, read: ReferralEvents.header) else {
-                throw .headerOnly(file: file)
-            }
-            let columns = ReferralColumns(layout: head.layout, delimiter: head.delimiter)
-            let expected = bytes.count / max(1, chunks) / 12
-            let parts = try ChunkedScan.run(bytes, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
-                PairChunk(columns: columns, policy: options.onError, file: file, reserve: expected)
-            }
-            return (parts, head.cursor.blank)
+    public static func read(paths: [String], options: ReadOptions = ReadOptions(), filter: RowFilter = RowFilter(),
+                            timings: PhaseTimings? = nil) throws(InputError) -> ScoringGraph {
+        if !filter.isEmpty {
+            var events = try ReferralEvents.read(paths: paths, options: options)
+            try events.apply(filter)
+            return ScoringGraph(try ReferralGraph(checking: events))
         }
+        let files = try InputPaths.expand(paths)
         var quality = DataQuality()
-        quality.blankLines = parts.1
-        for part in parts.0 {
-            quality.rows += part.sink.rows
-            quality.selfReferrals += part.sink.selfReferrals
-            quality.blankLines += part.end.blank
-        }
-        SkipLog.merge(parts.0.map { ($0.sink.skips, $0.lineShift) }, into: &quality)
-        if quality.rows == 0 { throw .headerOnly(file: file) }
-        let kept = parts.0.reduce(0) { $0 + $1.sink.source.count }
-        if kept == 0 { throw ReferralGraph.noReferrals(file: file, quality: quality) }
+        var columns: [PairColumns] = []
         var people = Interner()
-        let columns: [PairColumns] = timings.measure("merge") {
-            var columns: [PairColumns] = []
-            for (c, part) in parts.0.enumerated() {
-                let map = c == 0 ? [] : people.absorb(part.sink.people)
-                if c == 0 { people = part.sink.people }
-                columns.append(PairColumns(source: part.sink.source, target: part.sink.target,
-                                           weight: part.sink.columns.weight >= 0 ? part.sink.weight : nil, map: map))
+        var started = false
+        for path in files {
+            let file = InputFile.displayName(path)
+            let input = try timings.measure("map") { () throws(InputError) in try FileBytes(path: path, encoding: options.encoding) }
+            var (parts, q) = try InputPaths.explaining(file: file, bytes: input) { () throws(InputError) in
+                try input.withBytes { bytes throws(InputError) in
+                    try parse(bytes, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: bytes.count), timings: timings)
+                }
             }
-            return columns
+            q.files = [file + (input.decoded.isEmpty ? "" : " (" + input.decoded.joined(separator: ", ") + ")")]
+            quality.add(q)
+            timings.measure("merge") {
+                for part in parts where !part.source.isEmpty || part.people.count > 0 {
+                    let map: [Int32]
+                    if !started {
+                        people = part.people
+                        started = true
+                        map = []
+                    } else {
+                        map = people.absorb(part.people)
+                    }
+                    columns.append(PairColumns(source: part.source, target: part.target, weight: part.weight, map: map))
+                }
+            }
+            parts.removeAll()
         }
+        try quality.checkSkipped(file: InputPaths.describe(files), limit: options.maxSkipped, onError: options.onError)
+        let kept = columns.reduce(0) { $0 + $1.count }
+        if kept == 0 { throw ReferralGraph.noReferrals(file: InputPaths.describe(files), quality: quality) }
+        if kept >= Int(Int32.max) || people.count >= Int(Int32.max) { throw .tooManyRows(file: InputPaths.describe(files), line: 0) }
         let n = people.count
         let (forward, inWeight, merged) = timings.measure("build") {
             let (matrix, merged) = CompactCSR.build(people: n, chunks: columns)
@@ -115,10 +116,75 @@ public struct ScoringGraph: Sendable {
         quality.mergedDuplicates = merged
         if !forward.values.allFinite {
             // A repeated pair's weights overflowed: the full reader names the row that keeps it.
-            let events = try ReferralEvents.parse(buffer: bytes, file: file, options: options, chunks: 1)
+            let events = try ReferralEvents.read(paths: paths, options: options)
             _ = try ReferralGraph(checking: events)
         }
         return ScoringGraph(people: people, quality: quality, forward: forward, inWeight: inWeight)
+    }
+
+    /// Reads one referral file and builds its graph.
+    public static func read(path: String, options: ReadOptions = ReadOptions(), timings: PhaseTimings? = nil) throws(InputError)
+        -> ScoringGraph
+    {
+        try read(paths: [path], options: options, timings: timings)
+    }
+
+    /// One file's pairs, chunk by chunk, with its weights' decimal mark settled.
+    struct FilePart {
+        var people: Interner
+        var source: [Int32]
+        var target: [Int32]
+        var weight: [Double]?
+    }
+
+    /// Reads the pairs of one file's bytes in `chunks` chunks.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
+                      timings: PhaseTimings? = nil) throws(InputError) -> ([FilePart], DataQuality) {
+        var noTime = options
+        noTime.useTime = false
+        let (parts, head) = try timings.measure("parse+intern", bytes: bytes.count) { () throws(InputError) in
+            guard let head = try ChunkedScan.header(bytes, file: file, options: noTime, read: ReferralEvents.header) else {
+                throw .headerOnly(file: file)
+            }
+            let columns = ReferralColumns(layout: head.layout, delimiter: head.delimiter)
+            let expected = bytes.count / max(1, chunks) / 12
+            let rules = FieldRules(options)
+            let parts = try ChunkedScan.run(bytes, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
+                PairChunk(columns: columns, rules: rules, header: head.layout.header, policy: options.onError, file: file, reserve: expected)
+            }
+            return (parts, head)
+        }
+        var quality = DataQuality()
+        quality.blankLines = head.cursor.blank
+        quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]
+        var amounts = DeferredChoice()
+        var offset = 0
+        for part in parts {
+            quality.rows += part.sink.rows
+            quality.selfReferrals += part.sink.selfReferrals
+            quality.unreferredRows += part.sink.unreferred
+            quality.normalizedIds += part.sink.normalizedIds
+            quality.blankLines += part.end.blank
+            amounts.append(part.sink.amounts, rowOffset: offset, lineShift: part.lineShift)
+            offset += part.sink.weight.count
+        }
+        SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &quality)
+        if quality.rows == 0 { throw .headerOnly(file: file) }
+        let weighted = parts.first?.sink.columns.weight ?? -1 >= 0
+        var out: [FilePart] = []
+        var all: [Double] = []
+        if weighted {
+            all = parts.flatMap { $0.sink.weight }
+            try quality.settle(amounts: amounts, column: head.layout.header[parts[0].sink.columns.weight], file: file, into: &all)
+        }
+        var start = 0
+        for part in parts {
+            let n = part.sink.source.count
+            out.append(FilePart(people: part.sink.people, source: part.sink.source, target: part.sink.target,
+                                weight: weighted ? Array(all[start ..< start + n]) : nil))
+            start += n
+        }
+        return (out, quality)
     }
 }
 
@@ -129,10 +195,12 @@ extension ScoringGraph {
     public static func countRecords(path: String, delimiter: Delimiter? = nil) throws(InputError) -> Int {
         let input = try MappedFile(path: path)
         let options = ReadOptions(delimiter: delimiter)
-        guard let head = try ChunkedScan.header(input.bytes, file: path, options: options, read: ReferralEvents.header) else { return 0 }
-        let parts = try ChunkedScan.run(input.bytes, from: head.cursor, delimiter: head.delimiter, file: path,
-                                        chunks: ChunkedScan.chunkCount(forBytes: input.bytes.count)) { CountingSink() }
-        return parts.reduce(0) { $0 + $1.sink.count }
+        return try input.withBytes { bytes throws(InputError) in
+            guard let head = try ChunkedScan.header(bytes, file: path, options: options, read: ReferralEvents.header) else { return 0 }
+            let parts = try ChunkedScan.run(bytes, from: head.cursor, delimiter: head.delimiter, file: path,
+                                            chunks: ChunkedScan.chunkCount(forBytes: bytes.count)) { CountingSink() }
+            return parts.reduce(0) { $0 + $1.sink.count }
+        }
     }
 }
 

@@ -162,8 +162,14 @@ extension InputError {
             return .idTooLong(file: f, line: l + delta, column: c, name: n, length: length)
         case .weightOverflow(let f, let l): return .weightOverflow(file: f, line: l + delta)
         case .tooManyRows(let f, let l): return .tooManyRows(file: f, line: l + delta)
+        case .looksLikeWindows1252(let f, let l, let c): return .looksLikeWindows1252(file: f, line: l + delta, column: c)
+        case .mixedDateOrder(let f, let c, let dl, let ds, let ml, let ms):
+            return .mixedDateOrder(file: f, column: c, dayFirstLine: dl + delta, dayFirstSeen: ds, monthFirstLine: ml + delta, monthFirstSeen: ms)
+        case .mixedDecimal(let f, let c, let dl, let ds, let cl, let cs):
+            return .mixedDecimal(file: f, column: c, dotLine: dl + delta, dotSeen: ds, commaLine: cl + delta, commaSeen: cs)
         case .fileNotFound, .isDirectory, .unreadable, .emptyFile, .headerOnly, .wrongEncoding, .missingColumn,
-             .unknownColumn, .duplicateColumn, .noReferrals:
+             .unknownColumn, .duplicateColumn, .noReferrals, .ambiguousColumn, .notText, .compressedDataCorrupt,
+             .ambiguousDateOrder, .ambiguousDecimal, .tooManySkipped:
             return self
         }
     }

@@ -1,104 +1,167 @@
-/// A column the toolkit reads, with the header names it answers to.
+/// A column the toolkit reads, with the header words it answers to.
+///
+/// Headers are matched loosely: case, spaces, `_`, `-`, punctuation and camelCase are
+/// ignored, so `Referrer Email`, `referrer_email` and `ReferrerEmail` are the same words.
+/// A header matches a role when it contains one of the role's phrases and every other word
+/// is one the role allows around it (`email`, `id`, `customer`, …). The match is ranked:
+/// a referral-specific phrase beats a generic one (`source`, `from`, `medium`), allowed
+/// context the role prefers (`order` for a conversion's date) raises it, a name qualifier
+/// (`Referrer Name`) lowers it. Anything else in the header keeps the column out: `utm_source`
+/// is never the sharer, `Referrer Reward Amount` never the value.
 public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
     /// The canonical header name, also the name shown in messages.
     public let name: String
-    /// Other header names accepted, in order of preference after `name`.
-    public let aliases: [String]
     /// The flag that names the column explicitly, such as `--source-column`.
     public let flag: String
+    let phrases: [Phrase]
+    /// Words allowed around a phrase.
+    let context: Set<String>
+    /// Allowed words that make the match stronger.
+    let preferred: Set<String>
+    /// Allowed words that make it weaker (a person's name is not their id).
+    let weak: Set<String>
 
-    public init(_ name: String, aliases: [String], flag: String) {
+    struct Phrase: Sendable {
+        let words: [String]
+        let rank: Int
+    }
+
+    /// Ranks of phrases: referral-specific, the canonical generic name, other generic names.
+    static let specific = 3, canonical = 2, generic = 1
+
+    init(_ name: String, flag: String, specific: [String], canonical: [String] = [], generic: [String] = [],
+         context: Set<String> = [], preferred: Set<String> = [], weak: Set<String> = []) {
         self.name = name
-        self.aliases = aliases
         self.flag = flag
+        func phrases(_ list: [String], _ rank: Int) -> [Phrase] { list.map { Phrase(words: HeaderWords.split($0), rank: rank) } }
+        self.phrases = phrases(specific, Self.specific) + phrases(canonical, Self.canonical) + phrases(generic, Self.generic)
+        self.context = context
+        self.preferred = preferred
+        self.weak = weak
     }
 
     public var description: String { name }
+    public static func == (a: ColumnRole, b: ColumnRole) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
-    public static let source = ColumnRole("source", aliases: ["referrer", "sharer", "inviter", "advocate", "from"], flag: "--source-column")
-    public static let target = ColumnRole("target", aliases: ["referred", "invitee", "recipient", "friend", "to"], flag: "--target-column")
-    public static let timestamp = ColumnRole("timestamp", aliases: ["time", "date", "created_at"], flag: "--timestamp-column")
-    public static let channel = ColumnRole("channel", aliases: ["share_channel", "medium"], flag: "--channel-column")
-    public static let campaign = ColumnRole("campaign", aliases: ["campaign_id", "campaign_name"], flag: "--campaign-column")
-    public static let weight = ColumnRole("weight", aliases: ["count"], flag: "--weight-column")
-    public static let user = ColumnRole("user", aliases: ["customer", "customer_id", "friend", "referred"], flag: "--user-column")
-    public static let value = ColumnRole("value", aliases: ["revenue", "amount"], flag: "--value-column")
-}
+    /// The header names a role answers to, for help texts.
+    public var examples: [String] { phrases.prefix(6).map { $0.words.joined(separator: " ") } }
 
-/// Which field of each row holds each role, resolved from a header row.
-public struct ColumnLayout: Sendable {
-    /// The header as read.
-    public let header: [String]
-    private var indices: [ColumnRole: Int]
-
-    /// Field index of `role`, or `nil` when the file has no such column.
-    public subscript(role: ColumnRole) -> Int? { indices[role] }
-
-    /// Resolves roles against a header.
-    ///
-    /// Names match case-insensitively with surrounding spaces ignored. A role takes the
-    /// column named by its override, else its canonical name, else its first alias found.
-    /// - Parameters:
-    ///   - header: the header row's names.
-    ///   - required: roles the file must have.
-    ///   - optional: roles it may have.
-    ///   - overrides: explicit column names by role (from `--…-column` flags).
-    ///   - file: the name errors show.
-    /// - Throws: `InputError.missingColumn`, `.unknownColumn`, `.duplicateColumn`.
-    public init(header: [String], required: [ColumnRole], optional: [ColumnRole],
-                overrides: [ColumnRole: String] = [:], file: String) throws(InputError) {
-        self.header = header
-        self.indices = [:]
-        let folded = header.map { $0.trimmingSpaces.lowercased() }
-        var taken = Set<Int>()
-        func find(_ name: String) throws(InputError) -> Int? {
-            let matches = folded.indices.filter { folded[$0] == name && !taken.contains($0) }
-            if matches.count > 1 { throw .duplicateColumn(file: file, name: header[matches[1]], column: matches[1] + 1) }
-            return matches.first
+    /// How well `words` names this role: `nil` when it does not.
+    func rank(_ words: [String]) -> Int? {
+        var best: Int?
+        for phrase in phrases {
+            guard let at = HeaderWords.find(phrase.words, in: words) else { continue }
+            var rest = words
+            rest.removeSubrange(at ..< at + phrase.words.count)
+            guard rest.allSatisfy({ context.contains($0) || preferred.contains($0) || weak.contains($0) || HeaderWords.currency.contains($0) })
+            else { continue }
+            var rank = phrase.rank
+            if rest.contains(where: preferred.contains) { rank += 1 }
+            if rest.contains(where: weak.contains) { rank -= 2 }
+            best = max(best ?? rank, rank)
         }
-        // Columns named by a flag first, so another role's alias cannot take them.
-        for role in required + optional {
-            guard let name = overrides[role] else { continue }
-            guard let found = try find(name.trimmingSpaces.lowercased()) else {
-                throw .unknownColumn(file: file, name: name, header: header, flag: role.flag)
-            }
-            indices[role] = found
-            taken.insert(found)
-        }
-        for role in required + optional where overrides[role] == nil {
-            var found: Int?
-            for name in [role.name] + role.aliases {
-                if let m = try find(name) { found = m; break }
-            }
-            if let found {
-                indices[role] = found
-                taken.insert(found)
-            } else if required.contains(role) {
-                throw .missingColumn(file: file, role: role.name, header: header, flag: role.flag)
-            }
-        }
+        return best
     }
+
+    private static let idWords: Set<String> = [
+        "email", "e", "mail", "id", "uid", "uuid", "identifier", "customer", "user", "account", "handle", "username", "code",
+        "address", "key", "number", "no", "contact", "member", "profile", "ref",
+    ]
+    private static let nameWords: Set<String> = ["name", "first", "last", "full", "display", "nickname"]
+    private static let timeWords: Set<String> = ["utc", "gmt", "local", "iso", "at", "on", "stamp", "and", "created", "creation",
+                                                  "date", "time"]
+
+    public static let source = ColumnRole(
+        "source", flag: "--source-column",
+        specific: ["referrer", "referring", "referred by", "referrer customer", "sharer", "shared by", "inviter", "invited by",
+                   "invite sender", "sender", "advocate", "ambassador", "promoter", "introducer", "parent"],
+        canonical: ["source"], generic: ["from"], context: idWords, weak: nameWords)
+    public static let target = ColumnRole(
+        "target", flag: "--target-column",
+        specific: ["referred", "referee", "invitee", "invited", "recipient", "friend", "receiver", "new customer", "new user",
+                   "child"],
+        canonical: ["target"], generic: ["to"], context: idWords, weak: nameWords)
+    public static let timestamp = ColumnRole(
+        "timestamp", flag: "--timestamp-column",
+        specific: ["timestamp", "time", "date", "datetime", "date time", "created", "creation", "referred at", "referred on",
+                   "shared at", "shared on", "invited at", "invited on", "sent at", "sent on", "occurred at", "when"],
+        context: timeWords.union(["referral", "share", "invite", "invitation", "event", "signup", "sent"]),
+        preferred: ["referral", "share", "invite", "invitation"])
+    public static let channel = ColumnRole(
+        "channel", flag: "--channel-column",
+        specific: ["channel", "share channel", "share method", "share type", "shared via", "platform", "social network", "network"],
+        generic: ["medium", "method", "via"],
+        context: ["share", "sharing", "referral", "social", "name", "type", "invite"])
+    public static let campaign = ColumnRole(
+        "campaign", flag: "--campaign-column",
+        specific: ["campaign", "program", "programme"],
+        context: ["id", "code", "key", "slug", "title", "referral"], preferred: ["name"])
+    public static let weight = ColumnRole(
+        "weight", flag: "--weight-column",
+        specific: ["weight", "count", "referral count", "share count", "invite count", "times", "quantity", "qty"],
+        context: ["referral", "share", "invite", "number", "num", "of"])
+
+    private static let buyerWords = idWords.subtracting(["code"])
+    private static let orderWords: Set<String> = ["order", "purchase", "purchased", "sale", "transaction", "conversion",
+                                                   "converted", "checkout", "ordered", "paid", "payment"]
+    public static let user = ColumnRole(
+        "user", flag: "--user-column",
+        specific: ["user", "customer", "buyer", "purchaser", "client", "member", "shopper", "converter", "friend", "referred",
+                   "referee", "invitee", "recipient", "new customer"],
+        generic: ["email", "e mail"], context: buyerWords, weak: nameWords)
+    public static let value = ColumnRole(
+        "value", flag: "--value-column",
+        specific: ["value", "revenue", "amount", "total", "order total", "subtotal", "sales", "sale", "price", "gmv", "spend"],
+        context: orderWords.union(["net", "gross", "referee", "friend", "referred", "customer", "first", "incl", "excl", "tax",
+                                   "vat", "currency", "total", "value", "amount"]))
+    public static let conversionTimestamp = ColumnRole(
+        "timestamp", flag: "--conversion-timestamp-column",
+        specific: ["timestamp", "time", "date", "datetime", "date time", "created", "creation", "when"],
+        context: timeWords.union(orderWords).union(["event", "signup", "referral", "referee", "friend"]),
+        preferred: orderWords)
+    public static let conversionCampaign = ColumnRole(
+        "campaign", flag: "--conversion-campaign-column",
+        specific: ["campaign", "program", "programme"],
+        context: ["id", "code", "key", "slug", "title", "referral"], preferred: ["name"])
 }
 
-extension ColumnLayout {
-    /// Resolves roles against a file's header row, which must be UTF-8.
-    /// - Throws: `InputError.invalidUTF8` naming the header cell, or what `init(header:…)` throws.
-    public init(headerRecord record: CSVRecord, required: [ColumnRole], optional: [ColumnRole],
-                overrides: [ColumnRole: String] = [:], file: String) throws(InputError) {
-        var names: [String] = []
-        for i in 0 ..< record.count {
-            guard let name = record.string(i) else { throw .invalidUTF8(file: file, line: record.line, column: i + 1) }
-            names.append(name)
+/// Splitting header names into lower-case words.
+enum HeaderWords {
+    /// Currency codes and symbols that may sit in a money column's header (`Order Total (USD)`).
+    static let currency: Set<String> = ["usd", "eur", "gbp", "jpy", "cad", "aud", "chf", "inr", "brl", "sek", "nok", "dkk", "pln",
+                                        "mxn", "nzd", "cny", "hkd", "sgd", "zar", "in", "cents"]
+
+    /// The words of a header: letters and digits, split at everything else and at a lower-case
+    /// letter followed by an upper-case one (`referrerEmail`), lower-cased.
+    static func split(_ header: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        for ch in header {
+            if ch.isLetter || ch.isNumber {
+                if ch.isUppercase, previousLower, !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
+                current += ch.lowercased()
+                previousLower = ch.isLowercase || ch.isNumber
+            } else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                previousLower = false
+            }
         }
-        try self.init(header: names, required: required, optional: optional, overrides: overrides, file: file)
+        if !current.isEmpty { words.append(current) }
+        return words
     }
-}
 
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
+    /// Where `phrase` starts as consecutive words of `words`.
+    static func find(_ phrase: [String], in words: [String]) -> Int? {
+        guard !phrase.isEmpty, phrase.count <= words.count else { return nil }
+        for start in 0 ... (words.count - phrase.count) where Array(words[start ..< start + phrase.count]) == phrase {
+            return start
+        }
+        return nil
     }
 }

@@ -19,24 +19,101 @@ public struct Conversions: Sendable {
 
     public init(file: String) { self.file = file }
 
-    /// Reads a conversions export.
-    /// - Parameters:
-    ///   - path: a file, or `-` for standard input.
-    ///   - options: delimiter, column names (`.user`, `.value`, `.timestamp`, `.campaign`), error policy.
+    /// Reads a conversions export: one or more files or folders, read as one.
+    ///
+    /// Columns: `.user`, `.value`, `.conversionTimestamp`, `.conversionCampaign` (flags
+    /// `--user-column` …). A row with an empty value is no purchase (counted, not an error),
+    /// so a referral export that carries order values can be its own conversions file.
     /// - Throws: `InputError`.
+    public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
+        let files = try InputPaths.expand(paths)
+        var all: Conversions?
+        for path in files {
+            let file = InputFile.displayName(path)
+            let bytes = try FileBytes(path: path, encoding: options.encoding)
+            var one = try InputPaths.explaining(file: file, bytes: bytes) { () throws(InputError) in
+                try bytes.withBytes { buffer throws(InputError) in
+                    try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+                }
+            }
+            one.quality.files = [file + (bytes.decoded.isEmpty ? "" : " (" + bytes.decoded.joined(separator: ", ") + ")")]
+            if all == nil { all = one } else { all!.append(one) }
+        }
+        var result = all!
+        result.file = InputPaths.describe(files)
+        try result.quality.checkSkipped(file: result.file, limit: options.maxSkipped, onError: options.onError)
+        return result
+    }
+
+    /// Reads one conversions file.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
-        let bytes = try InputFile.read(path)
-        return try parse(bytes: bytes, file: InputFile.displayName(path), options: options)
+        try read(paths: [path], options: options)
     }
 
     /// Parses the bytes of a conversions export.
     public static func parse(bytes: [UInt8], file: String, options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
-        var result = Conversions(file: file)
-        try InputError.capturing(file: file) {
-            try result.load(try CSVReader(bytes: bytes, file: file, delimiter: options.delimiter), options: options)
+        try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
+            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
         }
+    }
+
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> Conversions {
+        guard let head = try ChunkedScan.header(buffer, file: file, options: options, read: Self.header) else {
+            throw .headerOnly(file: file)
+        }
+        let layout = head.layout
+        var template = Conversions(file: file)
+        if layout[.conversionTimestamp] != nil { template.timestamp = [] }
+        if layout[.conversionCampaign] != nil { template.campaign = [] }
+        let rules = FieldRules(options)
+        let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
+            ConversionsChunk(conversions: template, layout: layout, rules: rules, policy: options.onError)
+        }
+        var result = template
+        result.quality.blankLines = head.cursor.blank
+        var time = DeferredChoice(), amounts = DeferredChoice()
+        for part in parts {
+            var c = part.sink.conversions
+            c.line = c.line.map { $0 &+ Int32(truncatingIfNeeded: part.lineShift) }
+            time.append(part.sink.time, rowOffset: result.count, lineShift: part.lineShift)
+            amounts.append(part.sink.amounts, rowOffset: result.count, lineShift: part.lineShift)
+            c.quality.blankLines += part.end.blank
+            result.append(c)
+        }
+        SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &result.quality)
+        result.quality.columns = [ColumnMapping(file: file, kind: "conversions", layout: layout)]
         if result.quality.rows == 0 { throw .headerOnly(file: file) }
+        if let c = layout[.conversionTimestamp] {
+            try result.quality.settle(dates: time, column: layout.header[c], file: file, into: &result.timestamp!)
+        }
+        if let c = layout[.value] {
+            try result.quality.settle(amounts: amounts, column: layout.header[c], file: file, into: &result.value)
+        }
         return result
+    }
+
+    static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
+        let optional: [ColumnRole] = options.useTime ? [.conversionTimestamp, .value, .conversionCampaign] : [.value, .conversionCampaign]
+        return try ColumnLayout(headerRecord: record, required: [.user], optional: optional, overrides: options.columns, file: file)
+    }
+
+    /// Appends another part's or file's conversions, renumbering its users and campaigns.
+    mutating func append(_ other: Conversions) {
+        let first = count
+        let users = self.users.absorb(other.users, threads: 1)
+        let campaigns = self.campaigns.absorb(other.campaigns, threads: 1)
+        user += other.user.map { users[Int($0)] }
+        value += other.value
+        line += other.line
+        if timestamp != nil || other.timestamp != nil {
+            if timestamp == nil { timestamp = [Double](repeating: .nan, count: first) }
+            timestamp! += other.timestamp ?? [Double](repeating: .nan, count: other.count)
+        }
+        if campaign != nil || other.campaign != nil {
+            if campaign == nil { campaign = [Int32](repeating: -1, count: first) }
+            campaign! += other.campaign.map { $0.map { $0 < 0 ? -1 : campaigns[Int($0)] } } ?? [Int32](repeating: -1, count: other.count)
+        }
+        quality.add(other.quality)
     }
 
     /// Total value per person of `people`, for conversions by people found there.
@@ -51,67 +128,125 @@ public struct Conversions: Sendable {
         return (totals, unknown)
     }
 
-    private mutating func load(_ reader: CSVReader, options: ReadOptions) throws {
-        var layout: ColumnLayout?
-        let decimalComma = reader.delimiter != .comma
-        let file = self.file
-        let blank = try reader.forEachRecord { record in
-            guard let layout else {
-                let l = try ColumnLayout(headerRecord: record, required: [.user], optional: [.timestamp, .value, .campaign],
-                                         overrides: options.columns, file: file)
-                layout = l
-                if l[.timestamp] != nil { timestamp = [] }
-                if l[.campaign] != nil { campaign = [] }
-                return true
+    /// Conversions by people not in `people`: how many, and the first few ids.
+    public func unknown(over people: Interner, examples limit: Int = 3) -> (count: Int, examples: [String]) {
+        var count = 0
+        var examples: [String] = []
+        var known = [Bool?](repeating: nil, count: users.count)
+        for u in user {
+            if known[Int(u)] == nil { known[Int(u)] = people.index(of: users.name(u)) != nil }
+            if known[Int(u)] == false {
+                count += 1
+                let name = users.name(u)
+                if examples.count < limit, !examples.contains(name) { examples.append(name) }
             }
-            quality.rows += 1
-            do {
-                try addRow(record, layout: layout, decimalComma: decimalComma)
-            } catch let error as InputError {
-                try options.absorb(error, into: &quality)
-            }
-            return true
         }
-        quality.blankLines = blank
+        return (count, examples)
+    }
+}
+
+/// One chunk's rows of a conversions export.
+struct ConversionsChunk: CSVRecordSink {
+    var conversions: Conversions
+    let layout: ColumnLayout
+    let rules: FieldRules
+    let policy: ErrorPolicy
+    var skips = SkipLog()
+    var time = DeferredChoice()
+    var amounts = DeferredChoice()
+    private var id: [UInt8] = []
+    private var scratch: [UInt8] = []
+
+    init(conversions: Conversions, layout: ColumnLayout, rules: FieldRules, policy: ErrorPolicy) {
+        self.conversions = conversions
+        self.layout = layout
+        self.rules = rules
+        self.policy = policy
     }
 
-    private mutating func addRow(_ record: CSVRecord, layout: ColumnLayout, decimalComma: Bool) throws(InputError) {
+    mutating func take(_ record: CSVRecord) throws -> Bool {
+        conversions.quality.rows += 1
+        do {
+            try add(record)
+        } catch {
+            guard policy == .skip, let bad = error as? InputError else { throw error }
+            skips.record(bad, header: layout.header)
+        }
+        return true
+    }
+
+    private mutating func add(_ record: CSVRecord) throws(InputError) {
+        let file = conversions.file
         try ReferralEvents.checkWidth(record, width: layout.header.count, file: file)
         let line = record.line
         let u = layout[.user]!
-        if record.isBlank(u) { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
-        guard record.withField(u, { FieldValue.isUTF8($0) }) else { throw .invalidUTF8(file: file, line: line, column: u + 1) }
-        let length = record.withField(u) { $0.count }
+        let (ok, length) = record.withField(u) { ($0.isEmpty || FieldValue.isUTF8($0), $0.count) }
+        guard ok else { throw .invalidUTF8(file: file, line: record.line(ofField: u), column: u + 1) }
         if length > InputError.maximumIdLength {
             throw .idTooLong(file: file, line: line, column: u + 1, name: "user", length: length)
         }
-        var v = 1.0
-        if let c = layout[.value] {
-            if record.isBlank(c) { throw .emptyValue(file: file, line: line, column: c + 1, name: "value") }
-            let parsed = record.withField(c) { FieldValue.number($0, decimalComma: decimalComma) }
-            guard let parsed, parsed >= 0 else {
-                throw .badNumber(file: file, line: line, column: c + 1, name: "value", seen: record.string(c) ?? "",
-                                 rule: "conversion values must be finite numbers >= 0")
+        let exact = rules.exactIds
+        let outcome = record.withField(u) { bytes in
+            let o = PersonId.normalize(bytes, exact: exact, into: &scratch)
+            if o == .unchanged {
+                id.removeAll(keepingCapacity: true)
+                id.append(contentsOf: bytes)
             }
-            v = parsed
+            return o
         }
-        var t = Double.nan
-        if let c = layout[.timestamp], !record.isBlank(c) {
-            let parsed = record.withField(c) { b in Result { () throws(Timestamp.Failure) in try Timestamp.parse(b) } }
+        switch outcome {
+        case .empty: throw .emptyValue(file: file, line: line, column: u + 1, name: "user")
+        case .changed:
+            swap(&id, &scratch)
+            conversions.quality.normalizedIds += 1
+        case .unchanged: break
+        }
+        var amount: (a: Double?, b: Double?)?
+        if let c = layout[.value] {
+            if record.isBlank(c) {
+                // An export of referrals with an order value: an empty value is no purchase.
+                conversions.quality.rowsWithoutValue += 1
+                return
+            }
+            let parsed = record.withField(c) { rules.amount($0) }
+            guard let parsed, (parsed.a ?? 0) >= 0, (parsed.b ?? 0) >= 0 else {
+                throw .badNumber(file: file, line: line, column: c + 1, name: "value", seen: record.string(c) ?? "",
+                                 rule: "conversion values must be finite amounts >= 0 (such as 72.26, $1,234.50 or 1.234,50 €)")
+            }
+            amount = parsed
+        }
+        var when: (a: Double?, b: Double?)?
+        if let c = layout[.conversionTimestamp], !record.isBlank(c) {
+            let parsed = record.withField(c) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
             switch parsed {
-            case .success(let value): t = value
+            case .success(let value): when = value
             case .failure(let error):
                 throw .badTimestamp(file: file, line: line, column: c + 1, name: "timestamp", seen: record.string(c) ?? "",
                                     reason: error.description)
             }
         }
-        if let c = layout[.campaign], !record.withField(c, { FieldValue.isUTF8($0) }) {
+        if let c = layout[.conversionCampaign], !record.withField(c, { FieldValue.isUTF8($0) }) {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }
-        user.append(record.withField(u) { users.intern($0).index })
-        value.append(v)
-        self.line.append(Int32(truncatingIfNeeded: line))
-        if timestamp != nil { timestamp!.append(t) }
-        if let c = layout[.campaign] { campaign!.append(ReferralEvents.internLabel(record, c, into: &campaigns)) }
+        let row = conversions.count
+        conversions.user.append(id.withUnsafeBufferPointer { conversions.users.intern($0).index })
+        if let amount, let c = layout[.value] {
+            conversions.value.append(amounts.take(a: amount.a, b: amount.b, row: row, line: line) { record.string(c) ?? "" } ?? 0)
+        } else {
+            conversions.value.append(1)
+        }
+        conversions.line.append(Int32(truncatingIfNeeded: line))
+        if conversions.timestamp != nil {
+            let c = layout[.conversionTimestamp]!
+            if let when {
+                conversions.timestamp!.append(time.take(a: when.a, b: when.b, row: row, line: line) { record.string(c) ?? "" } ?? .nan)
+            } else {
+                conversions.timestamp!.append(.nan)
+                conversions.quality.untimedRows += 1
+            }
+        }
+        if let c = layout[.conversionCampaign] {
+            conversions.campaign!.append(ReferralEvents.internLabel(record, c, into: &conversions.campaigns))
+        }
     }
 }

@@ -24,6 +24,15 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
     case idTooLong(file: String, line: Int, column: Int, name: String, length: Int)
     case weightOverflow(file: String, line: Int)
     case tooManyRows(file: String, line: Int)
+    case ambiguousColumn(file: String, role: String, first: String, second: String, flag: String)
+    case notText(file: String, format: String, fix: String)
+    case compressedDataCorrupt(file: String, reason: String)
+    case looksLikeWindows1252(file: String, line: Int, column: Int)
+    case ambiguousDateOrder(file: String, column: String, seen: String)
+    case mixedDateOrder(file: String, column: String, dayFirstLine: Int, dayFirstSeen: String, monthFirstLine: Int, monthFirstSeen: String)
+    case ambiguousDecimal(file: String, column: String, seen: String)
+    case mixedDecimal(file: String, column: String, dotLine: Int, dotSeen: String, commaLine: Int, commaSeen: String)
+    case tooManySkipped(file: String, skipped: Int, rows: Int, column: String, limit: Double)
 
     /// Ids longer than this many bytes are refused: such a field is a misaligned column or
     /// a corrupted file, not a person.
@@ -43,11 +52,29 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unbalancedQuote(_, let line, _), .strayQuote(_, let line, _), .nulByte(_, let line, _),
              .invalidUTF8(_, let line, _), .raggedRow(_, let line, _, _), .emptyValue(_, let line, _, _),
              .badNumber(_, let line, _, _, _, _), .badTimestamp(_, let line, _, _, _, _),
-             .idTooLong(_, let line, _, _, _), .weightOverflow(_, let line), .tooManyRows(_, let line):
+             .idTooLong(_, let line, _, _, _), .weightOverflow(_, let line), .tooManyRows(_, let line),
+             .looksLikeWindows1252(_, let line, _):
             return line
-        case .missingColumn, .unknownColumn, .duplicateColumn, .headerOnly: return 1
+        case .missingColumn, .unknownColumn, .duplicateColumn, .headerOnly, .ambiguousColumn: return 1
         default: return nil
         }
+    }
+
+    /// The 1-based field the problem is in, where there is one.
+    public var column: Int? {
+        switch self {
+        case .unbalancedQuote(_, _, let c), .strayQuote(_, _, let c), .nulByte(_, _, let c), .invalidUTF8(_, _, let c),
+             .emptyValue(_, _, let c, _), .badNumber(_, _, let c, _, _, _), .badTimestamp(_, _, let c, _, _, _),
+             .idTooLong(_, _, let c, _, _), .looksLikeWindows1252(_, _, let c):
+            return c
+        default: return nil
+        }
+    }
+
+    /// The header name of the field the problem is in, or `(row)` for a problem with the row itself.
+    func columnName(header: [String]) -> String {
+        guard let c = column, c >= 1, c <= header.count else { return "(row)" }
+        return header[c - 1]
     }
 
     public var description: String {
@@ -85,7 +112,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         case .badNumber(let file, let line, let column, let name, let seen, let rule):
             return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" is not valid: \(rule) (or pass --on-error skip)."
         case .badTimestamp(let file, let line, let column, let name, let seen, let reason):
-            return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" \(reason). Use ISO 8601 (2025-03-04 or 2025-03-04T09:15:00Z) or Unix seconds (or pass --on-error skip)."
+            return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" \(reason) (or pass --no-time to ignore times, or --on-error skip)."
         case .noReferrals(let file, let detail):
             return "\(file): \(detail)"
         case .idTooLong(let file, let line, let column, let name, let length):
@@ -94,7 +121,32 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file):\(line): the weights of this referred pair add up to an infinite number. Scale the weights down."
         case .tooManyRows(let file, let line):
             return "\(file):\(line): more than 2,147,483,646 referral rows or people; split the export."
+        case .ambiguousColumn(let file, let role, let first, let second, let flag):
+            return "\(file):1: both \"\(Self.clip(first, 40))\" and \"\(Self.clip(second, 40))\" could be the \(role) column. Pick one with \(flag) NAME."
+        case .notText(let file, let format, let fix):
+            return "\(file): this is \(format), not a CSV text file. \(fix)"
+        case .compressedDataCorrupt(let file, let reason):
+            return "\(file): the gzip data is damaged (\(reason)). Compress the export again, or unpack it and pass the CSV."
+        case .looksLikeWindows1252(let file, let line, let column):
+            return "\(file):\(line):\(column): the text is not valid UTF-8; it looks like Latin-1 / Windows-1252 (as Excel on Windows saves CSV). Pass --encoding windows-1252, or save the file as CSV UTF-8."
+        case .ambiguousDateOrder(let file, let column, let seen):
+            return "\(file): every date in the \(column) column (such as \"\(Self.clip(seen))\") reads both day-first and month-first, so the order cannot be told from the data. Pass --date-order day-first or --date-order month-first."
+        case .mixedDateOrder(let file, let column, let dl, let ds, let ml, let ms):
+            return "\(file): the \(column) column mixes date orders: line \(dl) (\"\(Self.clip(ds))\") is only valid day-first and line \(ml) (\"\(Self.clip(ms))\") only month-first. Fix the column, or pass --date-order to choose one (the other rows are then bad)."
+        case .ambiguousDecimal(let file, let column, let seen):
+            return "\(file): amounts in the \(column) column (such as \"\(Self.clip(seen))\") read both with a decimal point and a decimal comma. Pass --decimal dot or --decimal comma."
+        case .mixedDecimal(let file, let column, let dl, let ds, let cl, let cs):
+            return "\(file): the \(column) column mixes number styles: line \(dl) (\"\(Self.clip(ds))\") needs a decimal point and line \(cl) (\"\(Self.clip(cs))\") a decimal comma. Fix the column, or pass --decimal dot or --decimal comma."
+        case .tooManySkipped(let file, let skipped, let rows, let column, let limit):
+            let share = rows > 0 ? Double(skipped) / Double(rows) * 100 : 100
+            let shown = (share * 10).rounded() / 10
+            return "\(file): \(skipped) of \(rows) rows (\(shown)%) were skipped as bad, more than --max-skipped \(Self.percent(limit)); most failed in the \(column) column. Fix that column or name the right one with its --…-column flag."
         }
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        let p = (fraction * 1000).rounded() / 10
+        return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
     }
 
     static func list(_ header: [String]) -> String {

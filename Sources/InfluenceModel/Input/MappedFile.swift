@@ -4,9 +4,12 @@ import Foundation
 /// file (standard input, pipes and devices are read into memory as `InputFile` does).
 ///
 /// The corresponding C functions are `open`, `fstat`, `mmap` and `munmap`.
+///
+/// `@unchecked Sendable` is sound: every stored property is a `let`, the mapping is
+/// read-only (`PROT_READ`, `MAP_PRIVATE`) and the owned array is never mutated, so threads
+/// can only read the same bytes; the pointer is handed out only inside `withBytes`.
 final class MappedFile: @unchecked Sendable {
-    /// The file's bytes, valid while this object lives.
-    let bytes: UnsafeBufferPointer<UInt8>
+    private let bytes: UnsafeBufferPointer<UInt8>
     private let mapping: UnsafeMutableRawPointer?
     private let owned: [UInt8]?
 
@@ -37,6 +40,14 @@ final class MappedFile: @unchecked Sendable {
     private static func view(_ data: [UInt8]) -> UnsafeBufferPointer<UInt8> {
         data.withUnsafeBufferPointer { $0 }
     }
+
+    /// Calls `body` with the file's bytes; the pointer must not escape `body`.
+    func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        try withExtendedLifetime(self) { () throws(E) -> R in try body(bytes) }
+    }
+
+    /// The size in bytes.
+    var count: Int { bytes.count }
 
     deinit {
         if let mapping { munmap(mapping, bytes.count) }

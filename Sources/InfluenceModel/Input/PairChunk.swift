@@ -9,6 +9,13 @@ struct PairChunk: CSVRecordSink {
     let columns: ReferralColumns
     let policy: ErrorPolicy
     let file: String
+    let header: [String]
+    var reader: ReferralRowReader
+    /// Weights whose decimal mark the whole file decides.
+    var amounts = DeferredChoice()
+    var unreferred = 0
+    var normalizedIds = 0
+    private var scratch: [UInt8] = []
     var people = Interner()
     var source: [Int32] = []
     var target: [Int32] = []
@@ -23,10 +30,12 @@ struct PairChunk: CSVRecordSink {
     private(set) var touched: UInt64 = 0
     static let batch = 64
 
-    init(columns: ReferralColumns, policy: ErrorPolicy, file: String, reserve: Int) {
+    init(columns: ReferralColumns, rules: FieldRules, header: [String], policy: ErrorPolicy, file: String, reserve: Int) {
         self.columns = columns
         self.policy = policy
         self.file = file
+        self.header = header
+        reader = ReferralRowReader(columns: columns, rules: rules, file: file)
         // Sized for about one new person per eight rows, so a chunk of a typical export never
         // rehashes; a table far larger than its keys costs memory, not time (only the slots
         // of keys that exist are ever touched).
@@ -51,39 +60,42 @@ struct PairChunk: CSVRecordSink {
             return true
         }
         do {
-            let row = try ReferralEvents.check(record, columns: columns, file: file)
-            if row.isSelf {
-                selfReferrals += 1
-                return true
-            }
-            if columns.weight >= 0 { weight.append(row.weight) }
-            if let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target) {
-                pending.append((s, t))
-                if pending.count == Self.batch { flush() }
-            } else {
+            switch try reader.read(record) {
+            case .selfReferral: selfReferrals += 1
+            case .unreferred: unreferred += 1
+            case .referral(let values):
                 flush()
-                source.append(record.withField(columns.source) { people.intern($0).index })
-                target.append(record.withField(columns.target) { people.intern($0).index })
+                normalizedIds += values.normalized
+                if columns.weight >= 0 {
+                    let w = values.weight.map { w in
+                        amounts.take(a: w.a, b: w.b, row: weight.count, line: record.line) { record.string(columns.weight) ?? "" }
+                    }
+                    weight.append((w ?? 1) ?? 1)
+                }
+                source.append(reader.source.withUnsafeBufferPointer { people.intern($0).index })
+                target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
             }
         } catch {
-            guard policy == .skip else { throw error }
-            skips.record(error)
+            guard policy == .skip, let bad = error as? InputError else { throw error }
+            skips.record(bad, header: header)
         }
         return true
     }
 
     mutating func finish() { flush() }
 
-    /// The ids of a row that `ReferralEvents.check` would pass with weight 1 and no other
+    /// The ids of a row that `ReferralRowReader.read` would pass with weight 1 and no other
     /// column to look at: the header's width, both ids non-empty ASCII within the length
     /// limit, not escaped; `nil` sends the row through the full check.
     @inline(__always)
-    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+    private mutating func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
         guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0,
               record.count == columns.width,
               let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
               !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
-              Self.isASCII(s), Self.isASCII(t) else { return nil }
+              Self.isASCII(s), Self.isASCII(t),
+              PersonId.normalize(s, exact: reader.rules.exactIds, into: &scratch) == .unchanged,
+              PersonId.normalize(t, exact: reader.rules.exactIds, into: &scratch) == .unchanged else { return nil }
         return (s, t)
     }
 

@@ -23,21 +23,17 @@ struct ReferralColumns: Sendable {
     }
 }
 
-/// What `ReferralEvents.check` finds in a good row.
-struct CheckedReferral {
-    var weight: Double
-    var timestamp: Double
-    var isSelf: Bool
-}
-
 /// Keeps the first few skip reasons of a chunk as errors, so their line numbers can be made
 /// absolute before they are written out.
 struct SkipLog: Sendable {
     var count = 0
     var first: [InputError] = []
+    /// Skips by the header name of the failing column.
+    var byColumn: [String: Int] = [:]
 
-    mutating func record(_ error: InputError) {
+    mutating func record(_ error: InputError, header: [String]) {
         count += 1
+        byColumn[error.columnName(header: header), default: 0] += 1
         if first.count < DataQuality.reasonLimit { first.append(error) }
     }
 
@@ -45,6 +41,7 @@ struct SkipLog: Sendable {
     static func merge(_ logs: [(SkipLog, shift: Int)], into quality: inout DataQuality) {
         for (log, shift) in logs {
             quality.skippedRows += log.count
+            for (k, v) in log.byColumn { quality.skippedByColumn[k, default: 0] += v }
             for error in log.first where quality.skipReasons.count < DataQuality.reasonLimit {
                 quality.skipReasons.append(error.shiftingLines(by: shift).description)
             }
@@ -55,17 +52,25 @@ struct SkipLog: Sendable {
 /// One chunk's rows of a referral export, with its own interners.
 struct EventsChunk: CSVRecordSink {
     var events: ReferralEvents
-    let columns: ReferralColumns
+    var reader: ReferralRowReader
+    let header: [String]
     let policy: ErrorPolicy
     var skips = SkipLog()
+    /// Numeric dates and amounts whose convention the whole file decides.
+    var time = DeferredChoice()
+    var amounts = DeferredChoice()
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         events.quality.rows += 1
         do {
-            try events.addRow(record, columns: columns)
+            switch try reader.read(record) {
+            case .referral(let values): events.add(values, reader: reader, record: record, time: &time, amounts: &amounts)
+            case .selfReferral: events.quality.selfReferrals += 1
+            case .unreferred: events.quality.unreferredRows += 1
+            }
         } catch {
-            guard policy == .skip else { throw error }
-            skips.record(error)
+            guard policy == .skip, let bad = error as? InputError else { throw error }
+            skips.record(bad, header: header)
         }
         return true
     }
@@ -105,6 +110,9 @@ extension ReferralEvents {
             let q = part.sink.events.quality
             quality.rows += q.rows
             quality.selfReferrals += q.selfReferrals
+            quality.unreferredRows += q.unreferredRows
+            quality.untimedRows += q.untimedRows
+            quality.normalizedIds += q.normalizedIds
             quality.blankLines += part.end.blank
         }
         SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &quality)

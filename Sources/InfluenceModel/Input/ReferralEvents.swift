@@ -20,21 +20,52 @@ public struct ReferralEvents: Sendable {
     public var campaigns = Interner(capacity: 16)
     /// The file line of each row.
     public var line: [Int32] = []
+    /// The files read, with the first row of each (rows of file k run up to the next one's).
+    public var sources: [(file: String, firstRow: Int)] = []
     public var quality = DataQuality()
 
     /// The number of referrals kept.
     public var count: Int { source.count }
 
-    public init(file: String) { self.file = file }
+    public init(file: String) {
+        self.file = file
+        sources = [(file, 0)]
+    }
 
-    /// Reads a referral export.
+    /// The file row `row` came from.
+    public func file(ofRow row: Int) -> String {
+        sources.last { $0.firstRow <= row }?.file ?? file
+    }
+
+    /// Reads a referral export: one or more files and folders, read as one.
     /// - Parameters:
-    ///   - path: a file, or `-` for standard input.
-    ///   - options: delimiter, column names, error policy.
+    ///   - paths: files, folders (their CSV files, sorted) or `-` for standard input.
+    ///   - options: delimiter, column names, error policy, field conventions.
     /// - Throws: `InputError`.
+    public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
+        let files = try InputPaths.expand(paths)
+        var all: ReferralEvents?
+        for path in files {
+            let file = InputFile.displayName(path)
+            let bytes = try FileBytes(path: path, encoding: options.encoding)
+            var one = try InputPaths.explaining(file: file, bytes: bytes) { () throws(InputError) in
+                try bytes.withBytes { buffer throws(InputError) in
+                    try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+                }
+            }
+            one.quality.files = [file + (bytes.decoded.isEmpty ? "" : " (" + bytes.decoded.joined(separator: ", ") + ")")]
+            if options.campaignFromFile { one.label(campaign: InputPaths.stem(path)) }
+            if all == nil { all = one } else { all!.append(one) }
+        }
+        var events = all!
+        events.file = InputPaths.describe(files)
+        try events.quality.checkSkipped(file: events.file, limit: options.maxSkipped, onError: options.onError)
+        return events
+    }
+
+    /// Reads one referral file (kept for callers with one path).
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
-        let bytes = try InputFile.read(path)
-        return try parse(bytes: bytes, file: InputFile.displayName(path), options: options)
+        try read(paths: [path], options: options)
     }
 
     /// Parses the bytes of a referral export.
@@ -48,7 +79,8 @@ public struct ReferralEvents: Sendable {
         }
     }
 
-    /// Parses a referral export in `chunks` chunks.
+    /// Parses a referral export in `chunks` chunks, and settles the file's date order and
+    /// decimal mark from its data.
     static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> ReferralEvents {
         guard let head = try ChunkedScan.header(buffer, file: file, options: options, read: Self.header) else {
             throw .headerOnly(file: file)
@@ -58,99 +90,75 @@ public struct ReferralEvents: Sendable {
         if columns.timestamp >= 0 { template.timestamp = [] }
         if columns.channel >= 0 { template.channel = [] }
         if columns.campaign >= 0 { template.campaign = [] }
+        let rules = FieldRules(options)
         let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
-            EventsChunk(events: template, columns: columns, policy: options.onError)
+            EventsChunk(events: template, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
+                        header: head.layout.header, policy: options.onError)
         }
-        let events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
+        var events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
+        events.quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]
         if events.quality.rows == 0 { throw .headerOnly(file: file) }
         // Rows and people are numbered with Int32 downstream.
         if events.count >= Int(Int32.max) || events.people.count >= Int(Int32.max) {
             throw .tooManyRows(file: file, line: Int(events.line.last ?? 0))
         }
+        let header = head.layout.header
+        var offset = 0
+        var time = DeferredChoice(), amounts = DeferredChoice()
+        for part in parts {
+            time.append(part.sink.time, rowOffset: offset, lineShift: part.lineShift)
+            amounts.append(part.sink.amounts, rowOffset: offset, lineShift: part.lineShift)
+            offset += part.sink.events.count
+        }
+        if columns.timestamp >= 0 {
+            try events.quality.settle(dates: time, column: header[columns.timestamp], file: file, into: &events.timestamp!)
+        }
+        if columns.weight >= 0 {
+            try events.quality.settle(amounts: amounts, column: header[columns.weight], file: file, into: &events.weight)
+        }
         return events
     }
 
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
-        try ColumnLayout(headerRecord: record, required: [.source, .target],
-                                optional: [.timestamp, .channel, .campaign, .weight],
+        let optional: [ColumnRole] = options.useTime ? [.timestamp, .channel, .campaign, .weight] : [.channel, .campaign, .weight]
+        return try ColumnLayout(headerRecord: record, required: [.source, .target], optional: optional,
                                 overrides: options.columns, file: file)
     }
 
-    /// Checks one row and, unless it is a self-referral, adds it.
-    /// - Returns: `false` for a self-referral (counted, not added).
-    /// - Throws: the row's first problem, before anything is added.
-    @discardableResult
-    mutating func addRow(_ record: CSVRecord, columns: ReferralColumns) throws(InputError) -> Bool {
-        let row = try Self.check(record, columns: columns, file: file)
-        if row.isSelf {
-            quality.selfReferrals += 1
-            return false
+    /// Adds a row read by `reader` (which holds its normalized ids).
+    mutating func add(_ values: ReferralRowReader.Values, reader: ReferralRowReader, record: CSVRecord,
+                      time: inout DeferredChoice, amounts: inout DeferredChoice) {
+        let row = source.count
+        source.append(reader.source.withUnsafeBufferPointer { people.intern($0).index })
+        target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
+        quality.normalizedIds += values.normalized
+        let columns = reader.columns
+        if let w = values.weight {
+            weight.append(amounts.take(a: w.a, b: w.b, row: row, line: record.line) { record.string(columns.weight) ?? "" } ?? 1)
+        } else {
+            weight.append(1)
         }
-        source.append(record.withField(columns.source) { people.intern($0).index })
-        target.append(record.withField(columns.target) { people.intern($0).index })
-        weight.append(row.weight)
         self.line.append(Int32(truncatingIfNeeded: record.line))
-        if timestamp != nil { timestamp!.append(row.timestamp) }
+        if timestamp != nil {
+            if let t = values.time {
+                timestamp!.append(time.take(a: t.a, b: t.b, row: row, line: record.line) { record.string(columns.timestamp) ?? "" } ?? .nan)
+            } else {
+                timestamp!.append(.nan)
+                quality.untimedRows += 1
+            }
+        }
         if channel != nil { channel!.append(Self.internLabel(record, columns.channel, into: &channels)) }
         if campaign != nil { campaign!.append(Self.internLabel(record, columns.campaign, into: &campaigns)) }
-        return true
     }
 
-    /// Validates a row in the order a person fixing the file would want: width, ids,
-    /// weight, timestamp, then the labels; a row that fails adds nobody.
-    /// - Returns: its weight (1 without a weight column or when blank), its time (NaN
-    ///   without), and whether source and target are the same person.
-    /// - Throws: `InputError.raggedRow`, `.emptyValue`, `.invalidUTF8`, `.badNumber`, `.badTimestamp`.
-    @inline(__always)
-    static func check(_ record: CSVRecord, columns: ReferralColumns, file: String) throws(InputError) -> CheckedReferral {
-        try checkWidth(record, width: columns.width, file: file)
-        let line = record.line
-        try checkId(record, columns.source, name: "source", file: file)
-        try checkId(record, columns.target, name: "target", file: file)
-        var w = 1.0
-        if columns.weight >= 0, !record.isBlank(columns.weight) {
-            let parsed = record.withField(columns.weight) { FieldValue.number($0, decimalComma: columns.decimalComma) }
-            guard let parsed, parsed >= 0 else {
-                throw .badNumber(file: file, line: line, column: columns.weight + 1, name: "weight",
-                                 seen: record.string(columns.weight) ?? "", rule: "weights must be finite numbers >= 0")
-            }
-            w = parsed
-        }
-        var t = Double.nan
-        if columns.timestamp >= 0, !record.isBlank(columns.timestamp) {
-            let parsed = record.withField(columns.timestamp) { b in Result { () throws(Timestamp.Failure) in try Timestamp.parse(b) } }
-            switch parsed {
-            case .success(let value): t = value
-            case .failure(let error):
-                throw .badTimestamp(file: file, line: line, column: columns.timestamp + 1, name: "timestamp",
-                                    seen: record.string(columns.timestamp) ?? "", reason: error.description)
-            }
-        }
-        if columns.channel >= 0, !record.withField(columns.channel, { FieldValue.isUTF8($0) }) {
-            throw .invalidUTF8(file: file, line: line, column: columns.channel + 1)
-        }
-        if columns.campaign >= 0, !record.withField(columns.campaign, { FieldValue.isUTF8($0) }) {
-            throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
-        }
-        let isSelf = record.withField(columns.source) { s in record.withField(columns.target) { t in s.elementsEqual(t) } }
-        return CheckedReferral(weight: w, timestamp: t, isSelf: isSelf)
-    }
-
-    @inline(__always)
-    static func checkId(_ record: CSVRecord, _ column: Int, name: String, file: String) throws(InputError) {
-        let ok = record.withField(column) { !$0.isEmpty && FieldValue.isUTF8($0) }
-        if !ok {
-            if record.isBlank(column) { throw .emptyValue(file: file, line: record.line, column: column + 1, name: name) }
-            throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1)
-        }
-        let length = record.withField(column) { $0.count }
-        if length > InputError.maximumIdLength {
-            throw .idTooLong(file: file, line: record.line, column: column + 1, name: name, length: length)
-        }
-    }
-
+    /// Interns a label (channel, campaign) with surrounding spaces trimmed; -1 when empty.
     static func internLabel(_ record: CSVRecord, _ column: Int, into table: inout Interner) -> Int32 {
-        record.withField(column) { $0.isEmpty ? -1 : table.intern($0).index }
+        record.withField(column) { bytes in
+            var lo = 0, hi = bytes.count
+            while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+            while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+            return lo == hi ? -1 : table.intern(UnsafeBufferPointer(rebasing: bytes[lo ..< hi])).index
+        }
     }
 
     /// A row must have the header's width; extra empty fields at the end are forgiven.

@@ -1,0 +1,141 @@
+/// How one file's fields are read: times, amounts and ids, from the read options.
+struct FieldRules: Sendable {
+    var timeFormat: TimeFormat = .auto
+    var dateOrder: DateOrder = .auto
+    var decimal: DecimalMark = .auto
+    var exactIds = false
+
+    init(_ options: ReadOptions) {
+        timeFormat = options.timeFormat
+        dateOrder = options.dateOrder
+        decimal = options.decimal
+        exactIds = options.exactIds
+    }
+
+    init() {}
+
+    /// A time field under month-first (A) and day-first (B); the same value twice when the
+    /// text says which.
+    @inline(__always)
+    func time(_ bytes: UnsafeBufferPointer<UInt8>) throws(Timestamp.Failure) -> (a: Double?, b: Double?) {
+        switch try Timestamp.read(bytes, format: timeFormat, order: dateOrder) {
+        case .exact(let v): return (v, v)
+        case .eitherOrder(let m, let d): return (m, d)
+        }
+    }
+
+    /// An amount under a decimal point (A) and a decimal comma (B); `nil` when it is no number.
+    @inline(__always)
+    func amount(_ bytes: UnsafeBufferPointer<UInt8>) -> (a: Double?, b: Double?)? {
+        switch decimal {
+        case .auto:
+            guard let r = Amount.read(bytes), r.dotDecimal != nil || r.commaDecimal != nil else { return nil }
+            return (r.dotDecimal, r.commaDecimal)
+        case .dot, .comma:
+            guard let v = Amount.value(bytes, mark: decimal) else { return nil }
+            return (v, v)
+        }
+    }
+}
+
+/// A referral row read and checked, its ids normalized into the reader's buffers.
+struct ReferralRowReader: Sendable {
+    let columns: ReferralColumns
+    let rules: FieldRules
+    let file: String
+    /// The normalized ids of the last row read.
+    var source: [UInt8] = []
+    var target: [UInt8] = []
+    private var scratch: [UInt8] = []
+
+    init(columns: ReferralColumns, rules: FieldRules, file: String) {
+        self.columns = columns
+        self.rules = rules
+        self.file = file
+        source.reserveCapacity(64)
+        target.reserveCapacity(64)
+    }
+
+    enum Outcome {
+        case referral(Values)
+        case selfReferral
+        /// An empty referrer: a customer nobody referred.
+        case unreferred
+    }
+
+    struct Values {
+        /// The weight under a decimal point and comma; `nil` for the default 1.
+        var weight: (a: Double?, b: Double?)?
+        /// The time under month-first and day-first; `nil` without one.
+        var time: (a: Double?, b: Double?)?
+        /// How many of the two ids normalization changed.
+        var normalized: Int
+    }
+
+    /// Checks a row in the order a person fixing the file would want — width, ids, weight,
+    /// time, labels — and reads it; a row that fails adds nobody.
+    /// - Throws: `InputError.raggedRow`, `.emptyValue`, `.invalidUTF8`, `.idTooLong`, `.badNumber`, `.badTimestamp`.
+    mutating func read(_ record: CSVRecord) throws(InputError) -> Outcome {
+        try ReferralEvents.checkWidth(record, width: columns.width, file: file)
+        let line = record.line
+        if record.isBlank(columns.target) {
+            throw .emptyValue(file: file, line: line, column: columns.target + 1, name: "target")
+        }
+        let exact = rules.exactIds
+        guard let s = try Self.id(record, columns.source, name: "source", file: file, exact: exact, out: &source, scratch: &scratch)
+        else { return .unreferred }
+        guard let t = try Self.id(record, columns.target, name: "target", file: file, exact: exact, out: &target, scratch: &scratch)
+        else { throw .emptyValue(file: file, line: line, column: columns.target + 1, name: "target") }
+        var values = Values(weight: nil, time: nil, normalized: (s ? 1 : 0) + (t ? 1 : 0))
+        if columns.weight >= 0, !record.isBlank(columns.weight) {
+            let parsed = record.withField(columns.weight) { rules.amount($0) }
+            guard let parsed, (parsed.a ?? 0) >= 0, (parsed.b ?? 0) >= 0 else {
+                throw .badNumber(file: file, line: line, column: columns.weight + 1, name: "weight",
+                                 seen: record.string(columns.weight) ?? "", rule: "weights must be finite numbers >= 0")
+            }
+            values.weight = parsed
+        }
+        if columns.timestamp >= 0, !record.isBlank(columns.timestamp) {
+            let parsed = record.withField(columns.timestamp) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
+            switch parsed {
+            case .success(let value): values.time = value
+            case .failure(let error):
+                throw .badTimestamp(file: file, line: line, column: columns.timestamp + 1, name: "timestamp",
+                                    seen: record.string(columns.timestamp) ?? "", reason: error.description)
+            }
+        }
+        if columns.channel >= 0, !record.withField(columns.channel, { FieldValue.isUTF8($0) }) {
+            throw .invalidUTF8(file: file, line: line, column: columns.channel + 1)
+        }
+        if columns.campaign >= 0, !record.withField(columns.campaign, { FieldValue.isUTF8($0) }) {
+            throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
+        }
+        return source == target ? .selfReferral : .referral(values)
+    }
+
+    /// Reads, checks and normalizes the id in `column` into `out` (`scratch` is working space).
+    /// - Returns: `nil` when nothing is left of it, else whether normalization changed it.
+    private static func id(_ record: CSVRecord, _ column: Int, name: String, file: String, exact: Bool,
+                           out: inout [UInt8], scratch: inout [UInt8]) throws(InputError) -> Bool? {
+        let (ok, length) = record.withField(column) { ($0.isEmpty || FieldValue.isUTF8($0), $0.count) }
+        guard ok else { throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1) }
+        if length > InputError.maximumIdLength {
+            throw .idTooLong(file: file, line: record.line, column: column + 1, name: name, length: length)
+        }
+        let outcome = record.withField(column) { bytes in
+            let o = PersonId.normalize(bytes, exact: exact, into: &scratch)
+            if o == .unchanged {
+                out.removeAll(keepingCapacity: true)
+                out.append(contentsOf: bytes)
+            }
+            return o
+        }
+        switch outcome {
+        case .empty: return nil
+        case .unchanged: return false
+        case .changed:
+            swap(&out, &scratch)
+            return true
+        }
+    }
+}

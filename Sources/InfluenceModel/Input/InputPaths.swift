@@ -1,0 +1,105 @@
+import Foundation
+
+/// The files an export is read from: files as given, folders as the CSV files inside them.
+public enum InputPaths {
+    /// File name endings read from a folder.
+    static let readable = [".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz"]
+
+    /// Expands folders into their readable files (recursively, sorted by path), keeps files and `-`.
+    /// - Throws: `InputError.fileNotFound`, `.unreadable`, `.noReferrals` for a folder without CSV files.
+    public static func expand(_ paths: [String]) throws(InputError) -> [String] {
+        var out: [String] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                out.append(path)
+                continue
+            }
+            guard let walker = FileManager.default.enumerator(atPath: path) else {
+                throw .unreadable(path: path, reason: "the folder cannot be listed")
+            }
+            var found: [String] = []
+            while let entry = walker.nextObject() as? String {
+                let name = (entry as NSString).lastPathComponent
+                if name.hasPrefix(".") { continue }
+                let lower = name.lowercased()
+                guard readable.contains(where: { lower.hasSuffix($0) }) else { continue }
+                let full = path.hasSuffix("/") ? path + entry : path + "/" + entry
+                var dir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue { found.append(full) }
+            }
+            if found.isEmpty {
+                throw .noReferrals(file: path, detail: "the folder holds no .csv, .tsv or .txt files (plain or .gz). Name the files, or the folder that holds them.")
+            }
+            out += found.sorted()
+        }
+        if out.isEmpty { throw .fileNotFound(path: "(none)") }
+        return out
+    }
+
+    /// A file's name without its folder and extensions: `exports/spring.csv.gz` → `spring`.
+    public static func stem(_ path: String) -> String {
+        if path == "-" { return "stdin" }
+        var name = (path as NSString).lastPathComponent
+        for suffix in [".gz"] + readable where name.lowercased().hasSuffix(suffix) && name.count > suffix.count {
+            name = String(name.dropLast(suffix.count))
+        }
+        return name
+    }
+
+    /// How messages name a set of files.
+    static func describe(_ paths: [String]) -> String {
+        let names = paths.map(InputFile.displayName)
+        return names.count <= 3 ? names.joined(separator: ", ") : "\(names[0]) and \(names.count - 1) more files"
+    }
+
+    /// Runs `body`, turning a UTF-8 error into a hint to pass `--encoding` when the file's bytes look like Windows-1252.
+    static func explaining<R>(file: String, bytes: FileBytes, _ body: () throws(InputError) -> R) throws(InputError) -> R {
+        do {
+            return try body()
+        } catch {
+            if case .invalidUTF8(let f, let line, let column) = error,
+               bytes.withBytes({ TextEncoding.looksLikeWindows1252($0) }) {
+                throw .looksLikeWindows1252(file: f, line: line, column: column)
+            }
+            throw error
+        }
+    }
+}
+
+extension DataQuality {
+    /// Applies a file's date order decision to its time column and notes it.
+    /// - Throws: `InputError.mixedDateOrder`, `.ambiguousDateOrder`.
+    mutating func settle(dates choice: DeferredChoice, column: String, file: String, into values: inout [Double]) throws(InputError) {
+        switch choice.outcome {
+        case .none: return
+        case .a(let line, let text): decisions.append("\(file): dates in \"\(column)\" read month-first (line \(line): \"\(text)\")")
+        case .b(let line, let text): decisions.append("\(file): dates in \"\(column)\" read day-first (line \(line): \"\(text)\")")
+        case .mixed(let al, let at, let bl, let bt):
+            throw .mixedDateOrder(file: file, column: column, dayFirstLine: bl, dayFirstSeen: bt, monthFirstLine: al, monthFirstSeen: at)
+        case .ambiguous(let example): throw .ambiguousDateOrder(file: file, column: column, seen: example)
+        }
+        choice.apply(to: &values)
+    }
+
+    /// Applies a file's decimal mark decision to an amount column and notes it.
+    /// - Throws: `InputError.mixedDecimal`, `.ambiguousDecimal`.
+    mutating func settle(amounts choice: DeferredChoice, column: String, file: String, into values: inout [Double]) throws(InputError) {
+        switch choice.outcome {
+        case .none: return
+        case .a(let line, let text): decisions.append("\(file): amounts in \"\(column)\" read with a decimal point (line \(line): \"\(text)\")")
+        case .b(let line, let text): decisions.append("\(file): amounts in \"\(column)\" read with a decimal comma (line \(line): \"\(text)\")")
+        case .mixed(let al, let at, let bl, let bt):
+            throw .mixedDecimal(file: file, column: column, dotLine: al, dotSeen: at, commaLine: bl, commaSeen: bt)
+        case .ambiguous(let example): throw .ambiguousDecimal(file: file, column: column, seen: example)
+        }
+        choice.apply(to: &values)
+    }
+
+    /// Under `--on-error skip`, refuses a read that skipped more than `limit` of its rows.
+    /// - Throws: `InputError.tooManySkipped`.
+    func checkSkipped(file: String, limit: Double, onError: ErrorPolicy) throws(InputError) {
+        guard onError == .skip, skippedRows > 0, Double(skippedRows) > limit * Double(rows) else { return }
+        throw .tooManySkipped(file: file, skipped: skippedRows, rows: rows, column: worstColumn ?? "(row)", limit: limit)
+    }
+}
