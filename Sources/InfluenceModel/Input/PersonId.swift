@@ -49,10 +49,11 @@ public enum PersonId {
         let lower = capitals && ats == 1 && isEmailShaped(trimmed)
         if lo == 0, hi == bytes.count, !lower { return .unchanged }
         scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: trimmed)
         if lower {
-            for byte in trimmed { scratch.append(byte &- 0x41 < 26 ? byte | 0x20 : byte) }
-        } else {
-            scratch.append(contentsOf: trimmed)
+            scratch.withUnsafeMutableBufferPointer { normal in
+                for i in normal.indices where normal[i] &- 0x41 < 26 { normal[i] |= 0x20 }
+            }
         }
         return .changed
     }
@@ -85,8 +86,17 @@ public enum PersonId {
 
     /// One `@`, not first or last, and no ASCII whitespace (the id is ASCII and trimmed).
     static func isEmailShaped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return false }
-        return !bytes[(at + 1)...].contains(UInt8(ascii: "@")) && !bytes.contains(where: isASCIISpace)
+        var at: Int? = nil
+        for i in bytes.indices {
+            let byte = bytes[i]
+            if isASCIISpace(byte) { return false }
+            if byte == UInt8(ascii: "@") {
+                if at != nil { return false }
+                at = i
+            }
+        }
+        guard let at else { return false }
+        return at > 0 && at < bytes.count - 1
     }
 
     /// The route for ids with non-ASCII bytes: trim, NFC, lower-case an email, NFC again

@@ -70,12 +70,13 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// ((98/256)², both neighbours printable ASCII) stands alone.
     /// - Parameters:
     ///   - bytes: the start of a file (or all of it).
-    ///   - limit: how many bytes to look at; a UTF-8 sequence cut by the limit counts as valid.
+    ///   - limit: how many bytes to look at; a UTF-8 sequence cut by the limit (not one cut
+    ///     by the end of `bytes`) counts as valid.
     /// - Returns: whether to read the text as Windows-1252.
     /// - Complexity: O(min(*n*, `limit`)).
     public static func looksLikeWindows1252(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 1 << 20) -> Bool {
         let text = UnsafeBufferPointer(rebasing: bytes[0 ..< min(max(limit, 0), bytes.count)])
-        guard !isUTF8(text) else { return false }
+        guard !isUTF8(text, cut: text.count < bytes.count) else { return false }
         var high = 0, alone = 0, controls = 0
         func isTextASCII(_ byte: UInt8) -> Bool { byte &- 0x20 < 0x5F || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         for i in text.indices {
@@ -91,8 +92,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         return high > 0 && alone * 2 > high && controls * 100 <= text.count
     }
 
-    /// Whether `bytes` is valid UTF-8, allowing a sequence cut short at the very end.
-    static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether `bytes` is valid UTF-8; when `cut`, a sequence cut short at the very end is allowed.
+    static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>, cut: Bool) -> Bool {
         var i = 0
         while i < bytes.count {
             let lead = bytes[i]
@@ -109,7 +110,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             default: return false
             }
             for k in 1 ..< length {
-                guard i + k < bytes.count else { return true }
+                guard i + k < bytes.count else { return cut }
                 let byte = bytes[i + k]
                 if k == 1 ? !(low ... high).contains(byte) : byte & 0xC0 != 0x80 { return false }
             }
