@@ -59,8 +59,7 @@ public enum Amount {
     /// - Complexity: O(*n*), allocation-free unless the number has more than 19 significant
     ///   digits or its scaled exponent leaves ±22 (then `strtod` reads a stack copy).
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> AmountReading? {
-        var frame = AmountFrame(bytes)
-        guard frame.strip(), let body = AmountBody(bytes, frame.lo ..< frame.hi) else { return nil }
+        guard let frame = AmountFrame(stripping: bytes), let body = AmountBody(bytes, frame.lo ..< frame.hi) else { return nil }
         let dot = body.dot.fractionDigits(body, indianAllowed: frame.indianAllowed)
         let comma = body.comma.fractionDigits(body, indianAllowed: false)
         if dot == nil && comma == nil { return nil }
@@ -89,44 +88,30 @@ public enum Amount {
         }
     }
 
-    /// Reads an amount from text (tests and one-off callers).
-    /// - Parameter text: the field.
-    /// - Returns: as `read(_:)`.
-    /// - Complexity: O(*n*).
+    /// `read(_:)` for text (tests and one-off callers).
     public static func read(_ text: String) -> AmountReading? {
         var text = text
         return text.withUTF8 { read($0) }
     }
 
-    /// The value of text under a settled mark (tests and one-off callers).
-    /// - Parameters:
-    ///   - text: the field.
-    ///   - mark: as in `value(_:mark:)`.
-    /// - Returns: as `value(_:mark:)`.
-    /// - Complexity: O(*n*).
+    /// `value(_:mark:)` for text (tests and one-off callers).
     public static func value(_ text: String, mark: DecimalMark) -> Double? {
         var text = text
         return text.withUTF8 { value($0, mark: mark) }
     }
 }
 
-/// The sign and currency around a number: `strip()` narrows `lo..<hi` to the number itself.
+/// Where the number sits in a field once the sign and currency around it are peeled off.
 struct AmountFrame {
-    let bytes: UnsafeBufferPointer<UInt8>
     var lo: Int
     var hi: Int
     var negative = false
     var indianAllowed = false
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
-        lo = 0
-        hi = bytes.count
-    }
-
     /// Peels spaces, one sign or pair of parentheses and one currency from both ends.
-    /// - Returns: false when what is left around the number is not a sign or a currency.
-    mutating func strip() -> Bool {
+    /// - Returns: nil when what surrounds the number is not a sign or a currency, or nothing is left.
+    init?(stripping bytes: UnsafeBufferPointer<UInt8>) {
+        (lo, hi) = (0, bytes.count)
         var signed = false, open = false, currency = false
         while lo < hi {
             let space = Amount.spaceLength(bytes, at: lo, tab: true)
@@ -139,8 +124,7 @@ struct AmountFrame {
                 (signed, negative) = (true, true)  // U+2212 MINUS SIGN
                 lo += 3
             } else if !currency, let length = Amount.currencyPrefix(bytes, lo, hi) {
-                indianAllowed = Amount.isRupee(bytes, lo, length)
-                currency = true
+                (currency, indianAllowed) = (true, Amount.isRupee(bytes, lo, length))
                 lo += length
             } else {
                 break
@@ -153,14 +137,13 @@ struct AmountFrame {
                 open = false
                 hi -= 1
             } else if !currency, let length = Amount.currencySuffix(bytes, lo, hi) {
-                indianAllowed = Amount.isRupee(bytes, hi - length, length)
-                currency = true
+                (currency, indianAllowed) = (true, Amount.isRupee(bytes, hi - length, length))
                 hi -= length
             } else {
                 break
             }
         }
-        return !open && lo < hi
+        if open || lo == hi { return nil }
     }
 }
 
