@@ -5,7 +5,7 @@ struct Attribute: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Credit each conversion to the referrers and channels that earned it.",
         usage: """
-            influence attribute <events> --conversions <conversions> [--model <model>] [--by <by>] [<options>]
+            influence attribute <files> ... --conversions <conversions> [--model <model>] [--by <by>] [<options>]
             influence attribute --paths <paths> [--model <model>] [<options>]
             """,
         discussion: """
@@ -29,8 +29,10 @@ struct Attribute: ParsableCommand {
             """
     )
 
-    @Argument(help: "The referral export (CSV), or - for standard input.")
-    var events: String?
+    @Argument(help: "Referral exports: CSV files (plain or .gz), folders of them, or - for standard input; read as one.")
+    var files: [String] = []
+
+    var events: [String]? { files.isEmpty ? nil : files }
 
     @Option(help: "Conversions CSV (user, optional value, timestamp, campaign).")
     var conversions: String?
@@ -156,12 +158,15 @@ struct Attribute: ParsableCommand {
             let result: AttributionResult
             if let paths {
                 let table = try ChannelPaths.read(path: paths, options: pathOptions)
+                RunReport.read(table.quality, noun: "path rows", quiet: outputOptions.quiet)
                 result = try Attribution.attribute(paths: table, options: options)
             } else {
-                let referrals = try ReferralEvents.read(path: events!, options: input.events)
-                let purchases = try Conversions.read(path: conversions!, options: input.conversions)
+                let export = try Export.read(events: files, conversions: [conversions!], options: input.events,
+                                             conversionOptions: input.conversions, filter: input.filter)
+                RunReport.read(export.events.quality, noun: "referral rows", quiet: outputOptions.quiet)
+                RunReport.read(export.conversions!.quality, noun: "conversions", quiet: outputOptions.quiet)
                 result = try Attribution.attribute(
-                    events: referrals, conversions: purchases, options: options,
+                    events: export.events, conversions: export.conversions!, options: options,
                     pathsFromEvents: pathsFromEvents)
             }
             let text: String
@@ -171,9 +176,8 @@ struct Attribute: ParsableCommand {
             default: text = result.table(top: top ?? 20)
             }
             try OutputFile.write(text, to: outputOptions.output)
-            if let report = result.report, !report.converged { warnNotConverged(result.summary, quiet: outputOptions.quiet) }
-            reportSkipped(result.quality, quiet: outputOptions.quiet)
-            if let quality = result.conversionsQuality { reportSkipped(quality, quiet: outputOptions.quiet) }
+            RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
+            if let report = result.report, !report.converged { warnNotConverged(result.summary) }
         }
     }
 }

@@ -2,60 +2,139 @@ import Foundation
 import ArgumentParser
 import InfluenceModel
 
-/// Flags for reading an input export, shared by every subcommand.
+/// Flags for reading input exports, shared by every subcommand.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Field separator: ',' ';' or 'tab' (default: detected from the header).")
+    @Option(help: "Field separator: ',' ';' or 'tab' (default: detected per file).")
     var delimiter: String?
+    @Option(help: "Text encoding: utf-8 (default), latin1 or windows-1252 (Excel on Windows).")
+    var encoding: String?
 
-    @Option(help: "Column holding who shared (default: source, referrer, sharer, inviter, advocate, from).")
+    @Option(help: "Column of who shared (default: recognised, e.g. referrer, advocate, 'Referrer Email', source).")
     var sourceColumn: String?
-    @Option(help: "Column holding who received (default: target, referred, invitee, recipient, friend, to).")
+    @Option(help: "Column of who received (default: recognised, e.g. referred, friend, referee, 'Friend Email', target).")
     var targetColumn: String?
-    @Option(help: "Column holding when (default: timestamp, time, date, created_at).")
+    @Option(help: "Column of when (default: recognised, e.g. timestamp, date, created_at, 'Date Created').")
     var timestampColumn: String?
-    @Option(help: "Column holding the share channel (default: channel, share_channel, medium).")
+    @Option(help: "Column of the share channel (default: recognised, e.g. channel, 'Share Channel', medium).")
     var channelColumn: String?
-    @Option(help: "Column holding the campaign (default: campaign, campaign_id, campaign_name).")
+    @Option(help: "Column of the campaign (default: recognised, e.g. campaign, 'Campaign Name').")
     var campaignColumn: String?
-    @Option(help: "Column holding the referral weight (default: weight, count).")
+    @Option(help: "Column of the referral weight (default: recognised, e.g. weight, count).")
     var weightColumn: String?
 
-    @Option(help: "Conversions: column holding who converted (default: user, customer, customer_id, friend, referred).")
+    @Option(help: "Conversions: column of who converted (default: recognised, e.g. user, customer_id, 'Friend Email').")
     var userColumn: String?
-    @Option(help: "Conversions: column holding the value (default: value, revenue, amount).")
+    @Option(help: "Conversions: column of the value (default: recognised, e.g. value, revenue, 'Order Total').")
     var valueColumn: String?
+    @Option(help: "Conversions: column of when (default: recognised, e.g. timestamp, 'Order Date').")
+    var conversionTimestampColumn: String?
+    @Option(help: "Conversions: column of the campaign (default: recognised, e.g. campaign).")
+    var conversionCampaignColumn: String?
+
+    @Option(help: "How times are written: auto (ISO 8601, RFC 2822, Unix seconds, dd/mm or mm/dd dates), unix, ms, excel, or a strftime pattern such as '%d.%m.%Y %H:%M'.")
+    var timeFormat: String = "auto"
+    @Option(help: "Order of numeric dates like 03/04/2024: day-first or month-first (default: decided per file from the data, refused when it cannot be).")
+    var dateOrder: String?
+    @Option(help: "Decimal mark of amounts: dot or comma (default: decided per file from the data, refused when it cannot be).")
+    var decimal: String?
+    @Flag(help: "Keep ids exactly as written (no trimming, Unicode normalization or e-mail case folding).")
+    var exactIds = false
+    @Flag(help: "Ignore the time column.")
+    var noTime = false
+
+    @Flag(help: "Label each file's rows with the file's name (without extension) as campaign.")
+    var campaignFromFile = false
+    @Option(help: "Only this campaign (repeat for several).")
+    var campaign: [String] = []
+    @Option(help: "Only rows at or after this time (ISO 8601 date or date-time).")
+    var since: String?
+    @Option(help: "Only rows before this time (a date alone includes that day).")
+    var until: String?
 
     @Option(help: "What to do with a bad row: stop (default) or skip (skip, count and report it).")
     var onError: String = "stop"
+    @Option(help: "With --on-error skip: refuse the input when more than this share of rows is skipped (default 50%).")
+    var maxSkipped: String = "50%"
 
     func validate() throws {
         if let delimiter, Delimiter(argument: delimiter) == nil {
             throw ValidationError("--delimiter must be ',', ';' or 'tab', not '\(delimiter)'.")
         }
+        if let encoding, TextEncoding(argument: encoding) == nil {
+            throw ValidationError("--encoding must be utf-8, latin1 or windows-1252, not '\(encoding)'.")
+        }
+        if TimeFormat(argument: timeFormat) == nil {
+            throw ValidationError("--time-format must be auto, unix, ms, excel or a strftime pattern with % directives, not '\(timeFormat)'.")
+        }
+        if let dateOrder, DateOrder(rawValue: dateOrder) == nil || dateOrder == "auto" {
+            throw ValidationError("--date-order must be day-first or month-first, not '\(dateOrder)'.")
+        }
+        if let decimal, DecimalMark(rawValue: decimal) == nil || decimal == "auto" {
+            throw ValidationError("--decimal must be dot or comma, not '\(decimal)'.")
+        }
         if ErrorPolicy(rawValue: onError) == nil {
             throw ValidationError("--on-error must be 'stop' or 'skip', not '\(onError)'.")
         }
+        if maxSkippedFraction == nil {
+            throw ValidationError("--max-skipped must be a share between 0% and 100% (such as 50% or 0.5), not '\(maxSkipped)'.")
+        }
+        if let since, RowFilter.instant(since, endOfDay: false) == nil {
+            throw ValidationError("--since must be an ISO 8601 date or date-time (2024-03-01 or 2024-03-01T12:00:00Z), not '\(since)'.")
+        }
+        if let until, RowFilter.instant(until, endOfDay: true) == nil {
+            throw ValidationError("--until must be an ISO 8601 date or date-time (2024-03-31 or 2024-03-31T23:59:59Z), not '\(until)'.")
+        }
+        if noTime, since != nil || until != nil { throw ValidationError("--since and --until need times; drop --no-time.") }
     }
 
-    /// Read options for the events file.
+    var maxSkippedFraction: Double? {
+        let text = maxSkipped.trimmingCharacters(in: .whitespaces)
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, value >= 0, value <= 1 else { return nil }
+        return value
+    }
+
+    /// The filter of `--campaign`, `--since`, `--until`.
+    var filter: RowFilter {
+        RowFilter(campaigns: campaign, since: since.flatMap { RowFilter.instant($0, endOfDay: false) },
+                  until: until.flatMap { RowFilter.instant($0, endOfDay: true) })
+    }
+
+    /// What every file shares: separator, encoding, conventions, error policy.
+    private var common: ReadOptions {
+        var options = ReadOptions(delimiter: delimiter.flatMap(Delimiter.init(argument:)),
+                                  onError: ErrorPolicy(rawValue: onError) ?? .stop)
+        options.encoding = encoding.flatMap(TextEncoding.init(argument:))
+        options.timeFormat = TimeFormat(argument: timeFormat) ?? .auto
+        options.dateOrder = dateOrder.flatMap(DateOrder.init(rawValue:)) ?? .auto
+        options.decimal = decimal.flatMap(DecimalMark.init(rawValue:)) ?? .auto
+        options.exactIds = exactIds
+        options.useTime = !noTime
+        options.maxSkipped = maxSkippedFraction ?? 0.5
+        return options
+    }
+
+    /// Read options for the referral files.
     var events: ReadOptions {
-        var columns: [ColumnRole: String] = [:]
-        columns[.source] = sourceColumn
-        columns[.target] = targetColumn
-        columns[.timestamp] = timestampColumn
-        columns[.channel] = channelColumn
-        columns[.campaign] = campaignColumn
-        columns[.weight] = weightColumn
-        return ReadOptions(delimiter: delimiter.flatMap(Delimiter.init(argument:)), columns: columns,
-                           onError: ErrorPolicy(rawValue: onError) ?? .stop)
+        var options = common
+        options.columns[.source] = sourceColumn
+        options.columns[.target] = targetColumn
+        options.columns[.timestamp] = timestampColumn
+        options.columns[.channel] = channelColumn
+        options.columns[.campaign] = campaignColumn
+        options.columns[.weight] = weightColumn
+        options.campaignFromFile = campaignFromFile
+        return options
     }
 
-    /// Read options for a conversions file (its own delimiter is detected).
+    /// Read options for the conversions file.
     var conversions: ReadOptions {
-        var columns: [ColumnRole: String] = [:]
-        columns[.user] = userColumn
-        columns[.value] = valueColumn
-        return ReadOptions(columns: columns, onError: ErrorPolicy(rawValue: onError) ?? .stop)
+        var options = common
+        options.columns[.user] = userColumn
+        options.columns[.value] = valueColumn
+        options.columns[.conversionTimestamp] = conversionTimestampColumn
+        options.columns[.conversionCampaign] = conversionCampaignColumn
+        return options
     }
 }
 
@@ -83,8 +162,7 @@ struct IterationOptions: ParsableArguments {
 }
 
 /// Tells the user on standard error that an iteration stopped before converging.
-func warnNotConverged(_ summary: String, quiet: Bool) {
-    guard !quiet else { return }
+func warnNotConverged(_ summary: String) {
     var stderr = StandardError()
     print("influence: warning: \(summary). Raise --max-iterations or loosen --tolerance.", to: &stderr)
 }
@@ -97,7 +175,7 @@ struct OutputOptions: ParsableArguments {
     @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of standard output.")
     var output: String?
 
-    @Flag(help: "Print no progress or notes on standard error.")
+    @Flag(help: "Print no summary on standard error (warnings that change a result's meaning still print).")
     var quiet = false
 
     func validate() throws {
@@ -124,13 +202,24 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Tells the user on standard error what was skipped under `--on-error skip`.
-func reportSkipped(_ quality: DataQuality, quiet: Bool) {
-    guard quality.skippedRows > 0, !quiet else { return }
-    var stderr = StandardError()
-    let s = quality.skippedRows == 1 ? "" : "s"
-    print("influence: skipped \(quality.skippedRows) bad row\(s); the first:", to: &stderr)
-    for reason in quality.skipReasons.prefix(3) { print("  \(reason)", to: &stderr) }
+/// Tells the user on standard error what was read, merged, dropped and written.
+///
+/// The account is silenced by `--quiet`; warnings that change what a result means (rows
+/// skipped as bad, non-convergence) are printed regardless.
+enum RunReport {
+    static func read(_ quality: DataQuality, noun: String, quiet: Bool) {
+        var stderr = StandardError()
+        if !quiet {
+            for line in quality.summaryLines(noun: noun) { print("influence: " + line, to: &stderr) }
+        }
+        for line in quality.warnings(noun: noun) { print("influence: warning: " + line, to: &stderr) }
+    }
+
+    static func wrote(_ output: String?, what: String, quiet: Bool) {
+        guard !quiet, let output, output != "-" else { return }
+        var stderr = StandardError()
+        print("influence: wrote \(what) to \(output)", to: &stderr)
+    }
 }
 
 func fail(_ message: String, _ code: Int32) -> Never {

@@ -16,8 +16,8 @@ struct Score: ParsableCommand {
             """
     )
 
-    @Argument(help: "The referral export (CSV), or - for standard input.")
-    var events: String
+    @Argument(help: "Referral exports: CSV files (plain or .gz), folders of them, or - for standard input; read as one.")
+    var files: [String] = []
 
     @Option(help: "pagerank, reach or hits.")
     var algorithm: String = "pagerank"
@@ -41,6 +41,12 @@ struct Score: ParsableCommand {
     @Flag(help: "Print the wall time of each phase (read, build, iterate, write) on standard error.")
     var timings = false
 
+    @Flag(help: "Score every input file on its own, writing one output per file into --out-dir, and print a summary table.")
+    var each = false
+
+    @Option(help: "With --each: the folder to write each file's scores into (created if missing).")
+    var outDir: String?
+
     @OptionGroup var input: InputOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -54,43 +60,134 @@ struct Score: ParsableCommand {
         if personalize != nil, algorithm != .pagerank {
             throw ValidationError("--personalize applies to --algorithm pagerank only.")
         }
+        if files.isEmpty { throw ValidationError("Name at least one referral export (a CSV file, a folder, or - for standard input).") }
+        if each, outDir == nil { throw ValidationError("--each writes one file per input: name the folder with --out-dir DIR.") }
+        if !each, outDir != nil { throw ValidationError("--out-dir goes with --each; for one output use -o FILE.") }
+        if each, outputOptions.output != nil { throw ValidationError("--each writes into --out-dir; drop -o.") }
+    }
+
+    var scoreOptions: ScoreOptions {
+        ScoreOptions(
+            algorithm: ScoreAlgorithm(rawValue: algorithm)!, damping: damping, beta: beta,
+            iteration: iteration.settings, operatorChoice: iteration.operatorChoice)
+    }
+
+    /// Reads the export (and the personalization) and scores it.
+    func score(_ paths: [String], clock: PhaseTimings?) throws -> (ScoreResult, DataQuality, DataQuality?) {
+        var options = scoreOptions
+        let filter = input.filter
+        var events = input.events
+        // Time matters to score only through --since/--until: otherwise the time column is not read.
+        events.useTime = events.useTime && filter.usesTime
+        var conversionOptions = input.conversions
+        conversionOptions.useTime = conversionOptions.useTime && filter.usesTime
+        let graph: ScoringGraph
+        var conversions: Conversions?
+        if filter.isEmpty {
+            graph = try ScoringGraph.read(paths: paths, options: events, timings: clock)
+            conversions = try personalize.map { p throws(InputError) in try Conversions.read(paths: [p], options: conversionOptions) }
+        } else {
+            let export = try Export.read(events: paths, conversions: personalize.map { [$0] }, options: events,
+                                         conversionOptions: conversionOptions, filter: filter)
+            graph = ScoringGraph(try ReferralGraph(checking: export.events))
+            conversions = export.conversions
+        }
+        var conversionsQuality: DataQuality?
+        if let conversions {
+            let (values, _) = conversions.totals(over: graph.people)
+            var q = conversions.quality
+            let unknown = conversions.unknown(over: graph.people)
+            q.unknownConverters = unknown.count
+            conversionsQuality = q
+            guard values.contains(where: { $0 > 0 }) else {
+                throw ScoreError.emptyPersonalization(file: conversions.file, unknown: unknown.count)
+            }
+            options.personalization = values
+        }
+        var result = try graph.score(options, timings: clock)
+        var quality = graph.quality
+        quality.unknownConverters = conversionsQuality?.unknownConverters ?? 0
+        result.quality = quality
+        return (result, graph.quality, conversionsQuality)
+    }
+
+    func write(_ result: ScoreResult, to output: String?, format: OutputFormat) throws {
+        switch format {
+        case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: output)
+        case .json: try OutputFile.write(result.json(top: top).rendered(), to: output)
+        case .table: try OutputFile.write(result.table(top: top ?? 20), to: output)
+        }
     }
 
     func run() throws {
+        if each { return try runEach() }
         try reportingErrors {
             let clock = timings ? PhaseTimings() : nil
-            let graph = try ScoringGraph.read(path: events, options: input.events, timings: clock)
-            var options = ScoreOptions(
-                algorithm: ScoreAlgorithm(rawValue: algorithm)!, damping: damping, beta: beta,
-                iteration: iteration.settings,
-                operatorChoice: iteration.operatorChoice)
-            var quality = graph.quality
-            if let personalize {
-                let conversions = try Conversions.read(path: personalize, options: input.conversions)
-                let (values, unknown) = conversions.totals(over: graph.people)
-                quality.unknownConverters = unknown
-                guard values.contains(where: { $0 > 0 }) else {
-                    throw ScoreError.emptyPersonalization(file: conversions.file, unknown: unknown)
-                }
-                options.personalization = values
-            }
-            reportSkipped(quality, quiet: outputOptions.quiet)
-            var result = try graph.score(options, timings: clock)
-            result.quality = quality
+            let (result, quality, conversionsQuality) = try score(files, clock: clock)
+            RunReport.read(quality, noun: "referral rows", quiet: outputOptions.quiet)
+            if let conversionsQuality { RunReport.read(conversionsQuality, noun: "conversions", quiet: outputOptions.quiet) }
             let format = outputOptions.resolvedFormat
-            try clock.measure("write") { () throws(OutputError) in
-                switch format {
-                case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: outputOptions.output)
-                case .json: try OutputFile.write(result.json(top: top).rendered(), to: outputOptions.output)
-                case .table: try OutputFile.write(result.table(top: top ?? 20), to: outputOptions.output)
-                }
-            }
+            try clock.measure("write") { () throws in try write(result, to: outputOptions.output, format: format) }
+            RunReport.wrote(outputOptions.output, what: "\(result.people.count) scores", quiet: outputOptions.quiet)
             if let clock {
                 var stderr = StandardError()
                 let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
-                print("influence: timings: " + phases.joined(separator: ", ") + " (\(result.report.iterations) iterations, \(graph.storage) \(result.operatorKind.rawValue) operator)", to: &stderr)
+                print("influence: timings: " + phases.joined(separator: ", ") + " (\(result.report.iterations) iterations, \(result.operatorKind.rawValue) operator)", to: &stderr)
             }
-            if !result.report.converged { warnNotConverged(result.summary, quiet: outputOptions.quiet) }
+            if !result.report.converged { warnNotConverged(result.summary) }
         }
+    }
+
+    /// `--each`: one output per input file, a summary table, and a failing file reported
+    /// without stopping the rest; exits with the first failure's code at the end.
+    func runEach() throws {
+        var firstFailure: Int32?
+        var rows: [[String]] = [["file", "status", "people", "referral_pairs", "converged", "output"]]
+        let paths: [String]
+        do {
+            paths = try InputPaths.expand(files)
+            try OutputFile.makeFolder(outDir!)
+        } catch {
+            guard let known = error as? InfluenceError else { fail("\(error)", 70) }
+            fail(known.description, known.exitCode)
+        }
+        let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
+        let suffix = format == .json ? "json" : format == .table ? "txt" : "csv"
+        var used = Set<String>()
+        var stderr = StandardError()
+        for path in paths {
+            var stem = InputPaths.stem(path)
+            var k = 2
+            while used.contains(stem) { stem = InputPaths.stem(path) + "-\(k)"; k += 1 }
+            used.insert(stem)
+            let output = (outDir!.hasSuffix("/") ? outDir! : outDir! + "/") + stem + "." + suffix
+            do {
+                let (result, quality, _) = try score([path], clock: nil)
+                try write(result, to: output, format: format)
+                if !outputOptions.quiet {
+                    for line in quality.summaryLines(noun: "referral rows") { print("influence: " + line, to: &stderr) }
+                }
+                for line in quality.warnings(noun: "referral rows") { print("influence: warning: " + line, to: &stderr) }
+                if !result.report.converged { warnNotConverged("\(path): " + result.summary) }
+                rows.append([path, result.report.converged ? "ok" : "not converged", "\(result.people.count)",
+                             "\(quality.rows - quality.selfReferrals - quality.skippedRows - quality.unreferredRows - quality.mergedDuplicates)",
+                             result.report.converged ? "yes" : "no", output])
+            } catch {
+                let known = error as? InfluenceError
+                let code = known?.exitCode ?? 70
+                print("influence: error: \(known?.description ?? "\(error)")", to: &stderr)
+                firstFailure = firstFailure ?? code
+                rows.append([path, "failed (exit \(code))", "", "", "", ""])
+            }
+        }
+        var text = ""
+        for row in rows { text += row.map(CSVText.field).joined(separator: ",") + "\n" }
+        do {
+            try OutputFile.write(text, to: nil)
+        } catch {
+            if error.isBrokenPipe { Influence.exit() }
+            fail(error.description, error.exitCode)
+        }
+        if let firstFailure { Influence.exit(withError: ExitCode(firstFailure)) }
     }
 }

@@ -19,13 +19,14 @@ struct Spread: ParsableCommand {
             --per generation: people per generation and R_g = n_{g+1}/n_g.
             --per day: new and cumulative people reached per UTC day.
 
-            A conversion counts for a campaign when it names that campaign or names none; for \
-            'all' and for channels always. JSON holds every listing in one document.
+            A conversion counts for the campaign its row names, or, when it names none, for \
+            the campaign of the referral that brought its person in; for 'all' and for channels \
+            always. JSON holds every listing in one document.
             """
     )
 
-    @Argument(help: "The referral export (CSV), or - for standard input.")
-    var events: String
+    @Argument(help: "Referral exports: CSV files (plain or .gz), folders of them, or - for standard input; read as one.")
+    var files: [String] = []
 
     @Option(help: "Conversions CSV (user, optional campaign): for invite conversion rates and K-factors.")
     var conversions: String?
@@ -37,6 +38,7 @@ struct Spread: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one referral export (a CSV file, a folder, or - for standard input).") }
         guard SpreadLevel(rawValue: per) != nil else {
             throw ValidationError("--per must be one of \(SpreadLevel.allCases.map(\.rawValue).joined(separator: ", ")), not '\(per)'.")
         }
@@ -45,12 +47,12 @@ struct Spread: ParsableCommand {
     func run() throws {
         let level = SpreadLevel(rawValue: per)!
         try reportingErrors {
-            let referrals = try ReferralEvents.read(path: events, options: input.events)
-            let purchases = try conversions.map { path throws(InputError) in
-                try Conversions.read(path: path, options: input.conversions)
-            }
-            let report = try SpreadReport(checking: referrals, conversions: purchases)
+            let export = try Export.read(events: files, conversions: conversions.map { [$0] }, options: input.events,
+                                         conversionOptions: input.conversions, filter: input.filter)
+            let report = try SpreadReport(checking: export.events, conversions: export.conversions)
             try report.check(level: level)
+            RunReport.read(report.quality, noun: "referral rows", quiet: outputOptions.quiet)
+            if let q = export.conversions?.quality { RunReport.read(q, noun: "conversions", quiet: outputOptions.quiet) }
             let text: String
             switch outputOptions.resolvedFormat {
             case .csv: text = report.csv(per: level)
@@ -58,8 +60,7 @@ struct Spread: ParsableCommand {
             case .table: text = report.table(per: level)
             }
             try OutputFile.write(text, to: outputOptions.output)
-            reportSkipped(referrals.quality, quiet: outputOptions.quiet)
-            if let purchases { reportSkipped(purchases.quality, quiet: outputOptions.quiet) }
+            RunReport.wrote(outputOptions.output, what: "spread by \(level.rawValue)", quiet: outputOptions.quiet)
         }
     }
 }

@@ -1,9 +1,10 @@
 import Testing
 import InfluenceModel
+import Foundation
 
 private let eventsFile = "events.csv"
 private let weightRule = "weights must be finite numbers >= 0"
-private let valueRule = "conversion values must be finite numbers >= 0"
+private let valueRule = "conversion values must be finite amounts >= 0 (such as 72.26, $1,234.50 or 1.234,50 €)"
 
 private func parseEvents(_ text: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
     try ReferralEvents.parse(bytes: Array(text.utf8), file: eventsFile, options: options)
@@ -65,20 +66,52 @@ struct ColumnLayoutTests {
 
     @Test func conversionAliases() throws {
         let layout = try ColumnLayout(header: ["amount", "Customer_ID", "date", "campaign_id"], required: [.user],
-                                      optional: [.timestamp, .value, .campaign], file: "c.csv")
+                                      optional: [.conversionTimestamp, .value, .conversionCampaign], file: "c.csv")
         #expect(layout[.user] == 1)
         #expect(layout[.value] == 0)
-        #expect(layout[.timestamp] == 2)
-        #expect(layout[.campaign] == 3)
+        #expect(layout[.conversionTimestamp] == 2)
+        #expect(layout[.conversionCampaign] == 3)
     }
 
-    @Test func canonicalNameBeatsAliasAndAliasOrderDecides() throws {
-        // "source" wins over an earlier "from"; among aliases the listed order wins, not the column order.
+    /// The canonical generic name beats another generic one; two referral-specific names for
+    /// one role are a tie, refused with the flag that settles it.
+    @Test func canonicalNameBeatsGenericAndTiesAreRefused() throws {
         let a = try ColumnLayout(header: ["from", "source", "target"], required: [.source, .target], optional: [], file: "f.csv")
         #expect(a[.source] == 1)
-        let b = try ColumnLayout(header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [], file: "f.csv")
+        #expect(throws: InputError.ambiguousColumn(file: "f.csv", role: "source", first: "sharer", second: "referrer", flag: "--source-column")) {
+            _ = try ColumnLayout(header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [], file: "f.csv")
+        }
+        let b = try ColumnLayout(header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [],
+                                 overrides: [.source: "referrer"], file: "f.csv")
         #expect(b[.source] == 1)
         #expect(b[.target] == 2)
+    }
+
+    /// Real export headers, each with the roles it must give (nil: the role must not be found).
+    @Test(arguments: [
+        (["Referrer Email", "Friend Email", "Source", "Date Created", "Campaign Name", "Share Channel"], [0, 1, 3, 5, 4]),
+        (["Advocate ID", "Referee", "Created On", "utm_source", "utm_medium", "utm_campaign"], [0, 1, 2, -1, -1]),
+        (["Referred By Customer Email", "Customer Email", "Referral Date", "Order Date"], [0, 1, 2, -1, -1]),
+        (["referrerEmail", "referredEmail", "createdAt", "medium"], [0, 1, 2, 3, -1]),
+        (["Referrer Name", "Referrer Email", "Friend Name", "Friend Email", "Share Method", "Campaign ID", "Campaign Name"], [1, 3, -1, 4, 6]),
+        (["source", "target", "Referrer Reward Amount", "Shared At"], [0, 1, 3, -1, -1]),
+    ])
+    func realExportHeaders(header: [String], expected: [Int]) throws {
+        let layout = try ColumnLayout(header: header, required: [.source, .target], optional: [.timestamp, .channel, .campaign],
+                                      file: "f.csv")
+        let found = [ColumnRole.source, .target, .timestamp, .channel, .campaign].map { layout[$0] ?? -1 }
+        #expect(found == expected, "\(header)")
+    }
+
+    /// Conversion headers: the order's date beats the referral's, `Referrer Email` is never the buyer.
+    @Test func conversionHeadersOfAReferralExport() throws {
+        let header = ["Referrer Email", "Friend Email", "Date Created", "Order Date", "Order Total", "Referrer Reward Amount"]
+        let layout = try ColumnLayout(header: header, required: [.user], optional: [.conversionTimestamp, .value, .conversionCampaign],
+                                      file: "c.csv")
+        #expect(layout[.user] == 1)
+        #expect(layout[.conversionTimestamp] == 3)
+        #expect(layout[.value] == 4)
+        #expect(layout.unused == ["Referrer Email", "Date Created", "Referrer Reward Amount"])
     }
 
     @Test func caseInsensitiveAndSpacesIgnored() throws {
@@ -244,28 +277,41 @@ struct ReferralEventsTests {
         #expect(events.weight == [3.75])
     }
 
-    @Test func decimalCommaRefusedWithCommaDelimiter() {
-        #expect(throws: InputError.badNumber(file: eventsFile, line: 2, column: 3, name: "weight", seen: "1,5", rule: weightRule)) {
-            _ = try parseEvents("source,target,weight\na,b,\"1,5\"\n")
+    /// A decimal comma is read whatever the delimiter when the file proves it ("1,5" cannot
+    /// be a thousands group); the decision is noted.
+    @Test func decimalCommaProvedInACommaFile() throws {
+        let events = try parseEvents("source,target,weight\na,b,\"1,5\"\nb,c,2\n")
+        #expect(events.weight == [1.5, 2])
+        #expect(events.quality.decisions.count == 1)
+    }
+
+    /// "1,234.5" has both marks, so it proves a decimal point; "1,234" alone could be either
+    /// and is refused with the flag that settles it.
+    @Test func thousandsSeparators() throws {
+        let proved = try parseEvents("source;target;weight\na;b;1,234.5\nb;c;1,000\n")
+        #expect(proved.weight == [1234.5, 1000])
+        #expect(throws: InputError.ambiguousDecimal(file: eventsFile, column: "weight", seen: "1,000")) {
+            _ = try parseEvents("source;target;weight\na;b;1,000\nb;c;2\n")
+        }
+        let settled = try parseEvents("source;target;weight\na;b;1,000\n", options: { var o = ReadOptions(); o.decimal = .comma; return o }())
+        #expect(settled.weight == [1])
+        #expect(throws: InputError.mixedDecimal(file: eventsFile, column: "weight", dotLine: 2, dotSeen: "1,234.5", commaLine: 3, commaSeen: "2,5")) {
+            _ = try parseEvents("source;target;weight\na;b;1,234.5\nb;c;2,5\n")
         }
     }
 
-    @Test func thousandsSeparatorRefused() {
-        #expect(throws: InputError.badNumber(file: eventsFile, line: 2, column: 3, name: "weight", seen: "1,234.5", rule: weightRule)) {
-            _ = try parseEvents("source;target;weight\na;b;1,234.5\n")
-        }
-    }
-
-    @Test func emptyIds() {
-        #expect(throws: InputError.emptyValue(file: eventsFile, line: 3, column: 1, name: "source")) {
-            _ = try parseEvents("source,target\na,b\n,c\n")
-        }
+    /// An empty referrer is a customer nobody referred (counted), an empty target is an error.
+    @Test func emptyIds() throws {
+        let events = try parseEvents("source,target\na,b\n,c\nx,\"  \"\n", options: ReadOptions(onError: .skip))
+        #expect(events.count == 1)
+        #expect(events.quality.unreferredRows == 1)
+        #expect(events.quality.skippedRows == 1)
         #expect(throws: InputError.emptyValue(file: eventsFile, line: 2, column: 2, name: "target")) {
             _ = try parseEvents("source,target\na,\"\"\n")
         }
-        #expect(throws: InputError.emptyValue(file: eventsFile, line: 2, column: 3, name: "source")) {
-            _ = try parseEvents("x,target,source\n1,b,   \n")
-        }
+        let spaces = try parseEvents("x,target,source\n1,b,   \n2,c,d\n")
+        #expect(spaces.quality.unreferredRows == 1)
+        #expect(spaces.count == 1)
     }
 
     @Test func raggedRows() {
@@ -392,13 +438,13 @@ struct ReferralEventsTests {
         #expect(events.line == [2, 7])
         let q = events.quality
         #expect(q.rows == 8)
-        #expect(q.skippedRows == 5)
+        #expect(q.skippedRows == 4)
+        #expect(q.unreferredRows == 1)
         #expect(q.selfReferrals == 1)
         let expectedReasons: [InputError] = [
             .badNumber(file: eventsFile, line: 3, column: 3, name: "weight", seen: "-1", rule: weightRule),
             .badTimestamp(file: eventsFile, line: 4, column: 4, name: "timestamp", seen: "2025-02-30",
                           reason: Timestamp.Failure.unparsable.description),
-            .emptyValue(file: eventsFile, line: 5, column: 1, name: "source"),
             .raggedRow(file: eventsFile, line: 6, expected: 4, found: 2),
             .raggedRow(file: eventsFile, line: 9, expected: 4, found: 5),
         ]
@@ -442,9 +488,11 @@ struct ReferralEventsTests {
         #expect(throws: InputError.fileNotFound(path: "/nonexistent-dir-for-tests/events.csv")) {
             _ = try ReferralEvents.read(path: "/nonexistent-dir-for-tests/events.csv")
         }
-        #expect(throws: InputError.isDirectory(path: "/tmp")) {
-            _ = try ReferralEvents.read(path: "/tmp")
-        }
+        // A folder is read as the CSV files inside it; one without any is refused.
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("influence-empty-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(throws: InputError.self) { _ = try ReferralEvents.read(path: empty) }
     }
 }
 

@@ -149,8 +149,12 @@ struct ScoreCommandTests {
         #expect(object["iterations"] as? Int == 3)
         #expect((object["residual"] as? Double ?? 0) > 1e-10)
         #expect(outcome.stderr.contains("did NOT converge"))
+        // --quiet silences the summary, never a warning that changes what the result means.
         let quiet = try Runner.run(["score", Self.sample, "--max-iterations", "3", "--format", "csv", "--quiet"])
-        #expect(quiet.stderr.isEmpty)
+        #expect(quiet.stderr.contains("did NOT converge"))
+        #expect(!quiet.stderr.contains("read "))
+        let converged = try Runner.run(["score", Self.sample, "--format", "csv", "--quiet"])
+        #expect(converged.stderr.isEmpty)
     }
 
     @Test func allSelfReferralsIsBadData() throws {

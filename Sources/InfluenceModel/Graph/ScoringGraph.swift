@@ -75,10 +75,7 @@ public struct ScoringGraph: Sendable {
             return ScoringGraph(try ReferralGraph(checking: events))
         }
         let files = try InputPaths.expand(paths)
-        var quality = DataQuality()
-        var columns: [PairColumns] = []
-        var people = Interner()
-        var started = false
+        var read: [([FilePart], DataQuality)] = []
         for path in files {
             let file = InputFile.displayName(path)
             let input = try timings.measure("map") { () throws(InputError) in try FileBytes(path: path, encoding: options.encoding) }
@@ -88,9 +85,35 @@ public struct ScoringGraph: Sendable {
                 }
             }
             q.files = [file + (input.decoded.isEmpty ? "" : " (" + input.decoded.joined(separator: ", ") + ")")]
+            read.append((parts, q))
+            parts.removeAll()
+        }
+        return try build(read, name: InputPaths.describe(files), options: options, timings: timings) { () throws(InputError) in
+            _ = try ReferralGraph(checking: try ReferralEvents.read(paths: paths, options: options))
+        }
+    }
+
+    /// Builds the graph of one file's bytes read in `chunks` chunks (the same graph for any `chunks`).
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
+                     timings: PhaseTimings? = nil) throws(InputError) -> ScoringGraph {
+        let read = try parse(bytes, file: file, options: options, chunks: chunks, timings: timings)
+        return try build([read], name: file, options: options, timings: timings) { () throws(InputError) in
+            _ = try ReferralGraph(checking: try ReferralEvents.parse(buffer: bytes, file: file, options: options, chunks: 1))
+        }
+    }
+
+    /// Numbers the people of every file's chunks in order and builds the merged adjacency.
+    /// - Parameter overflow: names the row behind a weight that overflowed (it throws).
+    private static func build(_ files: [([FilePart], DataQuality)], name: String, options: ReadOptions, timings: PhaseTimings?,
+                              overflow: () throws(InputError) -> Void) throws(InputError) -> ScoringGraph {
+        var quality = DataQuality()
+        var columns: [PairColumns] = []
+        var people = Interner()
+        var started = false
+        for (parts, q) in files {
             quality.add(q)
             timings.measure("merge") {
-                for part in parts where !part.source.isEmpty || part.people.count > 0 {
+                for part in parts {
                     let map: [Int32]
                     if !started {
                         people = part.people
@@ -102,23 +125,19 @@ public struct ScoringGraph: Sendable {
                     columns.append(PairColumns(source: part.source, target: part.target, weight: part.weight, map: map))
                 }
             }
-            parts.removeAll()
         }
-        try quality.checkSkipped(file: InputPaths.describe(files), limit: options.maxSkipped, onError: options.onError)
+        try quality.checkSkipped(file: name, limit: options.maxSkipped, onError: options.onError)
         let kept = columns.reduce(0) { $0 + $1.count }
-        if kept == 0 { throw ReferralGraph.noReferrals(file: InputPaths.describe(files), quality: quality) }
-        if kept >= Int(Int32.max) || people.count >= Int(Int32.max) { throw .tooManyRows(file: InputPaths.describe(files), line: 0) }
+        if kept == 0 { throw ReferralGraph.noReferrals(file: name, quality: quality) }
+        if kept >= Int(Int32.max) || people.count >= Int(Int32.max) { throw .tooManyRows(file: name, line: 0) }
         let n = people.count
         let (forward, inWeight, merged) = timings.measure("build") {
             let (matrix, merged) = CompactCSR.build(people: n, chunks: columns)
             return (matrix, matrix.columnSums(), merged)
         }
         quality.mergedDuplicates = merged
-        if !forward.values.allFinite {
-            // A repeated pair's weights overflowed: the full reader names the row that keeps it.
-            let events = try ReferralEvents.read(paths: paths, options: options)
-            _ = try ReferralGraph(checking: events)
-        }
+        // A repeated pair's weights overflowed: the full reader names the row that keeps it.
+        if !forward.values.allFinite { try overflow() }
         return ScoringGraph(people: people, quality: quality, forward: forward, inWeight: inWeight)
     }
 
@@ -140,10 +159,8 @@ public struct ScoringGraph: Sendable {
     /// Reads the pairs of one file's bytes in `chunks` chunks.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
                       timings: PhaseTimings? = nil) throws(InputError) -> ([FilePart], DataQuality) {
-        var noTime = options
-        noTime.useTime = false
         let (parts, head) = try timings.measure("parse+intern", bytes: bytes.count) { () throws(InputError) in
-            guard let head = try ChunkedScan.header(bytes, file: file, options: noTime, read: ReferralEvents.header) else {
+            guard let head = try ChunkedScan.header(bytes, file: file, options: options, read: ReferralEvents.header) else {
                 throw .headerOnly(file: file)
             }
             let columns = ReferralColumns(layout: head.layout, delimiter: head.delimiter)
@@ -164,6 +181,7 @@ public struct ScoringGraph: Sendable {
             quality.selfReferrals += part.sink.selfReferrals
             quality.unreferredRows += part.sink.unreferred
             quality.normalizedIds += part.sink.normalizedIds
+            quality.untimedRows += part.sink.untimed
             quality.blankLines += part.end.blank
             amounts.append(part.sink.amounts, rowOffset: offset, lineShift: part.lineShift)
             offset += part.sink.weight.count

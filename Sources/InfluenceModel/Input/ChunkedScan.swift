@@ -169,7 +169,7 @@ extension InputError {
             return .mixedDecimal(file: f, column: c, dotLine: dl + delta, dotSeen: ds, commaLine: cl + delta, commaSeen: cs)
         case .fileNotFound, .isDirectory, .unreadable, .emptyFile, .headerOnly, .wrongEncoding, .missingColumn,
              .unknownColumn, .duplicateColumn, .noReferrals, .ambiguousColumn, .notText, .compressedDataCorrupt,
-             .ambiguousDateOrder, .ambiguousDecimal, .tooManySkipped:
+             .ambiguousDateOrder, .ambiguousDecimal, .tooManySkipped, .emptyFolder:
             return self
         }
     }

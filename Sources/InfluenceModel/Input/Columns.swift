@@ -81,7 +81,7 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
         "target", flag: "--target-column",
         specific: ["referred", "referee", "invitee", "invited", "recipient", "friend", "receiver", "new customer", "new user",
                    "child"],
-        canonical: ["target"], generic: ["to"], context: idWords, weak: nameWords)
+        canonical: ["target"], generic: ["to", "customer", "user", "member", "contact"], context: idWords, weak: nameWords)
     public static let timestamp = ColumnRole(
         "timestamp", flag: "--timestamp-column",
         specific: ["timestamp", "time", "date", "datetime", "date time", "created", "creation", "referred at", "referred on",

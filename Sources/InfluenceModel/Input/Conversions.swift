@@ -169,8 +169,8 @@ struct ConversionsChunk: CSVRecordSink {
         do {
             try add(record)
         } catch {
-            guard policy == .skip, let bad = error as? InputError else { throw error }
-            skips.record(bad, header: layout.header)
+            guard policy == .skip else { throw error }
+            skips.record(error, header: layout.header)
         }
         return true
     }

@@ -33,6 +33,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
     case ambiguousDecimal(file: String, column: String, seen: String)
     case mixedDecimal(file: String, column: String, dotLine: Int, dotSeen: String, commaLine: Int, commaSeen: String)
     case tooManySkipped(file: String, skipped: Int, rows: Int, column: String, limit: Double)
+    case emptyFolder(path: String)
 
     /// Ids longer than this many bytes are refused: such a field is a misaligned column or
     /// a corrupted file, not a person.
@@ -41,7 +42,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The `sysexits.h` code a command exits with: 66 for an input that cannot be read, 65 for bad data.
     public var exitCode: Int32 {
         switch self {
-        case .fileNotFound, .isDirectory, .unreadable: return 66
+        case .fileNotFound, .isDirectory, .unreadable, .emptyFolder: return 66
         default: return 65
         }
     }
@@ -121,6 +122,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file):\(line): the weights of this referred pair add up to an infinite number. Scale the weights down."
         case .tooManyRows(let file, let line):
             return "\(file):\(line): more than 2,147,483,646 referral rows or people; split the export."
+        case .emptyFolder(let path):
+            return "\(path): the folder holds no .csv, .tsv or .txt files (plain or .gz). Name the files, or the folder that holds them."
         case .ambiguousColumn(let file, let role, let first, let second, let flag):
             return "\(file):1: both \"\(Self.clip(first, 40))\" and \"\(Self.clip(second, 40))\" could be the \(role) column. Pick one with \(flag) NAME."
         case .notText(let file, let format, let fix):

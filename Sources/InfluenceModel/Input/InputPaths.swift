@@ -6,7 +6,7 @@ public enum InputPaths {
     static let readable = [".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz"]
 
     /// Expands folders into their readable files (recursively, sorted by path), keeps files and `-`.
-    /// - Throws: `InputError.fileNotFound`, `.unreadable`, `.noReferrals` for a folder without CSV files.
+    /// - Throws: `InputError.unreadable`, `.emptyFolder` for a folder without CSV files.
     public static func expand(_ paths: [String]) throws(InputError) -> [String] {
         var out: [String] = []
         for path in paths {
@@ -28,9 +28,7 @@ public enum InputPaths {
                 var dir: ObjCBool = false
                 if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue { found.append(full) }
             }
-            if found.isEmpty {
-                throw .noReferrals(file: path, detail: "the folder holds no .csv, .tsv or .txt files (plain or .gz). Name the files, or the folder that holds them.")
-            }
+            if found.isEmpty { throw .emptyFolder(path: path) }
             out += found.sorted()
         }
         if out.isEmpty { throw .fileNotFound(path: "(none)") }
@@ -87,7 +85,11 @@ extension DataQuality {
     mutating func settle(amounts choice: DeferredChoice, column: String, file: String, into values: inout [Double]) throws(InputError) {
         switch choice.outcome {
         case .none: return
-        case .a(let line, let text): decisions.append("\(file): amounts in \"\(column)\" read with a decimal point (line \(line): \"\(text)\")")
+        case .a(let line, let text):
+            // Worth saying only when some amount would have read differently.
+            if !choice.alternatives.isEmpty {
+                decisions.append("\(file): amounts in \"\(column)\" read with a decimal point (line \(line): \"\(text)\")")
+            }
         case .b(let line, let text): decisions.append("\(file): amounts in \"\(column)\" read with a decimal comma (line \(line): \"\(text)\")")
         case .mixed(let al, let at, let bl, let bt):
             throw .mixedDecimal(file: file, column: column, dotLine: al, dotSeen: at, commaLine: bl, commaSeen: bt)

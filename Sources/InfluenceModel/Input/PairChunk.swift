@@ -15,6 +15,7 @@ struct PairChunk: CSVRecordSink {
     var amounts = DeferredChoice()
     var unreferred = 0
     var normalizedIds = 0
+    var untimed = 0
     private var scratch: [UInt8] = []
     var people = Interner()
     var source: [Int32] = []
@@ -66,6 +67,7 @@ struct PairChunk: CSVRecordSink {
             case .referral(let values):
                 flush()
                 normalizedIds += values.normalized
+                if columns.timestamp >= 0, values.time == nil { untimed += 1 }
                 if columns.weight >= 0 {
                     let w = values.weight.map { w in
                         amounts.take(a: w.a, b: w.b, row: weight.count, line: record.line) { record.string(columns.weight) ?? "" }
@@ -76,8 +78,8 @@ struct PairChunk: CSVRecordSink {
                 target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
             }
         } catch {
-            guard policy == .skip, let bad = error as? InputError else { throw error }
-            skips.record(bad, header: header)
+            guard policy == .skip else { throw error }
+            skips.record(error, header: header)
         }
         return true
     }

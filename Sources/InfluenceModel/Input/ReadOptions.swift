@@ -67,9 +67,8 @@ public struct DataQuality: Sendable, Equatable {
     public var rowsWithoutValue = 0
     /// Rows without a time in a file with a time column.
     public var untimedRows = 0
-    /// Id fields changed by normalization (trimmed, NFC, e-mail case) and the distinct spellings changed.
+    /// Id fields changed by normalization (trimmed, NFC, e-mail case).
     public var normalizedIds = 0
-    public var normalizedSpellings = 0
     /// Rows left out by `--campaign`, `--since`, `--until`.
     public var filteredRows = 0
     /// The columns each file was read with.
@@ -101,7 +100,6 @@ public struct DataQuality: Sendable, Equatable {
         rowsWithoutValue += q.rowsWithoutValue
         untimedRows += q.untimedRows
         normalizedIds += q.normalizedIds
-        normalizedSpellings += q.normalizedSpellings
         filteredRows += q.filteredRows
         columns += q.columns
         decisions += q.decisions

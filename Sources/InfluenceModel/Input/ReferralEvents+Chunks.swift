@@ -69,8 +69,8 @@ struct EventsChunk: CSVRecordSink {
             case .unreferred: events.quality.unreferredRows += 1
             }
         } catch {
-            guard policy == .skip, let bad = error as? InputError else { throw error }
-            skips.record(bad, header: header)
+            guard policy == .skip else { throw error }
+            skips.record(error, header: header)
         }
         return true
     }

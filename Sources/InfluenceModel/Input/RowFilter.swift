@@ -14,7 +14,7 @@ public struct RowFilter: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { campaigns.isEmpty && since == nil && until == nil }
-    var usesTime: Bool { since != nil || until != nil }
+    public var usesTime: Bool { since != nil || until != nil }
 
     /// Reads a `--since`/`--until` value: an ISO 8601 date or date-time. A bare date given to
     /// `--until` includes that whole day.

@@ -16,6 +16,25 @@ public struct OutputError: Error, CustomStringConvertible, Equatable, Sendable {
 
 /// Writes command output to standard output or, atomically, to a file.
 public enum OutputFile {
+    /// Creates `path` and its parents as folders if they are missing.
+    ///
+    /// The corresponding C function is `mkdir`.
+    /// - Throws: `OutputError` when a part exists as a file or cannot be made.
+    public static func makeFolder(_ path: String) throws(OutputError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o777) != 0, errno != EEXIST {
+                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+            }
+            var info = stat()
+            if stat(prefix, &info) != 0 || (info.st_mode & S_IFMT) != S_IFDIR {
+                throw OutputError(path: path, reason: "\(prefix) is not a folder")
+            }
+            prefix += "/"
+        }
+    }
+
     /// Writes `text` to `path` (`nil` or `-`: standard output).
     ///
     /// A file is written to a temporary file in the same folder, flushed, and renamed over

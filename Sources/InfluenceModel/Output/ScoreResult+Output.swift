@@ -14,6 +14,25 @@ extension DataQuality {
             ("self_referrals", .int(selfReferrals)),
             ("merged_duplicates", .int(mergedDuplicates)),
             ("unknown_converters", .int(unknownConverters)),
+            ("unknown_examples", .array(unknownExamples.map(JSONValue.string))),
+            ("skipped_by_column", .object(skippedByColumn.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("unreferred_rows", .int(unreferredRows)),
+            ("rows_without_value", .int(rowsWithoutValue)),
+            ("untimed_rows", .int(untimedRows)),
+            ("normalized_ids", .int(normalizedIds)),
+            ("filtered_rows", .int(filteredRows)),
+            ("files", .array(files.map(JSONValue.string))),
+            ("columns", .array(columns.map { mapping in
+                .object([
+                    ("file", .string(mapping.file)), ("kind", .string(mapping.kind)),
+                    ("mapping", .object(mapping.entries.map { entry in
+                        (entry.role, .object([("column", .string(entry.column)), ("position", .int(entry.position)),
+                                              ("named_by_flag", .bool(entry.named))]))
+                    })),
+                    ("not_used", .array(mapping.unused.map(JSONValue.string))),
+                ])
+            })),
+            ("decisions", .array(decisions.map(JSONValue.string))),
         ])
     }
 
@@ -100,6 +119,13 @@ extension ScoreResult {
 
 /// CSV field quoting for output.
 public enum CSVText {
+    /// `field`, quoted when it holds a comma, quote, or line break.
+    public static func field(_ field: String) -> String {
+        var out = ""
+        appendField(field, to: &out)
+        return out
+    }
+
     /// Appends `field`, quoted when it holds a comma, quote, or line break.
     public static func appendField(_ field: String, to out: inout String) {
         if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {

@@ -1,25 +1,24 @@
 /// Who converted, as the spread measures count it.
 ///
-/// A conversion counts for a campaign when the conversions file has no campaign column, when
-/// its campaign cell is empty, or when it names that campaign; it always counts for the
-/// overall scope (`all`) and for channels. Timing is ignored: a purchase before the referral
+/// A conversion counts for the campaign its row names; a conversion whose row names none (or
+/// a conversions file without a campaign column) counts for the campaign of the referral that
+/// brought its person in — their parent referral in the forest of all rows — so the answer is
+/// the same whether campaigns come in one file with a campaign column or one file each. It
+/// always counts for the overall scope (`all`) and for channels. Timing is ignored: a purchase before the referral
 /// still makes the referred person a converted one. People are matched by id with the
 /// referral export; conversions by anyone else are counted as unknown and left out.
 struct ConvertedPeople: Sendable {
     /// Per person: has any conversion (counts for `all` and for channels).
     private(set) var any: [Bool]
-    /// Per person: has a conversion that counts for every campaign.
-    private var everyCampaign: [Bool]
     /// `campaign << 32 | person` for conversions naming a campaign of the events.
     private var named: Set<Int64> = []
     /// Conversions by people not in the referral export.
     private(set) var unknown = 0
 
     /// - Complexity: O(c + N) for c conversions and N people.
-    init(_ conversions: Conversions, events: ReferralEvents) {
+    init(_ conversions: Conversions, events: ReferralEvents, forest: ReferralForest) {
         let n = events.people.count
         any = [Bool](repeating: false, count: n)
-        everyCampaign = [Bool](repeating: false, count: n)
         let person = (0 ..< Int32(conversions.users.count)).map { events.people.index(of: conversions.users.name($0)) }
         // A conversions campaign that no referral names is -2: it counts for `all` only.
         let campaign: [Int32] = (0 ..< Int32(conversions.campaigns.count)).map {
@@ -33,7 +32,10 @@ struct ConvertedPeople: Sendable {
             any[Int(p)] = true
             let label = conversions.campaign?[k] ?? -1
             if label < 0 {
-                everyCampaign[Int(p)] = true
+                let r = forest.parentRow[Int(p)]
+                if r >= 0, let bringer = events.campaign?[Int(r)], bringer >= 0 {
+                    named.insert(Int64(bringer) << 32 | Int64(p))
+                }
             } else if campaign[Int(label)] >= 0 {
                 named.insert(Int64(campaign[Int(label)]) << 32 | Int64(p))
             }
@@ -44,6 +46,6 @@ struct ConvertedPeople: Sendable {
     /// with `nil`, for the overall scope.
     func converted(_ person: Int32, campaign: Int32?) -> Bool {
         guard let campaign else { return any[Int(person)] }
-        return everyCampaign[Int(person)] || named.contains(Int64(campaign) << 32 | Int64(person))
+        return named.contains(Int64(campaign) << 32 | Int64(person))
     }
 }

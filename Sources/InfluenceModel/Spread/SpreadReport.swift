@@ -50,7 +50,8 @@ public struct SpreadReport: Sendable {
         conversionsQuality = conversions?.quality
         rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
         rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
-        let converted = conversions.map { ConvertedPeople($0, events: events) }
+        let forest = ReferralForest(events: events)
+        let converted = conversions.map { ConvertedPeople($0, events: events, forest: forest) }
         if let converted { quality.unknownConverters = converted.unknown }
 
         var scopes: [ScopeSpread] = []
@@ -66,7 +67,6 @@ public struct SpreadReport: Sendable {
         scopes.append(all)
         self.scopes = scopes
         if events.channel != nil {
-            let forest = ReferralForest(events: events)
             channels = ChannelSpread.measure(events: events, forest: forest, converted: converted)
         }
     }

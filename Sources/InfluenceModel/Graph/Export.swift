@@ -1,0 +1,100 @@
+import Foundation
+
+/// A referral export and its conversions, read, filtered and matched as one: what every
+/// command that reads both starts from.
+public struct Export: Sendable {
+    public var events: ReferralEvents
+    public var conversions: Conversions?
+
+    /// Reads the referral files and the conversions, and applies the filter to both.
+    ///
+    /// A conversion passes `--campaign` when its row names a kept campaign, or names none and
+    /// the referral that brought its person in (their parent in the forest of all rows) is in
+    /// a kept campaign; it passes `--since`/`--until` by its own time (untimed ones are left
+    /// out, and counted). Conversions by people the export does not know are counted, with a
+    /// few examples and, where one exists, a known id that differs only in case or punctuation.
+    /// - Throws: `InputError`.
+    public static func read(events paths: [String], conversions conversionPaths: [String]? = nil,
+                            options: ReadOptions = ReadOptions(), conversionOptions: ReadOptions = ReadOptions(),
+                            filter: RowFilter = RowFilter()) throws(InputError) -> Export {
+        var events = try ReferralEvents.read(paths: paths, options: options)
+        var conversions = try conversionPaths.map { p throws(InputError) in try Conversions.read(paths: p, options: conversionOptions) }
+        if !filter.isEmpty, conversions != nil {
+            conversions!.apply(filter, events: events)
+        }
+        try events.apply(filter)
+        if let c = conversions {
+            var q = c.quality
+            let unknown = c.unknown(over: events.people)
+            q.unknownConverters = unknown.count
+            q.unknownExamples = NearMatch.describe(unknown.examples, among: events.people)
+            conversions!.quality = q
+        }
+        return Export(events: events, conversions: conversions)
+    }
+}
+
+extension Conversions {
+    /// Keeps the conversions `filter` selects (see `Export.read`), counting the rest.
+    mutating func apply(_ filter: RowFilter, events: ReferralEvents) {
+        var keepNames: Set<String>?
+        var bringer: [Int32]?
+        if !filter.campaigns.isEmpty {
+            keepNames = Set(filter.campaigns)
+            if let eventCampaign = events.campaign {
+                let forest = ReferralForest(events: events)
+                bringer = (0 ..< Int32(users.count)).map { u in
+                    guard let p = events.people.index(of: users.name(u)) else { return -1 }
+                    let r = forest.parentRow[Int(p)]
+                    return r >= 0 ? eventCampaign[Int(r)] : -1
+                }
+            }
+        }
+        var keep: [Int] = []
+        for k in 0 ..< count {
+            if let keepNames {
+                var name: String?
+                if let c = campaign?[k], c >= 0 {
+                    name = campaigns.name(c)
+                } else if let b = bringer?[Int(user[k])], b >= 0 {
+                    name = events.campaigns.name(b)
+                }
+                guard let name, keepNames.contains(name) else { continue }
+            }
+            if filter.usesTime {
+                guard let t = timestamp?[k], filter.keeps(time: t) else { continue }
+            }
+            keep.append(k)
+        }
+        quality.filteredRows += count - keep.count
+        if keep.count < count {
+            quality.decisions.append("\(file): \(count - keep.count) of \(count) conversions left out by the filter (\(filter.summary))")
+        }
+        user = keep.map { user[$0] }
+        value = keep.map { value[$0] }
+        line = keep.map { line[$0] }
+        if let t = timestamp { timestamp = keep.map { t[$0] } }
+        if let c = campaign { campaign = keep.map { c[$0] } }
+    }
+}
+
+/// Suggestions for ids that match nobody.
+enum NearMatch {
+    /// Each id, with a known id equal to it but for case and punctuation where there is one:
+    /// `ana_silva@example.com (did you mean "ana.silva@example.com"?)`.
+    static func describe(_ ids: [String], among people: Interner) -> [String] {
+        guard !ids.isEmpty else { return [] }
+        let wanted = Set(ids.map(key))
+        var found: [String: String] = [:]
+        for i in 0 ..< Int32(people.count) {
+            let name = people.name(i)
+            let k = key(name)
+            if wanted.contains(k), found[k] == nil { found[k] = name }
+        }
+        return ids.map { id in found[key(id)].map { "\(id) (did you mean \"\($0)\"?)" } ?? id }
+    }
+
+    static func key(_ id: String) -> String {
+        String(id.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+}
