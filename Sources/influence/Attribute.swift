@@ -156,15 +156,15 @@ struct Attribute: ParsableCommand {
             operatorChoice: iteration.operatorChoice, seed: seed, shapleySamples: samples)
         try reportingErrors {
             let result: AttributionResult
+            var qualities: [(DataQuality, String)] = []
             if let paths {
                 let table = try ChannelPaths.read(path: paths, options: pathOptions)
-                RunReport.read(table.quality, noun: "path rows", quiet: outputOptions.quiet)
+                qualities = [(table.quality, "path rows")]
                 result = try Attribution.attribute(paths: table, options: options)
             } else {
                 let export = try Export.read(events: files, conversions: [conversions!], options: input.events,
                                              conversionOptions: input.conversions, filter: input.filter)
-                RunReport.read(export.events.quality, noun: "referral rows", quiet: outputOptions.quiet)
-                RunReport.read(export.conversions!.quality, noun: "conversions", quiet: outputOptions.quiet)
+                qualities = [(export.events.quality, "referral rows"), (export.conversions!.quality, "conversions")]
                 result = try Attribution.attribute(
                     events: export.events, conversions: export.conversions!, options: options,
                     pathsFromEvents: pathsFromEvents)
@@ -176,6 +176,7 @@ struct Attribute: ParsableCommand {
             default: text = result.table(top: top ?? 20)
             }
             try OutputFile.write(text, to: outputOptions.output)
+            for (q, noun) in qualities { RunReport.read(q, noun: noun, quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }
         }

@@ -124,10 +124,10 @@ struct Score: ParsableCommand {
         try reportingErrors {
             let clock = timings ? PhaseTimings() : nil
             let (result, quality, conversionsQuality) = try score(files, clock: clock)
-            RunReport.read(quality, noun: "referral rows", quiet: outputOptions.quiet)
-            if let conversionsQuality { RunReport.read(conversionsQuality, noun: "conversions", quiet: outputOptions.quiet) }
             let format = outputOptions.resolvedFormat
             try clock.measure("write") { () throws in try write(result, to: outputOptions.output, format: format) }
+            RunReport.read(quality, noun: "referral rows", quiet: outputOptions.quiet)
+            if let conversionsQuality { RunReport.read(conversionsQuality, noun: "conversions", quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(result.people.count) scores", quiet: outputOptions.quiet)
             if let clock {
                 var stderr = StandardError()

@@ -51,8 +51,6 @@ struct Spread: ParsableCommand {
                                          conversionOptions: input.conversions, filter: input.filter)
             let report = try SpreadReport(checking: export.events, conversions: export.conversions)
             try report.check(level: level)
-            RunReport.read(report.quality, noun: "referral rows", quiet: outputOptions.quiet)
-            if let q = export.conversions?.quality { RunReport.read(q, noun: "conversions", quiet: outputOptions.quiet) }
             let text: String
             switch outputOptions.resolvedFormat {
             case .csv: text = report.csv(per: level)
@@ -60,6 +58,8 @@ struct Spread: ParsableCommand {
             case .table: text = report.table(per: level)
             }
             try OutputFile.write(text, to: outputOptions.output)
+            RunReport.read(report.quality, noun: "referral rows", quiet: outputOptions.quiet)
+            if let q = export.conversions?.quality { RunReport.read(q, noun: "conversions", quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "spread by \(level.rawValue)", quiet: outputOptions.quiet)
         }
     }
