@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p Fuzz/.build
 swiftc -parse-as-library -sanitize=fuzzer,address -g -Onone \
-  -module-name FuzzCSV -I Sources/CBLAS \
+  -module-name FuzzCSV -I Sources/CBLAS -I Sources/CZlib \
   $(pkg-config --cflags openblas | sed 's/-I/-Xcc -I/g') \
   $(find Sources/InfluenceModel -name '*.swift' | sort) Fuzz/FuzzCSV.swift \
-  $(pkg-config --libs openblas) \
+  $(pkg-config --libs openblas) -lz \
   -o Fuzz/.build/fuzz-csv
 echo "built Fuzz/.build/fuzz-csv" >&2
