@@ -1,5 +1,6 @@
-// The grammar of `TimeFormat.auto`. Each form is told apart by its first few bytes, so a field
-// is scanned once, left to right, with no backtracking beyond a byte or two.
+// The grammar of `TimeFormat.auto`. Each form is told apart by its first few bytes (a letter,
+// or the length of the first run of digits and the byte after it), so a field is scanned left
+// to right; the only look-backs are a failed bare-number read and optional AM/PM and zone suffixes.
 
 extension Timestamp {
     /// Reads a field in any of the forms `TimeFormat.auto` lists.
