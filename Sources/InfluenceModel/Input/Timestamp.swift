@@ -1,119 +1,156 @@
 /// Parses the timestamps found in exports into seconds since 1970-01-01T00:00:00Z.
 ///
-/// Accepted: ISO 8601 dates (`2025-03-04`), date-times with `T` or a space
-/// (`2025-03-04T09:15`, `2025-03-04 09:15:00.250`), an optional zone (`Z`, `+02:00`, `+0200`,
-/// `-05`; none means UTC), and Unix seconds (`1741079700`, `1741079700.5`). Years run from
-/// 1900 to 2199; anything outside is refused rather than guessed (a 13-digit number is
-/// usually milliseconds).
+/// `read(_:format:order:)` is the entry point: `TimeFormat.auto` recognises ISO 8601, RFC 2822,
+/// Twitter, month-name, numeric (`03/04/2024`) dates and Unix seconds (the grammar is in
+/// `Timestamp+Formats.swift`); the explicit formats read Unix seconds or milliseconds,
+/// spreadsheet serial days, or a strftime pattern (`TimePattern`). Years run from 1900 to
+/// 2199; anything outside is refused rather than guessed, and so is a bare number that could
+/// be read more than one way (`45355`, `0`). Every reading is rounded to the millisecond.
 public enum Timestamp {
-    /// Why a timestamp was refused.
+    /// Why a timestamp was refused. Each description follows the value seen, as in
+    /// `timestamp "45355.604" is a plain number: …`, and ends with the flag that fixes it.
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        /// No format this reader knows matches.
         case unparsable
+        /// A date outside 1900-01-01 ..< 2200-01-01.
         case outOfRange
+        /// A 12- or 13-digit number: Unix milliseconds.
         case milliseconds
+        /// A number that could be spreadsheet serial days or Unix seconds.
+        case plainNumber
+        /// A numeric date such as 03/04/2024 that reads as a date either day-first or month-first.
+        case ambiguousOrder
+        /// The value does not match the `--time-format` pattern carried.
+        case patternMismatch(String)
 
         public var description: String {
             switch self {
-            case .unparsable: return "is not a date or time"
-            case .outOfRange: return "is outside the years 1900–2199"
-            case .milliseconds: return "looks like Unix milliseconds; divide by 1000"
+            case .unparsable:
+                return "is not a date or time in a known format; pass --time-format with a strftime pattern such as \"%d/%m/%Y %H:%M\""
+            case .outOfRange:
+                return "is outside the years 1900–2199; check the column, or pass --time-format if the values are in another unit"
+            case .milliseconds:
+                return "looks like Unix milliseconds (seconds × 1000); pass --time-format ms"
+            case .plainNumber:
+                return "is a plain number: it could be a spreadsheet serial date or Unix seconds; pass --time-format excel or --time-format unix"
+            case .ambiguousOrder:
+                return "reads as a date both day-first and month-first; pass --date-order day-first or --date-order month-first"
+            case .patternMismatch(let pattern):
+                return "does not match the pattern \"\(pattern)\"; check --time-format"
             }
         }
     }
 
     static let earliest = -2_208_988_800.0  // 1900-01-01
     static let latest = 7_258_118_400.0  // 2200-01-01
+    static let earliestMillis = -2_208_988_800_000
+    static let latestMillis = 7_258_118_400_000
 
-    /// Parses `text`.
-    /// - Returns: seconds since the Unix epoch, UTC.
-    /// - Throws: `Failure`.
-    public static func parse(_ text: String) throws(Failure) -> Double {
-        let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBufferPointer { b in Result { () throws(Failure) in try parse(b) } }.get()
+    /// Reads one field.
+    ///
+    /// With `format: .auto` and `order: .auto`, a numeric day-month date (`03/04/2024`,
+    /// `03-04-2024`) comes back as `.eitherOrder`, for the caller to settle the order over a
+    /// whole file; everything else, and every reading under an explicit order or format, is
+    /// `.exact`. Surrounding spaces and tabs are ignored.
+    /// - Parameters:
+    ///   - bytes: the field's bytes (UTF-8).
+    ///   - format: how to read it; `.auto` recognises the forms listed in `TimeFormat.auto`.
+    ///   - order: the day and month order of numeric dates; dot-separated dates are always day-first.
+    /// - Returns: seconds since the Unix epoch, UTC, rounded to the millisecond.
+    /// - Throws: `Failure`: `.unparsable`, `.outOfRange`, `.milliseconds` and `.plainNumber`
+    ///   (`.auto` on a bare number), `.patternMismatch` (`.pattern`).
+    /// - Complexity: O(n) in the field's length, plus the pattern's length for `.pattern`.
+    ///   Nothing is allocated, on any path (a malloc-counting run of the ISO, Unix, RFC 2822
+    ///   and pattern paths counted none), so it can run once per row.
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, format: TimeFormat, order: DateOrder) throws(Failure) -> TimeReading {
+        var s = Scanner(bytes: bytes)
+        switch format {
+        case .auto:
+            return try readAuto(&s, order: order)
+        case .unixSeconds:
+            let n = try explicitNumber(&s)
+            let ms = n.whole * 1000 + n.fractionMillis
+            return .exact(try seconds(n.negative ? -ms : ms))
+        case .unixMilliseconds:
+            let n = try explicitNumber(&s)
+            let ms = n.whole + (n.fractionHalf ? 1 : 0)
+            return .exact(try seconds(n.negative ? -ms : ms))
+        case .excel:
+            return .exact(try excelSerial(try explicitNumber(&s)))
+        case .pattern(let pattern):
+            return .exact(try seconds(try pattern.read(&s)))
+        }
     }
 
-    /// Parses the bytes of one field.
+    /// Parses `text` with `format: .auto, order: .auto`, settling the order when only one is a date.
     /// - Returns: seconds since the Unix epoch, UTC.
-    /// - Throws: `Failure`.
+    /// - Throws: `Failure`; `.ambiguousOrder` for a date such as 03/04/2024.
+    /// - Complexity: O(n) in the length of `text`.
+    public static func parse(_ text: String) throws(Failure) -> Double {
+        var text = text
+        return try text.withUTF8 { b in Result { () throws(Failure) in try parse(b) } }.get()
+    }
+
+    /// Parses the bytes of one field with `format: .auto, order: .auto`, settling the order of a
+    /// numeric date when only one order gives a date (13/03/2024) or both give the same (04/04/2024).
+    /// - Returns: seconds since the Unix epoch, UTC.
+    /// - Throws: `Failure`; `.ambiguousOrder` for a date such as 03/04/2024.
     /// - Complexity: O(n) in the field's length.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Double {
-        var scanner = Scanner(bytes: bytes)
-        if bytes.count >= 5, bytes[4] == 0x2D {  // "YYYY-"
-            return try parseISO(&scanner)
+        switch try read(bytes, format: .auto, order: .auto) {
+        case .exact(let value):
+            return value
+        case .eitherOrder(let monthFirst, let dayFirst):
+            switch (monthFirst, dayFirst) {
+            case (let m?, let d?): if m == d { return m } else { throw .ambiguousOrder }
+            case (let m?, nil): return m
+            case (nil, let d?): return d
+            case (nil, nil): throw .unparsable
+            }
         }
-        return try parseUnix(&scanner)
     }
 
-    static func parseUnix(_ s: inout Scanner) throws(Failure) -> Double {
-        var negative = false
-        if s.peek == 0x2D { negative = true; s.index += 1 }
-        let intStart = s.index
-        var whole = 0.0
-        while let d = s.digit() { whole = whole * 10 + Double(d) }
-        let intDigits = s.index - intStart
-        guard intDigits > 0, intDigits <= 15 else { throw intDigits > 15 ? .outOfRange : .unparsable }
-        var fraction = 0.0
-        if s.peek == 0x2E {
-            s.index += 1
-            var scale = 0.1
-            var any = false
-            while let d = s.digit() { fraction += Double(d) * scale; scale /= 10; any = true }
-            guard any else { throw .unparsable }
-        }
-        guard s.atEnd else { throw .unparsable }
-        let value = (negative ? -1 : 1) * (whole + fraction)
-        if !negative, intDigits == 13 || intDigits == 12, value / 1000 < latest { throw .milliseconds }
-        guard value >= earliest, value < latest else { throw .outOfRange }
-        return value
+    /// Seconds of a millisecond count, refused outside the supported years.
+    static func seconds(_ millis: Int) throws(Failure) -> Double {
+        guard millis >= earliestMillis, millis < latestMillis else { throw .outOfRange }
+        return Double(millis) / 1000
     }
 
-    static func parseISO(_ s: inout Scanner) throws(Failure) -> Double {
-        guard let year = s.number(digits: 4), s.expect(0x2D),
-              let month = s.number(digits: 2), s.expect(0x2D),
-              let day = s.number(digits: 2) else { throw .unparsable }
-        guard (1 ... 12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { throw .unparsable }
+    /// Spreadsheet serial days in the 1900 date system to seconds.
+    ///
+    /// Lotus 1-2-3, and Excel after it, count 1900-02-29, which never was: serial 60 is that day
+    /// and is refused as `.unparsable`; serials 1 ..< 60 are mapped to the real 1900-01-01 ... 02-28
+    /// and serials from 61 on to 1900-03-01 onwards (day 25569 is 1970-01-01). Below 1 is
+    /// `.outOfRange`; the fraction is the time of day, rounded to the millisecond.
+    static func excelSerial(_ n: PlainNumber) throws(Failure) -> Double {
+        guard !n.negative, n.whole >= 1 else { throw .outOfRange }
+        guard n.whole != 60 else { throw .unparsable }
+        let days = n.whole < 60 ? n.whole - 25_568 : n.whole - 25_569
+        let (dayMillis, overflow) = days.multipliedReportingOverflow(by: 86_400_000)
+        guard !overflow else { throw .outOfRange }
+        return try seconds(dayMillis + Int((n.fraction * 86_400_000).rounded()))
+    }
+
+    /// A plain number, the whole field, for the explicit numeric formats.
+    static func explicitNumber(_ s: inout Scanner) throws(Failure) -> PlainNumber {
+        guard let n = s.plainNumber(), s.atEnd else { throw .unparsable }
+        guard n.wholeDigits <= PlainNumber.maximumDigits else { throw .outOfRange }
+        return n
+    }
+
+    /// Milliseconds since the epoch of a civil date and time, checked.
+    /// - Throws: `.unparsable` for a day that does not exist, `.outOfRange` outside 1900–2199.
+    static func civilMillis(year: Int, month: Int, day: Int, secondOfDay: Int = 0, millis: Int = 0, offset: Int = 0) throws(Failure) -> Int {
+        guard isDate(year: year, month: month, day: day) else { throw .unparsable }
         guard (1900 ... 2199).contains(year) else { throw .outOfRange }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
-        if s.atEnd { return seconds }
-        guard s.peek == 0x54 || s.peek == 0x20 || s.peek == 0x74 else { throw .unparsable }
-        s.index += 1
-        guard let hour = s.number(digits: 2), s.expect(0x3A), let minute = s.number(digits: 2),
-              hour < 24, minute < 60 else { throw .unparsable }
-        seconds += Double(hour * 3600 + minute * 60)
-        if s.peek == 0x3A {
-            s.index += 1
-            guard let second = s.number(digits: 2), second <= 60 else { throw .unparsable }
-            seconds += Double(second)
-            if s.peek == 0x2E || s.peek == 0x2C {
-                s.index += 1
-                var scale = 0.1
-                var any = false
-                while let d = s.digit() { seconds += Double(d) * scale; scale /= 10; any = true }
-                guard any else { throw .unparsable }
-            }
-        }
-        if s.atEnd { return seconds }
-        switch s.peek {
-        case 0x5A, 0x7A:  // Z
-            s.index += 1
-        case 0x2B, 0x2D:  // + or -
-            let sign = s.peek == 0x2B ? 1 : -1
-            s.index += 1
-            guard let zh = s.number(digits: 2), zh <= 23 else { throw .unparsable }
-            var zm = 0
-            if !s.atEnd {
-                _ = s.expect(0x3A)
-                guard let m = s.number(digits: 2), m < 60 else { throw .unparsable }
-                zm = m
-            }
-            seconds -= Double(sign * (zh * 3600 + zm * 60))
-        default:
-            throw .unparsable
-        }
-        guard s.atEnd else { throw .unparsable }
+        let ms = (daysFromCivil(year: year, month: month, day: day) * 86_400 + secondOfDay - offset) * 1000 + millis
         // A zone can carry the first or last hours of the range across its edge.
-        guard seconds >= earliest, seconds < latest else { throw .outOfRange }
-        return seconds
+        guard ms >= earliestMillis, ms < latestMillis else { throw .outOfRange }
+        return ms
+    }
+
+    static func isDate(year: Int, month: Int, day: Int) -> Bool {
+        (1 ... 12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -158,32 +195,40 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"
     }
 
-    struct Scanner {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var index = 0
-
-        var atEnd: Bool { index >= bytes.count }
-        var peek: UInt8 { index < bytes.count ? bytes[index] : 0 }
-
-        mutating func digit() -> Int? {
-            guard index < bytes.count, bytes[index] &- 0x30 < 10 else { return nil }
-            defer { index += 1 }
-            return Int(bytes[index] &- 0x30)
-        }
-
-        mutating func number(digits: Int) -> Int? {
-            var value = 0
-            for _ in 0 ..< digits {
-                guard let d = digit() else { return nil }
-                value = value * 10 + d
+    /// A fuzzing oracle, not for use on data: reads `bytes` with every format and order and
+    /// traps (`fatalError`) if a reading is not finite, lies outside 1900-01-01 ..< 2200-01-01,
+    /// is not a whole number of milliseconds, breaks the `TimeReading` contract, or does not
+    /// come back from its own `iso8601` text. Thrown failures are the expected outcome for bad input.
+    /// - Parameter bytes: any bytes.
+    /// - Complexity: O(n) in the length of `bytes`, times the number of formats tried.
+    public static func fuzzCheck(_ bytes: UnsafeBufferPointer<UInt8>) {
+        func check(_ value: Double, _ format: TimeFormat, _ order: DateOrder) {
+            guard value.isFinite, value >= earliest, value < latest, (value * 1000).rounded() / 1000 == value else {
+                fatalError("timestamp \(value) out of range or not in milliseconds, read as \(format) \(order.rawValue)")
             }
-            return value
+            guard (try? parse(iso8601(value))) == value.rounded(.down) else {
+                fatalError("timestamp \(value) does not come back from \(iso8601(value))")
+            }
         }
-
-        mutating func expect(_ byte: UInt8) -> Bool {
-            guard peek == byte, index < bytes.count else { return false }
-            index += 1
-            return true
+        for format in fuzzFormats {
+            for order in DateOrder.allCases {
+                guard let reading = try? read(bytes, format: format, order: order) else { continue }
+                switch reading {
+                case .exact(let value):
+                    check(value, format, order)
+                case .eitherOrder(let monthFirst, let dayFirst):
+                    guard format == .auto, order == .auto, monthFirst != nil || dayFirst != nil else {
+                        fatalError("eitherOrder(\(String(describing: monthFirst)), \(String(describing: dayFirst))) read as \(format) \(order.rawValue)")
+                    }
+                    monthFirst.map { check($0, format, order) }
+                    dayFirst.map { check($0, format, order) }
+                }
+            }
         }
     }
+
+    /// The formats `fuzzCheck` tries: every kind, and patterns using every directive.
+    static let fuzzFormats: [TimeFormat] = [.auto, .unixSeconds, .unixMilliseconds, .excel] + [
+        "%d/%m/%Y %H:%M", "%Y%m%d", "%b %d %Y %I:%M %p", "%a %e %B %y %H:%M:%S.%f %z", "%Y-%j %Z", "%s.%f", "%%%Y %h %d",
+    ].map { TimeFormat(argument: $0)! }
 }
