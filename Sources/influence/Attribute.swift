@@ -159,12 +159,13 @@ struct Attribute: ParsableCommand {
             var qualities: [(DataQuality, String)] = []
             if let paths {
                 let table = try ChannelPaths.read(path: paths, options: pathOptions)
-                qualities = [(table.quality, "path rows")]
+                qualities = [(table.quality, RunReport.count(table.count, "path"))]
                 result = try Attribution.attribute(paths: table, options: options)
             } else {
                 let export = try Export.read(events: files, conversions: [conversions!], options: input.events,
                                              conversionOptions: input.conversions, filter: input.filter)
-                qualities = [(export.events.quality, "referral rows"), (export.conversions!.quality, "conversions")]
+                qualities = [(export.events.quality, RunReport.count(export.events.count, "referral")),
+                             (export.conversions!.quality, RunReport.count(export.conversions!.count, "conversion"))]
                 result = try Attribution.attribute(
                     events: export.events, conversions: export.conversions!, options: options,
                     pathsFromEvents: pathsFromEvents)
@@ -176,7 +177,7 @@ struct Attribute: ParsableCommand {
             default: text = result.table(top: top ?? 20)
             }
             try OutputFile.write(text, to: outputOptions.output)
-            for (q, noun) in qualities { RunReport.read(q, noun: noun, quiet: outputOptions.quiet) }
+            for (q, kept) in qualities { RunReport.read(q, kept: kept, quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }
         }

@@ -207,12 +207,16 @@ func reportingErrors(_ body: () throws -> Void) throws {
 /// The account is silenced by `--quiet`; warnings that change what a result means (rows
 /// skipped as bad, non-convergence) are printed regardless.
 enum RunReport {
-    static func read(_ quality: DataQuality, noun: String, quiet: Bool) {
+    static func read(_ quality: DataQuality, kept: String, noun: String = "rows", quiet: Bool) {
         var stderr = StandardError()
         if !quiet {
-            for line in quality.summaryLines(noun: noun) { print("influence: " + line, to: &stderr) }
+            for line in quality.summaryLines(kept: kept) { print("influence: " + line, to: &stderr) }
         }
         for line in quality.warnings(noun: noun) { print("influence: warning: " + line, to: &stderr) }
+    }
+
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(DataQuality.count(n)) " + (n == 1 ? noun : plural ?? noun + "s")
     }
 
     static func wrote(_ output: String?, what: String, quiet: Bool) {

@@ -73,7 +73,7 @@ struct Score: ParsableCommand {
     }
 
     /// Reads the export (and the personalization) and scores it.
-    func score(_ paths: [String], clock: PhaseTimings?) throws -> (ScoreResult, DataQuality, DataQuality?) {
+    func score(_ paths: [String], clock: PhaseTimings?) throws -> (ScoreResult, DataQuality, (DataQuality, Int)?) {
         var options = scoreOptions
         let filter = input.filter
         var events = input.events
@@ -92,13 +92,14 @@ struct Score: ParsableCommand {
             graph = ScoringGraph(try ReferralGraph(checking: export.events))
             conversions = export.conversions
         }
-        var conversionsQuality: DataQuality?
+        var conversionsQuality: (DataQuality, Int)?
         if let conversions {
             let (values, _) = conversions.totals(over: graph.people)
             var q = conversions.quality
             let unknown = conversions.unknown(over: graph.people)
             q.unknownConverters = unknown.count
-            conversionsQuality = q
+            q.unknownExamples = conversions.unknownExamples(over: graph.people)
+            conversionsQuality = (q, conversions.count)
             guard values.contains(where: { $0 > 0 }) else {
                 throw ScoreError.emptyPersonalization(file: conversions.file, unknown: unknown.count)
             }
@@ -106,7 +107,7 @@ struct Score: ParsableCommand {
         }
         var result = try graph.score(options, timings: clock)
         var quality = graph.quality
-        quality.unknownConverters = conversionsQuality?.unknownConverters ?? 0
+        quality.unknownConverters = conversionsQuality?.0.unknownConverters ?? 0
         result.quality = quality
         return (result, graph.quality, conversionsQuality)
     }
@@ -126,8 +127,9 @@ struct Score: ParsableCommand {
             let (result, quality, conversionsQuality) = try score(files, clock: clock)
             let format = outputOptions.resolvedFormat
             try clock.measure("write") { () throws in try write(result, to: outputOptions.output, format: format) }
-            RunReport.read(quality, noun: "referral rows", quiet: outputOptions.quiet)
-            if let conversionsQuality { RunReport.read(conversionsQuality, noun: "conversions", quiet: outputOptions.quiet) }
+            let kept = RunReport.count(result.edgeCount, "referral pair") + " among " + RunReport.count(result.people.count, "person", plural: "people")
+            RunReport.read(quality, kept: kept, quiet: outputOptions.quiet)
+            if let (q, n) = conversionsQuality { RunReport.read(q, kept: RunReport.count(n, "conversion"), quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(result.people.count) scores", quiet: outputOptions.quiet)
             if let clock {
                 var stderr = StandardError()
@@ -164,10 +166,7 @@ struct Score: ParsableCommand {
             do {
                 let (result, quality, _) = try score([path], clock: nil)
                 try write(result, to: output, format: format)
-                if !outputOptions.quiet {
-                    for line in quality.summaryLines(noun: "referral rows") { print("influence: " + line, to: &stderr) }
-                }
-                for line in quality.warnings(noun: "referral rows") { print("influence: warning: " + line, to: &stderr) }
+                RunReport.read(quality, kept: RunReport.count(result.edgeCount, "referral pair"), quiet: outputOptions.quiet)
                 if !result.report.converged { warnNotConverged("\(path): " + result.summary) }
                 rows.append([path, result.report.converged ? "ok" : "not converged", "\(result.people.count)",
                              "\(quality.rows - quality.selfReferrals - quality.skippedRows - quality.unreferredRows - quality.mergedDuplicates)",

@@ -58,8 +58,8 @@ struct Spread: ParsableCommand {
             case .table: text = report.table(per: level)
             }
             try OutputFile.write(text, to: outputOptions.output)
-            RunReport.read(report.quality, noun: "referral rows", quiet: outputOptions.quiet)
-            if let q = export.conversions?.quality { RunReport.read(q, noun: "conversions", quiet: outputOptions.quiet) }
+            RunReport.read(report.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
+            if let c = export.conversions { RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "spread by \(level.rawValue)", quiet: outputOptions.quiet)
         }
     }

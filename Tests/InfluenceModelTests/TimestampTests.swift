@@ -660,4 +660,14 @@ extension TimestampTests {
             bytes.withUnsafeBufferPointer { Timestamp.fuzzCheck($0) }
         }
     }
+
+    /// `25-03-04` may be year-month-day as well as day-month-year: never guessed. Slashes and
+    /// four-digit years stay readable.
+    @Test func twoDigitYearsAfterDashesAreRefused() throws {
+        for text in ["25-03-04", "04-03-24", "12-12-12 09:30"] {
+            #expect(throws: Timestamp.Failure.unparsable, "\(text)") { try Timestamp.parse(text) }
+        }
+        #expect(try Timestamp.parse("13/03/24") == 1_710_288_000)  // 2024-03-13
+        #expect(try Timestamp.parse("13-03-2024") == 1_710_288_000)
+    }
 }

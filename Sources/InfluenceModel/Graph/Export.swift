@@ -35,6 +35,11 @@ public struct Export: Sendable {
 }
 
 extension Conversions {
+    /// The first few people with conversions who are not in `people`, with near matches.
+    public func unknownExamples(over people: Interner) -> [String] {
+        NearMatch.describe(unknown(over: people).examples, among: people)
+    }
+
     /// Keeps the conversions `filter` selects (see `Export.read`), counting the rest.
     mutating func apply(_ filter: RowFilter, events: ReferralEvents) {
         var keepNames: Set<String>?

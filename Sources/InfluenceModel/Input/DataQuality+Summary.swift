@@ -1,11 +1,11 @@
 /// The plain-language account of a read that every command prints on standard error.
 extension DataQuality {
     /// Lines describing what was read, how, and what was left out or merged.
-    /// - Parameter noun: what a kept row is, such as `referral rows` or `conversions`.
-    public func summaryLines(noun: String) -> [String] {
+    /// - Parameter kept: what the rows became, such as `2,621 referral pairs among 2,923 people`.
+    public func summaryLines(kept: String) -> [String] {
         var lines: [String] = []
         let fileList = files.isEmpty ? "" : " from " + files.joined(separator: ", ")
-        lines.append("read \(Self.count(rows)) \(noun)\(fileList)")
+        lines.append("read \(Self.count(rows)) row\(s(rows))\(fileList): \(kept)")
         for mapping in columns {
             lines.append("  columns of \(mapping.file): \(mapping.summary)")
         }
@@ -43,7 +43,7 @@ extension DataQuality {
     private func s(_ n: Int) -> String { n == 1 ? "" : "s" }
 
     /// `1,234,567`.
-    static func count(_ n: Int) -> String {
+    public static func count(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {

@@ -89,6 +89,8 @@ extension Timestamp {
         let separator = s.peek
         s.index += 1
         guard let b = s.number(upTo: 2), s.expect(separator) else { throw .unparsable }
+        // `25-03-04` could as well be year-month-day: a two-digit year after dashes is not guessed.
+        if separator == 0x2D, s.digitRun() == 2 { throw .unparsable }
         let year = try self.year(&s)
         let clock = try optionalTime(&s)
         let order: DateOrder = separator == 0x2E ? .dayFirst : order

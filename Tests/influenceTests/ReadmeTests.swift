@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// The README's examples run as written: every `sh` block of the sections below that is
+/// followed by an output block must print exactly that output (standard output, then
+/// standard error), and every other command in them must succeed.
+struct ReadmeTests {
+    static let sections = ["## Your platform's export"]
+
+    struct Example: CustomTestStringConvertible, Sendable {
+        let command: String
+        let output: String?
+        var testDescription: String { command }
+    }
+
+    static func examples() throws -> [Example] {
+        let text = try String(contentsOf: Runner.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var found: [Example] = []
+        for heading in sections {
+            guard let start = text.range(of: heading + "\n") else { continue }
+            let rest = text[start.upperBound...]
+            let body = rest.range(of: "\n## ").map { rest[..<$0.lowerBound] } ?? rest
+            let blocks = body.components(separatedBy: "```")
+            // Odd indices are fenced blocks: "sh\n…" or "\n…".
+            var k = 1
+            while k < blocks.count {
+                let block = blocks[k]
+                if block.hasPrefix("sh\n") {
+                    let commands = block.dropFirst(3).split(separator: "\n").map(String.init).filter { $0.hasPrefix("influence ") }
+                    var output: String?
+                    if k + 2 < blocks.count, blocks[k + 1].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                       blocks[k + 2].hasPrefix("\n") {
+                        output = String(blocks[k + 2].dropFirst())
+                    }
+                    for (i, command) in commands.enumerated() {
+                        found.append(Example(command: command, output: i == commands.count - 1 ? output : nil))
+                    }
+                }
+                k += 2
+            }
+        }
+        return found
+    }
+
+    /// Splits a command line the way a shell would for the README's simple commands (quotes only).
+    static func words(_ line: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        var inWord = false
+        for ch in line {
+            if let q = quote {
+                if ch == q { quote = nil } else { current.append(ch) }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+                inWord = true
+            } else if ch == " " {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(ch)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+
+    @Test func theSectionsHaveExamples() throws {
+        #expect(try Self.examples().count >= 2)
+    }
+
+    @Test(arguments: try ReadmeTests.examples())
+    func example(_ example: Example) throws {
+        let arguments = Array(Self.words(example.command).dropFirst())
+        let outcome = try Runner.run(arguments)
+        defer { try? FileManager.default.removeItem(at: Runner.root.appendingPathComponent("spread.csv")) }
+        #expect(outcome.status == 0, "\(example.command): \(outcome.stderr)")
+        if let expected = example.output {
+            #expect(outcome.stdout + outcome.stderr == expected, "\(example.command)")
+        }
+    }
+}
