@@ -62,6 +62,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 }
             }
             _ = HeaderWords.split(String(decoding: field, as: UTF8.self))
+            Timestamp.fuzzCheck(field)
         }
         let text = String(decoding: line, as: UTF8.self)
         if let seconds = try? Timestamp.parse(text) {

@@ -162,6 +162,8 @@ struct Attribute: ParsableCommand {
                 qualities = [(table.quality, RunReport.count(table.count, "path"))]
                 result = try Attribution.attribute(paths: table, options: options)
             } else {
+                let progress = Progress(reading: files, quiet: outputOptions.quiet)
+                defer { progress.done() }
                 let export = try Export.read(events: files, conversions: [conversions!], options: input.events,
                                              conversionOptions: input.conversions, filter: input.filter)
                 qualities = [(export.events.quality, RunReport.count(export.events.count, "referral")),

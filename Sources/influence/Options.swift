@@ -245,3 +245,32 @@ struct StandardError: TextOutputStream {
         }
     }
 }
+
+/// A progress line on standard error while a large input is read, only when standard error
+/// is a terminal (never in pipes or logs) and not `--quiet`; it is cleared when done.
+struct Progress {
+    /// Inputs smaller than this are read too fast for a progress line to help.
+    static let threshold = 32 << 20
+    private var shown = false
+
+    init(reading paths: [String], quiet: Bool) {
+        guard !quiet, isatty(STDERR_FILENO) == 1, let files = try? InputPaths.expand(paths) else { return }
+        var bytes = 0
+        for file in files where file != "-" {
+            var info = stat()
+            if stat(file, &info) == 0 { bytes += Int(info.st_size) }
+        }
+        guard bytes >= Self.threshold else { return }
+        var stderr = StandardError()
+        let label = files.count == 1 ? files[0] : "\(files.count) files"
+        print("influence: reading \(label) (\(bytes >> 20) MB)…", terminator: "", to: &stderr)
+        shown = true
+    }
+
+    /// Clears the line.
+    func done() {
+        guard shown else { return }
+        var stderr = StandardError()
+        print("\r\u{1B}[K", terminator: "", to: &stderr)
+    }
+}

@@ -124,13 +124,15 @@ struct Score: ParsableCommand {
         if each { return try runEach() }
         try reportingErrors {
             let clock = timings ? PhaseTimings() : nil
+            let progress = Progress(reading: files, quiet: outputOptions.quiet)
             let (result, quality, conversionsQuality) = try score(files, clock: clock)
+            progress.done()
             let format = outputOptions.resolvedFormat
             try clock.measure("write") { () throws in try write(result, to: outputOptions.output, format: format) }
             let kept = RunReport.count(result.edgeCount, "referral pair") + " among " + RunReport.count(result.people.count, "person", plural: "people")
             RunReport.read(quality, kept: kept, quiet: outputOptions.quiet)
             if let (q, n) = conversionsQuality { RunReport.read(q, kept: RunReport.count(n, "conversion"), quiet: outputOptions.quiet) }
-            RunReport.wrote(outputOptions.output, what: "\(result.people.count) scores", quiet: outputOptions.quiet)
+            RunReport.wrote(outputOptions.output, what: RunReport.count(result.people.count, "score"), quiet: outputOptions.quiet)
             if let clock {
                 var stderr = StandardError()
                 let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }

@@ -47,9 +47,11 @@ struct Spread: ParsableCommand {
     func run() throws {
         let level = SpreadLevel(rawValue: per)!
         try reportingErrors {
+            let progress = Progress(reading: files, quiet: outputOptions.quiet)
             let export = try Export.read(events: files, conversions: conversions.map { [$0] }, options: input.events,
                                          conversionOptions: input.conversions, filter: input.filter)
             let report = try SpreadReport(checking: export.events, conversions: export.conversions)
+            progress.done()
             try report.check(level: level)
             let text: String
             switch outputOptions.resolvedFormat {

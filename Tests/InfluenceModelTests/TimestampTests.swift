@@ -428,8 +428,8 @@ extension TimestampTests {
         #expect(try read("3/4/24") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4), dayFirst: naiveMillis(2024, 4, 3)))
         #expect(try read("3/4/69") == .eitherOrder(monthFirst: naiveMillis(1969, 3, 4), dayFirst: naiveMillis(1969, 4, 3)))
         #expect(try read("3/4/68") == .eitherOrder(monthFirst: naiveMillis(2068, 3, 4), dayFirst: naiveMillis(2068, 4, 3)))
-        // A year-first date with a two-digit year reads as day-first: only one order is a date.
-        #expect(try read("25-03-04") == .eitherOrder(monthFirst: nil, dayFirst: naiveMillis(2004, 3, 25)))
+        // A two-digit year after dashes could be year-first: refused (twoDigitYearsAfterDashesAreRefused).
+        #expect(throws: Timestamp.Failure.unparsable) { try read("25-03-04") }
         // February 29 exists only in leap years.
         #expect(throws: Timestamp.Failure.unparsable) { try read("02/29/2023") }
         #expect(throws: Timestamp.Failure.unparsable) { try read("29/02/2023") }

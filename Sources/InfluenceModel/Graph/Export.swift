@@ -23,6 +23,13 @@ public struct Export: Sendable {
             conversions!.apply(filter, events: events)
         }
         try events.apply(filter)
+        if let c = conversions, c.count == 0 {
+            var detail = "no conversion is left to count"
+            if c.quality.rowsWithoutValue > 0 { detail += " (\(c.quality.rowsWithoutValue) rows with an empty value)" }
+            if c.quality.skippedRows > 0 { detail += " (\(c.quality.skippedRows) bad rows skipped)" }
+            if c.quality.filteredRows > 0 { detail += " (\(c.quality.filteredRows) left out by the filter)" }
+            throw .noReferrals(file: c.file, detail: detail + ". Check the user and value columns, or name them with --user-column and --value-column.")
+        }
         if let c = conversions {
             var q = c.quality
             let unknown = c.unknown(over: events.people)
