@@ -75,18 +75,12 @@ public struct ScoringGraph: Sendable {
             return ScoringGraph(try ReferralGraph(checking: events))
         }
         let files = try InputPaths.expand(paths)
-        var read: [([FilePart], DataQuality)] = []
-        for path in files {
-            let file = InputFile.displayName(path)
-            let input = try timings.measure("map") { () throws(InputError) in try FileBytes(path: path, encoding: options.encoding) }
-            var (parts, q) = try InputPaths.explaining(file: file, bytes: input) { () throws(InputError) in
-                try input.withBytes { bytes throws(InputError) in
-                    try parse(bytes, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: bytes.count), timings: timings)
-                }
-            }
-            q.files = [file + (input.decoded.isEmpty ? "" : " (" + input.decoded.joined(separator: ", ") + ")")]
-            read.append((parts, q))
-            parts.removeAll()
+        let read = try InputPaths.readEach(files, options: options, timings: timings) { (bytes, file) throws(InputError) in
+            try parse(bytes, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: bytes.count), timings: timings)
+        }.map { read in
+            var (parts, quality) = read.value
+            quality.files = [read.label]
+            return (parts, quality)
         }
         return try build(read, name: InputPaths.describe(files), options: options, timings: timings) { () throws(InputError) in
             _ = try ReferralGraph(checking: try ReferralEvents.read(paths: paths, options: options))

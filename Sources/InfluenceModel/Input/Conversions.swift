@@ -28,15 +28,11 @@ public struct Conversions: Sendable {
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
         let files = try InputPaths.expand(paths)
         var all: Conversions?
-        for path in files {
-            let file = InputFile.displayName(path)
-            let bytes = try FileBytes(path: path, encoding: options.encoding)
-            var one = try InputPaths.explaining(file: file, bytes: bytes) { () throws(InputError) in
-                try bytes.withBytes { buffer throws(InputError) in
-                    try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-                }
-            }
-            one.quality.files = [file + (bytes.decoded.isEmpty ? "" : " (" + bytes.decoded.joined(separator: ", ") + ")")]
+        for read in try InputPaths.readEach(files, options: options, { (buffer, file) throws(InputError) in
+            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+        }) {
+            var one = read.value
+            one.quality.files = [read.label]
             if all == nil { all = one } else { all!.append(one) }
         }
         var result = all!
@@ -180,27 +176,9 @@ struct ConversionsChunk: CSVRecordSink {
         try ReferralEvents.checkWidth(record, width: layout.header.count, file: file)
         let line = record.line
         let u = layout[.user]!
-        let (ok, length) = record.withField(u) { ($0.isEmpty || FieldValue.isUTF8($0), $0.count) }
-        guard ok else { throw .invalidUTF8(file: file, line: record.line(ofField: u), column: u + 1) }
-        if length > InputError.maximumIdLength {
-            throw .idTooLong(file: file, line: line, column: u + 1, name: "user", length: length)
-        }
-        let exact = rules.exactIds
-        let outcome = record.withField(u) { bytes in
-            let o = PersonId.normalize(bytes, exact: exact, into: &scratch)
-            if o == .unchanged {
-                id.removeAll(keepingCapacity: true)
-                id.append(contentsOf: bytes)
-            }
-            return o
-        }
-        switch outcome {
-        case .empty: throw .emptyValue(file: file, line: line, column: u + 1, name: "user")
-        case .changed:
-            swap(&id, &scratch)
-            conversions.quality.normalizedIds += 1
-        case .unchanged: break
-        }
+        guard let changed = try ReferralRowReader.id(record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)
+        else { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
+        if changed { conversions.quality.normalizedIds += 1 }
         var amount: (a: Double?, b: Double?)?
         if let c = layout[.value] {
             if record.isBlank(c) {

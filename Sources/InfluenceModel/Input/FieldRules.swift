@@ -115,7 +115,7 @@ struct ReferralRowReader: Sendable {
 
     /// Reads, checks and normalizes the id in `column` into `out` (`scratch` is working space).
     /// - Returns: `nil` when nothing is left of it, else whether normalization changed it.
-    private static func id(_ record: CSVRecord, _ column: Int, name: String, file: String, exact: Bool,
+    static func id(_ record: CSVRecord, _ column: Int, name: String, file: String, exact: Bool,
                            out: inout [UInt8], scratch: inout [UInt8]) throws(InputError) -> Bool? {
         let (ok, length) = record.withField(column) { ($0.isEmpty || FieldValue.isUTF8($0), $0.count) }
         guard ok else { throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1) }

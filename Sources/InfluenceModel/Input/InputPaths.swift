@@ -51,6 +51,35 @@ public enum InputPaths {
         return names.count <= 3 ? names.joined(separator: ", ") : "\(names[0]) and \(names.count - 1) more files"
     }
 
+    /// One file read by `readEach`: its name, what was done to its bytes, and what `parse` made.
+    struct Read<T> {
+        var path: String
+        var file: String
+        var value: T
+
+        /// `events.csv.gz (gzip)`, as the summary lists files.
+        var label: String
+    }
+
+    /// Reads each file (`-`: standard input) with `parse`, in order: mapped or inflated and
+    /// converted per `options.encoding`, a UTF-8 error explained when the bytes look like
+    /// Windows-1252.
+    /// - Throws: `InputError` from loading or from `parse`.
+    static func readEach<T>(_ files: [String], options: ReadOptions, timings: PhaseTimings? = nil,
+                            _ parse: (UnsafeBufferPointer<UInt8>, String) throws(InputError) -> T) throws(InputError) -> [Read<T>] {
+        var out: [Read<T>] = []
+        for path in files {
+            let file = InputFile.displayName(path)
+            let bytes = try timings.measure("map") { () throws(InputError) in try FileBytes(path: path, encoding: options.encoding) }
+            let value = try explaining(file: file, bytes: bytes) { () throws(InputError) in
+                try bytes.withBytes { buffer throws(InputError) in try parse(buffer, file) }
+            }
+            let label = file + (bytes.decoded.isEmpty ? "" : " (" + bytes.decoded.joined(separator: ", ") + ")")
+            out.append(Read(path: path, file: file, value: value, label: label))
+        }
+        return out
+    }
+
     /// Runs `body`, turning a UTF-8 error into a hint to pass `--encoding` when the file's bytes look like Windows-1252.
     static func explaining<R>(file: String, bytes: FileBytes, _ body: () throws(InputError) -> R) throws(InputError) -> R {
         do {

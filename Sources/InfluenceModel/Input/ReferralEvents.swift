@@ -45,16 +45,12 @@ public struct ReferralEvents: Sendable {
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
         let files = try InputPaths.expand(paths)
         var all: ReferralEvents?
-        for path in files {
-            let file = InputFile.displayName(path)
-            let bytes = try FileBytes(path: path, encoding: options.encoding)
-            var one = try InputPaths.explaining(file: file, bytes: bytes) { () throws(InputError) in
-                try bytes.withBytes { buffer throws(InputError) in
-                    try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-                }
-            }
-            one.quality.files = [file + (bytes.decoded.isEmpty ? "" : " (" + bytes.decoded.joined(separator: ", ") + ")")]
-            if options.campaignFromFile { one.label(campaign: InputPaths.stem(path)) }
+        for read in try InputPaths.readEach(files, options: options, { (buffer, file) throws(InputError) in
+            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+        }) {
+            var one = read.value
+            one.quality.files = [read.label]
+            if options.campaignFromFile { one.label(campaign: InputPaths.stem(read.path)) }
             if all == nil { all = one } else { all!.append(one) }
         }
         var events = all!
