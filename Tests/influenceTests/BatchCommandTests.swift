@@ -151,4 +151,25 @@ struct BatchCommandTests {
         #expect((mapping["source"] as? [String: Any])?["column"] as? String == "referrer")
         #expect((mapping["target"] as? [String: Any])?["column"] as? String == "referred")
     }
+
+    /// Conversions by people the export does not know are counted, with examples and the
+    /// known id they nearly match; e-mail ids differing only in case are one person.
+    @Test func unknownConvertersAndNearMatches() throws {
+        let folder = try Runner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "Referrer Email,Friend Email\nAna.Silva@Example.com,bo@example.com\nbo@example.com,cy@example.com\n"
+            .write(to: folder.appendingPathComponent("r.csv"), atomically: true, encoding: .utf8)
+        try "Customer Email,Order Total\nana.silva@example.com,$10.00\nbo_@example.com,$5.00\ncy@example.com,\n"
+            .write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let outcome = try Runner.run(["spread", folder.appendingPathComponent("r.csv").path, "--conversions",
+                                      folder.appendingPathComponent("c.csv").path, "--format", "json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("1 conversion by people not in the referral export (such as bo_@example.com (did you mean \"bo@example.com\"?))"))
+        #expect(outcome.stderr.contains("1 row with an empty value (no purchase)"))
+        #expect(outcome.stderr.contains("1 id normalized"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let conversions = try #require(object["conversions_data_quality"] as? [String: Any])
+        #expect(conversions["unknown_converters"] as? Int == 1)
+        #expect(conversions["rows_without_value"] as? Int == 1)
+    }
 }

@@ -16,7 +16,6 @@ struct PairChunk: CSVRecordSink {
     var unreferred = 0
     var normalizedIds = 0
     var untimed = 0
-    private var scratch: [UInt8] = []
     var people = Interner()
     var source: [Int32] = []
     var target: [Int32] = []
@@ -95,17 +94,26 @@ struct PairChunk: CSVRecordSink {
               record.count == columns.width,
               let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
               !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
-              Self.isASCII(s), Self.isASCII(t),
-              PersonId.normalize(s, exact: reader.rules.exactIds, into: &scratch) == .unchanged,
-              PersonId.normalize(t, exact: reader.rules.exactIds, into: &scratch) == .unchanged else { return nil }
+              Self.isPlain(s, exact: reader.rules.exactIds), Self.isPlain(t, exact: reader.rules.exactIds) else { return nil }
         return (s, t)
     }
 
+    /// ASCII that `PersonId.normalize` would leave as it is, in one pass: no surrounding
+    /// whitespace and, for an e-mail-like id, no capital letters (anything else takes the full path).
     @inline(__always)
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, exact: Bool) -> Bool {
         var any: UInt8 = 0
-        for b in bytes { any |= b }
-        return any < 0x80
+        var at = false
+        var upper = false
+        for b in bytes {
+            any |= b
+            at = at || b == 0x40
+            upper = upper || b &- 0x41 < 26
+        }
+        guard any < 0x80 else { return false }
+        if exact { return true }
+        func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        return !space(bytes[0]) && !space(bytes[bytes.count - 1]) && !(at && upper)
     }
 
     private mutating func flush() {
