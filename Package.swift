@@ -23,7 +23,8 @@ let package = Package(
         ),
         .target(
             name: "InfluenceModel",
-            dependencies: ["CBLAS", "CZlib"]
+            dependencies: ["CBLAS", "CZlib"],
+            swiftSettings: [.define("INFLUENCE_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "influence",

@@ -10,7 +10,18 @@ public struct CSRMatrix: Sendable, Equatable {
     /// The number of stored entries.
     public var count: Int { column.count }
 
+    /// A matrix from its arrays, checked: `rowStart` has `rows + 1` non-decreasing offsets from
+    /// 0 to the entry count, `column` and `value` are that long, and every column lies in
+    /// `0 ..< columns` — a matrix that would send a product out of bounds is never made.
+    /// - Complexity: O(rows + entries).
     public init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], value: [Double]) {
+        precondition(rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "CSRMatrix: bad shape \(rows)×\(columns)")
+        precondition(rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count,
+                     "CSRMatrix: rowStart must have rows + 1 offsets from 0 to the entry count")
+        precondition(value.count == column.count, "CSRMatrix: \(column.count) columns but \(value.count) values")
+        for r in 0 ..< rows { precondition(rowStart[r] <= rowStart[r + 1], "CSRMatrix: rowStart decreases at row \(r)") }
+        let bound = Int32(truncatingIfNeeded: columns)
+        for c in column { precondition(c >= 0 && c < bound, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
         self.rows = rows
         self.columns = columns
         self.rowStart = rowStart
@@ -29,6 +40,11 @@ public struct CSRMatrix: Sendable, Equatable {
     /// - Complexity: O(rows + columns + entries).
     public init(rows: Int, columns: Int, row: [Int32], column: [Int32], value: [Double],
                 merge: ((Int, ArraySlice<Int>) -> Void)? = nil) {
+        precondition(row.count == column.count && column.count == value.count,
+                     "CSRMatrix: \(row.count) rows, \(column.count) columns and \(value.count) values given")
+        precondition(rows >= 0 && columns >= 0 && rows <= Int(Int32.max) && columns <= Int(Int32.max), "CSRMatrix: bad shape")
+        for r in row { precondition(r >= 0 && Int(r) < rows, "CSRMatrix: row index \(r) outside 0..<\(rows)") }
+        for c in column { precondition(c >= 0 && Int(c) < columns, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
         let byColumn = CSRMatrix.countingOrder(keys: column, range: columns, order: nil)
         let order = CSRMatrix.countingOrder(keys: row, range: rows, order: byColumn)
         var rowStart = [Int](repeating: 0, count: rows + 1)

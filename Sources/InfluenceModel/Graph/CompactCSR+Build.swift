@@ -114,7 +114,9 @@ extension CompactCSR {
         let merged = column.count - kept
         guard merged > 0 else {
             let values: EdgeValues = weighted ? .compact(value) : .ones
-            return (CompactCSR(rows: n, columns: n, rowStart: rowStart, column: column, values: values), 0)
+            let matrix = CompactCSR(rows: n, columns: n, rowStart: rowStart, column: column, values: values)
+            matrix.checkInvariants()
+            return (matrix, 0)
         }
         // Pass 2: merge runs of equal columns, moving rows left in order.
         var newStart = [Int](repeating: 0, count: n + 1)
@@ -147,7 +149,9 @@ extension CompactCSR {
                 }
             }
         }
-        return (CompactCSR(rows: n, columns: n, rowStart: newStart, column: outColumn, values: .compact(outValue)), merged)
+        let matrix = CompactCSR(rows: n, columns: n, rowStart: newStart, column: outColumn, values: .compact(outValue))
+        matrix.checkInvariants()
+        return (matrix, merged)
     }
 }
 
@@ -182,5 +186,22 @@ enum RowSort {
             for (k, key) in keys.enumerated() { value[k] = old[Int(key & 0xFFFF_FFFF)] }
         }
         for (k, key) in keys.enumerated() { column[k] = Int32(bitPattern: UInt32(key >> 32)) }
+    }
+}
+
+extension CompactCSR {
+    /// Offsets rise from 0 to the entry count, columns lie in range and strictly rise in each row.
+    func checkInvariants() {
+        #if INFLUENCE_INTERNAL_CHECKS
+        internalCheck(rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count, "CSR offsets")
+        for r in 0 ..< rows {
+            let lo = rowStart[r], hi = rowStart[r + 1]
+            internalCheck(lo <= hi, "CSR offsets fall at row \(r)")
+            for e in lo ..< hi {
+                internalCheck(column[e] >= 0 && Int(column[e]) < columns, "CSR column out of range in row \(r)")
+                if e > lo { internalCheck(column[e - 1] < column[e], "CSR columns not strictly rising in row \(r)") }
+            }
+        }
+        #endif
     }
 }

@@ -104,6 +104,18 @@ public struct ReferralForest: Sendable {
         self.children = children
         self.roots = roots
         self.members = members
+        checkInvariants(events)
+    }
+
+    /// Each parent is the source of the person's parent row and one generation up; roots have none.
+    private func checkInvariants(_ events: ReferralEvents) {
+        #if INFLUENCE_INTERNAL_CHECKS
+        for p in 0 ..< parent.count where parent[p] >= 0 {
+            let r = Int(parentRow[p])
+            internalCheck(events.target[r] == Int32(p) && events.source[r] == parent[p], "parent row \(r) does not link \(p)")
+            internalCheck(depth[p] == depth[Int(parent[p])] + 1, "depth of \(p) is not its parent's plus one")
+        }
+        #endif
     }
 
     /// Children of `person`.

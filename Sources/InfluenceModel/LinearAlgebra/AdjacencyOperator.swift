@@ -53,7 +53,14 @@ public struct AdjacencyOperator: Sendable {
     ///   - forward: W in CSR.
     ///   - reverse: Wᵀ in CSR.
     ///   - kind: sparse, or dense (builds the n×n matrix).
+    ///
+    /// W must be square and `reverse` its transpose's shape (checked).
     public init(forward: CSRMatrix, reverse: CSRMatrix, kind: OperatorKind) {
+        precondition(forward.rows == forward.columns, "AdjacencyOperator: W is \(forward.rows)×\(forward.columns), not square")
+        precondition(reverse.rows == forward.columns && reverse.columns == forward.rows && reverse.count == forward.count,
+                     "AdjacencyOperator: reverse is not the transpose's shape")
+        precondition(kind == .sparse || forward.rows <= OperatorChoice.denseLimit,
+                     "AdjacencyOperator: dense is capped at \(OperatorChoice.denseLimit) people")
         self.init(forward: CompactCSR(forward), reverse: CompactCSR(reverse), kind: kind)
     }
 
@@ -81,8 +88,10 @@ public struct AdjacencyOperator: Sendable {
     /// How the sparse values are stored: `index-only`, `float32` or `float64`.
     public var storage: String { kind == .dense ? "dense-float64" : forward.values.storage }
 
-    /// y ← W·x.
+    /// y ← W·x. Both buffers must hold `dimension` entries (checked).
     public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == dimension && y.count == dimension,
+                     "AdjacencyOperator.apply: x has \(x.count) and y \(y.count) entries for a dimension of \(dimension)")
         apply(x, into: y, scale: 1)
     }
 
@@ -97,8 +106,10 @@ public struct AdjacencyOperator: Sendable {
         }
     }
 
-    /// y ← Wᵀ·x.
+    /// y ← Wᵀ·x. Both buffers must hold `dimension` entries (checked).
     public func applyTransposed(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == dimension && y.count == dimension,
+                     "AdjacencyOperator.applyTransposed: x has \(x.count) and y \(y.count) entries for a dimension of \(dimension)")
         guard dimension > 0 else { return }
         if kind == .dense {
             Double.gemv(transpose: true, dimension, dense!.base, x.baseAddress!, y.baseAddress!)

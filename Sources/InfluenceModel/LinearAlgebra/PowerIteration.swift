@@ -35,6 +35,9 @@ public enum PowerIteration {
     ///   - alpha: α.
     ///   - constant: b.
     ///   - c0, c1, d: the coefficient of b; `d` may be `nil` when c₁ = 0.
+    ///
+    /// `constant` and `d` must have as many entries as `start` (checked: a mismatch stops
+    /// with a message rather than letting BLAS read past a buffer).
     ///   - settings: tolerance and iteration cap.
     ///   - apply: y ← M(x).
     /// - Returns: the last iterate and how it ended.
@@ -46,6 +49,9 @@ public enum PowerIteration {
         -> (x: [Double], report: IterationReport)
     {
         let n = start.count
+        precondition(b.count == n, "PowerIteration.affine: constant has \(b.count) entries for a start of \(n)")
+        precondition(d == nil || d!.count == n, "PowerIteration.affine: d has \(d?.count ?? 0) entries for a start of \(n)")
+        precondition(alpha.isFinite && c0.isFinite && c1.isFinite, "PowerIteration.affine: coefficients must be finite")
         var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)
         if n == 0 { report.residual = 0; return (start, report) }
         // OpenBLAS sums in an order that depends on where a vector starts (it peels to an

@@ -1,6 +1,9 @@
 import Foundation
 
 /// Wall-clock time of each phase of a run, for benchmarks and `--timings`.
+///
+/// `@unchecked Sendable` is sound: the only mutable state, `recorded`, is read and written
+/// only while holding `lock`.
 public final class PhaseTimings: @unchecked Sendable {
     /// One measured phase: its name, seconds, and the bytes it read (0 when not meaningful).
     public struct Phase: Sendable {
@@ -9,7 +12,11 @@ public final class PhaseTimings: @unchecked Sendable {
         public let bytes: Int
     }
 
-    public private(set) var phases: [Phase] = []
+    private var recorded: [Phase] = []
+    private let lock = NSLock()
+
+    /// The phases recorded so far, in order.
+    public var phases: [Phase] { lock.withLock { recorded } }
 
     public init() {}
 
@@ -23,7 +30,7 @@ public final class PhaseTimings: @unchecked Sendable {
 
     /// Records a phase measured elsewhere.
     public func record(_ name: String, seconds: Double, bytes: Int = 0) {
-        phases.append(Phase(name: name, seconds: seconds, bytes: bytes))
+        lock.withLock { recorded.append(Phase(name: name, seconds: seconds, bytes: bytes)) }
     }
 
     /// Seconds of the phase called `name` (summed if repeated), 0 if absent.

@@ -1,0 +1,76 @@
+import Testing
+import InfluenceModel
+
+/// Public entries that take buffers or arrays check their lengths and shapes: a mismatch stops
+/// with a message instead of letting BLAS or a sparse product read or write past a buffer.
+/// Each case runs in a child process (an exit test) and must end in a failure, not return.
+struct PublicAPISafetyTests {
+    @Test func csrMatrixRefusesAColumnOutsideTheMatrix() async {
+        await #expect(processExitsWith: .failure) {
+            _ = CSRMatrix(rows: 2, columns: 2, rowStart: [0, 1, 2], column: [0, 5], value: [1, 1])
+        }
+    }
+
+    @Test func csrMatrixRefusesInconsistentOffsets() async {
+        await #expect(processExitsWith: .failure) {
+            _ = CSRMatrix(rows: 2, columns: 2, rowStart: [0, 2, 1], column: [0, 1], value: [1, 1])
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = CSRMatrix(rows: 2, columns: 2, rowStart: [0, 1, 2], column: [0, 1], value: [1])
+        }
+    }
+
+    @Test func csrMatrixRefusesCoordinatesOutsideTheShape() async {
+        await #expect(processExitsWith: .failure) {
+            _ = CSRMatrix(rows: 2, columns: 2, row: [0, 2], column: [1, 0], value: [1, 1])
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = CSRMatrix(rows: 2, columns: 2, row: [0], column: [1, 0], value: [1, 1])
+        }
+    }
+
+    @Test func affineRefusesAConstantOfTheWrongLength() async {
+        await #expect(processExitsWith: .failure) {
+            _ = PowerIteration.affine(start: [0, 0, 0, 0], alpha: 0.5, constant: [1], settings: IterationSettings()) { x, y in
+                for i in 0 ..< y.count { y[i] = x[i] }
+            }
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = PowerIteration.affine(start: [0, 0], alpha: 0.5, constant: [1, 1], c1: 1, d: [1],
+                                      settings: IterationSettings()) { x, y in
+                for i in 0 ..< y.count { y[i] = x[i] }
+            }
+        }
+    }
+
+    @Test func operatorRefusesBuffersOfTheWrongLength() async {
+        await #expect(processExitsWith: .failure) {
+            let w = CSRMatrix(rows: 3, columns: 3, rowStart: [0, 1, 2, 2], column: [1, 2], value: [1, 1])
+            let op = AdjacencyOperator(forward: w, reverse: w.transposed(), kind: .sparse)
+            let x = [1.0]
+            var y = [0.0, 0.0, 0.0]
+            x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { op.apply(xb, into: $0) } }
+        }
+    }
+
+    /// The same calls with consistent shapes work, so the checks refuse only what is wrong.
+    @Test func consistentShapesPass() {
+        let w = CSRMatrix(rows: 3, columns: 3, rowStart: [0, 1, 2, 2], column: [1, 2], value: [1, 1])
+        let op = AdjacencyOperator(forward: w, reverse: w.transposed(), kind: .sparse)
+        let x = [1.0, 2.0, 3.0]
+        var y = [0.0, 0.0, 0.0]
+        x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { op.apply(xb, into: $0) } }
+        #expect(y == [2, 3, 0])
+        let solved = PowerIteration.affine(start: [0, 0, 0], alpha: 0.5, constant: [1, 1, 1], settings: IterationSettings()) { x, y in
+            op.apply(x, into: y)
+        }
+        // x = 1 + 0.5·W x on a path 0→1→2: x₂ = 1, x₁ = 1.5, x₀ = 1.75.
+        let expected: [Double] = [1.75, 1.5, 1]
+        #expect(zip(solved.x, expected).allSatisfy { abs($0 - $1) < 1e-9 })
+    }
+}
+
+/// Debug test runs check the library's invariants as they go.
+@Test func internalChecksRunInTests() {
+    #expect(internalChecksEnabled)
+}
