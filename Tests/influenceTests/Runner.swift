@@ -32,8 +32,9 @@ struct Runner {
     }
 
     /// Runs `influence` with `arguments`, feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: String? = nil, in folder: URL? = nil) throws -> Outcome {
-        try launch(arguments, stdin: stdin, in: folder, keepBytes: nil)
+    static func run(_ arguments: [String], stdin: String? = nil, in folder: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Outcome {
+        try launch(arguments, stdin: stdin, in: folder, keepBytes: nil, environment: environment)
     }
 
     /// Runs `influence`, reads `keepBytes` of its output and closes the pipe, as `| head -c` does.
@@ -43,8 +44,12 @@ struct Runner {
 
     /// Starts the binary with standard error going to a file (so it can never block the child),
     /// reads all of standard output, or only `keepBytes` of it before closing the pipe.
-    private static func launch(_ arguments: [String], stdin: String?, in folder: URL?, keepBytes: Int?) throws -> Outcome {
+    private static func launch(_ arguments: [String], stdin: String?, in folder: URL?, keepBytes: Int?,
+                               environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder ?? root
