@@ -1,3 +1,4 @@
+import Foundation
 // Compiled into one module with the library sources by Fuzz/build.sh.
 
 /// One fuzz input drives every parser that sees untrusted bytes: the referral and
@@ -6,9 +7,87 @@
 /// sniffer, and the field parsers (times, amounts, ids, header words) on each line. Any trap,
 /// sanitizer report or leak is a finding; thrown `InputError`s are the expected outcome for
 /// bad data.
+/// Which readers a run drives: `INFLUENCE_FUZZ_TARGET` = `events`, `chunks`, `conversions`,
+/// `paths`, or unset for all (CI runs each for a minute, with its own corpus).
+let fuzzTarget = ProcessInfo.processInfo.environment["INFLUENCE_FUZZ_TARGET"] ?? "all"
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    switch fuzzTarget {
+    case "chunks": fuzzChunks(bytes)
+    case "conversions": fuzzConversions(bytes)
+    case "paths": fuzzPaths(bytes)
+    case "events": fuzzEvents(bytes)
+    default:
+        fuzzEvents(bytes)
+        fuzzChunks(bytes)
+        fuzzConversions(bytes)
+        fuzzPaths(bytes)
+    }
+    return 0
+}
+
+/// The chunked reader must give what one pass gives, row for row and error for error, for any
+/// number of chunks: the scoring graph's people, edges and quality, and the full reader's rows.
+func fuzzChunks(_ bytes: [UInt8]) {
+    for options in [ReadOptions(), ReadOptions(onError: .skip)] {
+        bytes.withUnsafeBufferPointer { buffer in
+            let one = Result { () throws(InputError) in try ScoringGraph.read(buffer, file: "f.csv", options: options, chunks: 1) }
+            let events = Result { () throws(InputError) in try ReferralEvents.parse(buffer: buffer, file: "f.csv", options: options, chunks: 1) }
+            for chunks in 2 ... 4 {
+                let many = Result { () throws(InputError) in try ScoringGraph.read(buffer, file: "f.csv", options: options, chunks: chunks) }
+                switch (one, many) {
+                case (.success(let a), .success(let b)):
+                    if a.people.names != b.people.names || a.edgeCount != b.edgeCount || a.quality != b.quality {
+                        fatalError("the scoring graph differs in \(chunks) chunks")
+                    }
+                case (.failure(let a), .failure(let b)):
+                    if a != b { fatalError("errors differ in \(chunks) chunks: \(a) / \(b)") }
+                default:
+                    fatalError("one pass and \(chunks) chunks disagree on success")
+                }
+                let split = Result { () throws(InputError) in try ReferralEvents.parse(buffer: buffer, file: "f.csv", options: options, chunks: chunks) }
+                switch (events, split) {
+                case (.success(let a), .success(let b)):
+                    if a.source != b.source || a.target != b.target || a.line != b.line || a.people.names != b.people.names
+                        || a.quality != b.quality {
+                        fatalError("the referral rows differ in \(chunks) chunks")
+                    }
+                case (.failure(let a), .failure(let b)):
+                    if a != b { fatalError("event errors differ in \(chunks) chunks: \(a) / \(b)") }
+                default:
+                    fatalError("event reads disagree on success in \(chunks) chunks")
+                }
+            }
+        }
+    }
+}
+
+/// The conversions reader under both policies and settled conventions: kept rows are finite,
+/// non-negative, one per user entry.
+func fuzzConversions(_ bytes: [UInt8]) {
+    for (k, policy) in [ErrorPolicy.stop, .skip].enumerated() {
+        var options = ReadOptions(onError: policy)
+        if k == 1 { options.decimal = .comma; options.dateOrder = .monthFirst; options.timeFormat = .excel }
+        guard let c = try? Conversions.parse(bytes: bytes, file: "c.csv", options: options) else { continue }
+        if c.value.count != c.count || c.line.count != c.count { fatalError("ragged conversion columns") }
+        for v in c.value where !(v >= 0 && v.isFinite) { fatalError("bad conversion value kept: \(v)") }
+        for u in c.user where !(u >= 0 && Int(u) < c.users.count) { fatalError("user index out of range") }
+    }
+}
+
+/// The channel path reader: kept paths have channels and finite, non-negative counts.
+func fuzzPaths(_ bytes: [UInt8]) {
+    for policy in [ErrorPolicy.stop, .skip] {
+        guard let paths = try? ChannelPaths.parse(bytes: bytes, file: "p.csv", options: ReadOptions(onError: policy)) else { continue }
+        _ = try? Attribution.attribute(paths: paths, options: AttributionOptions(model: .markov, grouping: .channel))
+        _ = try? Attribution.attribute(paths: paths, options: AttributionOptions(model: .shapley, grouping: .channel, shapleySamples: 50))
+    }
+}
+
+/// Everything that reads referral rows, plus the field parsers.
+func fuzzEvents(_ bytes: [UInt8]) {
     for (k, policy) in [ErrorPolicy.stop, .skip].enumerated() {
         var options = ReadOptions(onError: policy)
         // The second pass reads with settled conventions, so both code paths run.
@@ -71,7 +150,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             _ = Timestamp.iso8601(seconds)
         }
     }
-    return 0
 }
 
 /// Invariants of a successful read.

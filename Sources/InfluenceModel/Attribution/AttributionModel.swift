@@ -177,3 +177,5 @@ public enum DurationText {
         return Format.short(seconds) + "s"
     }
 }
+
+extension AttributionError: InfluenceError {}

@@ -88,7 +88,7 @@ extension CompactCSR {
         var column = column
         var value = value ?? []
         var unique = [Int](repeating: 0, count: n)
-        let blocks = SparseProduct.blocks(rowStart: rowStart, parts: Parallel.threads)
+        let blocks = Parallel.blocks(offsets: rowStart, parts: Parallel.threads, minimum: 1 << 18)  // as the sparse product splits rows
         // Pass 1: sort every row in place; count the distinct columns of each.
         column.withUnsafeMutableBufferPointer { col in
             value.withUnsafeMutableBufferPointer { val in

@@ -174,3 +174,5 @@ extension InputError {
         }
     }
 }
+
+extension InputError: InfluenceError {}

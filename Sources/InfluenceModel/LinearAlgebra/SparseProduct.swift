@@ -12,25 +12,9 @@ enum SparseProduct {
         blocks(rowStart: a.rowStart, parts: parts)
     }
 
-    /// Row blocks of near-equal entries for rows starting at `rowStart` (one past the last: the count).
+    /// Row blocks of near-equal entries for rows starting at `rowStart` (see `Parallel.blocks`).
     static func blocks(rowStart: [Int], parts: Int) -> [Range<Int>] {
-        let rows = rowStart.count - 1
-        let count = rowStart[rows]
-        guard parts > 1, count >= parallelThreshold else { return [0 ..< rows] }
-        var bounds = [0]
-        rowStart.withUnsafeBufferPointer { start in
-            for p in 1 ..< parts {
-                let target = count * p / parts
-                var lo = bounds.last!, hi = rows
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if start[mid] < target { lo = mid + 1 } else { hi = mid }
-                }
-                bounds.append(lo)
-            }
-        }
-        bounds.append(rows)
-        return (0 ..< parts).map { bounds[$0] ..< bounds[$0 + 1] }
+        Parallel.blocks(offsets: rowStart, parts: parts, minimum: parallelThreshold)
     }
 
     /// y ← scale·(A·x); `scale` 1 skips the multiplication.

@@ -116,3 +116,5 @@ public enum OutputFile {
         }
     }
 }
+
+extension OutputError: InfluenceError {}

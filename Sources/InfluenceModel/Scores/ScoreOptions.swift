@@ -94,3 +94,5 @@ public enum Format {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension ScoreError: InfluenceError {}

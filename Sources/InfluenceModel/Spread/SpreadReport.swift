@@ -125,3 +125,5 @@ public enum SpreadError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 }
+
+extension SpreadError: InfluenceError {}

@@ -29,6 +29,28 @@ public enum Parallel {
         let parts = max(1, min(parts, count))
         return (0 ..< parts).map { p in (count * p / parts) ..< (count * (p + 1) / parts) }
     }
+
+    /// Row blocks of near-equal entries for rows starting at `offsets` (one past the last: the
+    /// count); one block when there are fewer than `minimum` entries or one part.
+    static func blocks(offsets rowStart: [Int], parts: Int, minimum parallelThreshold: Int) -> [Range<Int>] {
+        let rows = rowStart.count - 1
+        let count = rowStart[rows]
+        guard parts > 1, count >= parallelThreshold else { return [0 ..< rows] }
+        var bounds = [0]
+        rowStart.withUnsafeBufferPointer { start in
+            for p in 1 ..< parts {
+                let target = count * p / parts
+                var lo = bounds.last!, hi = rows
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if start[mid] < target { lo = mid + 1 } else { hi = mid }
+                }
+                bounds.append(lo)
+            }
+        }
+        bounds.append(rows)
+        return (0 ..< parts).map { bounds[$0] ..< bounds[$0 + 1] }
+    }
 }
 
 /// A value handed to other threads by a caller that guarantees they use it safely

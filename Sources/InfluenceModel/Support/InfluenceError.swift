@@ -3,9 +3,3 @@
 public protocol InfluenceError: Error, CustomStringConvertible {
     var exitCode: Int32 { get }
 }
-
-extension InputError: InfluenceError {}
-extension ScoreError: InfluenceError {}
-extension OutputError: InfluenceError {}
-extension SpreadError: InfluenceError {}
-extension AttributionError: InfluenceError {}
