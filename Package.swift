@@ -1,5 +1,9 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// CI sets INFLUENCE_STRICT=1: every warning is then an error.
+let strict: [SwiftSetting] = ProcessInfo.processInfo.environment["INFLUENCE_STRICT"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
 
 let package = Package(
     name: "influence",
@@ -24,28 +28,32 @@ let package = Package(
         .target(
             name: "InfluenceModel",
             dependencies: ["CBLAS", "CZlib"],
-            swiftSettings: [.define("INFLUENCE_INTERNAL_CHECKS", .when(configuration: .debug))]
+            swiftSettings: [.define("INFLUENCE_INTERNAL_CHECKS", .when(configuration: .debug))] + strict
         ),
         .executableTarget(
             name: "influence",
             dependencies: [
                 "InfluenceModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "InfluenceBenchmarks",
             dependencies: ["InfluenceModel"],
-            path: "Benchmarks/Sources/InfluenceBenchmarks"
+            path: "Benchmarks/Sources/InfluenceBenchmarks",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "InfluenceModelTests",
             dependencies: ["InfluenceModel"],
-            resources: [.copy("Fixtures")]
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "influenceTests",
-            dependencies: ["influence"]
+            dependencies: ["influence"],
+            swiftSettings: strict
         ),
     ]
 )
