@@ -166,11 +166,13 @@ struct Attribute: ParsableCommand {
                 defer { progress.done() }
                 let export = try Export.read(events: files, conversions: [conversions!], options: input.events,
                                              conversionOptions: input.conversions, filter: input.filter)
-                qualities = [(export.events.quality, RunReport.count(export.events.count, "referral")),
-                             (export.conversions!.quality, RunReport.count(export.conversions!.count, "conversion"))]
                 result = try Attribution.attribute(
                     events: export.events, conversions: export.conversions!, options: options,
                     pathsFromEvents: pathsFromEvents)
+                // The result's counts include what building the graph merged.
+                qualities = [(result.quality, RunReport.count(export.events.count, "referral")),
+                             (result.conversionsQuality ?? export.conversions!.quality,
+                              RunReport.count(export.conversions!.count, "conversion"))]
             }
             let text: String
             switch outputOptions.resolvedFormat {

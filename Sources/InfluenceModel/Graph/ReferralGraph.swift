@@ -51,6 +51,16 @@ public struct ReferralGraph: Sendable {
         quality.mergedDuplicates = merged
     }
 
+    /// Rows that repeat an earlier (source, target) pair: what building the graph merges, for
+    /// readers that do not build it (spread), so every command reports the same count.
+    /// - Complexity: O(people + rows), by the same counting sort the graph uses.
+    public static func repeatedRows(in events: ReferralEvents) -> Int {
+        let n = events.people.count
+        let pairs = CSRMatrix(rows: n, columns: n, row: events.source, column: events.target,
+                              value: [Double](repeating: 0, count: events.count))
+        return events.count - pairs.count
+    }
+
     /// Reads and builds the graph of a referral export.
     /// - Throws: `InputError`, including `.noReferrals` when no row links two different people.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralGraph {

@@ -47,6 +47,7 @@ public struct SpreadReport: Sendable {
         people = events.people
         hasTimestamps = events.timestamp != nil
         quality = events.quality
+        quality.mergedDuplicates = ReferralGraph.repeatedRows(in: events)
         conversionsQuality = conversions?.quality
         rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
         rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
