@@ -20,6 +20,13 @@ What it does
                                  only when the top singular value of the weighted
                                  adjacency matrix is simple (sigma1 - sigma2 > 1e-3*sigma1)
 
+    HITS-only graphs (hits_two_stars, hits_c4_chord, hits_out_in_stars, five
+    graphs of nx.graph_atlas_g() both ways, path50_directed, path50_bidirected):
+    events.csv and hits.csv from networkx's power-method HITS `_hits_python`
+    (uniform hub start, tol=1e-14), because the top singular value of most of
+    them is repeated and then nx.hits (ARPACK) has no definite answer; see
+    write_hits_fixtures().
+
     plus Tests/InfluenceModelTests/Fixtures/networkx/manifest.json.
 
     Loading rules (mirroring the Swift toolkit): header source,target,weight
@@ -508,6 +515,142 @@ def max_abs_diff(d, nodes, arr):
     return max(abs(d[n] - arr[i]) for i, n in enumerate(nodes))
 
 
+
+# --------------------------------------------------------------------------
+# HITS where the answer depends on the start: the top singular value of W is
+# not simple, so the hub vector is the projection of the start onto the top
+# singular subspace, and which start is used decides the answer.
+#
+# networkx 3.6.1 has two HITS routines. `nx.hits` calls scipy's ARPACK `svds`
+# with v0 = nstart on the *authority* side; on these graphs it returns an
+# arbitrary vector of the degenerate subspace (ARPACK restarts from a random
+# vector once the Krylov space is invariant), so sums of +-entries divide
+# near-zero numbers: e.g. atlas graph 3 (one edge both ways) gives 6e15. Its
+# power-method HITS, `networkx.algorithms.link_analysis.hits_alg._hits_python`
+# (the `nx.hits` of networkx 2.x, the one networkx's own tests check `hits`
+# against), starts from uniform hubs h = 1/n, then a = A^T h, h = A a, each
+# normalized by its max, and at the end each normalized to sum 1. That is a
+# definite answer, and it is the one written here. Every value is cross-checked
+# against the exact limit: h = P 1 (P the orthogonal projector onto the top
+# eigenspace of A A^T, by numpy eigh), a = A^T h, each summing to 1.
+# --------------------------------------------------------------------------
+
+HITS_PY_TOL = 1e-14
+HITS_PY_MAX_ITER = 1000000
+
+
+def hits_limit_from_uniform_hubs(W):
+    """The exact limit of power iteration on W W^T from uniform hubs."""
+    M = W @ W.T
+    vals, vecs = np.linalg.eigh(M)
+    top = vals[-1]
+    U = vecs[:, vals >= top * (1 - 1e-9)]
+    h = U @ (U.T @ np.ones(W.shape[0]))
+    a = W.T @ h
+    return h / h.sum(), a / a.sum(), int(U.shape[1])
+
+
+def named(G):
+    return nx.relabel_nodes(G, {v: "n%s" % v for v in G})
+
+
+def degenerate_atlas_graphs(count):
+    """The first `count` graphs of the atlas, as directed graphs with both
+    directions, with no isolated node (a referral export cannot name one)
+    whose top singular value is repeated and whose answer from uniform hubs
+    differs from the one from uniform authorities by more than 1e-3."""
+    picked = []
+    for index, U in enumerate(nx.graph_atlas_g()):
+        if U.number_of_edges() == 0 or any(d == 0 for _, d in U.degree()):
+            continue
+        G = U.to_directed()
+        W = nx.to_numpy_array(G, nodelist=list(G))
+        sv = np.linalg.svd(W, compute_uv=False)
+        if not (len(sv) > 1 and sv[0] - sv[1] <= HITS_GAP * sv[0]):
+            continue
+        h, a, _ = hits_limit_from_uniform_hubs(W)
+        ha, aa, _ = hits_limit_from_uniform_hubs(W.T)  # uniform authorities: roles swapped
+        if max(np.abs(h - aa).max(), np.abs(a - ha).max()) <= 1e-3:
+            continue
+        picked.append(("hits_atlas_%d" % index, named(G)))
+        if len(picked) == count:
+            break
+    return picked
+
+
+def hits_graphs():
+    star = nx.star_graph(3).to_directed()  # centre 0 and leaves 1..3, both ways
+    two_stars = nx.disjoint_union(star, star)
+    c4_chord = nx.cycle_graph(4)
+    c4_chord.add_edge(0, 2)
+    out_in = nx.DiGraph()
+    out_in.add_edges_from([(0, 1), (0, 2), (0, 3), (4, 7), (5, 7), (6, 7)])  # an out-star and an in-star
+    graphs = [
+        ("hits_two_stars", named(two_stars)),
+        ("hits_c4_chord", named(c4_chord.to_directed())),
+        ("hits_out_in_stars", named(out_in)),
+    ]
+    graphs += degenerate_atlas_graphs(5)
+    graphs += [
+        ("path50_directed", named(nx.path_graph(50, create_using=nx.DiGraph))),
+        ("path50_bidirected", named(nx.path_graph(50).to_directed())),
+    ]
+    return graphs
+
+
+def write_hits_fixtures():
+    from networkx.algorithms.link_analysis.hits_alg import _hits_python
+
+    entries = []
+    for name, G in hits_graphs():
+        gdir = os.path.join(OUT_DIR, name)
+        os.makedirs(gdir, exist_ok=True)
+        for fn in OUTPUT_FILES:
+            p = os.path.join(gdir, fn)
+            if os.path.exists(p):
+                os.remove(p)
+        rows = [(u, v, 1) for u, v in G.edges()]
+        for u, v in G.edges():
+            G[u][v]["weight"] = 1.0
+        write_csv(os.path.join(gdir, "events.csv"), HEADER, rows)
+        # the loading rules give this node order (first appearance among the rows)
+        H = build_graph(rows)
+        nodes = list(H)
+        W = weight_matrix(H, nodes)
+        sv = np.linalg.svd(W, compute_uv=False)
+        hubs, auths = _hits_python(H, max_iter=HITS_PY_MAX_ITER, tol=HITS_PY_TOL)
+        h, a, multiplicity = hits_limit_from_uniform_hubs(W)
+        d = max(max_abs_diff(hubs, nodes, h), max_abs_diff(auths, nodes, a))
+        assert d < 1e-12, (name, d)
+        # what nx.hits (ARPACK) makes of it, for the record
+        try:
+            with np.errstate(all="ignore"):
+                svds_h, svds_a = nx.hits(H, max_iter=100000, tol=1e-14, nstart={v: 1.0 for v in nodes})
+            d_svds = max(max_abs_diff(svds_h, nodes, h), max_abs_diff(svds_a, nodes, a))
+        except Exception as error:  # ARPACK can give up on a degenerate spectrum
+            d_svds = float("nan")
+            print("%-20s nx.hits failed: %s" % (name, str(error).split(":")[0]))
+        write_csv(
+            os.path.join(gdir, "hits.csv"),
+            ["node", "hub", "authority"],
+            [(v, fmt_score(hubs[v]), fmt_score(auths[v])) for v in nodes],
+        )
+        print(
+            "%-20s nodes=%4d edges=%5d sigma1=%.6g multiplicity=%d max|py - exact|=%.2e max|nx.hits - exact|=%.3g"
+            % (name, len(nodes), H.number_of_edges(), sv[0], multiplicity, d, d_svds)
+        )
+        entries.append(
+            {
+                "name": name,
+                "nodes": len(nodes),
+                "edges": H.number_of_edges(),
+                "sigma1": float("%.6g" % sv[0]),
+                "sigma1_multiplicity": multiplicity,
+                "files": {"events": "events.csv", "hits": "hits.csv"},
+            }
+        )
+    return entries
+
 # --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
@@ -689,6 +832,7 @@ def main():
         manifest_graphs.append(entry)
 
     assert hits_count >= 5, hits_count
+    hits_start_graphs = write_hits_fixtures()
     assert zero_row_graphs >= 1, zero_row_graphs
 
     manifest = {
@@ -706,6 +850,13 @@ def main():
             "loading": "duplicate (source,target) rows summed into one edge; self-referral rows skipped; node order = first appearance",
         },
         "graphs": manifest_graphs,
+        "hits_start": {
+            "about": "HITS where the top singular value is repeated, so the answer depends on the start; and path_graph(50), directed and both ways",
+            "hits": "networkx.algorithms.link_analysis.hits_alg._hits_python(G, max_iter=1000000, tol=1e-14): power iteration from uniform hubs (nx.hits uses ARPACK there and returns an arbitrary vector of the degenerate subspace)",
+            "checked_against": "exact limit from uniform hubs (projection onto the top eigenspace of W W^T), max difference < 1e-12",
+            "weights": "all 1",
+            "graphs": hits_start_graphs,
+        },
     }
     with open(os.path.join(OUT_DIR, "manifest.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(manifest, indent=2, ensure_ascii=False))

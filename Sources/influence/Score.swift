@@ -8,7 +8,8 @@ struct Score: ParsableCommand {
             pagerank (default): PageRank of the reversed referral graph, so credit flows from the \
             referred to their referrers; --personalize makes the teleport vector proportional to \
             each person's total conversion value.
-            reach: expected downstream reach Σ_{k≥1} β^k W^k 1; with β = 1 on a forest it counts descendants.
+            reach: expected downstream reach Σ_{k≥1} β^k W^k 1; with β = 1 on a forest it counts descendants. \
+            Without --beta, β = min(0.1, 0.5/ρ̄) for the graph's certified spectral-radius bound ρ̄.
             hits: hub and authority scores, each summing to 1 (ranked by hub).
 
             CSV columns: node,score,rank (hits: node,hub,authority,rank), rank 1 = highest, \
@@ -25,10 +26,10 @@ struct Score: ParsableCommand {
     @Option(help: "PageRank damping, in (0, 1).")
     var damping: Double = 0.85
 
-    @Option(help: "Reach's per-hop factor β (> 0).")
-    var beta: Double = 0.1
-
-
+    @Option(help: ArgumentHelp(
+        "Reach's per-hop factor β (> 0); refused when β × spectral radius ≥ 1, where the series diverges.",
+        discussion: "Default: chosen for the graph as min(0.1, 0.5/ρ̄), ρ̄ a certified upper bound on the spectral radius, so it always converges; 0.1 on a graph without cycles. The β used is in the JSON's parameters.beta."))
+    var beta: Double?
 
     @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
     var personalize: String?
@@ -55,7 +56,7 @@ struct Score: ParsableCommand {
             throw ValidationError("--algorithm must be pagerank, reach or hits, not '\(self.algorithm)'.")
         }
         guard damping > 0, damping < 1 else { throw ValidationError("--damping must lie strictly between 0 and 1, not \(damping).") }
-        guard beta > 0, beta.isFinite else { throw ValidationError("--beta must be a positive number, not \(beta).") }
+        if let beta, !(beta > 0 && beta.isFinite) { throw ValidationError("--beta must be a positive number, not \(beta).") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1, not \(top).") }
         if personalize != nil, algorithm != .pagerank {
             throw ValidationError("--personalize applies to --algorithm pagerank only.")

@@ -20,6 +20,8 @@ public struct IterationReport: Sendable, Equatable {
     public var converged: Bool
     /// Every iterate stayed finite.
     public var finite: Bool = true
+    /// The iteration was stopped because its change grew at every step of the growth window.
+    public var growing: Bool = false
 }
 
 /// The fixed-point engine every score runs on. Vector updates, norms and convergence checks
@@ -39,12 +41,16 @@ public enum PowerIteration {
     /// `constant` and `d` must have as many entries as `start` (checked: a mismatch stops
     /// with a message rather than letting BLAS read past a buffer).
     ///   - settings: tolerance and iteration cap.
+    ///   - growthWindow: stop, reporting `growing`, once the L1 change has grown at each of
+    ///     this many steps in a row (a series that diverges); 0 never stops for growth. A
+    ///     convergent but non-normal map can grow for a while, so only a caller that could not
+    ///     prove convergence asks for this.
     ///   - apply: y ← M(x).
     /// - Returns: the last iterate and how it ended.
     /// - Complexity: O(iterations × (n + cost of M)).
     public static func affine(start: [Double], alpha: Double, constant b: [Double],
                               c0: Double = 1, c1: Double = 0, d: [Double]? = nil,
-                              settings: IterationSettings,
+                              settings: IterationSettings, growthWindow: Int = 0,
                               apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)
         -> (x: [Double], report: IterationReport)
     {
@@ -62,6 +68,7 @@ public enum PowerIteration {
         let bv = AlignedVector(copying: b)
         let dv = AlignedVector(copying: d ?? [])
         let useD = d != nil && c1 != 0
+        var grew = 0
         while report.iterations < settings.maxIterations {
             var coefficient = c0
             if useD {
@@ -73,8 +80,10 @@ public enum PowerIteration {
             let (residual, norm) = step(n, x.buffer, y.buffer)
             swap(&x, &y)
             report.iterations += 1
+            grew = report.iterations > 1 && residual > report.residual ? grew + 1 : 0
             report.residual = residual
             guard residual.isFinite, norm.isFinite else { report.finite = false; break }
+            if growthWindow > 0, grew >= growthWindow { report.growing = true; break }
             if residual <= max(settings.tolerance, 16 * Double.ulpOfOne * norm) { report.converged = true; break }
         }
         return (x.array, report)
@@ -85,6 +94,16 @@ public enum PowerIteration {
     /// The error after a step is about r·q/(1 − q) for an L1 change r and a contraction
     /// q = λ₂/λ₁, which can be close to 1; so it stops when that estimate (q from the ratio
     /// of the last two changes) is below the tolerance, not merely the change.
+    ///
+    /// When q is that close to 1 the steps are accelerated by Aitken extrapolation (Kamvar,
+    /// Haveliwala, Manning, Golub 2003, "Extrapolation methods for accelerating PageRank
+    /// computations"): once three successive ratios of changes agree to 1e-3, the error is one
+    /// mode shrinking by q a step, and x + (x − x_prev)·q/(1 − q) removes it. The extrapolated
+    /// vector is a combination of two iterates, so its component in the dominant eigenspace is
+    /// the start's, as for plain iteration, and the limit is unchanged (this matters when λ₁ is
+    /// not simple: the limit is then the projection of the start). It is taken only if it has
+    /// no negative entry; the stop rule then keeps the largest q seen, since that mode, though
+    /// removed, still contracts only at that rate.
     /// - Returns: the last iterate (summing to 1, or all zero if M(x) vanished) and how it ended.
     /// - Complexity: O(iterations × (n + cost of M)).
     public static func eigenvector(start: [Double], settings: IterationSettings,
@@ -96,6 +115,8 @@ public enum PowerIteration {
         if n == 0 { report.residual = 0; return (start, report) }
         var x = AlignedVector(copying: start)  // aligned for OpenBLAS, as in `affine`
         var y = AlignedVector(count: n)
+        var ratios: [Double] = []  // ratios of successive changes since the last extrapolation
+        var slowest = 0.0  // the largest contraction an extrapolation was based on
         while report.iterations < settings.maxIterations {
             apply(UnsafeBufferPointer(x.buffer), y.buffer)
             let total = Double.asum(n, y.base)
@@ -103,7 +124,7 @@ public enum PowerIteration {
             var residual = 0.0
             if !vanished {
                 Double.scal(n, 1 / total, y.base)
-                residual = step(n, x.buffer, y.buffer).residual
+                residual = step(n, x.buffer, y.buffer).residual  // x ← x_prev − y
             }
             report.iterations += 1
             if vanished {
@@ -111,15 +132,42 @@ public enum PowerIteration {
                 report.converged = true
                 return ([Double](repeating: 0, count: n), report)
             }
-            swap(&x, &y)
-            let q = report.residual.isFinite && report.residual > 0 ? min(residual / report.residual, 0.999) : 0.5
+            let ratio = report.residual.isFinite && report.residual > 0 ? residual / report.residual : 0.5
+            let q = min(max(ratio, slowest), 0.999)
             report.residual = residual
             if residual == 0 || (residual <= settings.tolerance && residual * q / (1 - q) <= settings.tolerance) {
+                swap(&x, &y)
                 report.converged = true
                 break
             }
+            if report.iterations > 1 { ratios.append(ratio) }
+            if ratios.count >= 3, Self.steady(ratios.suffix(3)), Self.extrapolate(n, difference: x.buffer, latest: y.buffer, q: ratio) {
+                slowest = max(slowest, ratio)
+                ratios.removeAll(keepingCapacity: true)
+                continue  // x holds the extrapolated iterate
+            }
+            swap(&x, &y)
         }
         return (x.array, report)
+    }
+
+    /// Three ratios of changes that agree to 1e-3, all in (0, 1): one mode dominates the error.
+    private static func steady(_ r: ArraySlice<Double>) -> Bool {
+        let (a, b, c) = (r[r.startIndex], r[r.startIndex + 1], r[r.startIndex + 2])
+        return c > 0 && c < 1 && b > 0 && a > 0 && abs(c - b) <= 1e-3 * c && abs(b - a) <= 1e-3 * b
+    }
+
+    /// Turns `difference` (x_prev − x) into the Aitken extrapolation x − (x_prev − x)·q/(1 − q),
+    /// normalized to sum 1; returns false (leaving `difference` spoilt) if it has a negative entry.
+    private static func extrapolate(_ n: Int, difference d: UnsafeMutableBufferPointer<Double>,
+                                    latest x: UnsafeMutableBufferPointer<Double>, q: Double) -> Bool {
+        Double.scal(n, -q / (1 - q), d.baseAddress!)
+        Double.axpy(n, 1, UnsafePointer(x.baseAddress!), d.baseAddress!)
+        for v in d where !(v >= 0) { return false }
+        let total = Double.asum(n, d.baseAddress!)
+        guard total > 0, total.isFinite else { return false }
+        Double.scal(n, 1 / total, d.baseAddress!)
+        return true
     }
 
     /// Turns x into x − y and returns ‖x − y‖₁ and ‖y‖₁; the caller then swaps.

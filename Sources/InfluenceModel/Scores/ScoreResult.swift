@@ -51,6 +51,7 @@ extension Scores {
     /// - Parameter inWeight: in(t) for each person; asked for by PageRank only.
     static func solve(_ w: AdjacencyOperator, inWeight: () -> [Double], people: Interner, quality: DataQuality,
                       options: ScoreOptions) throws(ScoreError) -> ScoreResult {
+        var options = options
         var authority: [Double]?
         let solved: (x: [Double], report: IterationReport)
         switch options.algorithm {
@@ -58,9 +59,11 @@ extension Scores {
             solved = Scores.pagerank(w, inWeight: inWeight(), damping: options.damping,
                                      personalization: options.personalization, settings: options.iteration)
         case .reach:
-            solved = try Scores.reach(w, beta: options.beta, settings: options.iteration)
+            let bounds = Scores.spectralBounds(w)
+            if options.automaticBeta { options.beta = ScoreOptions.automaticBeta(upper: bounds.upper) }
+            solved = try Scores.reach(w, beta: options.beta, bounds: bounds, settings: options.iteration)
         case .hits:
-            let hits = Scores.hits(w, settings: options.iteration)
+            let hits = try Scores.hits(w, settings: options.iteration)
             solved = (hits.hub, hits.report)
             authority = hits.authority
         }

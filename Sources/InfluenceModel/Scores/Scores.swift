@@ -49,69 +49,72 @@ public enum Scores {
     /// beta=1, normalized=False, weight="weight") − 1`).
     ///
     /// Iterates r ← β·W·r + β·W·1 from 0, which sums the series without the 1 that Katz
-    /// adds and later subtracts.
-    /// - Throws: `ScoreError.divergentReach` when β·ρ(W) ≥ 1, naming the estimate of ρ.
+    /// adds and later subtracts. The series converges exactly when β·ρ(W) < 1, decided from
+    /// certified bounds lower ≤ ρ ≤ upper (`spectralBounds`): β·upper < 1 converges;
+    /// β·lower ≥ 1 is refused without iterating; in between (bounds not yet tight, or β
+    /// within rounding of 1/ρ) it iterates and refuses if the change keeps growing or the
+    /// series does not converge within the cap.
+    /// - Throws: `ScoreError.divergentReach`, naming the upper bound on ρ.
     public static func reach(_ w: AdjacencyOperator, beta: Double, settings: IterationSettings) throws(ScoreError)
         -> (x: [Double], report: IterationReport)
     {
+        try reach(w, beta: beta, bounds: spectralBounds(w), settings: settings)
+    }
+
+    /// `reach` with the bounds on ρ(W) already known.
+    static func reach(_ w: AdjacencyOperator, beta: Double, bounds: SpectralBounds, settings: IterationSettings) throws(ScoreError)
+        -> (x: [Double], report: IterationReport)
+    {
+        if beta >= bounds.divergentFrom { throw .divergentReach(beta: beta, spectralRadius: bounds.upper) }
+        let proven = beta < bounds.convergentBelow
         let n = w.dimension
         let ones = AlignedVector(copying: [Double](repeating: 1, count: n))  // aligned: see `AlignedVector`
         let product = AlignedVector(count: n)
         w.apply(UnsafeBufferPointer(ones.buffer), into: product.buffer)
         let direct = product.array
         let solved = PowerIteration.affine(start: [Double](repeating: 0, count: n), alpha: beta, constant: direct,
-                                           c0: beta, settings: settings) { x, y in w.apply(x, into: y) }
-        if !solved.report.converged {
-            let rho = spectralRadius(w)
-            if beta * rho >= 1 - 1e-9 || !solved.report.finite { throw .divergentReach(beta: beta, spectralRadius: rho) }
+                                           c0: beta, settings: settings, growthWindow: proven ? 0 : 50) { x, y in w.apply(x, into: y) }
+        if !proven, !solved.report.converged || solved.report.growing {
+            throw .divergentReach(beta: beta, spectralRadius: bounds.upper)
         }
         return solved
     }
 
-    /// Hub and authority scores of the weighted graph, each summing to 1 (networkx: `hits(G)`).
+    /// Hub and authority scores of the weighted graph, each summing to 1 (networkx 3.6.1: the
+    /// power-method `hits`, `networkx.algorithms.link_analysis.hits_alg._hits_python(G)`,
+    /// which is also what `nx.hits(G)` gives whenever its answer is unique).
     ///
-    /// The authority vector is the dominant eigenvector of WᵀW (power iteration from the
-    /// uniform vector), the hub vector W·a normalized. When the top singular value of W is
-    /// not simple the answer is not unique; this one is the limit from the uniform start.
-    public static func hits(_ w: AdjacencyOperator, settings: IterationSettings)
+    /// The hub vector is the dominant eigenvector of W·Wᵀ by power iteration from uniform
+    /// hubs, as networkx starts; the authority vector is Wᵀ·h normalized. When the top singular
+    /// value of W is not simple the answer is not unique: this one, like networkx's, is the
+    /// projection of the uniform hub vector onto the top singular subspace. (`nx.hits` itself
+    /// calls ARPACK there, which returns an arbitrary vector of that subspace.)
+    /// - Throws: `ScoreError.undefinedHits` when every weight is 0.
+    public static func hits(_ w: AdjacencyOperator, settings: IterationSettings) throws(ScoreError)
         -> (hub: [Double], authority: [Double], report: IterationReport)
     {
         let n = w.dimension
+        guard n > 0 else { return ([], [], IterationReport(iterations: 0, residual: 0, converged: true)) }
         let between = AlignedVector(count: n)  // aligned: see `AlignedVector`
         let t = between.buffer
         let solved = PowerIteration.eigenvector(start: [Double](repeating: 1 / Double(n), count: n), settings: settings) { x, y in
-            w.apply(x, into: t)
-            w.applyTransposed(UnsafeBufferPointer(t), into: y)
+            w.applyTransposed(x, into: t)
+            w.apply(UnsafeBufferPointer(t), into: y)
         }
-        let authority = AlignedVector(copying: solved.x)
+        // W·Wᵀ·1 vanishes only if W = 0 (W ≥ 0): every vector would be a fixed point.
+        guard solved.x.contains(where: { $0 != 0 }) else { throw .undefinedHits }
+        let hub = AlignedVector(copying: solved.x)
         let product = AlignedVector(count: n)
-        w.apply(UnsafeBufferPointer(authority.buffer), into: product.buffer)
-        var hub = product.array
-        let total = hub.reduce(0, +)
-        if total > 0 { hub = hub.map { $0 / total } }
-        return (hub, solved.x, solved.report)
+        w.applyTransposed(UnsafeBufferPointer(hub.buffer), into: product.buffer)
+        var authority = product.array
+        let total = authority.reduce(0, +)
+        if total > 0 { authority = authority.map { $0 / total } }
+        return (solved.x, authority, solved.report)
     }
 
-    /// An estimate of the spectral radius ρ(W) of a non-negative W.
-    ///
-    /// Power iteration on W + I, which has the same Perron vector and ρ + 1 as its dominant
-    /// eigenvalue but no periodicity, so cycles do not make it oscillate.
-    public static func spectralRadius(_ w: AdjacencyOperator, iterations: Int = 2000) -> Double {
-        let n = w.dimension
-        var x = [Double](repeating: 1 / Double(n), count: n)
-        var y = [Double](repeating: 0, count: n)
-        var estimate = 0.0
-        for _ in 0 ..< iterations {
-            x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { w.apply(xp, into: $0) } }
-            for i in 0 ..< n { y[i] += x[i] }
-            let norm = y.reduce(0, +)  // ‖(W + I)x‖₁ with ‖x‖₁ = 1
-            guard norm.isFinite, norm > 0 else { return .infinity }
-            let next = norm - 1
-            for i in 0 ..< n { y[i] /= norm }
-            swap(&x, &y)
-            if abs(next - estimate) <= 1e-12 * max(1, next) { return next }
-            estimate = next
-        }
-        return estimate
+    /// The spectral radius ρ(W) of a non-negative W, as the certified upper bound of
+    /// `spectralBounds`: never below ρ, and within 1e-9 of it once the bounds have met.
+    public static func spectralRadius(_ w: AdjacencyOperator) -> Double {
+        spectralBounds(w).upper
     }
 }
