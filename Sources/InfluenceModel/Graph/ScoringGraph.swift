@@ -41,22 +41,6 @@ public struct ScoringGraph: Sendable {
         self.inWeight = inWeight
     }
 
-    /// Scores every person, as `ReferralGraph.score` does.
-    /// - Throws: `ScoreError`.
-    public func score(_ options: ScoreOptions, timings: PhaseTimings? = nil) throws(ScoreError) -> ScoreResult {
-        let kind = options.operatorChoice.resolve(people: nodeCount, edges: edgeCount)
-        let reverse = options.algorithm == .hits && kind == .sparse ? timings.measure("transpose") { forward.transposed() } : nil
-        let w = AdjacencyOperator(forward: forward, reverse: reverse, kind: kind)
-        return try timings.measure("iterate") { () throws(ScoreError) in
-            try Scores.solve(w, inWeight: { inWeight }, people: people, quality: quality, options: options)
-        }
-    }
-
-    /// The adjacency W as the operator `score` would use for `choice` (for benchmarks).
-    public func adjacency(_ choice: OperatorChoice = .auto) -> AdjacencyOperator {
-        AdjacencyOperator(forward: forward, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
-    }
-
     /// Reads a referral export (files, folders or `-`, read as one) and builds its graph.
     ///
     /// Filters and labels need the full rows: with `filter` set, or `--campaign-from-file`, the
