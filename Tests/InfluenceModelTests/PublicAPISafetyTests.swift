@@ -74,3 +74,24 @@ struct PublicAPISafetyTests {
 @Test func internalChecksRunInTests() {
     #expect(internalChecksEnabled)
 }
+
+/// A personalization vector of the wrong length (or with no usable value) is refused before
+/// BLAS reads it: on a 4-person graph, `[1]` once gave `[1.0, 6.9e-310, 4e-322, …]`, converged.
+@Test func personalizationOfTheWrongLengthIsRefused() throws {
+    let events = try ReferralEvents.parse(bytes: Array("source,target\na,b\nb,c\nc,d\n".utf8), file: "f.csv")
+    let graph = try ReferralGraph(checking: events)
+    for bad in [[1.0], [1, 1, 1, 1, 1], [0, 0, 0, 0], [1, -1, 0, 0], [1, .nan, 0, 0]] {
+        #expect(throws: ScoreError.self, "\(bad)") { _ = try graph.score(ScoreOptions(personalization: bad)) }
+    }
+    let good = try graph.score(ScoreOptions(personalization: [1, 0, 0, 0]))
+    #expect(good.score.count == 4)
+    #expect(abs(good.score.reduce(0, +) - 1) < 1e-12)
+}
+
+@Test func pagerankRefusesAnInWeightOfTheWrongLength() async {
+    await #expect(processExitsWith: .failure) {
+        let w = CSRMatrix(rows: 3, columns: 3, rowStart: [0, 1, 2, 2], column: [1, 2], value: [1, 1])
+        let op = AdjacencyOperator(forward: w, reverse: w.transposed(), kind: .sparse)
+        _ = Scores.pagerank(op, inWeight: [1], damping: 0.85, personalization: nil, settings: IterationSettings())
+    }
+}

@@ -67,12 +67,15 @@ public enum ScoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case emptyPersonalization(file: String, unknown: Int)
     /// An iterate stopped being finite.
     case nonFinite(algorithm: ScoreAlgorithm)
+    /// `ScoreOptions.personalization` is not one finite, non-negative value per person.
+    case badPersonalization(people: Int, entries: Int, reason: String)
 
     /// 64 when a flag must change, 65 when the data must.
     public var exitCode: Int32 {
         switch self {
         case .divergentReach: return 64
         case .emptyPersonalization, .nonFinite, .undefinedHits: return 65
+        case .badPersonalization: return 64
         }
     }
 
@@ -88,6 +91,8 @@ public enum ScoreError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file): no conversion value falls on a person in the referral graph (\(unknown) conversion\(unknown == 1 ? "" : "s") by people not in it, the rest worth 0), so there is nothing to personalize by. Check that the user column holds the same ids as the referral export."
         case .nonFinite(let algorithm):
             return "\(algorithm.rawValue): the iteration overflowed; the weights are too large for this score. Scale the weights down."
+        case .badPersonalization(let people, let entries, let reason):
+            return "the personalization vector has \(entries) entries for \(people) people: \(reason). Give one finite value >= 0 per person, in the graph's order, with at least one above 0."
         }
     }
 }

@@ -52,6 +52,15 @@ extension Scores {
     static func solve(_ w: AdjacencyOperator, inWeight: () -> [Double], people: Interner, quality: DataQuality,
                       options: ScoreOptions) throws(ScoreError) -> ScoreResult {
         var options = options
+        if let v = options.personalization {
+            // Checked before BLAS sees it: a short vector would be read past its end.
+            let n = people.count
+            if v.count != n { throw .badPersonalization(people: n, entries: v.count, reason: "the lengths differ") }
+            if !v.allSatisfy({ $0 >= 0 && $0.isFinite }) {
+                throw .badPersonalization(people: n, entries: v.count, reason: "a value is negative, infinite or NaN")
+            }
+            if !v.contains(where: { $0 > 0 }) { throw .badPersonalization(people: n, entries: v.count, reason: "every value is 0") }
+        }
         var authority: [Double]?
         let solved: (x: [Double], report: IterationReport)
         switch options.algorithm {

@@ -11,12 +11,17 @@ public enum Scores {
     ///   - inWeight: in(t) for each person.
     ///   - damping: α.
     ///   - personalization: v before normalizing; `nil` is uniform.
+    ///
+    /// `inWeight` and `personalization` must have one entry per person (checked).
     /// - Complexity: O(iterations × cost of W).
     public static func pagerank(_ w: AdjacencyOperator, inWeight: [Double], damping: Double,
                                 personalization: [Double]?, settings: IterationSettings)
         -> (x: [Double], report: IterationReport)
     {
         let n = w.dimension
+        precondition(inWeight.count == n, "Scores.pagerank: inWeight has \(inWeight.count) entries for \(n) people")
+        precondition(personalization == nil || personalization!.count == n,
+                     "Scores.pagerank: personalization has \(personalization?.count ?? 0) entries for \(n) people")
         var teleport = personalization ?? [Double](repeating: 1, count: n)
         let total = teleport.reduce(0, +)
         teleport = teleport.map { $0 / total }
