@@ -1,18 +1,3 @@
-extension ColumnRole {
-    /// A path table's channel path, such as `email > facebook > link`.
-    public static let path = ColumnRole("path", flag: "--path-column", specific: ["path", "paths", "channel path", "journey"])
-    /// A path table's conversions per path.
-    public static let totalConversions = ColumnRole(
-        "total_conversions", flag: "--total-conversions-column",
-        specific: ["total conversions", "conversions", "total conversion"])
-    /// A path table's conversion value per path.
-    public static let totalConversionValue = ColumnRole(
-        "total_conversion_value", flag: "--total-value-column",
-        specific: ["total conversion value", "total value", "conversion value", "value", "revenue"])
-    /// A path table's journeys that ended without a conversion.
-    public static let totalNull = ColumnRole("total_null", flag: "--total-null-column",
-                                             specific: ["total null", "total nulls", "null", "nulls"])
-}
 
 /// Channel paths in ChannelAttribution's format: one row per distinct path, with the
 /// conversions, their value and the journeys without a conversion.
@@ -76,79 +61,31 @@ public struct ChannelPaths: Sendable {
     }
 
     /// Splits a path on `>`, trimming spaces and passing over empty segments.
-    public static func split(_ path: String) -> [String] {
-        path.split(separator: ">", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-    }
+    public static func split(_ path: String) -> [String] { PathTable.split(path) }
 
-    /// Reads a path table.
+    /// Reads a path table (see `PathTable`).
     /// - Parameters:
     ///   - path: a file, or `-` for standard input.
     ///   - options: delimiter, column names (`.path`, `.totalConversions`, `.totalConversionValue`, `.totalNull`), error policy.
     /// - Throws: `InputError`.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ChannelPaths {
-        let bytes = try InputFile.read(path)
-        return try parse(bytes: bytes, file: InputFile.displayName(path), options: options)
+        ChannelPaths(try PathTable.read(paths: [path], options: options))
     }
 
     /// Parses the bytes of a path table.
     /// - Complexity: O(n) in the file's size, expected.
     public static func parse(bytes: [UInt8], file: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ChannelPaths {
-        var paths = ChannelPaths(file: file)
-        try InputError.capturing(file: file) {
-            try paths.load(try CSVReader(bytes: bytes, file: file, delimiter: options.delimiter), options: options)
-        }
-        if paths.quality.rows == 0 { throw .headerOnly(file: file) }
-        if paths.count == 0 {
-            throw .noReferrals(
-                file: file, detail: "no usable path row (\(paths.quality.skippedRows) skipped); there is nothing to attribute.")
-        }
-        return paths
+        ChannelPaths(try PathTable.parse(bytes: bytes, file: file, options: options))
     }
 
-    private mutating func load(_ reader: CSVReader, options: ReadOptions) throws {
-        var layout: ColumnLayout?
-        let decimalComma = reader.delimiter != .comma
-        let file = self.file
-        let blank = try reader.forEachRecord { record in
-            guard let layout else {
-                layout = try ColumnLayout(
-                    headerRecord: record, required: [.path, .totalConversions],
-                    optional: [.totalConversionValue, .totalNull], overrides: options.columns, file: file)
-                return true
-            }
-            quality.rows += 1
-            do {
-                try addRow(record, layout: layout, decimalComma: decimalComma)
-            } catch let error as InputError {
-                try options.absorb(error, header: layout.header, into: &quality)
-            }
-            return true
+    /// The paths of a table as read.
+    public init(_ table: PathTable) {
+        self.init(file: table.file)
+        quality = table.quality
+        for i in 0 ..< table.count {
+            append(path: table.paths[i], conversions: table.conversions[i], value: table.value[i], nulls: table.nulls[i],
+                   line: Int(table.line[i]))
         }
-        quality.blankLines = blank
-    }
-
-    private mutating func addRow(_ record: CSVRecord, layout: ColumnLayout, decimalComma: Bool) throws(InputError) {
-        try ReferralEvents.checkWidth(record, width: layout.header.count, file: file)
-        let line = record.line
-        let p = layout[.path]!
-        guard let text = record.string(p) else { throw .invalidUTF8(file: file, line: line, column: p + 1) }
-        let names = Self.split(text)
-        if names.isEmpty { throw .emptyValue(file: file, line: line, column: p + 1, name: "path") }
-        func number(_ role: ColumnRole, _ name: String) throws(InputError) -> Double? {
-            guard let c = layout[role] else { return nil }
-            if record.isBlank(c) { return 0 }
-            let parsed = record.withField(c) { FieldValue.number($0, decimalComma: decimalComma) }
-            guard let parsed, parsed >= 0 else {
-                throw .badNumber(
-                    file: file, line: line, column: c + 1, name: name, seen: record.string(c) ?? "",
-                    rule: "\(name) must be a finite number >= 0")
-            }
-            return parsed
-        }
-        let conversions = try number(.totalConversions, "total_conversions") ?? 0
-        let value = try number(.totalConversionValue, "total_conversion_value") ?? conversions
-        let nulls = try number(.totalNull, "total_null") ?? 0
-        append(path: names, conversions: conversions, value: value, nulls: nulls, line: line)
     }
 
     /// The paths behind a referral export's conversions (`--paths-from-events`).
