@@ -158,7 +158,9 @@ struct Attribute: ParsableCommand {
             let result: AttributionResult
             var qualities: [(DataQuality, String)] = []
             if let paths {
-                let table = try ChannelPaths.read(path: paths, options: pathOptions)
+                var table = try ChannelPaths.read(path: paths, options: pathOptions)
+                // The path reader records no file list; JSON's inputs name the table.
+                if table.quality.files.isEmpty { table.quality.files = [table.file] }
                 qualities = [(table.quality, RunReport.count(table.count, "path"))]
                 result = try Attribution.attribute(paths: table, options: options)
             } else {

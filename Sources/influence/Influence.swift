@@ -14,7 +14,7 @@ struct Influence: ParsableCommand {
             Exit codes: 0 success, 64 bad usage, 65 bad data, 66 missing or unreadable input, 70 internal error, \
             74 output could not be written.
             """,
-        version: "0.1.0",
+        version: Tool.version,
         subcommands: [Score.self, Spread.self, Attribute.self]
     )
 

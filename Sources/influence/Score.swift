@@ -13,7 +13,7 @@ struct Score: ParsableCommand {
             hits: hub and authority scores, each summing to 1 (ranked by hub).
 
             CSV columns: node,score,rank (hits: node,hub,authority,rank), rank 1 = highest, \
-            ties by node id; scores carry 17 significant digits.
+            ties by node id; scores are the shortest decimals that read back exactly.
             """
     )
 
@@ -113,10 +113,10 @@ struct Score: ParsableCommand {
         return (result, graph.quality, conversionsQuality)
     }
 
-    func write(_ result: ScoreResult, to output: String?, format: OutputFormat) throws {
+    func write(_ result: ScoreResult, to output: String?, format: OutputFormat, conversionsQuality: DataQuality? = nil) throws {
         switch format {
         case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: output)
-        case .json: try OutputFile.write(result.json(top: top).rendered(), to: output)
+        case .json: try OutputFile.write(result.json(top: top, conversionsQuality: conversionsQuality).rendered(), to: output)
         case .table: try OutputFile.write(result.table(top: top ?? 20), to: output)
         }
     }
@@ -129,7 +129,9 @@ struct Score: ParsableCommand {
             let (result, quality, conversionsQuality) = try score(files, clock: clock)
             progress.done()
             let format = outputOptions.resolvedFormat
-            try clock.measure("write") { () throws in try write(result, to: outputOptions.output, format: format) }
+            try clock.measure("write") { () throws in
+                try write(result, to: outputOptions.output, format: format, conversionsQuality: conversionsQuality?.0)
+            }
             let kept = RunReport.count(result.edgeCount, "referral pair") + " among " + RunReport.count(result.people.count, "person", plural: "people")
             RunReport.read(quality, kept: kept, quiet: outputOptions.quiet)
             if let (q, n) = conversionsQuality { RunReport.read(q, kept: RunReport.count(n, "conversion"), quiet: outputOptions.quiet) }
@@ -167,8 +169,8 @@ struct Score: ParsableCommand {
             used.insert(stem)
             let output = (outDir!.hasSuffix("/") ? outDir! : outDir! + "/") + stem + "." + suffix
             do {
-                let (result, quality, _) = try score([path], clock: nil)
-                try write(result, to: output, format: format)
+                let (result, quality, conversionsQuality) = try score([path], clock: nil)
+                try write(result, to: output, format: format, conversionsQuality: conversionsQuality?.0)
                 RunReport.read(quality, kept: RunReport.count(result.edgeCount, "referral pair"), quiet: outputOptions.quiet)
                 if !result.report.converged { warnNotConverged("\(path): " + result.summary) }
                 rows.append([path, result.report.converged ? "ok" : "not converged", "\(result.people.count)",

@@ -369,13 +369,13 @@ struct PerformancePathTests {
         let graph = try readScoring(bytes, file: "c.csv", options: ReadOptions(), chunks: 2)
         for algorithm in ScoreAlgorithm.allCases {
             let result = try graph.score(ScoreOptions(algorithm: algorithm, beta: 1e-4))
-            // The writer as it was: Strings, CSVText.appendField and printf's %.17g.
+            // The plain writer: Strings, CSVText.appendField and Format.shortest.
             func reference(top: Int) -> String {
                 var text = result.authority == nil ? "node,score,rank\n" : "node,hub,authority,rank\n"
                 for (k, p) in result.comparisonRanking().prefix(top).enumerated() {
                     CSVText.appendField(result.people.name(p), to: &text)
-                    text += "," + (result.score[Int(p)] == 0 ? "0" : Format.cFormat("%.17g", result.score[Int(p)]))
-                    if let a = result.authority { text += "," + (a[Int(p)] == 0 ? "0" : Format.cFormat("%.17g", a[Int(p)])) }
+                    text += "," + Format.shortest(result.score[Int(p)])
+                    if let a = result.authority { text += "," + Format.shortest(a[Int(p)]) }
                     text += ",\(k + 1)\n"
                 }
                 return text

@@ -174,7 +174,7 @@ struct SpreadMetricsTests {
         // Subtree sizes below the edges: a 2, b 1, c 1; n = 4: (2·2·2 + 2·1·3 + 2·1·3) / 12 = 5/3.
         #expect(report.csv(per: .campaign) == """
             campaign,people,sharers,referrals,cascades,largest_cascade,mean_cascade_size,max_depth,max_breadth,structural_virality,invites_per_sharer,invite_conversion_rate,k_factor,generation_sizes,median_hours_per_hop
-            all,4,2,3,1,4,4,2,2,\(Format.exact(5.0 / 3.0)),1.5,\(Format.exact(1.0 / 3.0)),0.5,1 2 1,
+            all,4,2,3,1,4,4,2,2,1.6666666666666667,1.5,0.3333333333333333,0.5,1 2 1,
 
             """)
         #expect(report.csv(per: .generation) == """

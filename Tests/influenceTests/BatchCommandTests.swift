@@ -145,7 +145,7 @@ struct BatchCommandTests {
         #expect(outcome.stderr.contains("wrote 2,923 scores to \(output)"))
         let json = try Runner.run(["score", Self.sample, "--format", "json", "--top", "1"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let quality = try #require(object["data_quality"] as? [String: Any])
+        let quality = try #require((object["data_quality"] as? [String: Any])?["referrals"] as? [String: Any])
         let columns = try #require(quality["columns"] as? [[String: Any]])
         let mapping = try #require(columns.first?["mapping"] as? [String: Any])
         #expect((mapping["source"] as? [String: Any])?["column"] as? String == "referrer")
@@ -168,7 +168,7 @@ struct BatchCommandTests {
         #expect(outcome.stderr.contains("1 row with an empty value (no purchase)"))
         #expect(outcome.stderr.contains("1 id normalized"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        let conversions = try #require(object["conversions_data_quality"] as? [String: Any])
+        let conversions = try #require((object["data_quality"] as? [String: Any])?["conversions"] as? [String: Any])
         #expect(conversions["unknown_converters"] as? Int == 1)
         #expect(conversions["rows_without_value"] as? Int == 1)
     }

@@ -139,7 +139,7 @@ struct SpreadCommandTests {
         let outcome = try Self.run([Self.sample, "--conversions", Self.conversions, "--format", "json"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        let quality = try #require(object["data_quality"] as? [String: Any])
+        let quality = try #require((object["data_quality"] as? [String: Any])?["referrals"] as? [String: Any])
         #expect(quality["self_referrals"] as? Int == 3)
         let campaigns = try #require(object["campaigns"] as? [[String: Any]])
         #expect(campaigns.map { $0["campaign"] as? String } == ["spring-launch", "summer-friends", "all"])

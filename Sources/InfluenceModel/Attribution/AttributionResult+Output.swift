@@ -27,7 +27,7 @@ extension AttributionResult {
             CSVText.appendField(row.id, to: &out)
             for number in numbers(row) {
                 out.append(",")
-                out.append(Format.exact(number))
+                out.append(Format.shortest(number))
             }
             out.append("\n")
         }
@@ -41,20 +41,17 @@ extension AttributionResult {
         return numbers
     }
 
-    /// Everything: model, parameters, totals, organic credit and why, data quality and the rows.
+    /// Everything as a `JSONValue.document`: model and parameters, totals, organic credit and
+    /// why, the rows, and the data quality of each input.
     public func json(top: Int? = nil) -> JSONValue {
         func credit(_ c: Credit) -> JSONValue { .object([("conversions", .number(c.conversions)), ("value", .number(c.value))]) }
         var organicFields: [(String, JSONValue)] = [
             ("conversions", .number(organic.conversions)),
             ("value", .number(organic.value)),
+            ("unknown_converter", .int(organicCounts.unknownConverter)),
+            ("not_referred", .int(organicCounts.notReferred)),
+            ("referred_after_converting", .int(organicCounts.referredAfterConverting)),
         ]
-        if pathCount == nil || organic.conversions > 0 {
-            organicFields += [
-                ("unknown_converter", .int(organicCounts.unknownConverter)),
-                ("not_referred", .int(organicCounts.notReferred)),
-                ("referred_after_converting", .int(organicCounts.referredAfterConverting)),
-            ]
-        }
         if !organicByCampaign.isEmpty {
             organicFields.append(
                 (
@@ -68,27 +65,21 @@ extension AttributionResult {
                         })
                 ))
         }
+        // A path model's table counts describe its input, not a choice: they go with the results.
+        let counted: Set<String> = ["paths", "journeys", "channels"]
+        let pathTable = parameters.filter { counted.contains($0.0) }
+        var parameters: [(String, JSONValue)] = [("model", .string(model.rawValue)), ("by", .string(grouping.rawValue))]
+        parameters += self.parameters.filter { !counted.contains($0.0) }
         var fields: [(String, JSONValue)] = [
-            ("model", .string(model.rawValue)),
-            ("by", .string(grouping.rawValue)),
-            ("parameters", .object(parameters)),
-        ]
-        if let report {
-            fields += [
-                ("iterations", .int(report.iterations)), ("residual", .number(report.residual)),
-                ("converged", .bool(report.converged)),
-            ]
-        }
-        if let conversionProbability { fields.append(("conversion_probability", .number(conversionProbability))) }
-        fields += [
+            ("path_table", pathTable.isEmpty ? .null : .object(pathTable)),
+            ("iterations", report.map { .int($0.iterations) } ?? .null),
+            ("residual", report.map { .number($0.residual) } ?? .null),
+            ("converged", report.map { .bool($0.converged) } ?? .null),
+            ("conversion_probability", conversionProbability.map(JSONValue.number) ?? .null),
             ("total", credit(total)),
             ("credited", credit(credited)),
             ("organic", .object(organicFields)),
         ]
-        var quality: [(String, JSONValue)] = [("referrals", self.quality.json)]
-        if pathCount != nil, conversionsQuality == nil { quality = [("paths", self.quality.json)] }
-        if let conversionsQuality { quality.append(("conversions", conversionsQuality.json)) }
-        fields.append(("data_quality", .object(quality)))
         let header = csvHeader
         let rows: [JSONValue] = self.rows.prefix(top ?? .max).map { row in
             var object: [(String, JSONValue)] = []
@@ -99,7 +90,13 @@ extension AttributionResult {
             return .object(object)
         }
         fields.append(("credits", .array(rows)))
-        return .object(fields)
+        // A path table is its own input; a referral export brings referrals and conversions
+        // (also when its paths are derived with --paths-from-events).
+        let pathTableInput = pathCount != nil && conversionsQuality == nil
+        let inputs = pathTableInput
+            ? InputQualities(paths: quality)
+            : InputQualities(referrals: quality, conversions: conversionsQuality)
+        return .document(command: "attribute", parameters: parameters, results: fields, quality: inputs)
     }
 
     /// A table for a terminal: a summary line, the rows, then organic and total lines and notes.
@@ -158,9 +155,11 @@ extension AttributionResult {
         return notes
     }
 
-    /// A value with two decimals.
+    /// A value with two decimals, or `Format.short` (6 significant digits, exponent
+    /// notation) from 10¹⁵ on, where cents mean nothing and `%.2f` would print 40 digits.
     static func money(_ value: Double) -> String {
-        guard value.isFinite else { return Format.short(value) }
-        return Format.cFormat("%.2f", value)
+        guard value.isFinite, value.magnitude < 1e15 else { return Format.short(value) }
+        let text = Format.cFormat("%.2f", value)
+        return text == "-0.00" ? "0.00" : text
     }
 }

@@ -32,7 +32,8 @@ enum PathHeuristics {
             model: model, grouping: .channel, rows: rows, total: paths.total, organic: paths.organic,
             organicCounts: paths.organicCounts, quality: paths.quality)
         result.pathCount = paths.count
-        var journeys = paths.organic.conversions
+        // Journeys are the path rows' conversions and nulls; organic conversions had no path.
+        var journeys = 0.0
         for i in 0..<paths.count { journeys += paths.conversions[i] + paths.nulls[i] }
         result.parameters = [("paths", .int(paths.count)), ("journeys", .number(journeys)), ("channels", .int(paths.channels.count))]
         return result

@@ -1,7 +1,8 @@
 /// A JSON document with keys kept in the order they were given, so output is byte-stable.
 ///
-/// Numbers are written with 17 significant digits (they read back exactly); non-finite
-/// numbers, which JSON cannot hold, are written as `null`.
+/// Numbers are written as the shortest decimal that reads back exactly (`Format.shortest`:
+/// `0.85`, `1`, `6.704730393385268e-11`); non-finite numbers, which JSON cannot hold, are
+/// written as `null`.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -26,7 +27,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
         case .int(let i): out.append(String(i))
-        case .number(let d): out.append(d.isFinite ? Format.exact(d) : "null")
+        case .number(let d): out.append(d.isFinite ? Format.shortest(d) : "null")
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }

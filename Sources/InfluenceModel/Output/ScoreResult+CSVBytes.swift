@@ -2,7 +2,7 @@ extension ScoreResult {
     /// The bytes of `csv(top:)`, formatted on several threads for large results.
     ///
     /// Ids are copied from the interner's arena (quoted as `CSVText.appendField` quotes them)
-    /// and numbers written by `Format.appendExact17`, so no `String` is made per row.
+    /// and numbers written by `Format.appendShortest`, so no `String` is made per row.
     /// - Complexity: O(n log n) for the ranking (O(n) without ties), then O(n).
     public func csvBytes(top: Int? = nil) -> [UInt8] {
         let order = ranking().prefix(top ?? .max)
@@ -38,10 +38,10 @@ extension ScoreResult {
                                     let key = UnsafeBufferPointer(rebasing: arena[offsets[person] ..< offsets[person + 1]])
                                     CSVText.appendField(bytes: key, to: &bytes)
                                     bytes.append(0x2C)
-                                    Format.appendExact17(score[person], to: &bytes)
+                                    Format.appendShortest(score[person], to: &bytes)
                                     if let authority {
                                         bytes.append(0x2C)
-                                        Format.appendExact17(authority[person], to: &bytes)
+                                        Format.appendShortest(authority[person], to: &bytes)
                                     }
                                     bytes.append(0x2C)
                                     CSVText.appendDecimal(j + 1, to: &bytes)
@@ -59,32 +59,6 @@ extension ScoreResult {
         out.reserveCapacity(out.count + pieces.reduce(0) { $0 + $1.count })
         for piece in pieces { out.append(contentsOf: piece) }
         return out
-    }
-}
-
-extension CSVText {
-    /// Appends a field's bytes, quoted when they hold a comma, quote or line break.
-    static func appendField(bytes field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        guard field.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-            out.append(contentsOf: field)
-            return
-        }
-        out.append(0x22)
-        for b in field {
-            out.append(b)
-            if b == 0x22 { out.append(0x22) }
-        }
-        out.append(0x22)
-    }
-
-    /// Appends a non-negative integer in decimal.
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { d in
-            var v = value, count = 0
-            repeat { d[count] = UInt8(truncatingIfNeeded: 0x30 + v % 10); v /= 10; count += 1 } while v > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
-        }
     }
 }
 

@@ -54,9 +54,13 @@ extension ScoreResult {
         String(decoding: csvBytes(top: top), as: UTF8.self)
     }
 
-    /// The scores with the algorithm, its parameters, how the iteration ended and the data-quality counts.
-    public func json(top: Int? = nil) -> JSONValue {
-        var parameters: [(String, JSONValue)] = []
+    /// The scores as a `JSONValue.document`: the algorithm and its parameters, how the
+    /// iteration ended, the scores in rank order and the data-quality counts.
+    /// - Parameters:
+    ///   - top: keep only the first `top` ranks.
+    ///   - conversionsQuality: the counts of the `--personalize` conversions file, if one was read.
+    public func json(top: Int? = nil, conversionsQuality: DataQuality? = nil) -> JSONValue {
+        var parameters: [(String, JSONValue)] = [("algorithm", .string(algorithm.rawValue))]
         switch algorithm {
         case .pagerank:
             parameters.append(("damping", .number(options.damping)))
@@ -77,18 +81,18 @@ extension ScoreResult {
             fields.append(("rank", .int(k + 1)))
             return .object(fields)
         }
-        return .object([
-            ("algorithm", .string(algorithm.rawValue)),
-            ("parameters", .object(parameters)),
-            ("operator", .string(operatorKind.rawValue)),
-            ("iterations", .int(report.iterations)),
-            ("residual", .number(report.residual)),
-            ("converged", .bool(report.converged)),
-            ("people", .int(people.count)),
-            ("edges", .int(edgeCount)),
-            ("data_quality", quality.json),
-            ("scores", .array(rows)),
-        ])
+        return .document(
+            command: "score", parameters: parameters,
+            results: [
+                ("operator", .string(operatorKind.rawValue)),
+                ("iterations", .int(report.iterations)),
+                ("residual", .number(report.residual)),
+                ("converged", .bool(report.converged)),
+                ("people", .int(people.count)),
+                ("edges", .int(edgeCount)),
+                ("scores", .array(rows)),
+            ],
+            quality: InputQualities(referrals: quality, conversions: conversionsQuality))
     }
 
     /// A table for reading in a terminal: a summary line, then rank, node and score(s).
@@ -114,27 +118,6 @@ extension ScoreResult {
             ? "converged in \(report.iterations) iterations"
             : "did NOT converge in \(report.iterations) iterations"
         return "\(algorithm.rawValue) of \(people.count) people, \(edgeCount) referral pairs: \(state) (L1 residual \(Format.short(report.residual)), \(operatorKind.rawValue) operator)"
-    }
-}
-
-/// CSV field quoting for output.
-public enum CSVText {
-    /// `field`, quoted when it holds a comma, quote, or line break.
-    public static func field(_ field: String) -> String {
-        var out = ""
-        appendField(field, to: &out)
-        return out
-    }
-
-    /// Appends `field`, quoted when it holds a comma, quote, or line break.
-    public static func appendField(_ field: String, to out: inout String) {
-        if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            out.append("\"")
-            out.append(field.replacing("\"", with: "\"\""))
-            out.append("\"")
-        } else {
-            out.append(field)
-        }
     }
 }
 

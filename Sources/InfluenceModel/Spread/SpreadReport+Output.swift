@@ -1,6 +1,7 @@
 extension SpreadReport {
-    /// The CSV listing of one level. Numbers carry 17 significant digits (they read back
-    /// exactly), times are ISO 8601 UTC, and an empty field means "not defined here".
+    /// The CSV listing of one level. Numbers are the shortest decimals that read back exactly
+    /// (`Format.shortest`), times are ISO 8601 UTC, and an empty field means "not defined here".
+    /// Text cells (campaigns, ids, channels) are written by `CSVText.appendField`.
     ///
     /// - `campaign`: one row per campaign, then `all`: `campaign,people,sharers,referrals,
     ///   cascades,largest_cascade,mean_cascade_size,max_depth,max_breadth,structural_virality,
@@ -12,10 +13,11 @@ extension SpreadReport {
     /// - `day`: `campaign,date,new_people,cumulative_people`.
     public func csv(per level: SpreadLevel) -> String {
         var out = Self.header(level).joined(separator: ",") + "\n"
-        for row in rows(per: level, number: Format.exact) {
+        let text = Self.textColumns(level)
+        for row in rows(per: level, number: Format.shortest) {
             for (k, field) in row.enumerated() {
                 if k > 0 { out.append(",") }
-                CSVText.appendField(field, to: &out)
+                if text.contains(k) { CSVText.appendField(field, to: &out) } else { CSVText.appendPlain(field, to: &out) }
             }
             out.append("\n")
         }
@@ -38,6 +40,11 @@ extension SpreadReport {
         case .day:
             return ["campaign", "date", "new_people", "cumulative_people"]
         }
+    }
+
+    /// The columns of a level's listing that hold text from the input (ids, campaigns, channels).
+    static func textColumns(_ level: SpreadLevel) -> Set<Int> {
+        level == .cascade ? [0, 1] : [0]
     }
 
     /// The fields of a level's listing, numbers written by `number`, empty where undefined.
@@ -77,8 +84,8 @@ extension SpreadReport {
         }
     }
 
-    /// Everything in one document: every scope (with its generations and reach over time),
-    /// every channel, every cascade, and the data-quality counts.
+    /// Everything in one `JSONValue.document`: every scope (with its generations and reach
+    /// over time), every channel, every cascade, and the data-quality counts.
     public func json() -> JSONValue {
         func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
         func time(_ value: Double?) -> JSONValue { value.map { .string(Timestamp.iso8601($0)) } ?? .null }
@@ -142,16 +149,15 @@ extension SpreadReport {
                 ("generation_sizes", .array(c.generationSizes.map(JSONValue.int))),
             ])
         }
-        return .object([
-            ("events", .string(file)),
-            ("conversions", conversionsFile.map(JSONValue.string) ?? .null),
-            ("data_quality", quality.json),
-            ("conversions_data_quality", conversionsQuality?.json ?? .null),
-            ("rows_without_campaign", .int(rowsWithoutCampaign)),
-            ("rows_without_channel", .int(rowsWithoutChannel)),
-            ("campaigns", .array(campaigns)),
-            ("channels", channelList),
-            ("cascades", .array(cascadeList)),
-        ])
+        return .document(
+            command: "spread", parameters: [],
+            results: [
+                ("rows_without_campaign", .int(rowsWithoutCampaign)),
+                ("rows_without_channel", .int(rowsWithoutChannel)),
+                ("campaigns", .array(campaigns)),
+                ("channels", channelList),
+                ("cascades", .array(cascadeList)),
+            ],
+            quality: InputQualities(referrals: quality, conversions: conversionsQuality))
     }
 }
