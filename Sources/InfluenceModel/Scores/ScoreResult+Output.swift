@@ -1,52 +1,3 @@
-/// The output formats of the command line.
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, csv, json
-}
-
-extension DataQuality {
-    /// The counts as a JSON object.
-    public var json: JSONValue {
-        .object([
-            ("rows", .int(rows)),
-            ("blank_lines", .int(blankLines)),
-            ("skipped_rows", .int(skippedRows)),
-            ("skip_reasons", .array(skipReasons.map(JSONValue.string))),
-            ("self_referrals", .int(selfReferrals)),
-            ("merged_duplicates", .int(mergedDuplicates)),
-            ("unknown_converters", .int(unknownConverters)),
-            ("unknown_examples", .array(unknownExamples.map(JSONValue.string))),
-            ("skipped_by_column", .object(skippedByColumn.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-            ("unreferred_rows", .int(unreferredRows)),
-            ("rows_without_value", .int(rowsWithoutValue)),
-            ("untimed_rows", .int(untimedRows)),
-            ("normalized_ids", .int(normalizedIds)),
-            ("filtered_rows", .int(filteredRows)),
-            ("files", .array(files.map(JSONValue.string))),
-            ("columns", .array(columns.map { mapping in
-                .object([
-                    ("file", .string(mapping.file)), ("kind", .string(mapping.kind)),
-                    ("mapping", .object(mapping.entries.map { entry in
-                        (entry.role, .object([("column", .string(entry.column)), ("position", .int(entry.position)),
-                                              ("named_by_flag", .bool(entry.named))]))
-                    })),
-                    ("not_used", .array(mapping.unused.map(JSONValue.string))),
-                ])
-            })),
-            ("decisions", .array(decisions.map(JSONValue.string))),
-        ])
-    }
-
-    /// One line per note worth a person's attention.
-    public var notes: [String] {
-        var notes: [String] = []
-        if selfReferrals > 0 { notes.append("\(selfReferrals) self-referral row(s) left out") }
-        if mergedDuplicates > 0 { notes.append("\(mergedDuplicates) repeated referral row(s) merged into earlier pairs (weights summed)") }
-        if skippedRows > 0 { notes.append("\(skippedRows) bad row(s) skipped; first: \(skipReasons.first ?? "")") }
-        if unknownConverters > 0 { notes.append("\(unknownConverters) conversion(s) by people not in the referral graph ignored") }
-        return notes
-    }
-}
-
 extension ScoreResult {
     /// `node,score,rank` (HITS: `node,hub,authority,rank`) in rank order; scores read back exactly.
     /// - Parameter top: keep only the first `top` ranks.
@@ -121,29 +72,4 @@ extension ScoreResult {
     }
 }
 
-/// Plain aligned text tables.
-public enum TextTable {
-    /// Columns padded to their widest cell; columns in `rightAligned` padded on the left.
-    public static func render(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        var width = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < width.count { width[i] = max(width[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: width[i] - cell.count)
-                return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces + "\n"
-        }
-        var out = line(header)
-        out += line(width.map { String(repeating: "-", count: $0) })
-        for row in rows { out += line(row) }
-        return out
-    }
-}
 
-extension String {
-    var trimmingTrailingSpaces: String {
-        var s = Substring(self)
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}
