@@ -64,8 +64,6 @@ struct Attribute: ParsableCommand {
     @Option(help: "shapley: permutations sampled beyond 20 channels.")
     var samples: Int = 10_000
 
-
-
     @OptionGroup var iteration: IterationOptions
 
     @Option(help: "Show only the first K rows (default: all; 20 in a table).")
@@ -166,15 +164,20 @@ struct Attribute: ParsableCommand {
             } else {
                 let progress = Progress(reading: files, quiet: outputOptions.quiet)
                 defer { progress.done() }
-                let export = try Export.read(events: files, conversions: [conversions!], options: input.events,
-                                             conversionOptions: input.conversions, filter: input.filter)
+                let export = try Export.read(
+                    events: files, conversions: [conversions!], options: input.events,
+                    conversionOptions: input.conversions, filter: input.filter)
                 result = try Attribution.attribute(
                     events: export.events, conversions: export.conversions!, options: options,
                     pathsFromEvents: pathsFromEvents)
                 // The result's counts include what building the graph merged.
-                qualities = [(result.quality, RunReport.count(export.events.count, "referral")),
-                             (result.conversionsQuality ?? export.conversions!.quality,
-                              RunReport.count(export.conversions!.count, "conversion"))]
+                qualities = [
+                    (result.quality, RunReport.count(export.events.count, "referral")),
+                    (
+                        result.conversionsQuality ?? export.conversions!.quality,
+                        RunReport.count(export.conversions!.count, "conversion")
+                    ),
+                ]
             }
             let text: String
             switch outputOptions.resolvedFormat {

@@ -31,9 +31,15 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Conversions: column of the campaign (default: recognised, e.g. campaign).")
     var conversionCampaignColumn: String?
 
-    @Option(help: "How times are written: auto (ISO 8601, RFC 2822, Unix seconds, dd/mm or mm/dd dates), unix, ms, excel, or a strftime pattern such as '%d.%m.%Y %H:%M'.")
+    @Option(
+        help:
+            "How times are written: auto (ISO 8601, RFC 2822, Unix seconds, dd/mm or mm/dd dates), unix, ms, excel, or a strftime pattern such as '%d.%m.%Y %H:%M'."
+    )
     var timeFormat: String = "auto"
-    @Option(help: "Order of numeric dates like 03/04/2024: day-first or month-first (default: decided per file from the data, refused when it cannot be).")
+    @Option(
+        help:
+            "Order of numeric dates like 03/04/2024: day-first or month-first (default: decided per file from the data, refused when it cannot be)."
+    )
     var dateOrder: String?
     @Option(help: "Decimal mark of amounts: dot or comma (default: decided per file from the data, refused when it cannot be).")
     var decimal: String?
@@ -64,7 +70,8 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("--encoding must be utf-8, latin1 or windows-1252, not '\(encoding)'.")
         }
         if TimeFormat(argument: timeFormat) == nil {
-            throw ValidationError("--time-format must be auto, unix, ms, excel or a strftime pattern with % directives, not '\(timeFormat)'.")
+            throw ValidationError(
+                "--time-format must be auto, unix, ms, excel or a strftime pattern with % directives, not '\(timeFormat)'.")
         }
         if let dateOrder, DateOrder(rawValue: dateOrder) == nil || dateOrder == "auto" {
             throw ValidationError("--date-order must be day-first or month-first, not '\(dateOrder)'.")
@@ -96,14 +103,16 @@ struct InputOptions: ParsableArguments {
 
     /// The filter of `--campaign`, `--since`, `--until`.
     var filter: RowFilter {
-        RowFilter(campaigns: campaign, since: since.flatMap { RowFilter.instant($0, endOfDay: false) },
-                  until: until.flatMap { RowFilter.instant($0, endOfDay: true) })
+        RowFilter(
+            campaigns: campaign, since: since.flatMap { RowFilter.instant($0, endOfDay: false) },
+            until: until.flatMap { RowFilter.instant($0, endOfDay: true) })
     }
 
     /// What every file shares: separator, encoding, conventions, error policy.
     private var common: ReadOptions {
-        var options = ReadOptions(delimiter: delimiter.flatMap(Delimiter.init(argument:)),
-                                  onError: ErrorPolicy(rawValue: onError) ?? .stop)
+        var options = ReadOptions(
+            delimiter: delimiter.flatMap(Delimiter.init(argument:)),
+            onError: ErrorPolicy(rawValue: onError) ?? .stop)
         options.encoding = encoding.flatMap(TextEncoding.init(argument:))
         options.timeFormat = TimeFormat(argument: timeFormat) ?? .auto
         options.dateOrder = dateOrder.flatMap(DateOrder.init(rawValue:)) ?? .auto
@@ -180,7 +189,8 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         if let format, OutputFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'.")
+            throw ValidationError(
+                "--format must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'.")
         }
     }
 

@@ -26,9 +26,12 @@ struct Score: ParsableCommand {
     @Option(help: "PageRank damping, in (0, 1).")
     var damping: Double = 0.85
 
-    @Option(help: ArgumentHelp(
-        "Reach's per-hop factor β (> 0); refused when β × spectral radius ≥ 1, where the series diverges.",
-        discussion: "Default: chosen for the graph as min(0.1, 0.5/ρ̄), ρ̄ a certified upper bound on the spectral radius, so it always converges; 0.1 on a graph without cycles. The β used is in the JSON's parameters.beta."))
+    @Option(
+        help: ArgumentHelp(
+            "Reach's per-hop factor β (> 0); refused when β × spectral radius ≥ 1, where the series diverges.",
+            discussion:
+                "Default: chosen for the graph as min(0.1, 0.5/ρ̄), ρ̄ a certified upper bound on the spectral radius, so it always converges; 0.1 on a graph without cycles. The β used is in the JSON's parameters.beta."
+        ))
     var beta: Double?
 
     @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
@@ -88,8 +91,9 @@ struct Score: ParsableCommand {
             graph = try ScoringGraph.read(paths: paths, options: events, timings: clock)
             conversions = try personalize.map { p throws(InputError) in try Conversions.read(paths: [p], options: conversionOptions) }
         } else {
-            let export = try Export.read(events: paths, conversions: personalize.map { [$0] }, options: events,
-                                         conversionOptions: conversionOptions, filter: filter)
+            let export = try Export.read(
+                events: paths, conversions: personalize.map { [$0] }, options: events,
+                conversionOptions: conversionOptions, filter: filter)
             graph = ScoringGraph(try ReferralGraph(checking: export.events))
             conversions = export.conversions
         }
@@ -132,14 +136,18 @@ struct Score: ParsableCommand {
             try clock.measure("write") { () throws in
                 try write(result, to: outputOptions.output, format: format, conversionsQuality: conversionsQuality?.0)
             }
-            let kept = RunReport.count(result.edgeCount, "referral pair") + " among " + RunReport.count(result.people.count, "person", plural: "people")
+            let kept =
+                RunReport.count(result.edgeCount, "referral pair") + " among "
+                + RunReport.count(result.people.count, "person", plural: "people")
             RunReport.read(quality, kept: kept, quiet: outputOptions.quiet)
             if let (q, n) = conversionsQuality { RunReport.read(q, kept: RunReport.count(n, "conversion"), quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: RunReport.count(result.people.count, "score"), quiet: outputOptions.quiet)
             if let clock {
                 var stderr = StandardError()
                 let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
-                print("influence: timings: " + phases.joined(separator: ", ") + " (\(result.report.iterations) iterations, \(result.operatorKind.rawValue) operator)", to: &stderr)
+                print(
+                    "influence: timings: " + phases.joined(separator: ", ")
+                        + " (\(result.report.iterations) iterations, \(result.operatorKind.rawValue) operator)", to: &stderr)
             }
             if !result.report.converged { warnNotConverged(result.summary) }
         }
@@ -173,9 +181,11 @@ struct Score: ParsableCommand {
                 try write(result, to: output, format: format, conversionsQuality: conversionsQuality?.0)
                 RunReport.read(quality, kept: RunReport.count(result.edgeCount, "referral pair"), quiet: outputOptions.quiet)
                 if !result.report.converged { warnNotConverged("\(path): " + result.summary) }
-                rows.append([path, result.report.converged ? "ok" : "not converged", "\(result.people.count)",
-                             "\(quality.rows - quality.selfReferrals - quality.skippedRows - quality.unreferredRows - quality.mergedDuplicates)",
-                             result.report.converged ? "yes" : "no", output])
+                rows.append([
+                    path, result.report.converged ? "ok" : "not converged", "\(result.people.count)",
+                    "\(quality.rows - quality.selfReferrals - quality.skippedRows - quality.unreferredRows - quality.mergedDuplicates)",
+                    result.report.converged ? "yes" : "no", output,
+                ])
             } catch {
                 let known = error as? InfluenceError
                 let code = known?.exitCode ?? 70

@@ -48,8 +48,9 @@ struct Spread: ParsableCommand {
         let level = SpreadLevel(rawValue: per)!
         try reportingErrors {
             let progress = Progress(reading: files, quiet: outputOptions.quiet)
-            let export = try Export.read(events: files, conversions: conversions.map { [$0] }, options: input.events,
-                                         conversionOptions: input.conversions, filter: input.filter)
+            let export = try Export.read(
+                events: files, conversions: conversions.map { [$0] }, options: input.events,
+                conversionOptions: input.conversions, filter: input.filter)
             let report = try SpreadReport(checking: export.events, conversions: export.conversions)
             progress.done()
             try report.check(level: level)
@@ -61,7 +62,9 @@ struct Spread: ParsableCommand {
             }
             try OutputFile.write(text, to: outputOptions.output)
             RunReport.read(report.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
-            if let c = export.conversions { RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet) }
+            if let c = export.conversions {
+                RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet)
+            }
             RunReport.wrote(outputOptions.output, what: "spread by \(level.rawValue)", quiet: outputOptions.quiet)
         }
     }

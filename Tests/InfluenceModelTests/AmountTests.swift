@@ -115,7 +115,7 @@ struct AmountTests {
 
     @Test func readsBytesInPlace() {
         let bytes: [UInt8] = Array("x€1.234,50y".utf8)
-        let reading = bytes.withUnsafeBufferPointer { Amount.read(UnsafeBufferPointer(rebasing: $0[1 ..< bytes.count - 1])) }
+        let reading = bytes.withUnsafeBufferPointer { Amount.read(UnsafeBufferPointer(rebasing: $0[1..<bytes.count - 1])) }
         #expect(reading == AmountReading(dotDecimal: nil, commaDecimal: 1234.5))
     }
 
@@ -130,22 +130,23 @@ struct AmountTests {
 
     /// Random amounts written the ways exports write them read back as the plain decimal
     /// does, bit for bit: the fast path and the `strtod` path against `Double(String)`.
-    @Test(arguments: 0 ..< 4)
+    @Test(arguments: 0..<4)
     func randomAmountsMatchDoubleParsing(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
-        for _ in 0 ..< 2_000 {
+        for _ in 0..<2_000 {
             let integerLength = 1 + rng.below(seed == 3 ? 24 : 12)
             var integer = String(1 + rng.below(9))
-            for _ in 1 ..< integerLength { integer.append(String(rng.below(10))) }
+            for _ in 1..<integerLength { integer.append(String(rng.below(10))) }
             var fraction = ""
-            for _ in 0 ..< rng.below(seed == 3 ? 12 : 5) { fraction.append(String(rng.below(10))) }
+            for _ in 0..<rng.below(seed == 3 ? 12 : 5) { fraction.append(String(rng.below(10))) }
             let plain = fraction.isEmpty ? integer : "\(integer).\(fraction)"
             let expected = Double(plain)!.bitPattern
             let negative = rng.below(4) == 0
             let sign = negative ? "-" : ""
             let expectedSigned = negative ? (-Double(plain)!).bitPattern : expected
             let dotText = sign + "$" + Self.grouped(integer, [",", " ", "'"][rng.below(3)]) + (fraction.isEmpty ? "" : "." + fraction)
-            let commaText = sign + Self.grouped(integer, [".", "\u{A0}", "\u{202F}"][rng.below(3)]) + (fraction.isEmpty ? "" : "," + fraction) + " €"
+            let commaText =
+                sign + Self.grouped(integer, [".", "\u{A0}", "\u{202F}"][rng.below(3)]) + (fraction.isEmpty ? "" : "," + fraction) + " €"
             #expect(bits(Amount.value(dotText, mark: .dot)) == expectedSigned, "\(dotText)")
             #expect(bits(Amount.value(commaText, mark: .comma)) == expectedSigned, "\(commaText)")
             #expect(bits(Amount.value(sign + plain, mark: .dot)) == expectedSigned, "\(plain)")

@@ -12,13 +12,15 @@ private struct ReadRecord: Equatable, CustomStringConvertible {
 }
 
 /// Reads every record of `text` (the header included) with a fresh reader.
-private func readAll(_ bytes: [UInt8], delimiter: Delimiter? = nil, file: String = "t.csv") throws -> (records: [ReadRecord], blank: Int, delimiter: Delimiter) {
+private func readAll(_ bytes: [UInt8], delimiter: Delimiter? = nil, file: String = "t.csv") throws -> (
+    records: [ReadRecord], blank: Int, delimiter: Delimiter
+) {
     let reader = try CSVReader(bytes: bytes, file: file, delimiter: delimiter)
     var records: [ReadRecord] = []
     let blank = try reader.forEachRecord { record in
         var fields: [String] = []
         var lines: [Int] = []
-        for i in 0 ..< record.count {
+        for i in 0..<record.count {
             fields.append(record.string(i) ?? "<invalid UTF-8>")
             lines.append(record.line(ofField: i))
         }
@@ -143,15 +145,15 @@ struct CSVReaderTests {
         ("a,b,c\n1,2,3\n", Delimiter.comma),
         ("a;b;c\n1;2;3\n", Delimiter.semicolon),
         ("a\tb\tc\n1\t2\t3\n", Delimiter.tab),
-        ("a;b,c;d\n", Delimiter.semicolon),          // 2 semicolons beat 1 comma
-        ("a,b;c\n", Delimiter.comma),                // tie: comma
-        ("a,b\tc\n", Delimiter.comma),               // tie: comma
-        ("a,b;c\td\n", Delimiter.comma),             // three-way tie: comma
-        ("single\n1\n", Delimiter.comma),            // nothing to count: comma
-        ("\"x;y;z\",b\n1,2\n", Delimiter.comma),     // semicolons inside quotes do not count
-        ("\"a,b,c\";d;e\n", Delimiter.semicolon),    // commas inside quotes do not count
-        ("a;b\n1,2,3,4,5\n", Delimiter.semicolon),   // only the header line counts
-        ("\"multi\nline,,,\";x\n", Delimiter.semicolon), // a quoted line break is not the end of the header
+        ("a;b,c;d\n", Delimiter.semicolon),  // 2 semicolons beat 1 comma
+        ("a,b;c\n", Delimiter.comma),  // tie: comma
+        ("a,b\tc\n", Delimiter.comma),  // tie: comma
+        ("a,b;c\td\n", Delimiter.comma),  // three-way tie: comma
+        ("single\n1\n", Delimiter.comma),  // nothing to count: comma
+        ("\"x;y;z\",b\n1,2\n", Delimiter.comma),  // semicolons inside quotes do not count
+        ("\"a,b,c\";d;e\n", Delimiter.semicolon),  // commas inside quotes do not count
+        ("a;b\n1,2,3,4,5\n", Delimiter.semicolon),  // only the header line counts
+        ("\"multi\nline,,,\";x\n", Delimiter.semicolon),  // a quoted line break is not the end of the header
     ])
     func delimiterDetection(input: String, expected: Delimiter) throws {
         let reader = try CSVReader(bytes: Array(input.utf8), file: "d.csv")
@@ -249,7 +251,7 @@ struct CSVReaderTests {
         let reader = try CSVReader(bytes: Array("a,b,c,d\n   ,x,\"\",\" \"\n".utf8), file: "b.csv")
         var blanks: [[Bool]] = []
         try reader.forEachRecord { record in
-            blanks.append((0 ..< record.count).map { record.isBlank($0) })
+            blanks.append((0..<record.count).map { record.isBlank($0) })
             return true
         }
         let expected: [[Bool]] = [[false, false, false, false], [true, false, true, true]]
@@ -272,7 +274,7 @@ struct CSVReaderTests {
         let reader = try CSVReader(bytes: bytes, file: "u.csv")
         var rows: [[String?]] = []
         try reader.forEachRecord { record in
-            rows.append((0 ..< record.count).map { record.string($0) })
+            rows.append((0..<record.count).map { record.string($0) })
             return true
         }
         let expected: [[String?]] = [["name", "x"], ["Zoë", "日本"], [nil, "c"]]

@@ -10,7 +10,8 @@ import Testing
     @Test(arguments: [
         (0.85, "0.85"), (1e-10, "1e-10"), (6.7047303933852678e-11, "6.704730393385268e-11"),
         (1, "1"), (100, "100"), (-2, "-2"), (0, "0"), (-0.0, "0"), (0.1 + 0.2, "0.30000000000000004"),
-        (123456789012, "123456789012"), (1e15, "1000000000000000"), (1e16, "1e+16"), (9007199254740992, "9007199254740992"), (9007199254740994, "9.007199254740994e+15"), (1e-5, "1e-05"),
+        (123456789012, "123456789012"), (1e15, "1000000000000000"), (1e16, "1e+16"), (9007199254740992, "9007199254740992"),
+        (9007199254740994, "9.007199254740994e+15"), (1e-5, "1e-05"),
         (0.0001, "0.0001"), (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
         (8.5540114901963572e-06, "8.554011490196357e-06"), (0.5, "0.5"), (1e40, "1e+40"),
     ])
@@ -32,21 +33,21 @@ import Testing
             if swift.hasSuffix(".0") { swift.removeLast(2) }
             if text != swift { Issue.record("\(v.bitPattern): \(text), Swift prints \(swift)") }
         }
-        for _ in 0 ..< 200_000 { check(Double(bitPattern: rng.next())) }  // every exponent, NaN and infinities
-        for _ in 0 ..< 50_000 { check(Double(bitPattern: rng.next() >> 12)) }  // subnormals
-        for _ in 0 ..< 200_000 { check(pow(10, Double(rng.next() % 40_000) / 1000 - 20) * (rng.next() % 2 == 0 ? 1 : -1)) }
-        for _ in 0 ..< 200_000 { check(Double(rng.next() >> 11) * 0x1p-53 / Double(1 + rng.next() % 1_000_000)) }  // PageRank-sized
-        for _ in 0 ..< 20_000 { check(Double(rng.next() % 1_000_000) / 100) }  // money
-        for e in -20 ... 20 {
+        for _ in 0..<200_000 { check(Double(bitPattern: rng.next())) }  // every exponent, NaN and infinities
+        for _ in 0..<50_000 { check(Double(bitPattern: rng.next() >> 12)) }  // subnormals
+        for _ in 0..<200_000 { check(pow(10, Double(rng.next() % 40_000) / 1000 - 20) * (rng.next() % 2 == 0 ? 1 : -1)) }
+        for _ in 0..<200_000 { check(Double(rng.next() >> 11) * 0x1p-53 / Double(1 + rng.next() % 1_000_000)) }  // PageRank-sized
+        for _ in 0..<20_000 { check(Double(rng.next() % 1_000_000) / 100) }  // money
+        for e in -20...20 {
             let p = pow(10, Double(e))
             for v in [p, p.nextUp, p.nextDown, p * 9.999999999999999, 5 * p] { check(v); check(-v) }
         }
-        for e in -1074 ... 1023 {  // powers of two: the rounding interval is narrower below
+        for e in -1074...1023 {  // powers of two: the rounding interval is narrower below
             let v = Double(sign: .plus, exponent: e, significand: 1)
             check(v); check(v.nextUp); check(v.nextDown)
         }
-        for k in 1 ... 60 {  // ties at the 18th digit: odd multiples of 2^-k
-            for _ in 0 ..< 1000 { check(Double(rng.next() % (1 << 20) | 1) * pow(2, -Double(k))) }
+        for k in 1...60 {  // ties at the 18th digit: odd multiples of 2^-k
+            for _ in 0..<1000 { check(Double(rng.next() % (1 << 20) | 1) * pow(2, -Double(k))) }
         }
         #expect(checked > 700_000)
     }
@@ -118,7 +119,7 @@ import Testing
         var options = ReadOptions()
         options.exactIds = true
         let events = try ReferralEvents.parse(bytes: Array(text.utf8), file: "ids.csv", options: options)
-        let read = Set((0 ..< events.people.count).map { events.people.name(Int32($0)) })
+        let read = Set((0..<events.people.count).map { events.people.name(Int32($0)) })
         for id in ids where !id.hasPrefix("\t") { #expect(read.contains(id), "\(id)") }
         #expect(read.contains("'\ttab"), "a leading tab is guarded as a formula start")
     }
@@ -135,8 +136,9 @@ import Testing
     static func scores(_ scores: KeyValuePairs<String, Double>) -> ScoreResult {
         var people = Interner()
         for (id, _) in scores { var key = id; _ = key.withUTF8 { people.intern($0) } }
-        return ScoreResult(options: ScoreOptions(), people: people, score: scores.map(\.value), authority: nil,
-                           report: IterationReport(iterations: 1, residual: 0, converged: true), operatorKind: .sparse,
-                           edgeCount: 0, quality: DataQuality())
+        return ScoreResult(
+            options: ScoreOptions(), people: people, score: scores.map(\.value), authority: nil,
+            report: IterationReport(iterations: 1, residual: 0, converged: true), operatorKind: .sparse,
+            edgeCount: 0, quality: DataQuality())
     }
 }

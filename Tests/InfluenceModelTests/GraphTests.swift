@@ -1,7 +1,6 @@
 import Testing
 import InfluenceModel
 
-
 extension Interner {
     fileprivate mutating func intern(text: String) -> (index: Int32, isNew: Bool) {
         var text = text
@@ -11,7 +10,7 @@ extension Interner {
 
 /// The position of entry (r, c) in a CSR matrix, found by a plain scan.
 private func entry(_ m: CSRMatrix, _ r: Int, _ c: Int) -> Int? {
-    (m.rowStart[r] ..< m.rowStart[r + 1]).first { Int(m.column[$0]) == c }
+    (m.rowStart[r]..<m.rowStart[r + 1]).first { Int(m.column[$0]) == c }
 }
 
 private func parseEvents(_ text: String) throws -> ReferralEvents {
@@ -75,7 +74,7 @@ struct InternerTests {
         var interner = Interner()
         let keys = ["b", "a", "ab", "", "B", "é", "z"]
         for k in keys { _ = interner.intern(text: k) }
-        let sorted = (0 ..< Int32(keys.count)).sorted { interner.precedes($0, $1) }.map { interner.name($0) }
+        let sorted = (0..<Int32(keys.count)).sorted { interner.precedes($0, $1) }.map { interner.name($0) }
         let expected = keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         #expect(sorted == expected)
         #expect(expected == ["", "B", "a", "ab", "b", "z", "é"])
@@ -88,20 +87,20 @@ struct InternerTests {
         var rng = SplitMix64(seed: 0xD1C7 &+ UInt64(capacity))
         let alphabet: [Character] = Array("abcdefghijklmnopqrstuvwxyz0123456789-_ éß日🙂")
         var pool: [String] = []
-        for k in 0 ..< 40_000 {
+        for k in 0..<40_000 {
             switch k % 4 {
             case 0: pool.append("user-\(k)")  // long shared prefix
             case 1: pool.append(sixDigits(k) + "@example.com")
             default:
-                let length = Int.random(in: 0 ... 24, using: &rng)
-                pool.append(String((0 ..< length).map { _ in alphabet.randomElement(using: &rng)! }))
+                let length = Int.random(in: 0...24, using: &rng)
+                pool.append(String((0..<length).map { _ in alphabet.randomElement(using: &rng)! }))
             }
         }
         var interner = Interner(capacity: capacity)
         var reference: [String: Int32] = [:]
         var order: [String] = []
         var mismatches = 0
-        for _ in 0 ..< 90_000 {
+        for _ in 0..<90_000 {
             let key = pool.randomElement(using: &rng)!
             let expectedIndex: Int32
             let expectedNew: Bool
@@ -143,7 +142,8 @@ struct CSRMatrixTests {
     /// the input positions merged into each entry.
     static func sampleWithMerges() -> (matrix: CSRMatrix, merges: [Int: [Int]]) {
         var merges: [Int: [Int]] = [:]
-        let m = CSRMatrix(rows: 3, columns: 4, row: [2, 0, 2, 0, 1, 2], column: [1, 3, 1, 0, 2, 0], value: [1, 2, 3, 4, 5, 6]) { e, positions in
+        let m = CSRMatrix(rows: 3, columns: 4, row: [2, 0, 2, 0, 1, 2], column: [1, 3, 1, 0, 2, 0], value: [1, 2, 3, 4, 5, 6]) {
+            e, positions in
             merges[e] = Array(positions)
         }
         return (m, merges)
@@ -208,24 +208,24 @@ struct CSRMatrixTests {
     }
 
     /// Random edge lists with many repeats: CSR construction against a naive dictionary of pairs.
-    @Test(arguments: 0 ..< 12)
+    @Test(arguments: 0..<12)
     func matchesNaiveBuild(seed: Int) {
         var rng = SplitMix64(seed: 0xC5A0 &+ UInt64(seed) &* 7919)
-        let rows = Int.random(in: 1 ... 40, using: &rng)
-        let columns = seed % 3 == 0 ? rows : Int.random(in: 1 ... 40, using: &rng)
-        let m = Int.random(in: 0 ... 600, using: &rng)
+        let rows = Int.random(in: 1...40, using: &rng)
+        let columns = seed % 3 == 0 ? rows : Int.random(in: 1...40, using: &rng)
+        let m = Int.random(in: 0...600, using: &rng)
         // A small id range for some seeds makes repeats common.
         let rowRange = seed % 2 == 0 ? min(rows, 5) : rows
         var r: [Int32] = [], c: [Int32] = [], v: [Double] = []
-        for _ in 0 ..< m {
-            r.append(Int32(Int.random(in: 0 ..< rowRange, using: &rng)))
-            c.append(Int32(Int.random(in: 0 ..< columns, using: &rng)))
-            v.append(seed % 4 == 1 ? Double(Int.random(in: 1 ... 5, using: &rng)) : Double.random(in: 0 ... 10, using: &rng))
+        for _ in 0..<m {
+            r.append(Int32(Int.random(in: 0..<rowRange, using: &rng)))
+            c.append(Int32(Int.random(in: 0..<columns, using: &rng)))
+            v.append(seed % 4 == 1 ? Double(Int.random(in: 1...5, using: &rng)) : Double.random(in: 0...10, using: &rng))
         }
         struct Pair: Hashable { var r: Int32, c: Int32 }
         var sums: [Pair: Double] = [:]
         var positions: [Pair: [Int]] = [:]
-        for k in 0 ..< m {
+        for k in 0..<m {
             let p = Pair(r: r[k], c: c[k])
             sums[p, default: 0] += v[k]
             positions[p, default: []].append(k)
@@ -239,11 +239,11 @@ struct CSRMatrixTests {
         #expect(csr.rowStart.count == rows + 1)
         #expect(csr.rowStart.first == 0)
         #expect(csr.rowStart.last == sums.count)
-        for row in 0 ..< rows {
+        for row in 0..<rows {
             let expected = sums.keys.filter { Int($0.r) == row }.map(\.c).sorted()
-            let got = Array(csr.column[csr.rowStart[row] ..< csr.rowStart[row + 1]])
+            let got = Array(csr.column[csr.rowStart[row]..<csr.rowStart[row + 1]])
             #expect(got == expected, "row \(row)")
-            for e in csr.rowStart[row] ..< csr.rowStart[row + 1] {
+            for e in csr.rowStart[row]..<csr.rowStart[row + 1] {
                 let p = Pair(r: Int32(row), c: csr.column[e])
                 #expect(csr.value[e] == sums[p])
                 #expect(merges[e] == positions[p])
@@ -255,10 +255,10 @@ struct CSRMatrixTests {
         let t = csr.transposed()
         #expect(t.rows == columns)
         #expect(t.columns == rows)
-        for col in 0 ..< columns {
+        for col in 0..<columns {
             let expected = sums.keys.filter { Int($0.c) == col }.map(\.r).sorted()
-            #expect(Array(t.column[t.rowStart[col] ..< t.rowStart[col + 1]]) == expected)
-            for e in t.rowStart[col] ..< t.rowStart[col + 1] {
+            #expect(Array(t.column[t.rowStart[col]..<t.rowStart[col + 1]]) == expected)
+            for e in t.rowStart[col]..<t.rowStart[col + 1] {
                 #expect(t.value[e] == sums[Pair(r: t.column[e], c: Int32(col))])
             }
         }
@@ -367,17 +367,17 @@ struct ReferralGraphTests {
 
     /// Random referral exports: the graph's edges, weights, kept rows and timestamps against a
     /// naive build over the parsed columns.
-    @Test(arguments: 0 ..< 8)
+    @Test(arguments: 0..<8)
     func matchesNaiveBuild(seed: Int) throws {
         var rng = SplitMix64(seed: 0x6EA9 &+ UInt64(seed))
-        let people = Int.random(in: 2 ... 25, using: &rng)
+        let people = Int.random(in: 2...25, using: &rng)
         var text = "source,target,weight,timestamp\n"
-        for _ in 0 ..< Int.random(in: 1 ... 300, using: &rng) {
-            let s = Int.random(in: 0 ..< people, using: &rng)
-            let t = Int.random(in: 0 ..< people, using: &rng)
-            let w = Int.random(in: 0 ... 4, using: &rng)
+        for _ in 0..<Int.random(in: 1...300, using: &rng) {
+            let s = Int.random(in: 0..<people, using: &rng)
+            let t = Int.random(in: 0..<people, using: &rng)
+            let w = Int.random(in: 0...4, using: &rng)
             // Few distinct days, so ties are common; some rows untimed.
-            let time = Int.random(in: 0 ..< 4, using: &rng) == 0 ? "" : "2025-01-0\(Int.random(in: 1 ... 3, using: &rng))"
+            let time = Int.random(in: 0..<4, using: &rng) == 0 ? "" : "2025-01-0\(Int.random(in: 1 ... 3, using: &rng))"
             text += "p\(s),p\(t),\(w),\(time)\n"
         }
         let events = try parseEvents(text)
@@ -386,7 +386,7 @@ struct ReferralGraphTests {
         struct Pair: Hashable { var s: Int32, t: Int32 }
         var weight: [Pair: Double] = [:]
         var kept: [Pair: Int] = [:]
-        for k in 0 ..< events.count {
+        for k in 0..<events.count {
             let p = Pair(s: events.source[k], t: events.target[k])
             weight[p, default: 0] += events.weight[k]
             if let best = kept[p] {

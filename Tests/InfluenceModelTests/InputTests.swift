@@ -28,7 +28,7 @@ private func sameWithNaN(_ a: [Double], _ b: [Double]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
 }
 
-private let anchor = 1_741_079_700.0        // 2025-03-04T09:15:00Z
+private let anchor = 1_741_079_700.0  // 2025-03-04T09:15:00Z
 private let anchorDay = anchor - 9 * 3600 - 15 * 60  // 2025-03-04T00:00:00Z
 
 // MARK: - Column layout
@@ -37,8 +37,9 @@ struct ColumnLayoutTests {
     let all: [ColumnRole] = [.timestamp, .channel, .campaign, .weight]
 
     @Test func canonicalNames() throws {
-        let layout = try ColumnLayout(header: ["timestamp", "source", "target", "other"], required: [.source, .target],
-                                      optional: all, file: "f.csv")
+        let layout = try ColumnLayout(
+            header: ["timestamp", "source", "target", "other"], required: [.source, .target],
+            optional: all, file: "f.csv")
         #expect(layout[.source] == 1)
         #expect(layout[.target] == 2)
         #expect(layout[.timestamp] == 0)
@@ -65,8 +66,9 @@ struct ColumnLayoutTests {
     }
 
     @Test func conversionAliases() throws {
-        let layout = try ColumnLayout(header: ["amount", "Customer_ID", "date", "campaign_id"], required: [.user],
-                                      optional: [.conversionTimestamp, .value, .conversionCampaign], file: "c.csv")
+        let layout = try ColumnLayout(
+            header: ["amount", "Customer_ID", "date", "campaign_id"], required: [.user],
+            optional: [.conversionTimestamp, .value, .conversionCampaign], file: "c.csv")
         #expect(layout[.user] == 1)
         #expect(layout[.value] == 0)
         #expect(layout[.conversionTimestamp] == 2)
@@ -78,11 +80,14 @@ struct ColumnLayoutTests {
     @Test func canonicalNameBeatsGenericAndTiesAreRefused() throws {
         let a = try ColumnLayout(header: ["from", "source", "target"], required: [.source, .target], optional: [], file: "f.csv")
         #expect(a[.source] == 1)
-        #expect(throws: InputError.ambiguousColumn(file: "f.csv", role: "source", first: "sharer", second: "referrer", flag: "--source-column")) {
+        #expect(
+            throws: InputError.ambiguousColumn(file: "f.csv", role: "source", first: "sharer", second: "referrer", flag: "--source-column")
+        ) {
             _ = try ColumnLayout(header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [], file: "f.csv")
         }
-        let b = try ColumnLayout(header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [],
-                                 overrides: [.source: "referrer"], file: "f.csv")
+        let b = try ColumnLayout(
+            header: ["sharer", "referrer", "to"], required: [.source, .target], optional: [],
+            overrides: [.source: "referrer"], file: "f.csv")
         #expect(b[.source] == 1)
         #expect(b[.target] == 2)
     }
@@ -93,12 +98,16 @@ struct ColumnLayoutTests {
         (["Advocate ID", "Referee", "Created On", "utm_source", "utm_medium", "utm_campaign"], [0, 1, 2, -1, -1]),
         (["Referred By Customer Email", "Customer Email", "Referral Date", "Order Date"], [0, 1, 2, -1, -1]),
         (["referrerEmail", "referredEmail", "createdAt", "medium"], [0, 1, 2, 3, -1]),
-        (["Referrer Name", "Referrer Email", "Friend Name", "Friend Email", "Share Method", "Campaign ID", "Campaign Name"], [1, 3, -1, 4, 6]),
+        (
+            ["Referrer Name", "Referrer Email", "Friend Name", "Friend Email", "Share Method", "Campaign ID", "Campaign Name"],
+            [1, 3, -1, 4, 6]
+        ),
         (["source", "target", "Referrer Reward Amount", "Shared At"], [0, 1, 3, -1, -1]),
     ])
     func realExportHeaders(header: [String], expected: [Int]) throws {
-        let layout = try ColumnLayout(header: header, required: [.source, .target], optional: [.timestamp, .channel, .campaign],
-                                      file: "f.csv")
+        let layout = try ColumnLayout(
+            header: header, required: [.source, .target], optional: [.timestamp, .channel, .campaign],
+            file: "f.csv")
         let found = [ColumnRole.source, .target, .timestamp, .channel, .campaign].map { layout[$0] ?? -1 }
         #expect(found == expected, "\(header)")
     }
@@ -106,8 +115,9 @@ struct ColumnLayoutTests {
     /// Conversion headers: the order's date beats the referral's, `Referrer Email` is never the buyer.
     @Test func conversionHeadersOfAReferralExport() throws {
         let header = ["Referrer Email", "Friend Email", "Date Created", "Order Date", "Order Total", "Referrer Reward Amount"]
-        let layout = try ColumnLayout(header: header, required: [.user], optional: [.conversionTimestamp, .value, .conversionCampaign],
-                                      file: "c.csv")
+        let layout = try ColumnLayout(
+            header: header, required: [.user], optional: [.conversionTimestamp, .value, .conversionCampaign],
+            file: "c.csv")
         #expect(layout[.user] == 1)
         #expect(layout[.conversionTimestamp] == 3)
         #expect(layout[.value] == 4)
@@ -115,16 +125,18 @@ struct ColumnLayoutTests {
     }
 
     @Test func caseInsensitiveAndSpacesIgnored() throws {
-        let layout = try ColumnLayout(header: ["  SOURCE ", "\tTarget", "TimeStamp"], required: [.source, .target],
-                                      optional: all, file: "f.csv")
+        let layout = try ColumnLayout(
+            header: ["  SOURCE ", "\tTarget", "TimeStamp"], required: [.source, .target],
+            optional: all, file: "f.csv")
         #expect(layout[.source] == 0)
         #expect(layout[.target] == 1)
         #expect(layout[.timestamp] == 2)
     }
 
     @Test func overrideTakesTheNamedColumn() throws {
-        let layout = try ColumnLayout(header: ["source", "Giver", "taker", "target"], required: [.source, .target],
-                                      optional: all, overrides: [.source: " giver ", .target: "TAKER"], file: "f.csv")
+        let layout = try ColumnLayout(
+            header: ["source", "Giver", "taker", "target"], required: [.source, .target],
+            optional: all, overrides: [.source: " giver ", .target: "TAKER"], file: "f.csv")
         #expect(layout[.source] == 1)
         #expect(layout[.target] == 2)
     }
@@ -133,8 +145,9 @@ struct ColumnLayoutTests {
     /// column named by its override". An override must win even when another role would have
     /// claimed that column by one of its aliases ("medium" is an alias of channel).
     @Test func overrideWinsOverAnotherRolesAlias() throws {
-        let layout = try ColumnLayout(header: ["sharer", "recipient", "medium"], required: [.source, .target],
-                                      optional: [.channel, .campaign], overrides: [.campaign: "medium"], file: "f.csv")
+        let layout = try ColumnLayout(
+            header: ["sharer", "recipient", "medium"], required: [.source, .target],
+            optional: [.channel, .campaign], overrides: [.campaign: "medium"], file: "f.csv")
         #expect(layout[.campaign] == 2)
         #expect(layout[.channel] == nil)
     }
@@ -142,8 +155,9 @@ struct ColumnLayoutTests {
     @Test func unknownOverride() {
         let header = ["source", "target"]
         #expect(throws: InputError.unknownColumn(file: "f.csv", name: "nope", header: header, flag: "--weight-column")) {
-            _ = try ColumnLayout(header: header, required: [.source, .target], optional: all,
-                                 overrides: [.weight: "nope"], file: "f.csv")
+            _ = try ColumnLayout(
+                header: header, required: [.source, .target], optional: all,
+                overrides: [.weight: "nope"], file: "f.csv")
         }
     }
 
@@ -293,9 +307,16 @@ struct ReferralEventsTests {
         #expect(throws: InputError.ambiguousDecimal(file: eventsFile, column: "weight", seen: "1,000")) {
             _ = try parseEvents("source;target;weight\na;b;1,000\nb;c;2\n")
         }
-        let settled = try parseEvents("source;target;weight\na;b;1,000\n", options: { var o = ReadOptions(); o.decimal = .comma; return o }())
+        let settled = try parseEvents(
+            "source;target;weight\na;b;1,000\n",
+            options: {
+                var o = ReadOptions(); o.decimal = .comma; return o
+            }())
         #expect(settled.weight == [1])
-        #expect(throws: InputError.mixedDecimal(file: eventsFile, column: "weight", dotLine: 2, dotSeen: "1,234.5", commaLine: 3, commaSeen: "2,5")) {
+        #expect(
+            throws: InputError.mixedDecimal(
+                file: eventsFile, column: "weight", dotLine: 2, dotSeen: "1,234.5", commaLine: 3, commaSeen: "2,5")
+        ) {
             _ = try parseEvents("source;target;weight\na;b;1,234.5\nb;c;2,5\n")
         }
     }
@@ -371,12 +392,18 @@ struct ReferralEventsTests {
     }
 
     @Test func badTimestamp() {
-        #expect(throws: InputError.badTimestamp(file: eventsFile, line: 3, column: 3, name: "timestamp", seen: "2023-02-29",
-                                                reason: Timestamp.Failure.unparsable.description)) {
+        #expect(
+            throws: InputError.badTimestamp(
+                file: eventsFile, line: 3, column: 3, name: "timestamp", seen: "2023-02-29",
+                reason: Timestamp.Failure.unparsable.description)
+        ) {
             _ = try parseEvents("source,target,date\na,b,2024-02-29\nb,c,2023-02-29\n")
         }
-        #expect(throws: InputError.badTimestamp(file: eventsFile, line: 2, column: 1, name: "timestamp", seen: "1741079700000",
-                                                reason: Timestamp.Failure.milliseconds.description)) {
+        #expect(
+            throws: InputError.badTimestamp(
+                file: eventsFile, line: 2, column: 1, name: "timestamp", seen: "1741079700000",
+                reason: Timestamp.Failure.milliseconds.description)
+        ) {
             _ = try parseEvents("time,source,target\n1741079700000,a,b\n")
         }
     }
@@ -403,7 +430,8 @@ struct ReferralEventsTests {
 
     @Test func unknownOverrideThroughParse() {
         let options = ReadOptions(columns: [.timestamp: "when"])
-        #expect(throws: InputError.unknownColumn(file: eventsFile, name: "when", header: ["source", "target"], flag: "--timestamp-column")) {
+        #expect(throws: InputError.unknownColumn(file: eventsFile, name: "when", header: ["source", "target"], flag: "--timestamp-column"))
+        {
             _ = try parseEvents("source,target\na,b\n", options: options)
         }
     }
@@ -443,8 +471,9 @@ struct ReferralEventsTests {
         #expect(q.selfReferrals == 1)
         let expectedReasons: [InputError] = [
             .badNumber(file: eventsFile, line: 3, column: 3, name: "weight", seen: "-1", rule: weightRule),
-            .badTimestamp(file: eventsFile, line: 4, column: 4, name: "timestamp", seen: "2025-02-30",
-                          reason: Timestamp.Failure.unparsable.description),
+            .badTimestamp(
+                file: eventsFile, line: 4, column: 4, name: "timestamp", seen: "2025-02-30",
+                reason: Timestamp.Failure.unparsable.description),
             .raggedRow(file: eventsFile, line: 6, expected: 4, found: 2),
             .raggedRow(file: eventsFile, line: 9, expected: 4, found: 5),
         ]
@@ -453,13 +482,13 @@ struct ReferralEventsTests {
 
     @Test func skipPolicyKeepsOnlyTheFirstReasons() throws {
         var text = "source,target,weight\n"
-        for k in 0 ..< 8 { text += "s\(k),t\(k),bad\(k)\n" }
+        for k in 0..<8 { text += "s\(k),t\(k),bad\(k)\n" }
         text += "a,b,1\n"
         let events = try parseEvents(text, options: ReadOptions(onError: .skip))
         #expect(events.count == 1)
         #expect(events.quality.skippedRows == 8)
         #expect(events.quality.skipReasons.count == DataQuality.reasonLimit)
-        let expected = (0 ..< DataQuality.reasonLimit).map {
+        let expected = (0..<DataQuality.reasonLimit).map {
             InputError.badNumber(file: eventsFile, line: $0 + 2, column: 3, name: "weight", seen: "bad\($0)", rule: weightRule).description
         }
         #expect(events.quality.skipReasons == expected)
@@ -544,8 +573,11 @@ struct ConversionsTests {
 
     @Test func userIdLengthLimit() {
         let over = String(repeating: "u", count: InputError.maximumIdLength + 1)
-        #expect(throws: InputError.idTooLong(file: "conversions.csv", line: 3, column: 1, name: "user",
-                                             length: InputError.maximumIdLength + 1)) {
+        #expect(
+            throws: InputError.idTooLong(
+                file: "conversions.csv", line: 3, column: 1, name: "user",
+                length: InputError.maximumIdLength + 1)
+        ) {
             _ = try parseConversions("user,value\na,1\n\(over),2\n")
         }
     }
@@ -578,7 +610,6 @@ struct ConversionsTests {
 
 // MARK: - Large files
 
-
 /// A referral export written row by row, with what a correct reader must make of it.
 private struct GeneratedExport {
     var text = "source,target,weight,channel,timestamp\n"
@@ -591,8 +622,8 @@ private struct GeneratedExport {
 
     /// An id and its CSV spelling, sometimes quoted with a comma, a doubled quote or a line break.
     static func id(_ rng: inout SplitMix64) -> (value: String, field: String, breaks: Int) {
-        let k = Int.random(in: 0 ..< 4000, using: &rng)
-        switch Int.random(in: 0 ..< 40, using: &rng) {
+        let k = Int.random(in: 0..<4000, using: &rng)
+        switch Int.random(in: 0..<40, using: &rng) {
         case 0: return ("x, \(k)", "\"x, \(k)\"", 0)
         case 1: return ("say \"hi\" \(k)", "\"say \"\"hi\"\" \(k)\"", 0)
         case 2: return ("two\nlines \(k)", "\"two\nlines \(k)\"", 1)
@@ -604,22 +635,23 @@ private struct GeneratedExport {
     }
 
     mutating func add(rows count: Int, badRate: Int, using rng: inout SplitMix64) {
-        for _ in 0 ..< count {
-            if Int.random(in: 0 ..< 50, using: &rng) == 0 {
+        for _ in 0..<count {
+            if Int.random(in: 0..<50, using: &rng) == 0 {
                 text += Bool.random(using: &rng) ? "\n" : "\r\n"
                 blankLines += 1
                 line += 1
             }
             let s = Self.id(&rng)
             var t = Self.id(&rng)
-            if Int.random(in: 0 ..< 100, using: &rng) == 0 { t = s }
+            if Int.random(in: 0..<100, using: &rng) == 0 { t = s }
             let isSelf = s.value == t.value  // chosen, or by chance
-            let isBad = badRate > 0 && Int.random(in: 0 ..< badRate, using: &rng) == 0
-            let w = Double(Int.random(in: 0 ... 40, using: &rng)) / 4
+            let isBad = badRate > 0 && Int.random(in: 0..<badRate, using: &rng) == 0
+            let w = Double(Int.random(in: 0...40, using: &rng)) / 4
             let weightField = isBad ? "oops" : Format.exact(w)
             // Common channels, and now and then one first seen this far into the file.
-            let channel = Int.random(in: 0 ..< 50, using: &rng) == 0 ? "ch\(rows / 1000)" : ["email", "sms", "", "link"].randomElement(using: &rng)!
-            let seconds = Int.random(in: 0 ..< 3, using: &rng) == 0 ? nil : 1_741_079_700 + Int.random(in: -100_000 ... 100_000, using: &rng)
+            let channel =
+                Int.random(in: 0..<50, using: &rng) == 0 ? "ch\(rows / 1000)" : ["email", "sms", "", "link"].randomElement(using: &rng)!
+            let seconds = Int.random(in: 0..<3, using: &rng) == 0 ? nil : 1_741_079_700 + Int.random(in: -100_000...100_000, using: &rng)
             let end = Bool.random(using: &rng) ? "\n" : "\r\n"
             text += "\(s.field),\(t.field),\(weightField),\(channel),\(seconds.map(String.init) ?? "")\(end)"
             rows += 1
@@ -670,7 +702,8 @@ struct LargeReferralFileTests {
         for row in export.kept where !row.channel.isEmpty && !channelOrder.contains(row.channel) { channelOrder.append(row.channel) }
         #expect(events.channels.names == channelOrder)
         for (k, row) in export.kept.enumerated() {
-            let ok = events.people.name(events.source[k]) == row.source && events.people.name(events.target[k]) == row.target
+            let ok =
+                events.people.name(events.source[k]) == row.source && events.people.name(events.target[k]) == row.target
                 && events.weight[k] == row.weight && Int(events.line[k]) == row.line
                 && (channel[k] == -1 ? "" : events.channels.name(channel[k])) == row.channel
                 && (times[k] == row.time || (times[k].isNaN && row.time.isNaN))
@@ -688,19 +721,19 @@ struct LargeReferralFileTests {
         var text = "source,target,note\n"
         var expected: [(pair: String, line: Int)] = []
         var line = 2
-        for k in 0 ..< 20_000 {
+        for k in 0..<20_000 {
             text += "a\(k),b\(k),plain\n"
             expected.append(("a\(k)>b\(k)", line))
             line += 1
         }
         var note = ""
-        for k in 0 ..< 120_000 {
+        for k in 0..<120_000 {
             note += k % 3 == 0 ? "fake\(k),row\(k),\"\"q\"\"\n" : "fake\(k),row\(k),1\r\n"
         }
         text += "big,one,\"" + note + "\"\n"
         expected.append(("big>one", line))
         line += 1 + 120_000
-        for k in 0 ..< 20_000 {
+        for k in 0..<20_000 {
             text += "c\(k),d\(k),\"tail\"\n"
             expected.append(("c\(k)>d\(k)", line))
             line += 1
@@ -711,7 +744,7 @@ struct LargeReferralFileTests {
         #expect(events.people.count == 2 * expected.count)
         guard events.count == expected.count else { return }
         let got = pairs(events)
-        let wrong = (0 ..< expected.count).filter { got[$0] != expected[$0].pair || Int(events.line[$0]) != expected[$0].line }
+        let wrong = (0..<expected.count).filter { got[$0] != expected[$0].pair || Int(events.line[$0]) != expected[$0].line }
         #expect(wrong.isEmpty, "first wrong row: \(wrong.first.map { "\(got[$0])@\(events.line[$0]), expected \(expected[$0])" } ?? "")")
     }
 

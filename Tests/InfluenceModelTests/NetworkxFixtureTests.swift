@@ -21,7 +21,7 @@ struct NetworkxFixtureTests {
         try reader.forEachRecord { record in
             if header { header = false; return true }
             let node = try #require(record.string(0))
-            rows[node] = try (1 ..< record.count).map { column in
+            rows[node] = try (1..<record.count).map { column in
                 let text = try #require(record.string(column))
                 return try #require(Double(text))
             }
@@ -34,12 +34,14 @@ struct NetworkxFixtureTests {
         try ReferralGraph(checking: ReferralEvents.read(path: folder(name).appendingPathComponent("events.csv").path))
     }
 
-    static func compare(_ result: ScoreResult, _ expected: [String: [Double]], column: Int = 0, authority: Bool = false,
-                        offset: Double = 0) {
+    static func compare(
+        _ result: ScoreResult, _ expected: [String: [Double]], column: Int = 0, authority: Bool = false,
+        offset: Double = 0
+    ) {
         #expect(result.report.converged)
         #expect(result.people.count == expected.count, "people: ours \(result.people.count), networkx \(expected.count)")
         let values = authority ? (result.authority ?? []) : result.score
-        for p in 0 ..< Int32(result.people.count) {
+        for p in 0..<Int32(result.people.count) {
             let name = result.people.name(p)
             guard let want = expected[name]?[column] else {
                 Issue.record("\(name) is not in networkx's answer")

@@ -2,15 +2,16 @@ import Foundation
 import Testing
 @testable import InfluenceModel
 
-
 /// Random referral exports: quoted ids holding commas, quotes and line breaks, CRLF and LF,
 /// blank lines, self-referrals, repeated pairs, weights, timestamps, labels, and (when asked)
 /// bad rows of every kind.
-private func randomExport(seed: UInt64, rows: Int, people: Int = 40, bad: Bool = false, weighted: Bool = true,
-                          timestamps: Bool = true) -> [UInt8] {
+private func randomExport(
+    seed: UInt64, rows: Int, people: Int = 40, bad: Bool = false, weighted: Bool = true,
+    timestamps: Bool = true
+) -> [UInt8] {
     var rng = SplitMix64(seed: seed)
     func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
-    let names = (0 ..< people).map { i -> String in
+    let names = (0..<people).map { i -> String in
         switch i % 9 {
         case 0: return "\"p\(i), jr\""
         case 1: return "\"line\nbreak \(i)\""
@@ -25,14 +26,17 @@ private func randomExport(seed: UInt64, rows: Int, people: Int = 40, bad: Bool =
     header.append("channel")
     header.append("note")
     var out = header.joined(separator: ",") + "\n"
-    for r in 0 ..< rows {
+    for r in 0..<rows {
         let end = pick(5) == 0 ? "\r\n" : "\n"
         if pick(40) == 0 { out += end }  // blank line
         let s = names[pick(people)]
         let t = pick(12) == 0 ? s : names[pick(people)]
         var fields = [s, t]
         if weighted { fields.append(pick(6) == 0 ? "" : String(Double(pick(1000)) / 8)) }
-        if timestamps { fields.append(pick(4) == 0 ? "" : pick(2) == 0 ? "2025-03-\(10 + pick(18))T0\(pick(9)):15:00Z" : String(1_741_000_000 + pick(100_000))) }
+        if timestamps {
+            fields.append(
+                pick(4) == 0 ? "" : pick(2) == 0 ? "2025-03-\(10 + pick(18))T0\(pick(9)):15:00Z" : String(1_741_000_000 + pick(100_000)))
+        }
         fields.append(["email", "link", "\"face,book\"", ""][pick(4)])
         fields.append(pick(3) == 0 ? "\"multi\nline note \(r)\"" : "n\(r)")
         if bad {
@@ -51,16 +55,20 @@ private func randomExport(seed: UInt64, rows: Int, people: Int = 40, bad: Bool =
 
 /// Everything a parse produced, as one comparable value.
 private func fingerprint(_ e: ReferralEvents) -> String {
-    var parts = [e.people.names.joined(separator: "|"), "\(e.source)", "\(e.target)", "\(e.weight)", "\(e.line)",
-                 "\(e.timestamp.map { $0.map { $0.isNaN ? "nan" : String($0) } } ?? [])", "\(e.channel ?? [])",
-                 e.channels.names.joined(separator: "|"), "\(e.campaign ?? [])"]
+    var parts = [
+        e.people.names.joined(separator: "|"), "\(e.source)", "\(e.target)", "\(e.weight)", "\(e.line)",
+        "\(e.timestamp.map { $0.map { $0.isNaN ? "nan" : String($0) } } ?? [])", "\(e.channel ?? [])",
+        e.channels.names.joined(separator: "|"), "\(e.campaign ?? [])",
+    ]
     let q = e.quality
     parts.append("\(q.rows) \(q.blankLines) \(q.skippedRows) \(q.selfReferrals) \(q.skipReasons)")
     return parts.joined(separator: "\n")
 }
 
 /// Parses `bytes` in `chunks` chunks.
-private func parseEvents(_ bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), chunks: Int) throws(InputError) -> ReferralEvents {
+private func parseEvents(_ bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), chunks: Int) throws(InputError)
+    -> ReferralEvents
+{
     var result: Result<ReferralEvents, InputError>?
     bytes.withUnsafeBufferPointer { b in
         result = Result { () throws(InputError) in try ReferralEvents.parse(buffer: b, file: file, options: options, chunks: chunks) }
@@ -69,7 +77,9 @@ private func parseEvents(_ bytes: [UInt8], file: String, options: ReadOptions = 
 }
 
 /// Reads the scoring graph of `bytes` in `chunks` chunks.
-private func readScoring(_ bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), chunks: Int) throws(InputError) -> ScoringGraph {
+private func readScoring(_ bytes: [UInt8], file: String, options: ReadOptions = ReadOptions(), chunks: Int) throws(InputError)
+    -> ScoringGraph
+{
     var result: Result<ScoringGraph, InputError>?
     bytes.withUnsafeBufferPointer { b in
         result = Result { () throws(InputError) in try ScoringGraph.read(b, file: file, options: options, chunks: chunks) }
@@ -80,7 +90,7 @@ private func readScoring(_ bytes: [UInt8], file: String, options: ReadOptions = 
 struct PerformancePathTests {
     // MARK: Parallel parse
 
-    @Test(arguments: 0 ..< 40)
+    @Test(arguments: 0..<40)
     func chunkedParseEqualsOnePass(seed: Int) throws {
         let bytes = randomExport(seed: UInt64(seed), rows: 30 + seed * 7)
         let one = try parseEvents(bytes, file: "r.csv", options: ReadOptions(), chunks: 1)
@@ -90,7 +100,7 @@ struct PerformancePathTests {
         }
     }
 
-    @Test(arguments: 0 ..< 40)
+    @Test(arguments: 0..<40)
     func chunkedParseKeepsErrorsAndSkips(seed: Int) throws {
         let bytes = randomExport(seed: UInt64(1000 + seed), rows: 40 + seed * 5, bad: true)
         for policy in [ErrorPolicy.stop, .skip] {
@@ -121,7 +131,7 @@ struct PerformancePathTests {
 
     @Test func errorLinesAreAbsoluteInLaterChunks() throws {
         var text = "source,target\n"
-        for i in 0 ..< 500 { text += "a\(i),b\(i)\n" }
+        for i in 0..<500 { text += "a\(i),b\(i)\n" }
         text += "x,\n"
         let bytes = Array(text.utf8)
         for chunks in [1, 2, 6] {
@@ -154,23 +164,24 @@ struct PerformancePathTests {
         return texts
     }
 
-    @Test(arguments: 0 ..< 25)
+    @Test(arguments: 0..<25)
     func scoringGraphGivesTheSameBytes(seed: Int) throws {
         let weighted = seed % 3 != 0
-        let bytes = randomExport(seed: UInt64(500 + seed), rows: 60 + seed * 11, people: 10 + seed, weighted: weighted, timestamps: seed % 2 == 0)
+        let bytes = randomExport(
+            seed: UInt64(500 + seed), rows: 60 + seed * 11, people: 10 + seed, weighted: weighted, timestamps: seed % 2 == 0)
         for chunks in [1, 3, 6] { _ = try outputs(bytes, chunks: chunks) }
         _ = try outputs(randomExport(seed: UInt64(900 + seed), rows: 80, bad: true), options: ReadOptions(onError: .skip), chunks: 4)
     }
 
     /// Two-column exports take the scoring graph's shortcut for plain rows; every other row
     /// (quoted, non-ASCII, empty, too long, ragged) must still meet the full checks.
-    @Test(arguments: 0 ..< 30)
+    @Test(arguments: 0..<30)
     func plainTwoColumnRowsMatchTheFullCheck(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(4000 + seed))
         let long = String(repeating: "L", count: InputError.maximumIdLength + 1 - (seed % 2))
         let ids = ["a", "b", "c", "d", " e ", "\"f\"", "\"g,h\"", "zoë", "日本", "a", "b", "c", long]
         var text = seed % 3 == 0 ? "source,target,extra\n" : "source,target\n"
-        for _ in 0 ..< 60 + seed * 3 {
+        for _ in 0..<60 + seed * 3 {
             let s = ids[Int(rng.next() % UInt64(ids.count))], t = ids[Int(rng.next() % UInt64(ids.count))]
             var row = [s, t]
             if seed % 3 == 0 { row.append("x") }
@@ -186,7 +197,9 @@ struct PerformancePathTests {
         let bytes = Array(text.utf8)
         for policy in [ErrorPolicy.stop, .skip] {
             let options = ReadOptions(onError: policy)
-            let full = Result { () throws(InputError) in try ReferralGraph(checking: parseEvents(bytes, file: "p.csv", options: options, chunks: 1)) }
+            let full = Result { () throws(InputError) in
+                try ReferralGraph(checking: parseEvents(bytes, file: "p.csv", options: options, chunks: 1))
+            }
             let fast = Result { () throws(InputError) in try readScoring(bytes, file: "p.csv", options: options, chunks: 3) }
             switch (full, fast) {
             case (.success(let a), .success(let b)):
@@ -200,8 +213,10 @@ struct PerformancePathTests {
     }
 
     @Test func scoringGraphKeepsErrors() throws {
-        let cases = ["source,target\n", "source,target\na,a\n", "source,target,weight\na,b,1e308\na,b,1e308\n",
-                     "source,target,weight\na,b,1\nb,c,lots\n", "source,friend\n\"a,b\n"]
+        let cases = [
+            "source,target\n", "source,target\na,a\n", "source,target,weight\na,b,1e308\na,b,1e308\n",
+            "source,target,weight\na,b,1\nb,c,lots\n", "source,friend\n\"a,b\n",
+        ]
         for text in cases {
             let bytes = Array(text.utf8)
             let full = Result { () throws(InputError) in
@@ -229,7 +244,7 @@ struct PerformancePathTests {
 
     // MARK: Storage and products
 
-    @Test(arguments: 0 ..< 20)
+    @Test(arguments: 0..<20)
     func compactBuildEqualsCSRMatrix(seed: Int) {
         var rng = SplitMix64(seed: UInt64(seed))
         let n = 5 + seed * 3
@@ -242,11 +257,11 @@ struct PerformancePathTests {
             let size = min(remaining, 1 + Int(rng.next() % 50))
             remaining -= size
             // Each chunk numbers people its own way; `map` takes them back.
-            let local = (0 ..< Int32(n)).shuffled(using: &rng)
+            let local = (0..<Int32(n)).shuffled(using: &rng)
             var inverse = [Int32](repeating: 0, count: n)
             for (g, l) in local.enumerated() { inverse[Int(l)] = Int32(g) }
             var chunk = PairColumns(source: [], target: [], weight: weighted ? [] : nil, map: inverse)
-            for _ in 0 ..< size {
+            for _ in 0..<size {
                 let s = Int32(rng.next() % UInt64(n)), t = Int32(rng.next() % UInt64(n))
                 let w = [0.5, 1, 2, 0.1, 3e-300][Int(rng.next() % 5)]
                 chunk.source.append(local[Int(s)])
@@ -264,12 +279,12 @@ struct PerformancePathTests {
         #expect(CompactCSR(reference).transposed().matrix == reference.transposed())
     }
 
-    @Test(arguments: 0 ..< 10)
+    @Test(arguments: 0..<10)
     func narrowStorageGivesTheSameProduct(seed: Int) {
         var rng = SplitMix64(seed: UInt64(77 + seed))
         let n = 300 + seed * 50
         var s: [Int32] = [], t: [Int32] = [], w: [Double] = []
-        for _ in 0 ..< n * 6 {
+        for _ in 0..<n * 6 {
             s.append(Int32(rng.next() % UInt64(n)))
             t.append(Int32(rng.next() % UInt64(n)))
             w.append(seed % 2 == 0 ? 1 : Double(rng.next() % 8) + 0.25)
@@ -279,43 +294,53 @@ struct PerformancePathTests {
         #expect(compact.values.storage == "float32")  // counts and quarters are exact in Float
         let unique = CSRMatrix(rows: n, columns: n, rowStart: m.rowStart, column: m.column, value: [Double](repeating: 1, count: m.count))
         #expect(CompactCSR(unique).values.storage == "index-only")
-        let x = (0 ..< n).map { _ in Double(rng.next() % 1_000_000) / 997 - 300 }
+        let x = (0..<n).map { _ in Double(rng.next() % 1_000_000) / 997 - 300 }
         for matrix in [m, unique] {
             var plain = [Double](repeating: 0, count: n)
-            for r in 0 ..< n {
+            for r in 0..<n {
                 var sum = 0.0
-                for e in matrix.rowStart[r] ..< matrix.rowStart[r + 1] { sum += matrix.value[e] * x[Int(matrix.column[e])] }
+                for e in matrix.rowStart[r]..<matrix.rowStart[r + 1] { sum += matrix.value[e] * x[Int(matrix.column[e])] }
                 plain[r] = 0.85 * sum
             }
             var fast = [Double](repeating: 0, count: n)
             x.withUnsafeBufferPointer { xp in
-                fast.withUnsafeMutableBufferPointer { SparseProduct.multiply(CompactCSR(matrix), xp.baseAddress!, $0.baseAddress!, scale: 0.85, blocks: SparseProduct.blocks(CompactCSR(matrix), parts: 3)) }
+                fast.withUnsafeMutableBufferPointer {
+                    SparseProduct.multiply(
+                        CompactCSR(matrix), xp.baseAddress!, $0.baseAddress!, scale: 0.85,
+                        blocks: SparseProduct.blocks(CompactCSR(matrix), parts: 3))
+                }
             }
             #expect(fast == plain)
             let wide = CompactCSR(rows: n, columns: n, rowStart: matrix.rowStart, column: matrix.column, values: .double(matrix.value))
             var viaDouble = [Double](repeating: 0, count: n)
-            x.withUnsafeBufferPointer { xp in viaDouble.withUnsafeMutableBufferPointer { SparseProduct.multiply(wide, xp.baseAddress!, $0.baseAddress!, scale: 0.85) } }
+            x.withUnsafeBufferPointer { xp in
+                viaDouble.withUnsafeMutableBufferPointer { SparseProduct.multiply(wide, xp.baseAddress!, $0.baseAddress!, scale: 0.85) }
+            }
             #expect(viaDouble == plain)
         }
     }
 
     // MARK: Interning
 
-    @Test(arguments: 0 ..< 10)
+    @Test(arguments: 0..<10)
     func absorbingChunksNumbersLikeOnePass(seed: Int) {
         var rng = SplitMix64(seed: UInt64(seed))
-        let keys = (0 ..< 3000).map { _ in "k\(rng.next() % 700)" + (rng.next() % 5 == 0 ? String(repeating: "long", count: 4) : "") }
+        let keys = (0..<3000).map { _ in "k\(rng.next() % 700)" + (rng.next() % 5 == 0 ? String(repeating: "long", count: 4) : "") }
         var one = Interner()
-        let expected = keys.map { key -> Int32 in var key = key; return key.withUTF8 { one.intern($0).index } }
+        let expected = keys.map { key -> Int32 in
+            var key = key; return key.withUTF8 { one.intern($0).index }
+        }
         var cut = [0]
-        for _ in 0 ..< 4 { cut.append(Int(rng.next() % 3000)) }
+        for _ in 0..<4 { cut.append(Int(rng.next() % 3000)) }
         cut.append(3000)
         cut.sort()
         var global = Interner()
         var got: [Int32] = []
-        for c in 0 ..< cut.count - 1 {
+        for c in 0..<cut.count - 1 {
             var local = Interner()
-            let localIndex = keys[cut[c] ..< cut[c + 1]].map { key -> Int32 in var key = key; return key.withUTF8 { local.intern($0).index } }
+            let localIndex = keys[cut[c]..<cut[c + 1]].map { key -> Int32 in
+                var key = key; return key.withUTF8 { local.intern($0).index }
+            }
             let map = global.absorb(local, threads: 3)
             got += localIndex.map { map[Int($0)] }
         }
@@ -336,31 +361,32 @@ struct PerformancePathTests {
             if got != want { Issue.record("\(v.bitPattern): got \(got), printf \(want)") }
             checked += 1
         }
-        for _ in 0 ..< 300_000 { check(Double(bitPattern: rng.next())) }  // every exponent, NaN and infinities
-        for _ in 0 ..< 300_000 { check(pow(10, Double(rng.next() % 40_000) / 1000 - 20) * (rng.next() % 2 == 0 ? 1 : -1)) }
-        for _ in 0 ..< 200_000 { check(Double(rng.next() >> 11) * 0x1p-53 / Double(1 + rng.next() % 1_000_000)) }  // PageRank-sized
-        for e in -20 ... 20 {
+        for _ in 0..<300_000 { check(Double(bitPattern: rng.next())) }  // every exponent, NaN and infinities
+        for _ in 0..<300_000 { check(pow(10, Double(rng.next() % 40_000) / 1000 - 20) * (rng.next() % 2 == 0 ? 1 : -1)) }
+        for _ in 0..<200_000 { check(Double(rng.next() >> 11) * 0x1p-53 / Double(1 + rng.next() % 1_000_000)) }  // PageRank-sized
+        for e in -20...20 {
             let p = pow(10, Double(e))
             for v in [p, p.nextUp, p.nextDown, p * 9.999999999999999, 5 * p] { check(v); check(-v) }
         }
-        for k in 1 ... 60 {  // ties at the 18th digit: odd multiples of 2^-k
-            for _ in 0 ..< 2000 { check(Double(rng.next() % (1 << 20) | 1) * pow(2, -Double(k))) }
+        for k in 1...60 {  // ties at the 18th digit: odd multiples of 2^-k
+            for _ in 0..<2000 { check(Double(rng.next() % (1 << 20) | 1) * pow(2, -Double(k))) }
         }
         #expect(checked > 900_000)
     }
 
-    @Test(arguments: 0 ..< 10)
+    @Test(arguments: 0..<10)
     func radixRankingEqualsComparisonRanking(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed))
         let n = 2000
         var people = Interner()
-        for i in 0 ..< n { var key = "p\((i * 7919) % n)"; _ = key.withUTF8 { people.intern($0) } }
+        for i in 0..<n { var key = "p\((i * 7919) % n)"; _ = key.withUTF8 { people.intern($0) } }
         let levels = [0.0, -0.0, 1e-300, 0.25, 0.5, 3, -2, 1e10]
-        let score = (0 ..< n).map { _ in seed % 2 == 0 ? levels[Int(rng.next() % 8)] : Double(rng.next() % 50) / 7 }
-        let authority: [Double]? = seed % 3 == 0 ? (0 ..< n).map { _ in Double(rng.next() % 3) } : nil
-        let result = ScoreResult(options: ScoreOptions(), people: people, score: score, authority: authority,
-                                 report: IterationReport(iterations: 1, residual: 0, converged: true), operatorKind: .sparse,
-                                 edgeCount: 0, quality: DataQuality())
+        let score = (0..<n).map { _ in seed % 2 == 0 ? levels[Int(rng.next() % 8)] : Double(rng.next() % 50) / 7 }
+        let authority: [Double]? = seed % 3 == 0 ? (0..<n).map { _ in Double(rng.next() % 3) } : nil
+        let result = ScoreResult(
+            options: ScoreOptions(), people: people, score: score, authority: authority,
+            report: IterationReport(iterations: 1, residual: 0, converged: true), operatorKind: .sparse,
+            edgeCount: 0, quality: DataQuality())
         #expect(result.radixRanking() == result.comparisonRanking())
     }
 

@@ -82,13 +82,15 @@ struct PersonIdTests {
 
     /// Random ids from an alphabet of the hard cases: normalizing is idempotent, `.unchanged`
     /// means the bytes are the normal form, and the normal form has the promised shape.
-    @Test(arguments: 0 ..< 4)
+    @Test(arguments: 0..<4)
     func randomIdsNormalizeOnce(seed: UInt64) {
-        let alphabet = ["a", "Z", "7", "@", ".", " ", "\t", "\u{A0}", "\u{200B}", "\u{FEFF}", "\u{2003}",
-                        "\u{C9}", "e", "\u{301}", "\u{130}", "\u{DF}", "\u{3A3}", "\u{1E9E}", "\u{212B}", "A\u{30A}"]
+        let alphabet = [
+            "a", "Z", "7", "@", ".", " ", "\t", "\u{A0}", "\u{200B}", "\u{FEFF}", "\u{2003}",
+            "\u{C9}", "e", "\u{301}", "\u{130}", "\u{DF}", "\u{3A3}", "\u{1E9E}", "\u{212B}", "A\u{30A}",
+        ]
         var rng = SplitMix64(seed: seed)
-        for _ in 0 ..< 1_000 {
-            let id = (0 ..< rng.below(8)).map { _ in alphabet[rng.below(alphabet.count)] }.joined()
+        for _ in 0..<1_000 {
+            let id = (0..<rng.below(8)).map { _ in alphabet[rng.below(alphabet.count)] }.joined()
             let first = normalizeBytes(id)
             let normal = String(decoding: first.bytes, as: UTF8.self)
             let second = normalizeBytes(normal)

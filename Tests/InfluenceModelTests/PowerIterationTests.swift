@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import InfluenceModel
 
-
 private typealias Edge = (s: Int, t: Int, w: Double)
 
 private func csr(_ n: Int, _ edges: [Edge]) -> CSRMatrix {
@@ -28,8 +27,8 @@ private func product(_ w: AdjacencyOperator, _ x: [Double], transposed: Bool = f
 /// The dense n×n matrix of a CSR matrix, W[s][t].
 private func denseMatrix(_ m: CSRMatrix) -> [[Double]] {
     var a = [[Double]](repeating: [Double](repeating: 0, count: m.columns), count: m.rows)
-    for r in 0 ..< m.rows {
-        for e in m.rowStart[r] ..< m.rowStart[r + 1] { a[r][Int(m.column[e])] += m.value[e] }
+    for r in 0..<m.rows {
+        for e in m.rowStart[r]..<m.rowStart[r + 1] { a[r][Int(m.column[e])] += m.value[e] }
     }
     return a
 }
@@ -39,20 +38,20 @@ private func solve(_ a: [[Double]], _ b: [Double]) -> [Double] {
     let n = b.count
     var m = a
     var rhs = b
-    for col in 0 ..< n {
-        let pivot = (col ..< n).max { abs(m[$0][col]) < abs(m[$1][col]) }!
+    for col in 0..<n {
+        let pivot = (col..<n).max { abs(m[$0][col]) < abs(m[$1][col]) }!
         m.swapAt(col, pivot)
         rhs.swapAt(col, pivot)
-        for r in (col + 1) ..< n where m[r][col] != 0 {
+        for r in (col + 1)..<n where m[r][col] != 0 {
             let f = m[r][col] / m[col][col]
-            for c in col ..< n { m[r][c] -= f * m[col][c] }
+            for c in col..<n { m[r][c] -= f * m[col][c] }
             rhs[r] -= f * rhs[col]
         }
     }
     var x = [Double](repeating: 0, count: n)
     for r in stride(from: n - 1, through: 0, by: -1) {
         var sum = rhs[r]
-        for c in (r + 1) ..< n { sum -= m[r][c] * x[c] }
+        for c in (r + 1)..<n { sum -= m[r][c] * x[c] }
         x[r] = sum / m[r][r]
     }
     return x
@@ -66,10 +65,10 @@ private func pagerankDirect(_ w: [[Double]], damping alpha: Double, personalizat
     let total = p.reduce(0, +)
     let v = p.map { $0 / total }
     var inWeight = [Double](repeating: 0, count: n)
-    for s in 0 ..< n { for t in 0 ..< n { inWeight[t] += w[s][t] } }
+    for s in 0..<n { for t in 0..<n { inWeight[t] += w[s][t] } }
     var a = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-    for s in 0 ..< n {
-        for t in 0 ..< n {
+    for s in 0..<n {
+        for t in 0..<n {
             let g = inWeight[t] > 0 ? w[s][t] / inWeight[t] : v[s]
             a[s][t] = (s == t ? 1 : 0) - alpha * g
         }
@@ -81,8 +80,8 @@ private func pagerankDirect(_ w: [[Double]], damping alpha: Double, personalizat
 private func reachDirect(_ w: [[Double]], beta: Double) -> [Double] {
     let n = w.count
     var a = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-    for i in 0 ..< n { for j in 0 ..< n { a[i][j] = (i == j ? 1 : 0) - beta * w[i][j] } }
-    let rhs = (0 ..< n).map { i in beta * w[i].reduce(0, +) }
+    for i in 0..<n { for j in 0..<n { a[i][j] = (i == j ? 1 : 0) - beta * w[i][j] } }
+    let rhs = (0..<n).map { i in beta * w[i].reduce(0, +) }
     return solve(a, rhs)
 }
 
@@ -94,9 +93,9 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
 
 /// Random weighted edges (with repeats and cycles, no self-loops) on n nodes.
 private func randomEdges(_ n: Int, _ m: Int, using rng: inout SplitMix64) -> [Edge] {
-    (0 ..< m).compactMap { _ -> Edge? in
-        let s = Int.random(in: 0 ..< n, using: &rng), t = Int.random(in: 0 ..< n, using: &rng)
-        return s == t ? nil : (s, t, Double.random(in: 0.1 ... 3, using: &rng))
+    (0..<m).compactMap { _ -> Edge? in
+        let s = Int.random(in: 0..<n, using: &rng), t = Int.random(in: 0..<n, using: &rng)
+        return s == t ? nil : (s, t, Double.random(in: 0.1...3, using: &rng))
     }
 }
 
@@ -110,7 +109,7 @@ private func graph(_ edges: [Edge], people n: Int) throws -> ReferralGraph {
 
 /// Reorders a score vector of a graph's people into p0, p1, … order.
 private func byName(_ g: ReferralGraph, _ x: [Double], people n: Int) -> [Double] {
-    (0 ..< n).map { i in g.people.index(of: "p\(i)").map { x[Int($0)] } ?? .nan }
+    (0..<n).map { i in g.people.index(of: "p\(i)").map { x[Int($0)] } ?? .nan }
 }
 
 // MARK: - The fixed-point engine
@@ -137,11 +136,12 @@ struct PowerIterationEngineTests {
         let b = [1.0, 2, 3, 4, -1]
         let alpha = 0.8
         let settings = IterationSettings(tolerance: 1e-14, maxIterations: 10_000)
-        let (x, report) = PowerIteration.affine(start: [Double](repeating: 0, count: 5), alpha: alpha, constant: b, settings: settings) { x, y in
-            for i in 0 ..< 5 { y[i] = d[i] * x[i] }
+        let (x, report) = PowerIteration.affine(start: [Double](repeating: 0, count: 5), alpha: alpha, constant: b, settings: settings) {
+            x, y in
+            for i in 0..<5 { y[i] = d[i] * x[i] }
         }
         #expect(report.converged)
-        let expected = (0 ..< 5).map { b[$0] / (1 - alpha * d[$0]) }
+        let expected = (0..<5).map { b[$0] / (1 - alpha * d[$0]) }
         #expect(maxDifference(x, expected) <= 1e-11)
     }
 
@@ -172,8 +172,10 @@ struct PowerIterationEngineTests {
         // M = 0: x ← (c₀ + c₁·⟨d, x⟩)·b with c₀ = 1, c₁ = 0.5, d = (1, 0), b = (1, 1):
         // x₀ = x₁ = 1 + x₀/2, so both are 2.
         let settings = IterationSettings(tolerance: 1e-14, maxIterations: 1000)
-        let (x, report) = PowerIteration.affine(start: [0, 0], alpha: 0.7, constant: [1, 1], c0: 1, c1: 0.5, d: [1, 0],
-                                                settings: settings) { _, y in
+        let (x, report) = PowerIteration.affine(
+            start: [0, 0], alpha: 0.7, constant: [1, 1], c0: 1, c1: 0.5, d: [1, 0],
+            settings: settings
+        ) { _, y in
             y[0] = 0
             y[1] = 0
         }
@@ -292,8 +294,10 @@ struct ScoreClosedFormTests {
         // x_a + x_b = 1, so c = 1/(2 + α), x_a = (1 + α)/(2 + α), x_b = 1/(2 + α).
         for alpha in [0.85, 0.5, 0.1] {
             let g = try graph([(0, 1, 1)], people: 2)
-            let result = try g.score(ScoreOptions(algorithm: .pagerank, damping: alpha,
-                                                  iteration: IterationSettings(tolerance: 1e-14)))
+            let result = try g.score(
+                ScoreOptions(
+                    algorithm: .pagerank, damping: alpha,
+                    iteration: IterationSettings(tolerance: 1e-14)))
             let x = byName(g, result.score, people: 2)
             #expect(maxDifference(x, [(1 + alpha) / (2 + alpha), 1 / (2 + alpha)]) <= 1e-12)
             #expect(result.report.converged)
@@ -324,20 +328,22 @@ struct ScoreClosedFormTests {
         let edges: [Edge] = [(0, 1, 1), (0, 2, 1), (1, 3, 2)]
         let g = try graph(edges, people: 4)
         let p = [0.0, 1, 0, 3]
-        let personalization = (0 ..< g.nodeCount).map { p[Int(g.people.name(Int32($0)).dropFirst())!] }
-        let result = try g.score(ScoreOptions(algorithm: .pagerank, damping: 0.7, personalization: personalization,
-                                              iteration: IterationSettings(tolerance: 1e-14)))
+        let personalization = (0..<g.nodeCount).map { p[Int(g.people.name(Int32($0)).dropFirst())!] }
+        let result = try g.score(
+            ScoreOptions(
+                algorithm: .pagerank, damping: 0.7, personalization: personalization,
+                iteration: IterationSettings(tolerance: 1e-14)))
         let x = byName(g, result.score, people: 4)
         let w = denseMatrix(csr(4, edges))
         #expect(maxDifference(x, pagerankDirect(w, damping: 0.7, personalization: p)) <= 1e-12)
     }
 
-    @Test(arguments: 0 ..< 4)
+    @Test(arguments: 0..<4)
     func pagerankAndReachOnRandomGraphsAgainstLinearSolves(seed: Int) throws {
         var rng = SplitMix64(seed: 0xAB5 &+ UInt64(seed))
-        let n = Int.random(in: 3 ... 14, using: &rng)
-        var edges = randomEdges(n, Int.random(in: n ... 4 * n, using: &rng), using: &rng)
-        for i in 0 ..< n where !edges.contains(where: { $0.s == i || $0.t == i }) { edges.append((i, (i + 1) % n, 1)) }
+        let n = Int.random(in: 3...14, using: &rng)
+        var edges = randomEdges(n, Int.random(in: n...4 * n, using: &rng), using: &rng)
+        for i in 0..<n where !edges.contains(where: { $0.s == i || $0.t == i }) { edges.append((i, (i + 1) % n, 1)) }
         let g = try graph(edges, people: n)
         let w = denseMatrix(csr(n, edges))
         let pr = try g.score(ScoreOptions(algorithm: .pagerank, damping: 0.85, iteration: IterationSettings(tolerance: 1e-14)))
@@ -347,7 +353,7 @@ struct ScoreClosedFormTests {
         let reach = try g.score(ScoreOptions(algorithm: .reach, beta: beta, iteration: IterationSettings(tolerance: 1e-14)))
         let expected = reachDirect(w, beta: beta)
         let got = byName(g, reach.score, people: n)
-        for i in 0 ..< n { #expect(abs(got[i] - expected[i]) <= 1e-11 * max(1, expected[i])) }
+        for i in 0..<n { #expect(abs(got[i] - expected[i]) <= 1e-11 * max(1, expected[i])) }
     }
 
     @Test func hitsOfAWeightedStar() throws {
@@ -383,13 +389,13 @@ struct ScoreClosedFormTests {
 // MARK: - Sparse and dense operators
 
 struct OperatorKindTests {
-    @Test(arguments: 0 ..< 10)
+    @Test(arguments: 0..<10)
     func sparseAndDenseProductsAgree(seed: Int) {
         var rng = SplitMix64(seed: 0x5AD5E &+ UInt64(seed))
-        let n = Int.random(in: 1 ... 60, using: &rng)
-        let m = Int.random(in: 0 ... n * n, using: &rng)
-        let edges: [Edge] = (0 ..< m).map { _ in
-            (Int.random(in: 0 ..< n, using: &rng), Int.random(in: 0 ..< n, using: &rng), Double.random(in: -2 ... 5, using: &rng))
+        let n = Int.random(in: 1...60, using: &rng)
+        let m = Int.random(in: 0...n * n, using: &rng)
+        let edges: [Edge] = (0..<m).map { _ in
+            (Int.random(in: 0..<n, using: &rng), Int.random(in: 0..<n, using: &rng), Double.random(in: -2...5, using: &rng))
         }
         let sparse = adjacency(n, edges, .sparse)
         let dense = adjacency(n, edges, .dense)
@@ -397,10 +403,10 @@ struct OperatorKindTests {
         #expect(dense.kind == .dense)
         #expect(dense.dimension == n)
         let w = denseMatrix(csr(n, edges))
-        for _ in 0 ..< 3 {
-            let x = (0 ..< n).map { _ in Double.random(in: -1 ... 1, using: &rng) }
-            let naive = (0 ..< n).map { r in (0 ..< n).reduce(0.0) { $0 + w[r][$1] * x[$1] } }
-            let naiveT = (0 ..< n).map { c in (0 ..< n).reduce(0.0) { $0 + w[$1][c] * x[$1] } }
+        for _ in 0..<3 {
+            let x = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+            let naive = (0..<n).map { r in (0..<n).reduce(0.0) { $0 + w[r][$1] * x[$1] } }
+            let naiveT = (0..<n).map { c in (0..<n).reduce(0.0) { $0 + w[$1][c] * x[$1] } }
             let scale = 1e-12 * Double(max(1, n)) * 5
             #expect(maxDifference(product(sparse, x), naive) <= scale)
             #expect(maxDifference(product(dense, x), naive) <= scale)
@@ -415,21 +421,21 @@ struct OperatorKindTests {
         let n = 1024
         var r: [Int32] = [], c: [Int32] = [], v: [Double] = []
         r.reserveCapacity(620_000)
-        for i in 0 ..< n {
+        for i in 0..<n {
             // Rows get very different numbers of entries so the split is not at n/2.
             let p = i < 200 ? 0.95 : 0.45
-            for j in 0 ..< n where Double.random(in: 0 ..< 1, using: &rng) < p {
-                r.append(Int32(i)); c.append(Int32(j)); v.append(Double.random(in: 0 ... 1, using: &rng))
+            for j in 0..<n where Double.random(in: 0..<1, using: &rng) < p {
+                r.append(Int32(i)); c.append(Int32(j)); v.append(Double.random(in: 0...1, using: &rng))
             }
         }
         #expect(r.count > 1 << 19)
         let f = CSRMatrix(rows: n, columns: n, row: r, column: c, value: v)
         let sparse = AdjacencyOperator(forward: f, reverse: f.transposed(), kind: .sparse)
         let dense = AdjacencyOperator(forward: f, reverse: f.transposed(), kind: .dense)
-        let x = (0 ..< n).map { _ in Double.random(in: -1 ... 1, using: &rng) }
+        let x = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
         var naive = [Double](repeating: 0, count: n)
         var naiveT = [Double](repeating: 0, count: n)
-        for k in 0 ..< r.count {
+        for k in 0..<r.count {
             naive[Int(r[k])] += v[k] * x[Int(c[k])]
             naiveT[Int(c[k])] += v[k] * x[Int(r[k])]
         }
@@ -439,19 +445,20 @@ struct OperatorKindTests {
         #expect(maxDifference(product(dense, x, transposed: true), naiveT) <= 1e-9)
     }
 
-    @Test(arguments: 0 ..< 6)
+    @Test(arguments: 0..<6)
     func scoresAgreeAcrossOperatorKinds(seed: Int) throws {
         var rng = SplitMix64(seed: 0xDE45E &+ UInt64(seed))
-        let n = Int.random(in: 3 ... 40, using: &rng)
-        let edges = randomEdges(n, Int.random(in: n ... 6 * n, using: &rng), using: &rng)
+        let n = Int.random(in: 3...40, using: &rng)
+        let edges = randomEdges(n, Int.random(in: n...6 * n, using: &rng), using: &rng)
         guard !edges.isEmpty else { return }
         let g = try graph(edges, people: n)
         let maxRow = g.forward.rowSums().max()!
         let settings = IterationSettings(tolerance: 1e-14, maxIterations: 100_000)
         let options: [ScoreOptions] = [
             ScoreOptions(algorithm: .pagerank, iteration: settings),
-            ScoreOptions(algorithm: .pagerank, damping: 0.6,
-                         personalization: (0 ..< g.nodeCount).map { Double($0 % 3) }, iteration: settings),
+            ScoreOptions(
+                algorithm: .pagerank, damping: 0.6,
+                personalization: (0..<g.nodeCount).map { Double($0 % 3) }, iteration: settings),
             ScoreOptions(algorithm: .reach, beta: 0.5 / maxRow, iteration: settings),
             ScoreOptions(algorithm: .hits, iteration: IterationSettings(tolerance: 1e-13, maxIterations: 100_000)),
         ]
@@ -463,7 +470,7 @@ struct OperatorKindTests {
             #expect(s.operatorKind == .sparse)
             #expect(d.operatorKind == .dense)
             #expect(s.report.converged && d.report.converged, "\(o.algorithm)")
-            for i in 0 ..< g.nodeCount {
+            for i in 0..<g.nodeCount {
                 #expect(abs(s.score[i] - d.score[i]) <= 1e-12 * max(1, abs(s.score[i])), "\(o.algorithm) \(i)")
             }
             if let sa = s.authority, let da = d.authority {
@@ -492,13 +499,15 @@ struct OperatorKindTests {
 struct OutputFormattingTests {
     @Test func exactReadsBackExactly() {
         var rng = SplitMix64(seed: 0xF0_47A7)
-        var specials: [Double] = [1.0 / 3, 0.1, 0.2 + 0.1, 1e-300, -1e300, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-                                  .leastNonzeroMagnitude, .leastNormalMagnitude, 1, -1, 123_456_789.125, 2.0.nextUp, 1e16 + 2]
-        for _ in 0 ..< 5000 {
+        var specials: [Double] = [
+            1.0 / 3, 0.1, 0.2 + 0.1, 1e-300, -1e300, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+            .leastNonzeroMagnitude, .leastNormalMagnitude, 1, -1, 123_456_789.125, 2.0.nextUp, 1e16 + 2,
+        ]
+        for _ in 0..<5000 {
             let bits = Double(bitPattern: rng.next())
             if bits.isFinite { specials.append(bits) }
-            specials.append(Double.random(in: -1 ... 1, using: &rng))
-            specials.append(Double.random(in: 0 ... 1e6, using: &rng))
+            specials.append(Double.random(in: -1...1, using: &rng))
+            specials.append(Double.random(in: 0...1e6, using: &rng))
         }
         var failures = 0
         for value in specials where value != 0 {
@@ -519,14 +528,14 @@ struct OutputFormattingTests {
     @Test func exactMatchesPrintf() {
         var rng = SplitMix64(seed: 0x9F17)
         var values: [Double] = []
-        for k in -20 ... 20 {
+        for k in -20...20 {
             let p = pow(10.0, Double(k))
             values += [p, p.nextUp, p.nextDown, -p, 5 * p, 9.5 * p, (9.5 * p).nextDown, 0.5 * p]
         }
-        for k in 0 ..< 60 { values += [Double(1 << 40) + 0.5 * Double(k), 1.0 / Double(1 << k), 0.125 * Double(k)] }
+        for k in 0..<60 { values += [Double(1 << 40) + 0.5 * Double(k), 1.0 / Double(1 << k), 0.125 * Double(k)] }
         values += [99_999_999_999_999_984, 99_999_999_999_999_968, 1e17.nextDown, 1e-16.nextUp, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3]
-        for _ in 0 ..< 200_000 {
-            let exponent = Double.random(in: -18 ... 18, using: &rng)
+        for _ in 0..<200_000 {
+            let exponent = Double.random(in: -18...18, using: &rng)
             let v = pow(10, exponent) * (Bool.random(using: &rng) ? 1 : -1)
             values.append(v)
             values.append(Double(Float(v)))  // short binary fractions
@@ -576,7 +585,7 @@ struct OutputFormattingTests {
 
     @Test func everyControlCharacterRoundTrips() throws {
         var text = "q\"b\\/"
-        for v in 0 ..< 0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(v))) }
+        for v in 0..<0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(v))) }
         text += "\u{7F}\u{2028}end"
         let rendered = JSONValue.string(text).rendered()
         #expect(rendered.hasSuffix("\n"))

@@ -32,13 +32,15 @@ struct PublicAPISafetyTests {
     @Test func affineRefusesAConstantOfTheWrongLength() async {
         await #expect(processExitsWith: .failure) {
             _ = PowerIteration.affine(start: [0, 0, 0, 0], alpha: 0.5, constant: [1], settings: IterationSettings()) { x, y in
-                for i in 0 ..< y.count { y[i] = x[i] }
+                for i in 0..<y.count { y[i] = x[i] }
             }
         }
         await #expect(processExitsWith: .failure) {
-            _ = PowerIteration.affine(start: [0, 0], alpha: 0.5, constant: [1, 1], c1: 1, d: [1],
-                                      settings: IterationSettings()) { x, y in
-                for i in 0 ..< y.count { y[i] = x[i] }
+            _ = PowerIteration.affine(
+                start: [0, 0], alpha: 0.5, constant: [1, 1], c1: 1, d: [1],
+                settings: IterationSettings()
+            ) { x, y in
+                for i in 0..<y.count { y[i] = x[i] }
             }
         }
     }

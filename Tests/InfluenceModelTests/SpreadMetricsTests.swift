@@ -40,8 +40,9 @@ struct SpreadMetricsTests {
         """
 
     @Test func kFactorPiecesPerCampaign() throws {
-        let report = SpreadReport(events: try metricsEvents(Self.campaignEvents),
-                                  conversions: try metricsConversions(Self.campaignConversions))
+        let report = SpreadReport(
+            events: try metricsEvents(Self.campaignEvents),
+            conversions: try metricsConversions(Self.campaignConversions))
         #expect(report.scopes.map(\.campaign) == ["A", "B", "all"])
         let a = report.scopes[0], b = report.scopes[1], all = report.scopes[2]
         // A: 3 rows by {a, b}; referred {b, c, d}; b converted in A; d's conversion names C.
@@ -93,8 +94,9 @@ struct SpreadMetricsTests {
         """
 
     @Test func perChannel() throws {
-        let report = SpreadReport(events: try metricsEvents(Self.channelEvents),
-                                  conversions: try metricsConversions("user\nb\nc\nd\ne\n"))
+        let report = SpreadReport(
+            events: try metricsEvents(Self.channelEvents),
+            conversions: try metricsConversions("user\nb\nc\nd\ne\n"))
         let channels = try #require(report.channels)
         #expect(channels.map(\.channel) == ["email", "sms"])
         let email = channels[0], sms = channels[1]
@@ -114,12 +116,13 @@ struct SpreadMetricsTests {
         #expect(sms.inviteConversionRate == 1)
         #expect(sms.kFactor == 1)
         #expect(report.rowsWithoutChannel == 1)
-        #expect(report.csv(per: .channel) == """
-            channel,referrals,people_reached,median_hours_per_hop,mean_depth,invite_conversion_rate,k_factor
-            email,3,2,6,2,0.5,0.5
-            sms,2,2,15,2.5,1,1
+        #expect(
+            report.csv(per: .channel) == """
+                channel,referrals,people_reached,median_hours_per_hop,mean_depth,invite_conversion_rate,k_factor
+                email,3,2,6,2,0.5,0.5
+                sms,2,2,15,2.5,1,1
 
-            """)
+                """)
     }
 
     @Test func hopsReachAndTimes() throws {
@@ -136,13 +139,14 @@ struct SpreadMetricsTests {
         #expect(cascade.size == 6)
         #expect(cascade.firstTimestamp.map(Timestamp.iso8601) == "2025-01-01T00:00:00Z")
         #expect(cascade.lastTimestamp.map(Timestamp.iso8601) == "2025-01-02T00:00:00Z", "c→b is no parent referral")
-        #expect(report.csv(per: .day) == """
-            campaign,date,new_people,cumulative_people
-            all,2025-01-01,5,5
-            all,2025-01-02,1,6
-            all,2025-01-03,0,6
+        #expect(
+            report.csv(per: .day) == """
+                campaign,date,new_people,cumulative_people
+                all,2025-01-01,5,5
+                all,2025-01-02,1,6
+                all,2025-01-03,0,6
 
-            """)
+                """)
     }
 
     /// An even number of hops takes the mean of the middle two; a negative hop (sharing before
@@ -172,18 +176,20 @@ struct SpreadMetricsTests {
         let csv = "source,target\nr,a\nr,b\na,c\n"
         let report = SpreadReport(events: try metricsEvents(csv), conversions: try metricsConversions("user\nc\n"))
         // Subtree sizes below the edges: a 2, b 1, c 1; n = 4: (2·2·2 + 2·1·3 + 2·1·3) / 12 = 5/3.
-        #expect(report.csv(per: .campaign) == """
-            campaign,people,sharers,referrals,cascades,largest_cascade,mean_cascade_size,max_depth,max_breadth,structural_virality,invites_per_sharer,invite_conversion_rate,k_factor,generation_sizes,median_hours_per_hop
-            all,4,2,3,1,4,4,2,2,1.6666666666666667,1.5,0.3333333333333333,0.5,1 2 1,
+        #expect(
+            report.csv(per: .campaign) == """
+                campaign,people,sharers,referrals,cascades,largest_cascade,mean_cascade_size,max_depth,max_breadth,structural_virality,invites_per_sharer,invite_conversion_rate,k_factor,generation_sizes,median_hours_per_hop
+                all,4,2,3,1,4,4,2,2,1.6666666666666667,1.5,0.3333333333333333,0.5,1 2 1,
 
-            """)
-        #expect(report.csv(per: .generation) == """
-            campaign,generation,people,r
-            all,0,1,2
-            all,1,2,0.5
-            all,2,1,
+                """)
+        #expect(
+            report.csv(per: .generation) == """
+                campaign,generation,people,r
+                all,0,1,2
+                all,1,2,0.5
+                all,2,1,
 
-            """)
+                """)
     }
 
     @Test func sameInputSameOutput() throws {

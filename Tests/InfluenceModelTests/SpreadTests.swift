@@ -19,7 +19,7 @@ struct CascadeShapeTests {
     /// distance is 2(n − 1)/n.
     @Test(arguments: [2, 3, 4, 5, 10, 50, 333])
     func starVirality(n: Int) throws {
-        let rows = (1 ..< n).map { "hub,leaf\($0)\n" }.joined()
+        let rows = (1..<n).map { "hub,leaf\($0)\n" }.joined()
         let report = SpreadReport(events: try spreadEvents("source,target\n" + rows))
         let cascade = try #require(report.overall.cascades.first)
         #expect(report.overall.cascades.count == 1)
@@ -36,7 +36,7 @@ struct CascadeShapeTests {
     /// Σ_d d(N − d) / (N(N − 1)/2) = (N + 1)/3.
     @Test(arguments: [2, 3, 4, 7, 20, 101])
     func chainVirality(people: Int) throws {
-        let rows = (1 ..< people).map { "p\($0 - 1),p\($0)\n" }.joined()
+        let rows = (1..<people).map { "p\($0 - 1),p\($0)\n" }.joined()
         let report = SpreadReport(events: try spreadEvents("source,target\n" + rows))
         let cascade = try #require(report.overall.cascades.first)
         #expect(report.overall.cascades.count == 1)
@@ -149,12 +149,13 @@ struct CascadeShapeTests {
         #expect(c.structuralVirality == nil)
         #expect(report.overall.structuralVirality == 1, "the mean skips cascades of one")
         #expect(report.overall.generationSizes == [2, 1])
-        #expect(report.csv(per: .cascade) == """
-            root,campaign,size,depth,max_breadth,structural_virality,first_timestamp,last_timestamp
-            a,all,2,1,1,1,,
-            c,all,1,0,1,,,
+        #expect(
+            report.csv(per: .cascade) == """
+                root,campaign,size,depth,max_breadth,structural_virality,first_timestamp,last_timestamp
+                a,all,2,1,1,1,,
+                c,all,1,0,1,,,
 
-            """)
+                """)
     }
 
     /// Without timestamps, or on equal times, the first row in the file is the parent.

@@ -14,7 +14,7 @@ struct TextEncodingTests {
     /// The Windows-1252 bytes with no character; Foundation's decoder refuses them.
     static let undefined: Set<UInt8> = [0x81, 0x8D, 0x8F, 0x90, 0x9D]
 
-    @Test(arguments: 0 ... 255)
+    @Test(arguments: 0...255)
     func latin1ByteMatchesFoundation(_ value: Int) {
         let byte = UInt8(value)
         let oracle = String(data: Data([byte]), encoding: .isoLatin1).map { Array($0.utf8) }
@@ -22,7 +22,7 @@ struct TextEncodingTests {
         #expect(transcode([0x41, byte, 0x42], .latin1) == oracle.map { [0x41] + $0 + [0x42] })
     }
 
-    @Test(arguments: 0 ... 255)
+    @Test(arguments: 0...255)
     func windows1252ByteMatchesFoundation(_ value: Int) {
         let byte = UInt8(value)
         let oracle = String(data: Data([byte]), encoding: .windowsCP1252).map { Array($0.utf8) }
@@ -36,7 +36,7 @@ struct TextEncodingTests {
     }
 
     @Test func wholeRangeInOneBuffer() {
-        let all = (0 ... 255).map { UInt8($0) }
+        let all = (0...255).map { UInt8($0) }
         #expect(transcode(all, .latin1) == Array(String(data: Data(all), encoding: .isoLatin1)!.utf8))
         let defined = all.filter { !Self.undefined.contains($0) }
         #expect(transcode(defined, .windows1252) == Array(String(data: Data(defined), encoding: .windowsCP1252)!.utf8))
@@ -78,11 +78,11 @@ struct TextEncodingTests {
         #expect(looksLike(Array("abc".utf8) + [0xE9], limit: 4))
     }
 
-    @Test(arguments: 0 ..< 8)
+    @Test(arguments: 0..<8)
     func randomBinaryDoesNotLookLikeWindows1252(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         for length in [16, 64, 512, 4096] {
-            let bytes = (0 ..< length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             #expect(!looksLike(bytes), "seed \(seed), length \(length)")
         }
     }

@@ -11,12 +11,12 @@ private func monthLengths(_ y: Int) -> [Int] { [31, isLeapYear(y) ? 29 : 28, 31,
 private func naiveDays(_ year: Int, _ month: Int, _ day: Int) -> Int {
     var days = 0
     if year >= 1970 {
-        for y in 1970 ..< year { days += isLeapYear(y) ? 366 : 365 }
+        for y in 1970..<year { days += isLeapYear(y) ? 366 : 365 }
     } else {
-        for y in year ..< 1970 { days -= isLeapYear(y) ? 366 : 365 }
+        for y in year..<1970 { days -= isLeapYear(y) ? 366 : 365 }
     }
     let lengths = monthLengths(year)
-    for m in 0 ..< (month - 1) { days += lengths[m] }
+    for m in 0..<(month - 1) { days += lengths[m] }
     return days + day - 1
 }
 
@@ -44,7 +44,6 @@ private func naiveCivil(_ seconds: Int) -> (y: Int, mo: Int, d: Int, h: Int, mi:
 
 private func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
-
 private func three(_ v: Int) -> String { v < 10 ? "00\(v)" : v < 100 ? "0\(v)" : "\(v)" }
 
 /// Seconds since the epoch of a UTC civil time with milliseconds, as the parser is specified to
@@ -67,8 +66,10 @@ private func pattern(_ text: String) -> TimeFormat {
 }
 
 private let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-private let monthFullNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                              "October", "November", "December"]
+private let monthFullNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]
 private let weekdayAbbreviations = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 /// Monday = 0; 1970-01-01 was a Thursday.
@@ -139,8 +140,10 @@ struct TimestampTests {
         #expect(try Timestamp.parse("946684800") == naiveSeconds(2000, 1, 1))
         #expect(try Timestamp.parse("100000000") == naiveSeconds(1973, 3, 3, 9, 46, 40))
         // Small and negative numbers are Unix seconds only when asked for.
-        for (text, value) in [("0", 0.0), ("86400", 86_400), ("-86400", -86_400), ("-2208988800", naiveSeconds(1900, 1, 1)),
-                              ("99999999", 99_999_999), ("12.5", 12.5), ("000000001", 1)] {
+        for (text, value) in [
+            ("0", 0.0), ("86400", 86_400), ("-86400", -86_400), ("-2208988800", naiveSeconds(1900, 1, 1)),
+            ("99999999", 99_999_999), ("12.5", 12.5), ("000000001", 1),
+        ] {
             #expect(throws: Timestamp.Failure.plainNumber, "\(text)") { try Timestamp.parse(text) }
             #expect(try read(text, .unixSeconds) == .exact(value), "\(text)")
         }
@@ -228,8 +231,8 @@ struct TimestampTests {
         var rng = SplitMix64(seed: 0x5EED_1900_2199)
         let earliest = -2_208_988_800.0, latest = 7_258_118_400.0
         var failures = 0
-        for k in 0 ..< 3000 {
-            var seconds = Double.random(in: earliest ..< latest, using: &rng)
+        for k in 0..<3000 {
+            var seconds = Double.random(in: earliest..<latest, using: &rng)
             if k % 3 == 0 { seconds = seconds.rounded(.down) }  // whole seconds too
             let text = Timestamp.iso8601(seconds)
             let whole = Int(seconds.rounded(.down))
@@ -247,15 +250,15 @@ struct TimestampTests {
     /// Random civil date-times with a random zone parse to the independently computed instant.
     @Test func randomDateTimesWithZones() throws {
         var rng = SplitMix64(seed: 42)
-        for _ in 0 ..< 2000 {
-            let y = Int.random(in: 1901 ... 2198, using: &rng)
-            let mo = Int.random(in: 1 ... 12, using: &rng)
-            let d = Int.random(in: 1 ... monthLengths(y)[mo - 1], using: &rng)
-            let h = Int.random(in: 0 ... 23, using: &rng), mi = Int.random(in: 0 ... 59, using: &rng)
-            let s = Int.random(in: 0 ... 59, using: &rng)
-            let zh = Int.random(in: 0 ... 14, using: &rng), zm = [0, 30, 45].randomElement(using: &rng)!
+        for _ in 0..<2000 {
+            let y = Int.random(in: 1901...2198, using: &rng)
+            let mo = Int.random(in: 1...12, using: &rng)
+            let d = Int.random(in: 1...monthLengths(y)[mo - 1], using: &rng)
+            let h = Int.random(in: 0...23, using: &rng), mi = Int.random(in: 0...59, using: &rng)
+            let s = Int.random(in: 0...59, using: &rng)
+            let zh = Int.random(in: 0...14, using: &rng), zm = [0, 30, 45].randomElement(using: &rng)!
             let east = Bool.random(using: &rng)
-            let style = Int.random(in: 0 ..< 3, using: &rng)
+            let style = Int.random(in: 0..<3, using: &rng)
             let zone: String
             switch style {
             case 0: zone = "\(east ? "+" : "-")\(two(zh)):\(two(zm))"
@@ -420,10 +423,17 @@ extension TimestampTests {
         #expect(try read("03/13/2024") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 13), dayFirst: nil))
         #expect(try read("04/04/2024") == .eitherOrder(monthFirst: naiveMillis(2024, 4, 4), dayFirst: naiveMillis(2024, 4, 4)))
         #expect(try read("03-04-2024") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4), dayFirst: naiveMillis(2024, 4, 3)))
-        #expect(try read("3/4/2024 9:33") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 9, 33), dayFirst: naiveMillis(2024, 4, 3, 9, 33)))
-        #expect(try read("3/4/2024 9:33:00 PM") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 21, 33), dayFirst: naiveMillis(2024, 4, 3, 21, 33)))
-        #expect(try read("3/4/2024, 9:33 AM") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 9, 33), dayFirst: naiveMillis(2024, 4, 3, 9, 33)))
-        #expect(try read("3/4/2024 11:33 +02:00") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 9, 33), dayFirst: naiveMillis(2024, 4, 3, 9, 33)))
+        #expect(
+            try read("3/4/2024 9:33") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 9, 33), dayFirst: naiveMillis(2024, 4, 3, 9, 33)))
+        #expect(
+            try read("3/4/2024 9:33:00 PM")
+                == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 21, 33), dayFirst: naiveMillis(2024, 4, 3, 21, 33)))
+        #expect(
+            try read("3/4/2024, 9:33 AM")
+                == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 9, 33), dayFirst: naiveMillis(2024, 4, 3, 9, 33)))
+        #expect(
+            try read("3/4/2024 11:33 +02:00")
+                == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4, 9, 33), dayFirst: naiveMillis(2024, 4, 3, 9, 33)))
         // Two-digit years pivot as strptime's %y does.
         #expect(try read("3/4/24") == .eitherOrder(monthFirst: naiveMillis(2024, 3, 4), dayFirst: naiveMillis(2024, 4, 3)))
         #expect(try read("3/4/69") == .eitherOrder(monthFirst: naiveMillis(1969, 3, 4), dayFirst: naiveMillis(1969, 4, 3)))
@@ -467,13 +477,17 @@ extension TimestampTests {
         #expect(TimeFormat(argument: "unix") == .unixSeconds)
         #expect(TimeFormat(argument: "ms") == .unixMilliseconds)
         #expect(TimeFormat(argument: "excel") == .excel)
-        for text in ["auto", "unix", "ms", "excel", "%d/%m/%Y %H:%M", "%Y%m%d", "%s", "%s.%f", "%Y-%j", "%e %b %y",
-                     "%Y-%m-%dT%H:%M:%S.%f%z", "%a, %d %b %Y %H:%M:%S %Z", "%m/%d/%Y %I:%M %p", "100%% %Y-%m-%d"] {
+        for text in [
+            "auto", "unix", "ms", "excel", "%d/%m/%Y %H:%M", "%Y%m%d", "%s", "%s.%f", "%Y-%j", "%e %b %y",
+            "%Y-%m-%dT%H:%M:%S.%f%z", "%a, %d %b %Y %H:%M:%S %Z", "%m/%d/%Y %I:%M %p", "100%% %Y-%m-%d",
+        ] {
             #expect(TimeFormat(argument: text)?.description == text, "\(text)")
         }
-        for bad in ["", "seconds", "Excel", "%", "%Q", "%d/%m", "%Y-%m", "%Y-%m-%d %I:%M", "%Y-%m-%d %H:%M %p",
-                    "%Y %Y %m %d", "%Y-%m-%d %M", "%Y-%m-%d %H:%S", "%Y-%m-%d %H:%M.%f", "%Y %y %m %d", "%Y %m %b %d",
-                    "%Y %j %m", "%s %Y", "%Y-%m-%d %z %Z", "%Y-%m-%d %H %H"] {
+        for bad in [
+            "", "seconds", "Excel", "%", "%Q", "%d/%m", "%Y-%m", "%Y-%m-%d %I:%M", "%Y-%m-%d %H:%M %p",
+            "%Y %Y %m %d", "%Y-%m-%d %M", "%Y-%m-%d %H:%S", "%Y-%m-%d %H:%M.%f", "%Y %y %m %d", "%Y %m %b %d",
+            "%Y %j %m", "%s %Y", "%Y-%m-%d %z %Z", "%Y-%m-%d %H %H",
+        ] {
             #expect(TimeFormat(argument: bad) == nil, "\(bad)")
         }
     }
@@ -505,27 +519,28 @@ extension TimestampTests {
         #expect(throws: Timestamp.Failure.unparsable) { try read("3/4/2024", .excel) }
     }
 
-    @Test(arguments: [
-        ("%d.%m.%Y %H:%M", "04.03.2024 09:33", naiveMillis(2024, 3, 4, 9, 33)),
-        ("%d.%m.%Y %H:%M", "4.3.2024   9:33", naiveMillis(2024, 3, 4, 9, 33)),
-        ("%d.%m.%Y %H:%M", " 04.03.2024 09:33 ", naiveMillis(2024, 3, 4, 9, 33)),
-        ("%Y%m%d", "20240304", naiveMillis(2024, 3, 4)),
-        ("%Y%m%d", "18991231", nil),
-        ("%b %d %Y %I:%M %p", "Mar 04 2024 09:33 PM", naiveMillis(2024, 3, 4, 21, 33)),
-        ("%b %d %Y %I:%M %p", "march 4 2024 12:00 am", naiveMillis(2024, 3, 4)),
-        ("%Y-%j", "2024-064", naiveMillis(2024, 3, 4)),
-        ("%Y-%j", "2023-365", naiveMillis(2023, 12, 31)),
-        ("%Y-%j", "2024-366", naiveMillis(2024, 12, 31)),
-        ("%Y-%m-%dT%H:%M:%S.%f%z", "2024-03-04T11:33:00.25+02:00", naiveMillis(2024, 3, 4, 9, 33, 0, 250)),
-        ("%Y-%m-%dT%H:%M:%S%z", "2024-03-04t09:33:00Z", naiveMillis(2024, 3, 4, 9, 33)),
-        ("%Y-%m-%d %H:%M:%S %z", "2024-03-04 04:33:00 -0500", naiveMillis(2024, 3, 4, 9, 33)),
-        ("%s", "1709544780", naiveMillis(2024, 3, 4, 9, 33)),
-        ("%s.%f", "-1.5", -1.5),
-        ("%d/%m/%y %Z", "04/03/24 UTC", naiveMillis(2024, 3, 4)),
-        ("%a %e %B %Y", "Mon  4 March 2024", naiveMillis(2024, 3, 4)),
-        ("%A, %d %h %Y", "monday, 04 mar 2024", naiveMillis(2024, 3, 4)),
-        ("100%% %Y-%m-%d", "100% 2024-03-04", naiveMillis(2024, 3, 4)),
-    ] as [(String, String, Double?)])
+    @Test(
+        arguments: [
+            ("%d.%m.%Y %H:%M", "04.03.2024 09:33", naiveMillis(2024, 3, 4, 9, 33)),
+            ("%d.%m.%Y %H:%M", "4.3.2024   9:33", naiveMillis(2024, 3, 4, 9, 33)),
+            ("%d.%m.%Y %H:%M", " 04.03.2024 09:33 ", naiveMillis(2024, 3, 4, 9, 33)),
+            ("%Y%m%d", "20240304", naiveMillis(2024, 3, 4)),
+            ("%Y%m%d", "18991231", nil),
+            ("%b %d %Y %I:%M %p", "Mar 04 2024 09:33 PM", naiveMillis(2024, 3, 4, 21, 33)),
+            ("%b %d %Y %I:%M %p", "march 4 2024 12:00 am", naiveMillis(2024, 3, 4)),
+            ("%Y-%j", "2024-064", naiveMillis(2024, 3, 4)),
+            ("%Y-%j", "2023-365", naiveMillis(2023, 12, 31)),
+            ("%Y-%j", "2024-366", naiveMillis(2024, 12, 31)),
+            ("%Y-%m-%dT%H:%M:%S.%f%z", "2024-03-04T11:33:00.25+02:00", naiveMillis(2024, 3, 4, 9, 33, 0, 250)),
+            ("%Y-%m-%dT%H:%M:%S%z", "2024-03-04t09:33:00Z", naiveMillis(2024, 3, 4, 9, 33)),
+            ("%Y-%m-%d %H:%M:%S %z", "2024-03-04 04:33:00 -0500", naiveMillis(2024, 3, 4, 9, 33)),
+            ("%s", "1709544780", naiveMillis(2024, 3, 4, 9, 33)),
+            ("%s.%f", "-1.5", -1.5),
+            ("%d/%m/%y %Z", "04/03/24 UTC", naiveMillis(2024, 3, 4)),
+            ("%a %e %B %Y", "Mon  4 March 2024", naiveMillis(2024, 3, 4)),
+            ("%A, %d %h %Y", "monday, 04 mar 2024", naiveMillis(2024, 3, 4)),
+            ("100%% %Y-%m-%d", "100% 2024-03-04", naiveMillis(2024, 3, 4)),
+        ] as [(String, String, Double?)])
     func patterns(format: String, text: String, expected: Double?) throws {
         let f = pattern(format)
         if let expected {
@@ -563,21 +578,22 @@ extension TimestampTests {
                 if failures <= 10 { Issue.record("\(text): read \(String(describing: reading)), expected \(expected)") }
             }
         }
-        for k in 0 ..< 3000 {
-            var ms = Int.random(in: earliest ..< latest, using: &rng)
+        for k in 0..<3000 {
+            var ms = Int.random(in: earliest..<latest, using: &rng)
             if k % 4 == 0 { ms -= ((ms % 1000) + 1000) % 1000 }  // whole seconds too
             let instant = Double(ms) / 1000
             let whole = Int((Double(ms) / 1000).rounded(.down))
             let fraction = ms - whole * 1000
             // A zone from -12:00 to +14:00 in quarter hours; the text shows the local time.
-            let offset = Int.random(in: -48 ... 56, using: &rng) * 900
+            let offset = Int.random(in: -48...56, using: &rng) * 900
             let local = naiveCivil(whole + offset)
             let utc = naiveCivil(whole)
             let sign = offset < 0 ? "-" : "+"
             let zh = two(abs(offset) / 3600), zm = two(abs(offset) / 60 % 60)
             let frac = "." + three(fraction)
 
-            let iso = "\(local.y)-\(two(local.mo))-\(two(local.d))T\(two(local.h)):\(two(local.mi)):\(two(local.s))\(frac)\(sign)\(zh):\(zm)"
+            let iso =
+                "\(local.y)-\(two(local.mo))-\(two(local.d))T\(two(local.h)):\(two(local.mi)):\(two(local.s))\(frac)\(sign)\(zh):\(zm)"
             check(iso, try? read(iso), .exact(instant))
             let isoUTC = "\(utc.y)-\(two(utc.mo))-\(two(utc.d)) \(utc.h):\(two(utc.mi)):\(two(utc.s))\(frac)Z"
             check(isoUTC, try? read(isoUTC), .exact(instant))
@@ -619,8 +635,8 @@ extension TimestampTests {
     /// The numeric formats over random values: Unix seconds and milliseconds, spreadsheet days.
     @Test func numericFormatsRoundTripOverRandomInstants() throws {
         var rng = SplitMix64(seed: 25_569)
-        for _ in 0 ..< 2000 {
-            let ms = Int.random(in: naiveDays(1900, 3, 1) * 86_400_000 ..< naiveDays(2200, 1, 1) * 86_400_000, using: &rng)
+        for _ in 0..<2000 {
+            let ms = Int.random(in: naiveDays(1900, 3, 1) * 86_400_000..<naiveDays(2200, 1, 1) * 86_400_000, using: &rng)
             let instant = Double(ms) / 1000
             let whole = Int((Double(ms) / 1000).rounded(.down)), fraction = ms - whole * 1000
             let negative = ms < 0
@@ -647,11 +663,11 @@ extension TimestampTests {
         var rng = SplitMix64(seed: 0xF022)
         let seeds = Self.autoForms.map(\.text) + ["03/04/2024", "45355.604", "1741079700000", "20240304T093300Z"]
         let alphabet = Array("0123456789:/-.+ TZ,APMapmJanMarWedUTCGMT%".utf8)
-        for k in 0 ..< 3000 {
+        for k in 0..<3000 {
             var bytes = Array(seeds[k % seeds.count].utf8)
-            for _ in 0 ..< Int.random(in: 0 ... 3, using: &rng) {
-                let i = Int.random(in: 0 ... bytes.count, using: &rng)
-                switch Int.random(in: 0 ..< 3, using: &rng) {
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                let i = Int.random(in: 0...bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
                 case 0 where i < bytes.count: bytes[i] = alphabet.randomElement(using: &rng)!
                 case 1 where i < bytes.count: bytes.remove(at: i)
                 default: bytes.insert(alphabet.randomElement(using: &rng)!, at: i)

@@ -28,17 +28,21 @@ struct BatchCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let (header, rows) = try Self.sampleLines()
         let half = rows.count / 2
-        try (([header] + rows[..<half]).joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try (([header] + rows[..<half]).joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
         // The second part with its columns in another order and a semicolon: each file keeps its own header.
         let swapped = rows[half...].map { line -> String in
             let c = line.split(separator: ",", omittingEmptySubsequences: false)
             return ([c[1], c[0]] + c[2...]).joined(separator: ";")
         }
         let header2 = "referred;referrer;created_at;share_channel;campaign;count"
-        try (([header2] + swapped).joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        try (([header2] + swapped).joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
         let whole = try Runner.run(["score", Self.sample, "--format", "csv"])
         #expect(whole.status == 0)
-        let split = try Runner.run(["score", folder.appendingPathComponent("a.csv").path, folder.appendingPathComponent("b.csv").path, "--format", "csv"])
+        let split = try Runner.run([
+            "score", folder.appendingPathComponent("a.csv").path, folder.appendingPathComponent("b.csv").path, "--format", "csv",
+        ])
         #expect(split.status == 0, "\(split.stderr)")
         #expect(split.stdout == whole.stdout)
         let asFolder = try Runner.run(["score", folder.path, "--format", "csv"])
@@ -46,7 +50,9 @@ struct BatchCommandTests {
 
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(Runner.root.appendingPathComponent(Self.sample).path)' > '\(folder.appendingPathComponent("s.csv.gz").path)'"]
+        gzip.arguments = [
+            "-c", "gzip -c '\(Runner.root.appendingPathComponent(Self.sample).path)' > '\(folder.appendingPathComponent("s.csv.gz").path)'",
+        ]
         try gzip.run()
         gzip.waitUntilExit()
         try #require(gzip.terminationStatus == 0, "gzip is needed for this test")
@@ -60,7 +66,9 @@ struct BatchCommandTests {
     /// is then the same.
     @Test func campaignFilter() throws {
         let whole = try Runner.run(["spread", Self.sample, "--conversions", Self.conversions, "--format", "csv"])
-        let only = try Runner.run(["spread", Self.sample, "--conversions", Self.conversions, "--campaign", "spring-launch", "--format", "csv"])
+        let only = try Runner.run([
+            "spread", Self.sample, "--conversions", Self.conversions, "--campaign", "spring-launch", "--format", "csv",
+        ])
         #expect(only.status == 0, "\(only.stderr)")
         let a = Self.rows(whole.stdout), b = Self.rows(only.stdout)
         #expect(Array(b.keys).sorted() == ["all", "spring-launch"])
@@ -74,7 +82,9 @@ struct BatchCommandTests {
 
     /// `--since`/`--until` keep the rows in the window: reach by day starts and ends inside it.
     @Test func timeFilter() throws {
-        let outcome = try Runner.run(["spread", Self.sample, "--per", "day", "--since", "2025-03-10", "--until", "2025-03-20", "--format", "csv"])
+        let outcome = try Runner.run([
+            "spread", Self.sample, "--per", "day", "--since", "2025-03-10", "--until", "2025-03-20", "--format", "csv",
+        ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let dates = outcome.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
         #expect(dates.first == "2025-03-10")
@@ -91,14 +101,20 @@ struct BatchCommandTests {
         let (_, rows) = try Self.sampleLines()
         for campaign in ["spring-launch", "summer-friends"] {
             let mine = rows.filter { $0.split(separator: ",", omittingEmptySubsequences: false)[4] == campaign }
-                .map { $0.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 4 }.map(\.element).joined(separator: ",") }
+                .map {
+                    $0.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 4 }.map(\.element).joined(
+                        separator: ",")
+                }
             let text = (["referrer,referred,created_at,share_channel,count"] + mine).joined(separator: "\n") + "\n"
             try text.write(to: folder.appendingPathComponent("\(campaign).csv"), atomically: true, encoding: .utf8)
         }
         // Conversions without their campaign column: each belongs to the referral that brought its person in.
         let conversions = try String(contentsOf: Runner.root.appendingPathComponent(Self.conversions), encoding: .utf8)
-        let plain = conversions.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(3).joined(separator: ",") }
-        try (plain.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("conversions.keep"), atomically: true, encoding: .utf8)
+        let plain = conversions.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).prefix(3).joined(separator: ",")
+        }
+        try (plain.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("conversions.keep"), atomically: true, encoding: .utf8)
         let convPath = folder.appendingPathComponent("conversions.keep").path
         let whole = try Runner.run(["spread", Self.sample, "--conversions", convPath, "--format", "csv"])
         let perFile = try Runner.run(["spread", folder.path, "--campaign-from-file", "--conversions", convPath, "--format", "csv"])
@@ -161,10 +177,14 @@ struct BatchCommandTests {
             .write(to: folder.appendingPathComponent("r.csv"), atomically: true, encoding: .utf8)
         try "Customer Email,Order Total\nana.silva@example.com,$10.00\nbo_@example.com,$5.00\ncy@example.com,\n"
             .write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
-        let outcome = try Runner.run(["spread", folder.appendingPathComponent("r.csv").path, "--conversions",
-                                      folder.appendingPathComponent("c.csv").path, "--format", "json"])
+        let outcome = try Runner.run([
+            "spread", folder.appendingPathComponent("r.csv").path, "--conversions",
+            folder.appendingPathComponent("c.csv").path, "--format", "json",
+        ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("1 conversion by people not in the referral export (such as bo_@example.com (did you mean \"bo@example.com\"?))"))
+        #expect(
+            outcome.stderr.contains(
+                "1 conversion by people not in the referral export (such as bo_@example.com (did you mean \"bo@example.com\"?))"))
         #expect(outcome.stderr.contains("1 row with an empty value (no purchase)"))
         #expect(outcome.stderr.contains("1 id normalized"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])

@@ -19,15 +19,20 @@ import Testing
     static let cases: [Case] = [
         Case(command: "score", arguments: ["score", sample, "--top", "3"], reads: ["referrals"]),
         Case(command: "score", arguments: ["score", sample, "--algorithm", "hits", "--top", "3"], reads: ["referrals"]),
-        Case(command: "score", arguments: ["score", sample, "--personalize", conversions, "--top", "3"], reads: ["referrals", "conversions"]),
+        Case(
+            command: "score", arguments: ["score", sample, "--personalize", conversions, "--top", "3"], reads: ["referrals", "conversions"]),
         Case(command: "spread", arguments: ["spread", sample], reads: ["referrals"]),
         Case(command: "spread", arguments: ["spread", sample, "--conversions", conversions], reads: ["referrals", "conversions"]),
-        Case(command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--top", "3"],
-             reads: ["referrals", "conversions"]),
-        Case(command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--model", "influence-flow", "--top", "3"],
-             reads: ["referrals", "conversions"]),
-        Case(command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--paths-from-events"],
-             reads: ["referrals", "conversions"]),
+        Case(
+            command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--top", "3"],
+            reads: ["referrals", "conversions"]),
+        Case(
+            command: "attribute",
+            arguments: ["attribute", sample, "--conversions", conversions, "--model", "influence-flow", "--top", "3"],
+            reads: ["referrals", "conversions"]),
+        Case(
+            command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--paths-from-events"],
+            reads: ["referrals", "conversions"]),
         Case(command: "attribute", arguments: ["attribute", "--paths", paths, "--model", "shapley"], reads: ["paths"]),
     ]
 
@@ -113,8 +118,11 @@ import Testing
             .write(to: folder.appendingPathComponent("events.csv"), atomically: true, encoding: .utf8)
         try "user,value\nC,10\nZ,5\n".write(to: folder.appendingPathComponent("conversions.csv"), atomically: true, encoding: .utf8)
         for model in ["markov", "linear"] {
-            let outcome = try Runner.run(["attribute", "events.csv", "--conversions", "conversions.csv", "--paths-from-events",
-                                          "--model", model, "--format", "json", "--quiet"], in: folder)
+            let outcome = try Runner.run(
+                [
+                    "attribute", "events.csv", "--conversions", "conversions.csv", "--paths-from-events",
+                    "--model", model, "--format", "json", "--quiet",
+                ], in: folder)
             #expect(outcome.status == 0, "\(outcome.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
             let table = try #require(object["path_table"] as? [String: Any])

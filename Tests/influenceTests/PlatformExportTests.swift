@@ -50,10 +50,12 @@ enum ExportManifest {
                     }
                     expectation = .same(compareWith: canonical)
                 } else if let expect = item["expect"] as? [String: Any], let refusal = expect["refused"] as? [String: Any],
-                          let exit = refusal["exit"] as? Int {
+                    let exit = refusal["exit"] as? Int
+                {
                     expectation = .refused(exit: Int32(exit), stderrContains: refusal["stderr_contains"] as? [String] ?? [])
                 } else {
-                    throw Malformed(description: "manifest.json: \(name) #\(index + 1): unknown expect \(String(describing: item["expect"]))")
+                    throw Malformed(
+                        description: "manifest.json: \(name) #\(index + 1): unknown expect \(String(describing: item["expect"]))")
                 }
                 commands.append(ExportCommand(caseName: name, index: index, command: command, args: args, expectation: expectation))
             }
@@ -127,8 +129,9 @@ enum Python {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Runner.Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                              stderr: String(decoding: stderr, as: UTF8.self))
+        return Runner.Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static let available: Bool = (try? run(["--version"]).status == 0) ?? false
@@ -147,8 +150,9 @@ struct PlatformExportTests {
             var paths = command.args
             if case .same(let canonical) = command.expectation { paths += canonical }
             for path in paths where path.hasPrefix("Tests/Exports/") {
-                #expect(FileManager.default.fileExists(atPath: Runner.root.appendingPathComponent(path).path),
-                        "\(command.testDescription): \(path) does not exist")
+                #expect(
+                    FileManager.default.fileExists(atPath: Runner.root.appendingPathComponent(path).path),
+                    "\(command.testDescription): \(path) does not exist")
             }
         }
     }
@@ -158,21 +162,26 @@ struct PlatformExportTests {
         switch command.expectation {
         case .refused(let exit, let texts):
             let outcome = try Runner.run([command.command] + command.args)
-            #expect(outcome.status == exit,
-                    "\(command.caseName): expected exit \(exit), got \(outcome.status). stderr: \(outcome.stderr)")
+            #expect(
+                outcome.status == exit,
+                "\(command.caseName): expected exit \(exit), got \(outcome.status). stderr: \(outcome.stderr)")
             for text in texts {
-                #expect(outcome.stderr.lowercased().contains(text.lowercased()),
-                        "\(command.caseName): stderr does not mention \"\(text)\": \(outcome.stderr)")
+                #expect(
+                    outcome.stderr.lowercased().contains(text.lowercased()),
+                    "\(command.caseName): stderr does not mention \"\(text)\": \(outcome.stderr)")
             }
         case .same(let canonicalArgs):
             let variant = try Runner.run([command.command] + command.args + ["--format", "csv"])
-            try #require(variant.status == 0,
-                         "\(command.caseName): exit \(variant.status) reading the export. stderr: \(variant.stderr)")
+            try #require(
+                variant.status == 0,
+                "\(command.caseName): exit \(variant.status) reading the export. stderr: \(variant.stderr)")
             let canonical = try Runner.run([command.command] + canonicalArgs + ["--format", "csv"])
-            try #require(canonical.status == 0,
-                         "\(command.caseName): exit \(canonical.status) on the canonical command \(canonicalArgs). stderr: \(canonical.stderr)")
-            let difference = Self.difference(command.command, variant: CSVText.rows(variant.stdout),
-                                             canonical: CSVText.rows(canonical.stdout))
+            try #require(
+                canonical.status == 0,
+                "\(command.caseName): exit \(canonical.status) on the canonical command \(canonicalArgs). stderr: \(canonical.stderr)")
+            let difference = Self.difference(
+                command.command, variant: CSVText.rows(variant.stdout),
+                canonical: CSVText.rows(canonical.stdout))
             #expect(difference == nil, "\(command.caseName) (\(command.command)): \(difference ?? "")")
         }
     }
@@ -191,7 +200,8 @@ struct PlatformExportTests {
             if row.count != expected.count { return "\(label): \(row) has \(row.count) fields, canonical \(expected)" }
             for column in row.indices where !ignored.contains(column) && !same(row[column], expected[column]) {
                 let name = column < header.count ? header[column] : "field \(column + 1)"
-                return "\(label), column \(name): \"\(row[column])\" vs canonical \"\(expected[column])\" — row \(row), canonical row \(expected)"
+                return
+                    "\(label), column \(name): \"\(row[column])\" vs canonical \"\(expected[column])\" — row \(row), canonical row \(expected)"
             }
             return nil
         }
@@ -202,8 +212,10 @@ struct PlatformExportTests {
                 if let difference = compare(row, expected, at: "row \(index + 1) (\(expected.first ?? ""))") { return difference }
             }
             if rows.count != canonicalRows.count {
-                let extra = rows.count > canonicalRows.count ? "the export has extra row \(rows[canonicalRows.count])"
-                                                              : "the export lacks row \(canonicalRows[rows.count])"
+                let extra =
+                    rows.count > canonicalRows.count
+                    ? "the export has extra row \(rows[canonicalRows.count])"
+                    : "the export lacks row \(canonicalRows[rows.count])"
                 return "\(rows.count) rows vs canonical \(canonicalRows.count): \(extra)"
             }
             return nil
@@ -251,7 +263,9 @@ struct PlatformExportTests {
         try #require(run.status == 0, "Scripts/make_export_corpus.py failed: \(run.stderr)")
         let made = Self.files(under: folder)
         let committed = Self.files(under: ExportManifest.folder).filter { $0 != "README.md" }
-        #expect(made == committed, """
+        #expect(
+            made == committed,
+            """
             the script makes \(made.filter { !committed.contains($0) }) that are not committed, \
             and does not make committed \(committed.filter { !made.contains($0) })
             """)
@@ -260,8 +274,10 @@ struct PlatformExportTests {
             if try Data(contentsOf: fresh) == Data(contentsOf: kept) { continue }
             if path.hasSuffix(".gz") {
                 // Another zlib build may compress differently; the content must still be identical.
-                let check = try Python.run(["-c", "import gzip, sys; sys.exit(gzip.open(sys.argv[1]).read() != gzip.open(sys.argv[2]).read())",
-                                            fresh.path, kept.path])
+                let check = try Python.run([
+                    "-c", "import gzip, sys; sys.exit(gzip.open(sys.argv[1]).read() != gzip.open(sys.argv[2]).read())",
+                    fresh.path, kept.path,
+                ])
                 if check.status == 0 { continue }
             }
             Issue.record("Tests/Exports/\(path) differs from a fresh run of Scripts/make_export_corpus.py; re-run it and commit the result")

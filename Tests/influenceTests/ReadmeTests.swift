@@ -29,7 +29,8 @@ struct ReadmeTests {
                     let commands = block.dropFirst(3).split(separator: "\n").map(String.init).filter { $0.hasPrefix("influence ") }
                     var output: String?
                     if k + 2 < blocks.count, blocks[k + 1].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                       blocks[k + 2].hasPrefix("\n") {
+                        blocks[k + 2].hasPrefix("\n")
+                    {
                         output = String(blocks[k + 2].dropFirst())
                     }
                     for (i, command) in commands.enumerated() {

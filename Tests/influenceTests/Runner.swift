@@ -16,7 +16,7 @@ struct Runner {
     static let binary: URL = {
         if let path = ProcessInfo.processInfo.environment["INFLUENCE_BIN"] { return URL(fileURLWithPath: path) }
         var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0 ..< 4 {
+        for _ in 0..<4 {
             let candidate = folder.appendingPathComponent("influence")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             folder = folder.deletingLastPathComponent()
@@ -32,8 +32,10 @@ struct Runner {
     }
 
     /// Runs `influence` with `arguments`, feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: String? = nil, in folder: URL? = nil,
-                    environment: [String: String] = [:]) throws -> Outcome {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, in folder: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Outcome {
         try launch(arguments, stdin: stdin, in: folder, keepBytes: nil, environment: environment)
     }
 
@@ -44,8 +46,10 @@ struct Runner {
 
     /// Starts the binary with standard error going to a file (so it can never block the child),
     /// reads all of standard output, or only `keepBytes` of it before closing the pipe.
-    private static func launch(_ arguments: [String], stdin: String?, in folder: URL?, keepBytes: Int?,
-                               environment: [String: String] = [:]) throws -> Outcome {
+    private static func launch(
+        _ arguments: [String], stdin: String?, in folder: URL?, keepBytes: Int?,
+        environment: [String: String] = [:]
+    ) throws -> Outcome {
         let process = Process()
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -55,7 +59,7 @@ struct Runner {
         process.currentDirectoryURL = folder ?? root
         let out = Pipe()
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("influence-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         let err = try FileHandle(forWritingTo: errFile)
         defer { try? FileManager.default.removeItem(at: errFile) }
         process.standardOutput = out
@@ -75,8 +79,9 @@ struct Runner {
         }
         process.waitUntilExit()
         try err.close()
-        return Outcome(status: process.terminationStatus,
-                       stdout: String(decoding: stdoutData, as: UTF8.self),
-                       stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self))
     }
 }

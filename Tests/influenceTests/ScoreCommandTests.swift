@@ -19,7 +19,7 @@ struct ScoreCommandTests {
         let rows = Self.rows(outcome.stdout)
         #expect(rows.count > 1000)
         let ranks = rows.map { Int($0[2]) ?? -1 }
-        #expect(ranks == Array(1 ... rows.count))
+        #expect(ranks == Array(1...rows.count))
         let scores = rows.map { Double($0[1]) ?? .nan }
         #expect(zip(scores, scores.dropFirst()).allSatisfy { $0 >= $1 }, "sorted by score")
         #expect(abs(scores.reduce(0, +) - 1) < 1e-9, "PageRank sums to 1")
@@ -133,8 +133,9 @@ struct ScoreCommandTests {
     }
 
     @Test func divergentBetaIsRefusedWithTheSpectralRadius() throws {
-        let outcome = try Runner.run(["score", "-", "--algorithm", "reach", "--beta", "0.9"],
-                                     stdin: "source,target,weight\na,b,2\nb,a,2\n")
+        let outcome = try Runner.run(
+            ["score", "-", "--algorithm", "reach", "--beta", "0.9"],
+            stdin: "source,target,weight\na,b,2\nb,a,2\n")
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("spectral radius"))
         #expect(outcome.stderr.contains("2"), "ρ of the 2-cycle of weight 2 is 2")

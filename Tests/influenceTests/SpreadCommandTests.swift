@@ -31,9 +31,12 @@ struct SpreadCommandTests {
         let outcome = try Self.run([Self.sample, "--conversions", Self.conversions, "--format", "csv"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let (header, rows) = Self.table(outcome.stdout)
-        #expect(header == ["campaign", "people", "sharers", "referrals", "cascades", "largest_cascade", "mean_cascade_size",
-                           "max_depth", "max_breadth", "structural_virality", "invites_per_sharer", "invite_conversion_rate",
-                           "k_factor", "generation_sizes", "median_hours_per_hop"])
+        #expect(
+            header == [
+                "campaign", "people", "sharers", "referrals", "cascades", "largest_cascade", "mean_cascade_size",
+                "max_depth", "max_breadth", "structural_virality", "invites_per_sharer", "invite_conversion_rate",
+                "k_factor", "generation_sizes", "median_hours_per_hop",
+            ])
         #expect(rows.map { $0[0] } == ["spring-launch", "summer-friends", "all"])
         let sample = try Self.sampleRows()
         let all = try #require(rows.last)
@@ -76,7 +79,9 @@ struct SpreadCommandTests {
             let size = Int(row[2]) ?? 0, depth = Int(row[3]) ?? -1, breadth = Int(row[4]) ?? 0
             #expect(depth >= 0 && depth < size || size == 1)
             #expect(breadth >= 1 && breadth <= max(1, size - 1))
-            if size == 1 { #expect(row[5] == "") } else {
+            if size == 1 {
+                #expect(row[5] == "")
+            } else {
                 let virality = try #require(Double(row[5]))
                 #expect(virality >= 1 && virality <= Double(depth) * 2)
                 #expect(row[6].hasSuffix("Z") && row[6] <= row[7])
@@ -88,8 +93,11 @@ struct SpreadCommandTests {
         let outcome = try Self.run([Self.sample, "--conversions", Self.conversions, "--per", "channel", "--format", "csv"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let (header, rows) = Self.table(outcome.stdout)
-        #expect(header == ["channel", "referrals", "people_reached", "median_hours_per_hop", "mean_depth",
-                           "invite_conversion_rate", "k_factor"])
+        #expect(
+            header == [
+                "channel", "referrals", "people_reached", "median_hours_per_hop", "mean_depth",
+                "invite_conversion_rate", "k_factor",
+            ])
         let sample = try Self.sampleRows()
         let names = Set(sample.map { $0[2] }).sorted()
         #expect(rows.map { $0[0] } == names)
@@ -109,9 +117,9 @@ struct SpreadCommandTests {
         #expect(header == ["campaign", "generation", "people", "r"])
         for campaign in ["spring-launch", "summer-friends", "all"] {
             let mine = rows.filter { $0[0] == campaign }
-            #expect(mine.map { Int($0[1]) } == Array(0 ..< mine.count))
+            #expect(mine.map { Int($0[1]) } == Array(0..<mine.count))
             let people = mine.map { Double($0[2]) ?? 0 }
-            for g in 0 ..< mine.count - 1 {
+            for g in 0..<mine.count - 1 {
                 #expect(abs((Double(mine[g][3]) ?? 0) - people[g + 1] / people[g]) < 1e-15)
             }
             #expect(mine.last?[3] == "")
@@ -176,11 +184,12 @@ struct SpreadCommandTests {
         // A chain a → b → c: one cascade of 3, depth 2, mean pairwise distance 4/3.
         let outcome = try Self.run(["-", "--format", "csv"], stdin: "referrer;referred\na;b\nb;c\n")
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout == """
-            campaign,people,sharers,referrals,cascades,largest_cascade,mean_cascade_size,max_depth,max_breadth,structural_virality,invites_per_sharer,invite_conversion_rate,k_factor,generation_sizes,median_hours_per_hop
-            all,3,2,2,1,3,3,2,1,1.3333333333333333,1,,,1 1 1,
+        #expect(
+            outcome.stdout == """
+                campaign,people,sharers,referrals,cascades,largest_cascade,mean_cascade_size,max_depth,max_breadth,structural_virality,invites_per_sharer,invite_conversion_rate,k_factor,generation_sizes,median_hours_per_hop
+                all,3,2,2,1,3,3,2,1,1.3333333333333333,1,,,1 1 1,
 
-            """)
+                """)
     }
 
     @Test func sameInputSameBytes() throws {

@@ -17,7 +17,7 @@ struct ThreadDeterminismTests {
         let channels = ["email", "facebook", "twitter", "linkedin", "blog", "event"]
         var text = "referrer,referred,created_at,share_channel,campaign,count\n"
         var conversions = "customer_id,timestamp,value\n"
-        for i in 0 ..< 60_000 {
+        for i in 0..<60_000 {
             let source = next(30_000), target = next(30_000)
             let t = 1_709_251_200 + i * 37 + next(30)
             text += "p\(source),p\(target),\(t),\(channels[next(6)]),c\(next(3)),\(1 + next(3))\n"

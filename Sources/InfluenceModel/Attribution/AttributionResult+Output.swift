@@ -93,7 +93,8 @@ extension AttributionResult {
         // A path table is its own input; a referral export brings referrals and conversions
         // (also when its paths are derived with --paths-from-events).
         let pathTableInput = pathCount != nil && conversionsQuality == nil
-        let inputs = pathTableInput
+        let inputs =
+            pathTableInput
             ? InputQualities(paths: quality)
             : InputQualities(referrals: quality, conversions: conversionsQuality)
         return .document(command: "attribute", parameters: parameters, results: fields, quality: inputs)

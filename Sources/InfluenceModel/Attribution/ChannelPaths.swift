@@ -1,4 +1,3 @@
-
 /// Channel paths in ChannelAttribution's format: one row per distinct path, with the
 /// conversions, their value and the journeys without a conversion.
 ///
@@ -82,9 +81,10 @@ public struct ChannelPaths: Sendable {
     public init(_ table: PathTable) {
         self.init(file: table.file)
         quality = table.quality
-        for i in 0 ..< table.count {
-            append(path: table.paths[i], conversions: table.conversions[i], value: table.value[i], nulls: table.nulls[i],
-                   line: Int(table.line[i]))
+        for i in 0..<table.count {
+            append(
+                path: table.paths[i], conversions: table.conversions[i], value: table.value[i], nulls: table.nulls[i],
+                line: Int(table.line[i]))
         }
     }
 

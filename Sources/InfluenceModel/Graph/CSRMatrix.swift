@@ -16,10 +16,11 @@ public struct CSRMatrix: Sendable, Equatable {
     /// - Complexity: O(rows + entries).
     public init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], value: [Double]) {
         precondition(rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "CSRMatrix: bad shape \(rows)×\(columns)")
-        precondition(rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count,
-                     "CSRMatrix: rowStart must have rows + 1 offsets from 0 to the entry count")
+        precondition(
+            rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count,
+            "CSRMatrix: rowStart must have rows + 1 offsets from 0 to the entry count")
         precondition(value.count == column.count, "CSRMatrix: \(column.count) columns but \(value.count) values")
-        for r in 0 ..< rows { precondition(rowStart[r] <= rowStart[r + 1], "CSRMatrix: rowStart decreases at row \(r)") }
+        for r in 0..<rows { precondition(rowStart[r] <= rowStart[r + 1], "CSRMatrix: rowStart decreases at row \(r)") }
         let bound = Int32(truncatingIfNeeded: columns)
         for c in column { precondition(c >= 0 && c < bound, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
         self.rows = rows
@@ -38,10 +39,13 @@ public struct CSRMatrix: Sendable, Equatable {
     ///   - row, column, value: the triples, all the same length.
     ///   - merge: called once per stored entry with the input positions merged into it, in input order.
     /// - Complexity: O(rows + columns + entries).
-    public init(rows: Int, columns: Int, row: [Int32], column: [Int32], value: [Double],
-                merge: ((Int, ArraySlice<Int>) -> Void)? = nil) {
-        precondition(row.count == column.count && column.count == value.count,
-                     "CSRMatrix: \(row.count) rows, \(column.count) columns and \(value.count) values given")
+    public init(
+        rows: Int, columns: Int, row: [Int32], column: [Int32], value: [Double],
+        merge: ((Int, ArraySlice<Int>) -> Void)? = nil
+    ) {
+        precondition(
+            row.count == column.count && column.count == value.count,
+            "CSRMatrix: \(row.count) rows, \(column.count) columns and \(value.count) values given")
         precondition(rows >= 0 && columns >= 0 && rows <= Int(Int32.max) && columns <= Int(Int32.max), "CSRMatrix: bad shape")
         for r in row { precondition(r >= 0 && Int(r) < rows, "CSRMatrix: row index \(r) outside 0..<\(rows)") }
         for c in column { precondition(c >= 0 && Int(c) < columns, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
@@ -62,13 +66,13 @@ public struct CSRMatrix: Sendable, Equatable {
                 sum += value[order[end]]
                 end += 1
             }
-            merge?(outColumn.count, order[k ..< end])
+            merge?(outColumn.count, order[k..<end])
             outColumn.append(c)
             outValue.append(sum)
             rowStart[Int(r) + 1] += 1
             k = end
         }
-        for r in 0 ..< rows { rowStart[r + 1] += rowStart[r] }
+        for r in 0..<rows { rowStart[r + 1] += rowStart[r] }
         self.init(rows: rows, columns: columns, rowStart: rowStart, column: outColumn, value: outValue)
     }
 
@@ -76,7 +80,7 @@ public struct CSRMatrix: Sendable, Equatable {
     static func countingOrder(keys: [Int32], range: Int, order: [Int]?) -> [Int] {
         var start = [Int](repeating: 0, count: range + 1)
         for k in keys { start[Int(k) + 1] += 1 }
-        for i in 0 ..< range { start[i + 1] += start[i] }
+        for i in 0..<range { start[i + 1] += start[i] }
         var result = [Int](repeating: 0, count: keys.count)
         if let order {
             for p in order { let k = Int(keys[p]); result[start[k]] = p; start[k] += 1 }
@@ -91,12 +95,12 @@ public struct CSRMatrix: Sendable, Equatable {
     public func transposed() -> CSRMatrix {
         var start = [Int](repeating: 0, count: columns + 1)
         for c in column { start[Int(c) + 1] += 1 }
-        for i in 0 ..< columns { start[i + 1] += start[i] }
+        for i in 0..<columns { start[i + 1] += start[i] }
         var next = start
         var tColumn = [Int32](repeating: 0, count: count)
         var tValue = [Double](repeating: 0, count: count)
-        for r in 0 ..< rows {
-            for e in rowStart[r] ..< rowStart[r + 1] {
+        for r in 0..<rows {
+            for e in rowStart[r]..<rowStart[r + 1] {
                 let c = Int(column[e])
                 tColumn[next[c]] = Int32(r)
                 tValue[next[c]] = value[e]
@@ -108,7 +112,7 @@ public struct CSRMatrix: Sendable, Equatable {
 
     /// The sum of each row's values.
     public func rowSums() -> [Double] {
-        (0 ..< rows).map { r in value[rowStart[r] ..< rowStart[r + 1]].reduce(0, +) }
+        (0..<rows).map { r in value[rowStart[r]..<rowStart[r + 1]].reduce(0, +) }
     }
 
     /// Every stored value is 1.
@@ -116,6 +120,6 @@ public struct CSRMatrix: Sendable, Equatable {
 
     /// The entries of row `r` as (column, value) pairs.
     public func row(_ r: Int) -> some Sequence<(Int32, Double)> {
-        zip(column[rowStart[r] ..< rowStart[r + 1]], value[rowStart[r] ..< rowStart[r + 1]])
+        zip(column[rowStart[r]..<rowStart[r + 1]], value[rowStart[r]..<rowStart[r + 1]])
     }
 }

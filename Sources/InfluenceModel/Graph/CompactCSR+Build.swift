@@ -43,9 +43,9 @@ extension CompactCSR {
         // Row starts, and each chunk's first slot in every row (its cursor).
         var rowStart = [Int](repeating: 0, count: n + 1)
         var sum = 0
-        for r in 0 ..< n {
+        for r in 0..<n {
             rowStart[r] = sum
-            for c in 0 ..< chunks.count {
+            for c in 0..<chunks.count {
                 let k = counts[c][r]
                 counts[c][r] = sum
                 sum += k
@@ -63,7 +63,7 @@ extension CompactCSR {
                         let chunk = chunks[c]
                         cursorSlots[c].withUnsafeMutableBufferPointer { next in
                             chunk.map.withUnsafeBufferPointer { m in
-                                for i in 0 ..< chunk.count {
+                                for i in 0..<chunk.count {
                                     let s = Int(chunk.source[i]), t = chunk.target[i]
                                     let r = m.isEmpty ? s : Int(m[s])
                                     let p = next[r]
@@ -122,7 +122,7 @@ extension CompactCSR {
         var newStart = [Int](repeating: 0, count: n + 1)
         var outColumn = [Int32](repeating: 0, count: kept)
         var outValue = [Double](repeating: 0, count: kept)
-        for r in 0 ..< n { newStart[r + 1] = newStart[r] + unique[r] }
+        for r in 0..<n { newStart[r + 1] = newStart[r] + unique[r] }
         column.withUnsafeBufferPointer { col in
             value.withUnsafeBufferPointer { val in
                 outColumn.withUnsafeMutableBufferPointer { oc in
@@ -163,7 +163,7 @@ enum RowSort {
     static func sort(_ column: UnsafeMutablePointer<Int32>, _ value: UnsafeMutablePointer<Double>?, count: Int) {
         guard count > 1 else { return }
         if count <= insertionLimit {
-            for i in 1 ..< count {
+            for i in 1..<count {
                 let c = column[i]
                 if column[i - 1] <= c { continue }
                 let v = value?[i]
@@ -179,7 +179,7 @@ enum RowSort {
             return
         }
         // Key = column, then position: distinct keys, so any sort is stable.
-        var keys = (0 ..< count).map { UInt64(UInt32(bitPattern: column[$0])) << 32 | UInt64($0) }
+        var keys = (0..<count).map { UInt64(UInt32(bitPattern: column[$0])) << 32 | UInt64($0) }
         keys.sort()
         if let value {
             let old = Array(UnsafeBufferPointer(start: value, count: count))
@@ -193,15 +193,15 @@ extension CompactCSR {
     /// Offsets rise from 0 to the entry count, columns lie in range and strictly rise in each row.
     func checkInvariants() {
         #if INFLUENCE_INTERNAL_CHECKS
-        internalCheck(rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count, "CSR offsets")
-        for r in 0 ..< rows {
-            let lo = rowStart[r], hi = rowStart[r + 1]
-            internalCheck(lo <= hi, "CSR offsets fall at row \(r)")
-            for e in lo ..< hi {
-                internalCheck(column[e] >= 0 && Int(column[e]) < columns, "CSR column out of range in row \(r)")
-                if e > lo { internalCheck(column[e - 1] < column[e], "CSR columns not strictly rising in row \(r)") }
+            internalCheck(rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count, "CSR offsets")
+            for r in 0..<rows {
+                let lo = rowStart[r], hi = rowStart[r + 1]
+                internalCheck(lo <= hi, "CSR offsets fall at row \(r)")
+                for e in lo..<hi {
+                    internalCheck(column[e] >= 0 && Int(column[e]) < columns, "CSR column out of range in row \(r)")
+                    if e > lo { internalCheck(column[e - 1] < column[e], "CSR columns not strictly rising in row \(r)") }
+                }
             }
-        }
         #endif
     }
 }

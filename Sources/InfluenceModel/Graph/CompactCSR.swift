@@ -105,11 +105,11 @@ struct CompactCSR: Sendable, Equatable {
                             shared[p] = local
                         }
                     }
-                    for local in counts { for c in 0 ..< columns { out[c] += Double(local[c]) } }
+                    for local in counts { for c in 0..<columns { out[c] += Double(local[c]) } }
                 case .float(let v):
-                    v.withUnsafeBufferPointer { v in for e in 0 ..< col.count { out[Int(col[e])] += Double(v[e]) } }
+                    v.withUnsafeBufferPointer { v in for e in 0..<col.count { out[Int(col[e])] += Double(v[e]) } }
                 case .double(let v):
-                    v.withUnsafeBufferPointer { v in for e in 0 ..< col.count { out[Int(col[e])] += v[e] } }
+                    v.withUnsafeBufferPointer { v in for e in 0..<col.count { out[Int(col[e])] += v[e] } }
                 }
             }
         }
@@ -121,7 +121,7 @@ struct CompactCSR: Sendable, Equatable {
     func transposed() -> CompactCSR {
         var start = [Int](repeating: 0, count: columns + 1)
         for c in column { start[Int(c) + 1] += 1 }
-        for i in 0 ..< columns { start[i + 1] += start[i] }
+        for i in 0..<columns { start[i + 1] += start[i] }
         var next = start
         var tColumn = [Int32](repeating: 0, count: count)
         var tDouble = [Double]()
@@ -131,8 +131,8 @@ struct CompactCSR: Sendable, Equatable {
         case .float: tFloat = [Float](repeating: 0, count: count)
         case .double: tDouble = [Double](repeating: 0, count: count)
         }
-        for r in 0 ..< rows {
-            for e in rowStart[r] ..< rowStart[r + 1] {
+        for r in 0..<rows {
+            for e in rowStart[r]..<rowStart[r + 1] {
                 let c = Int(column[e])
                 let k = next[c]
                 tColumn[k] = Int32(r)

@@ -14,9 +14,11 @@ public struct Export: Sendable {
     /// out, and counted). Conversions by people the export does not know are counted, with a
     /// few examples and, where one exists, a known id that differs only in case or punctuation.
     /// - Throws: `InputError`.
-    public static func read(events paths: [String], conversions conversionPaths: [String]? = nil,
-                            options: ReadOptions = ReadOptions(), conversionOptions: ReadOptions = ReadOptions(),
-                            filter: RowFilter = RowFilter()) throws(InputError) -> Export {
+    public static func read(
+        events paths: [String], conversions conversionPaths: [String]? = nil,
+        options: ReadOptions = ReadOptions(), conversionOptions: ReadOptions = ReadOptions(),
+        filter: RowFilter = RowFilter()
+    ) throws(InputError) -> Export {
         var events = try ReferralEvents.read(paths: paths, options: options)
         var conversions = try conversionPaths.map { p throws(InputError) in try Conversions.read(paths: p, options: conversionOptions) }
         if !filter.isEmpty, conversions != nil {
@@ -28,7 +30,8 @@ public struct Export: Sendable {
             if c.quality.rowsWithoutValue > 0 { detail += " (\(c.quality.rowsWithoutValue) rows with an empty value)" }
             if c.quality.skippedRows > 0 { detail += " (\(c.quality.skippedRows) bad rows skipped)" }
             if c.quality.filteredRows > 0 { detail += " (\(c.quality.filteredRows) left out by the filter)" }
-            throw .noReferrals(file: c.file, detail: detail + ". Check the user and value columns, or name them with --user-column and --value-column.")
+            throw .noReferrals(
+                file: c.file, detail: detail + ". Check the user and value columns, or name them with --user-column and --value-column.")
         }
         if let c = conversions {
             var q = c.quality
@@ -55,7 +58,7 @@ extension Conversions {
             keepNames = Set(filter.campaigns)
             if let eventCampaign = events.campaign {
                 let forest = ReferralForest(events: events)
-                bringer = (0 ..< Int32(users.count)).map { u in
+                bringer = (0..<Int32(users.count)).map { u in
                     guard let p = events.people.index(of: users.name(u)) else { return -1 }
                     let r = forest.parentRow[Int(p)]
                     return r >= 0 ? eventCampaign[Int(r)] : -1
@@ -63,7 +66,7 @@ extension Conversions {
             }
         }
         var keep: [Int] = []
-        for k in 0 ..< count {
+        for k in 0..<count {
             if let keepNames {
                 var name: String?
                 if let c = campaign?[k], c >= 0 {
@@ -98,7 +101,7 @@ enum NearMatch {
         guard !ids.isEmpty else { return [] }
         let wanted = Set(ids.map(key))
         var found: [String: String] = [:]
-        for i in 0 ..< Int32(people.count) {
+        for i in 0..<Int32(people.count) {
             let name = people.name(i)
             let k = key(name)
             if wanted.contains(k), found[k] == nil { found[k] = name }

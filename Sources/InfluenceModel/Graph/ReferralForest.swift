@@ -32,7 +32,7 @@ public struct ReferralForest: Sendable {
     ///   are near-constant with a union–find that remembers each set's tree root).
     public init(events: ReferralEvents, rows: [Int]? = nil) {
         let n = events.people.count
-        let selected = rows ?? Array(0 ..< events.count)
+        let selected = rows ?? Array(0..<events.count)
         var order = selected
         if events.timestamp == nil { order.sort() }
         if let time = events.timestamp {
@@ -70,7 +70,7 @@ public struct ReferralForest: Sendable {
         // Children lists in the order they joined (chronological), then depths top-down.
         var childCount = [Int](repeating: 0, count: n + 1)
         for p in members where parent[Int(p)] >= 0 { childCount[Int(parent[Int(p)]) + 1] += 1 }
-        for i in 0 ..< n { childCount[i + 1] += childCount[i] }
+        for i in 0..<n { childCount[i + 1] += childCount[i] }
         var next = childCount
         var children = [Int32](repeating: 0, count: childCount[n])
         for c in joined {
@@ -87,7 +87,7 @@ public struct ReferralForest: Sendable {
             root[Int(r)] = r
             stack.append(r)
             while let p = stack.popLast() {
-                for k in childCount[Int(p)] ..< childCount[Int(p) + 1] {
+                for k in childCount[Int(p)]..<childCount[Int(p) + 1] {
                     let c = children[k]
                     depth[Int(c)] = depth[Int(p)] + 1
                     root[Int(c)] = r
@@ -110,17 +110,17 @@ public struct ReferralForest: Sendable {
     /// Each parent is the source of the person's parent row and one generation up; roots have none.
     private func checkInvariants(_ events: ReferralEvents) {
         #if INFLUENCE_INTERNAL_CHECKS
-        for p in 0 ..< parent.count where parent[p] >= 0 {
-            let r = Int(parentRow[p])
-            internalCheck(events.target[r] == Int32(p) && events.source[r] == parent[p], "parent row \(r) does not link \(p)")
-            internalCheck(depth[p] == depth[Int(parent[p])] + 1, "depth of \(p) is not its parent's plus one")
-        }
+            for p in 0..<parent.count where parent[p] >= 0 {
+                let r = Int(parentRow[p])
+                internalCheck(events.target[r] == Int32(p) && events.source[r] == parent[p], "parent row \(r) does not link \(p)")
+                internalCheck(depth[p] == depth[Int(parent[p])] + 1, "depth of \(p) is not its parent's plus one")
+            }
         #endif
     }
 
     /// Children of `person`.
     public func children(of person: Int32) -> ArraySlice<Int32> {
-        children[childStart[Int(person)] ..< childStart[Int(person) + 1]]
+        children[childStart[Int(person)]..<childStart[Int(person) + 1]]
     }
 }
 
@@ -131,7 +131,7 @@ struct TreeSets {
     private var top: [Int32]
 
     init(count: Int) {
-        up = (0 ..< Int32(count)).map { $0 }
+        up = (0..<Int32(count)).map { $0 }
         size = [Int32](repeating: 1, count: count)
         top = up
     }

@@ -56,8 +56,9 @@ public struct ReferralGraph: Sendable {
     /// - Complexity: O(people + rows), by the same counting sort the graph uses.
     public static func repeatedRows(in events: ReferralEvents) -> Int {
         let n = events.people.count
-        let pairs = CSRMatrix(rows: n, columns: n, row: events.source, column: events.target,
-                              value: [Double](repeating: 0, count: events.count))
+        let pairs = CSRMatrix(
+            rows: n, columns: n, row: events.source, column: events.target,
+            value: [Double](repeating: 0, count: events.count))
         return events.count - pairs.count
     }
 

@@ -51,8 +51,10 @@ public struct ScoringGraph: Sendable {
     ///   - filter: `--campaign`, `--since`, `--until`.
     ///   - timings: receives the time of each phase: `map`, `parse+intern`, `merge`, `build`.
     /// - Throws: `InputError`, as `ReferralGraph.read` (`.noReferrals` when no row links two people).
-    public static func read(paths: [String], options: ReadOptions = ReadOptions(), filter: RowFilter = RowFilter(),
-                            timings: PhaseTimings? = nil) throws(InputError) -> ScoringGraph {
+    public static func read(
+        paths: [String], options: ReadOptions = ReadOptions(), filter: RowFilter = RowFilter(),
+        timings: PhaseTimings? = nil
+    ) throws(InputError) -> ScoringGraph {
         if !filter.isEmpty {
             var events = try ReferralEvents.read(paths: paths, options: options)
             try events.apply(filter)
@@ -72,8 +74,10 @@ public struct ScoringGraph: Sendable {
     }
 
     /// Builds the graph of one file's bytes read in `chunks` chunks (the same graph for any `chunks`).
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
-                     timings: PhaseTimings? = nil) throws(InputError) -> ScoringGraph {
+    static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
+        timings: PhaseTimings? = nil
+    ) throws(InputError) -> ScoringGraph {
         let read = try parse(bytes, file: file, options: options, chunks: chunks, timings: timings)
         return try build([read], name: file, options: options, timings: timings) { () throws(InputError) in
             _ = try ReferralGraph(checking: try ReferralEvents.parse(buffer: bytes, file: file, options: options, chunks: 1))
@@ -82,8 +86,10 @@ public struct ScoringGraph: Sendable {
 
     /// Numbers the people of every file's chunks in order and builds the merged adjacency.
     /// - Parameter overflow: names the row behind a weight that overflowed (it throws).
-    private static func build(_ files: [([FilePart], DataQuality)], name: String, options: ReadOptions, timings: PhaseTimings?,
-                              overflow: () throws(InputError) -> Void) throws(InputError) -> ScoringGraph {
+    private static func build(
+        _ files: [([FilePart], DataQuality)], name: String, options: ReadOptions, timings: PhaseTimings?,
+        overflow: () throws(InputError) -> Void
+    ) throws(InputError) -> ScoringGraph {
         var quality = DataQuality()
         var columns: [PairColumns] = []
         var people = Interner()
@@ -135,8 +141,10 @@ public struct ScoringGraph: Sendable {
     }
 
     /// Reads the pairs of one file's bytes in `chunks` chunks.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
-                      timings: PhaseTimings? = nil) throws(InputError) -> ([FilePart], DataQuality) {
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
+        timings: PhaseTimings? = nil
+    ) throws(InputError) -> ([FilePart], DataQuality) {
         let (parts, head) = try timings.measure("parse+intern", bytes: bytes.count) { () throws(InputError) in
             guard let head = try ChunkedScan.header(bytes, file: file, options: options, read: ReferralEvents.header) else {
                 throw .headerOnly(file: file)
@@ -145,7 +153,8 @@ public struct ScoringGraph: Sendable {
             let expected = bytes.count / max(1, chunks) / 12
             let rules = FieldRules(options)
             let parts = try ChunkedScan.run(bytes, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
-                PairChunk(columns: columns, rules: rules, header: head.layout.header, policy: options.onError, file: file, reserve: expected)
+                PairChunk(
+                    columns: columns, rules: rules, header: head.layout.header, policy: options.onError, file: file, reserve: expected)
             }
             return (parts, head)
         }
@@ -176,8 +185,10 @@ public struct ScoringGraph: Sendable {
         var start = 0
         for part in parts {
             let n = part.sink.source.count
-            out.append(FilePart(people: part.sink.people, source: part.sink.source, target: part.sink.target,
-                                weight: weighted ? Array(all[start ..< start + n]) : nil))
+            out.append(
+                FilePart(
+                    people: part.sink.people, source: part.sink.source, target: part.sink.target,
+                    weight: weighted ? Array(all[start..<start + n]) : nil))
             start += n
         }
         return (out, quality)
@@ -193,8 +204,10 @@ extension ScoringGraph {
         let options = ReadOptions(delimiter: delimiter)
         return try input.withBytes { bytes throws(InputError) in
             guard let head = try ChunkedScan.header(bytes, file: path, options: options, read: ReferralEvents.header) else { return 0 }
-            let parts = try ChunkedScan.run(bytes, from: head.cursor, delimiter: head.delimiter, file: path,
-                                            chunks: ChunkedScan.chunkCount(forBytes: bytes.count)) { CountingSink() }
+            let parts = try ChunkedScan.run(
+                bytes, from: head.cursor, delimiter: head.delimiter, file: path,
+                chunks: ChunkedScan.chunkCount(forBytes: bytes.count)
+            ) { CountingSink() }
             return parts.reduce(0) { $0 + $1.sink.count }
         }
     }

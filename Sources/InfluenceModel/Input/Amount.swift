@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which mark separates decimals in a file's amounts (`--decimal` flag).
@@ -59,7 +59,7 @@ public enum Amount {
     /// - Complexity: O(*n*), allocation-free unless the number has more than 19 significant
     ///   digits or its scaled exponent leaves ±22 (then `strtod` reads a stack copy).
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> AmountReading? {
-        guard let frame = AmountFrame(stripping: bytes), let body = AmountBody(bytes, frame.lo ..< frame.hi) else { return nil }
+        guard let frame = AmountFrame(stripping: bytes), let body = AmountBody(bytes, frame.lo..<frame.hi) else { return nil }
         let dot = body.dot.fractionDigits(body, indianAllowed: frame.indianAllowed)
         let comma = body.comma.fractionDigits(body, indianAllowed: false)
         if dot == nil && comma == nil { return nil }
@@ -260,8 +260,8 @@ struct AmountConvention {
         if decimalSeen && body.lastGroup == 0 { return nil }  // `5.` and a lone mark
         if groups > 0 {
             guard !body.hasExponent, tail == 3 else { return nil }
-            let western = (1 ... 3).contains(firstGroup) && middlesOf3
-            let indian = indianAllowed && grouping == .comma && (1 ... 2).contains(firstGroup) && middlesOf2
+            let western = (1...3).contains(firstGroup) && middlesOf3
+            let indian = indianAllowed && grouping == .comma && (1...2).contains(firstGroup) && middlesOf2
             guard western || indian else { return nil }
         } else if tail == 0 && !decimalSeen {
             return nil
@@ -347,7 +347,7 @@ struct AmountBody {
     }
 
     /// Exact powers of ten: every one up to 1e22 is a Double.
-    static let powers: [Double] = (0 ... 22).reduce(into: []) { table, n in table.append(n == 0 ? 1 : table[n - 1] * 10) }
+    static let powers: [Double] = (0...22).reduce(into: []) { table, n in table.append(n == 0 ? 1 : table[n - 1] * 10) }
 
     /// The correctly rounded value when `fractionDigits` digits follow the decimal mark.
     ///

@@ -80,9 +80,13 @@ public struct CSVReader: Sendable {
         while i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x20 { i += 1 }
         while i < bytes.count {
             let b = bytes[i]
-            if b == 0x22 { quoted.toggle() }
-            else if !quoted, b == 0x0A || b == 0x0D { break }
-            else if !quoted, let d = Delimiter(rawValue: b) { counts[d, default: 0] += 1 }
+            if b == 0x22 {
+                quoted.toggle()
+            } else if !quoted, b == 0x0A || b == 0x0D {
+                break
+            } else if !quoted, let d = Delimiter(rawValue: b) {
+                counts[d, default: 0] += 1
+            }
             i += 1
         }
         var best = Delimiter.comma
@@ -115,8 +119,10 @@ public struct CSVReader: Sendable {
     /// This is the one RFC 4180 state machine: `forEachRecord` runs it over the whole file, and
     /// the parallel readers run it over chunks of one.
     /// - Throws: `InputError.unbalancedQuote`, `.strayQuote`, `.nulByte`, or what `sink` throws.
-    static func scan<Sink: CSVRecordSink>(_ buffer: UnsafeBufferPointer<UInt8>, until end: Int, delimiter delim: UInt8, file: String,
-                                          cursor: inout CSVCursor, sink: inout Sink) throws {
+    static func scan<Sink: CSVRecordSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, until end: Int, delimiter delim: UInt8, file: String,
+        cursor: inout CSVCursor, sink: inout Sink
+    ) throws {
         var fields = ContiguousArray<CSVField>()
         fields.reserveCapacity(16)
         var blank = cursor.blank
@@ -170,7 +176,10 @@ public struct CSVReader: Sendable {
                 fields.append(CSVField(start: i, end: j, escaped: false, line: fieldLine))
                 if j >= n { i = j; atRecordEnd = true; break }
                 let b = buffer[j]
-                if b == delim { i = j + 1; if i >= n { fields.append(CSVField(start: i, end: i, escaped: false, line: line)); atRecordEnd = true }; continue }
+                if b == delim {
+                    i = j + 1; if i >= n { fields.append(CSVField(start: i, end: i, escaped: false, line: line)); atRecordEnd = true };
+                    continue
+                }
                 i = (b == 0x0D && j + 1 < n && buffer[j + 1] == 0x0A) ? j + 2 : j + 1
                 line += 1
                 atRecordEnd = true
@@ -245,7 +254,7 @@ public struct CSVRecord {
             while lower < upper, buffer[lower] == 0x20 { lower += 1 }
             while upper > lower, buffer[upper - 1] == 0x20 { upper -= 1 }
         }
-        let raw = UnsafeBufferPointer(rebasing: buffer[lower ..< upper])
+        let raw = UnsafeBufferPointer(rebasing: buffer[lower..<upper])
         guard field.escaped else { return try body(raw) }
         // Doubled quotes are rare: undo them in a temporary copy.
         var unescaped = ContiguousArray<UInt8>()
@@ -270,7 +279,7 @@ public struct CSVRecord {
             while lower < upper, buffer[lower] == 0x20 { lower += 1 }
             while upper > lower, buffer[upper - 1] == 0x20 { upper -= 1 }
         }
-        return UnsafeBufferPointer(rebasing: buffer[lower ..< upper])
+        return UnsafeBufferPointer(rebasing: buffer[lower..<upper])
     }
 
     /// Field `index` as text, or `nil` when it is not valid UTF-8.

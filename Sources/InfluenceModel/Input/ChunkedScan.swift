@@ -30,8 +30,10 @@ enum ChunkedScan {
     /// Reads the header: the first record that is not a blank line.
     /// - Returns: `nil` when the file has no record at all.
     /// - Throws: `InputError` from the file's start, its first record, or `read`.
-    static func header(_ buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions,
-                       read: (CSVRecord, String, ReadOptions) throws(InputError) -> ColumnLayout) throws(InputError) -> Header? {
+    static func header(
+        _ buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions,
+        read: (CSVRecord, String, ReadOptions) throws(InputError) -> ColumnLayout
+    ) throws(InputError) -> Header? {
         let (start, delimiter) = try CSVReader.prepare(buffer, file: file, delimiter: options.delimiter)
         var cursor = CSVCursor(position: start, line: 1)
         var layout: ColumnLayout?
@@ -64,18 +66,20 @@ enum ChunkedScan {
     /// its own sink, and checks and repairs the chunk boundaries.
     /// - Returns: the chunks in file order; together they hold every record exactly once.
     /// - Throws: the first error in file order (line numbers made absolute).
-    static func run<Sink: CSVRecordSink>(_ buffer: UnsafeBufferPointer<UInt8>, from cursor: CSVCursor, delimiter: Delimiter,
-                                         file: String, chunks: Int, make: () -> Sink) throws(InputError) -> [Part<Sink>] {
+    static func run<Sink: CSVRecordSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, from cursor: CSVCursor, delimiter: Delimiter,
+        file: String, chunks: Int, make: () -> Sink
+    ) throws(InputError) -> [Part<Sink>] {
         let end = buffer.count
         let k = max(1, chunks)
         var starts = [cursor.position]
-        for c in 1 ..< k {
+        for c in 1..<k {
             let nominal = cursor.position + (end - cursor.position) * c / k
             starts.append(max(starts[c - 1], lineStart(after: nominal, in: buffer)))
         }
         starts.append(end)
-        var parts: [Part<Sink>?] = (0 ..< k).map { _ in nil }
-        var sinks = (0 ..< k).map { _ in make() }
+        var parts: [Part<Sink>?] = (0..<k).map { _ in nil }
+        var sinks = (0..<k).map { _ in make() }
         let delim = delimiter.rawValue
         let input = UncheckedSendable(buffer)
         parts.withUnsafeMutableBufferPointer { out in
@@ -83,19 +87,21 @@ enum ChunkedScan {
                 let results = SharedBuffer(out)
                 let sinkSlots = SharedBuffer(sinkBuffer)
                 Parallel.forEach(k) { c in
-                    results[c] = scanPart(input.value, from: starts[c], until: starts[c + 1], delimiter: delim, file: file,
-                                          sink: sinkSlots[c])
+                    results[c] = scanPart(
+                        input.value, from: starts[c], until: starts[c + 1], delimiter: delim, file: file,
+                        sink: sinkSlots[c])
                 }
             }
         }
         var done: [Part<Sink>] = []
         var lineBase = cursor.line
-        for c in 0 ..< k {
+        for c in 0..<k {
             var part = parts[c]!
             if c > 0, part.start != done[c - 1].end.position {
                 // The guess fell inside a record: read this chunk again from the true boundary.
-                part = scanPart(buffer, from: done[c - 1].end.position, until: max(starts[c + 1], done[c - 1].end.position),
-                                delimiter: delim, file: file, sink: make())
+                part = scanPart(
+                    buffer, from: done[c - 1].end.position, until: max(starts[c + 1], done[c - 1].end.position),
+                    delimiter: delim, file: file, sink: make())
             }
             part.lineBase = lineBase
             if let error = part.error { throw error.shiftingLines(by: part.lineShift) }
@@ -105,8 +111,10 @@ enum ChunkedScan {
         return done
     }
 
-    private static func scanPart<Sink: CSVRecordSink>(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, until end: Int,
-                                                      delimiter: UInt8, file: String, sink: Sink) -> Part<Sink> {
+    private static func scanPart<Sink: CSVRecordSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, until end: Int,
+        delimiter: UInt8, file: String, sink: Sink
+    ) -> Part<Sink> {
         var sink = sink
         var cursor = CSVCursor(position: start, line: 1)
         var failure: InputError?
@@ -164,12 +172,13 @@ extension InputError {
         case .tooManyRows(let f, let l): return .tooManyRows(file: f, line: l + delta)
         case .looksLikeWindows1252(let f, let l, let c): return .looksLikeWindows1252(file: f, line: l + delta, column: c)
         case .mixedDateOrder(let f, let c, let dl, let ds, let ml, let ms):
-            return .mixedDateOrder(file: f, column: c, dayFirstLine: dl + delta, dayFirstSeen: ds, monthFirstLine: ml + delta, monthFirstSeen: ms)
+            return .mixedDateOrder(
+                file: f, column: c, dayFirstLine: dl + delta, dayFirstSeen: ds, monthFirstLine: ml + delta, monthFirstSeen: ms)
         case .mixedDecimal(let f, let c, let dl, let ds, let cl, let cs):
             return .mixedDecimal(file: f, column: c, dotLine: dl + delta, dotSeen: ds, commaLine: cl + delta, commaSeen: cs)
         case .fileNotFound, .isDirectory, .unreadable, .emptyFile, .headerOnly, .wrongEncoding, .missingColumn,
-             .unknownColumn, .duplicateColumn, .noReferrals, .ambiguousColumn, .notText, .compressedDataCorrupt,
-             .ambiguousDateOrder, .ambiguousDecimal, .tooManySkipped, .emptyFolder:
+            .unknownColumn, .duplicateColumn, .noReferrals, .ambiguousColumn, .notText, .compressedDataCorrupt,
+            .ambiguousDateOrder, .ambiguousDecimal, .tooManySkipped, .emptyFolder:
             return self
         }
     }

@@ -25,8 +25,10 @@ public struct ColumnLayout: Sendable {
     ///   - file: the name errors show.
     /// - Throws: `InputError.missingColumn`, `.unknownColumn`, `.duplicateColumn`, `.ambiguousColumn`.
     /// - Complexity: O(roles × columns × phrases).
-    public init(header: [String], required: [ColumnRole], optional: [ColumnRole],
-                overrides: [ColumnRole: String] = [:], file: String) throws(InputError) {
+    public init(
+        header: [String], required: [ColumnRole], optional: [ColumnRole],
+        overrides: [ColumnRole: String] = [:], file: String
+    ) throws(InputError) {
         self.header = header
         self.indices = [:]
         let folded = header.map { $0.trimmingSpaces.lowercased() }
@@ -127,10 +129,12 @@ public struct ColumnMapping: Sendable, Equatable {
 extension ColumnLayout {
     /// Resolves roles against a file's header row, which must be UTF-8.
     /// - Throws: `InputError.invalidUTF8` naming the header cell, or what `init(header:…)` throws.
-    public init(headerRecord record: CSVRecord, required: [ColumnRole], optional: [ColumnRole],
-                overrides: [ColumnRole: String] = [:], file: String) throws(InputError) {
+    public init(
+        headerRecord record: CSVRecord, required: [ColumnRole], optional: [ColumnRole],
+        overrides: [ColumnRole: String] = [:], file: String
+    ) throws(InputError) {
         var names: [String] = []
-        for i in 0 ..< record.count {
+        for i in 0..<record.count {
             guard let name = record.string(i) else { throw .invalidUTF8(file: file, line: record.line, column: i + 1) }
             names.append(name)
         }

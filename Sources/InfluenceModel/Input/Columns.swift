@@ -29,8 +29,10 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
     /// Ranks of phrases: referral-specific, the canonical generic name, other generic names.
     static let specific = 3, canonical = 2, generic = 1
 
-    init(_ name: String, flag: String, specific: [String], canonical: [String] = [], generic: [String] = [],
-         context: Set<String> = [], preferred: Set<String> = [], weak: Set<String> = []) {
+    init(
+        _ name: String, flag: String, specific: [String], canonical: [String] = [], generic: [String] = [],
+        context: Set<String> = [], preferred: Set<String> = [], weak: Set<String> = []
+    ) {
         self.name = name
         self.flag = flag
         func phrases(_ list: [String], _ rank: Int) -> [Phrase] { list.map { Phrase(words: HeaderWords.split($0), rank: rank) } }
@@ -53,8 +55,10 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
         for phrase in phrases {
             guard let at = HeaderWords.find(phrase.words, in: words) else { continue }
             var rest = words
-            rest.removeSubrange(at ..< at + phrase.words.count)
-            guard rest.allSatisfy({ context.contains($0) || preferred.contains($0) || weak.contains($0) || HeaderWords.currency.contains($0) })
+            rest.removeSubrange(at..<at + phrase.words.count)
+            guard
+                rest.allSatisfy({ context.contains($0) || preferred.contains($0) || weak.contains($0) || HeaderWords.currency.contains($0) }
+                )
             else { continue }
             var rank = phrase.rank
             if rest.contains(where: preferred.contains) { rank += 1 }
@@ -69,23 +73,31 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
         "address", "key", "number", "no", "contact", "member", "profile", "ref",
     ]
     private static let nameWords: Set<String> = ["name", "first", "last", "full", "display", "nickname"]
-    private static let timeWords: Set<String> = ["utc", "gmt", "local", "iso", "at", "on", "stamp", "and", "created", "creation",
-                                                  "date", "time"]
+    private static let timeWords: Set<String> = [
+        "utc", "gmt", "local", "iso", "at", "on", "stamp", "and", "created", "creation",
+        "date", "time",
+    ]
 
     public static let source = ColumnRole(
         "source", flag: "--source-column",
-        specific: ["referrer", "referring", "referred by", "referrer customer", "sharer", "shared by", "inviter", "invited by",
-                   "invite sender", "sender", "advocate", "ambassador", "promoter", "introducer", "parent"],
+        specific: [
+            "referrer", "referring", "referred by", "referrer customer", "sharer", "shared by", "inviter", "invited by",
+            "invite sender", "sender", "advocate", "ambassador", "promoter", "introducer", "parent",
+        ],
         canonical: ["source"], generic: ["from"], context: idWords, weak: nameWords)
     public static let target = ColumnRole(
         "target", flag: "--target-column",
-        specific: ["referred", "referee", "invitee", "invited", "recipient", "friend", "receiver", "new customer", "new user",
-                   "child"],
+        specific: [
+            "referred", "referee", "invitee", "invited", "recipient", "friend", "receiver", "new customer", "new user",
+            "child",
+        ],
         canonical: ["target"], generic: ["to", "customer", "user", "member", "contact"], context: idWords, weak: nameWords)
     public static let timestamp = ColumnRole(
         "timestamp", flag: "--timestamp-column",
-        specific: ["timestamp", "time", "date", "datetime", "date time", "created", "creation", "referred at", "referred on",
-                   "shared at", "shared on", "invited at", "invited on", "sent at", "sent on", "occurred at", "when"],
+        specific: [
+            "timestamp", "time", "date", "datetime", "date time", "created", "creation", "referred at", "referred on",
+            "shared at", "shared on", "invited at", "invited on", "sent at", "sent on", "occurred at", "when",
+        ],
         context: timeWords.union(["referral", "share", "invite", "invitation", "event", "signup", "sent"]),
         preferred: ["referral", "share", "invite", "invitation"])
     public static let channel = ColumnRole(
@@ -103,18 +115,24 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
         context: ["referral", "share", "invite", "number", "num", "of"])
 
     private static let buyerWords = idWords.subtracting(["code"])
-    private static let orderWords: Set<String> = ["order", "purchase", "purchased", "sale", "transaction", "conversion",
-                                                   "converted", "checkout", "ordered", "paid", "payment"]
+    private static let orderWords: Set<String> = [
+        "order", "purchase", "purchased", "sale", "transaction", "conversion",
+        "converted", "checkout", "ordered", "paid", "payment",
+    ]
     public static let user = ColumnRole(
         "user", flag: "--user-column",
-        specific: ["user", "customer", "buyer", "purchaser", "client", "member", "shopper", "converter", "friend", "referred",
-                   "referee", "invitee", "recipient", "new customer"],
+        specific: [
+            "user", "customer", "buyer", "purchaser", "client", "member", "shopper", "converter", "friend", "referred",
+            "referee", "invitee", "recipient", "new customer",
+        ],
         generic: ["email", "e mail"], context: buyerWords, weak: nameWords)
     public static let value = ColumnRole(
         "value", flag: "--value-column",
         specific: ["value", "revenue", "amount", "total", "order total", "subtotal", "sales", "sale", "price", "gmv", "spend"],
-        context: orderWords.union(["net", "gross", "referee", "friend", "referred", "customer", "first", "incl", "excl", "tax",
-                                   "vat", "currency", "total", "value", "amount"]))
+        context: orderWords.union([
+            "net", "gross", "referee", "friend", "referred", "customer", "first", "incl", "excl", "tax",
+            "vat", "currency", "total", "value", "amount",
+        ]))
     public static let conversionTimestamp = ColumnRole(
         "timestamp", flag: "--conversion-timestamp-column",
         specific: ["timestamp", "time", "date", "datetime", "date time", "created", "creation", "when"],
@@ -129,8 +147,10 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
 /// Splitting header names into lower-case words.
 enum HeaderWords {
     /// Currency codes and symbols that may sit in a money column's header (`Order Total (USD)`).
-    static let currency: Set<String> = ["usd", "eur", "gbp", "jpy", "cad", "aud", "chf", "inr", "brl", "sek", "nok", "dkk", "pln",
-                                        "mxn", "nzd", "cny", "hkd", "sgd", "zar", "in", "cents"]
+    static let currency: Set<String> = [
+        "usd", "eur", "gbp", "jpy", "cad", "aud", "chf", "inr", "brl", "sek", "nok", "dkk", "pln",
+        "mxn", "nzd", "cny", "hkd", "sgd", "zar", "in", "cents",
+    ]
 
     /// The words of a header: letters and digits, split at everything else and at a lower-case
     /// letter followed by an upper-case one (`referrerEmail`), lower-cased.
@@ -159,7 +179,7 @@ enum HeaderWords {
     /// Where `phrase` starts as consecutive words of `words`.
     static func find(_ phrase: [String], in words: [String]) -> Int? {
         guard !phrase.isEmpty, phrase.count <= words.count else { return nil }
-        for start in 0 ... (words.count - phrase.count) where Array(words[start ..< start + phrase.count]) == phrase {
+        for start in 0...(words.count - phrase.count) where Array(words[start..<start + phrase.count]) == phrase {
             return start
         }
         return nil

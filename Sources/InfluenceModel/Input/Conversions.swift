@@ -28,9 +28,12 @@ public struct Conversions: Sendable {
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
         let files = try InputPaths.expand(paths)
         var all: Conversions?
-        for read in try InputPaths.readEach(files, options: options, { (buffer, file) throws(InputError) in
-            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-        }) {
+        for read in try InputPaths.readEach(
+            files, options: options,
+            { (buffer, file) throws(InputError) in
+                try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+            })
+        {
             var one = read.value
             one.quality.files = [read.label]
             if all == nil { all = one } else { all!.append(one) }
@@ -53,7 +56,8 @@ public struct Conversions: Sendable {
         }
     }
 
-    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> Conversions {
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> Conversions
+    {
         guard let head = try ChunkedScan.header(buffer, file: file, options: options, read: Self.header) else {
             throw .headerOnly(file: file)
         }
@@ -117,7 +121,7 @@ public struct Conversions: Sendable {
     public func totals(over people: Interner) -> (values: [Double], unknown: Int) {
         var totals = [Double](repeating: 0, count: people.count)
         var unknown = 0
-        let map = (0 ..< Int32(users.count)).map { people.index(of: users.name($0)) }
+        let map = (0..<Int32(users.count)).map { people.index(of: users.name($0)) }
         for (u, v) in zip(user, value) {
             if let node = map[Int(u)] { totals[Int(node)] += v } else { unknown += 1 }
         }
@@ -176,7 +180,8 @@ struct ConversionsChunk: CSVRecordSink {
         try ReferralEvents.checkWidth(record, width: layout.header.count, file: file)
         let line = record.line
         let u = layout[.user]!
-        guard let changed = try ReferralRowReader.id(record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)
+        guard
+            let changed = try ReferralRowReader.id(record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)
         else { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
         if changed { conversions.quality.normalizedIds += 1 }
         var amount: (a: Double?, b: Double?)?
@@ -188,8 +193,9 @@ struct ConversionsChunk: CSVRecordSink {
             }
             let parsed = record.withField(c) { rules.amount($0) }
             guard let parsed, (parsed.a ?? 0) >= 0, (parsed.b ?? 0) >= 0 else {
-                throw .badNumber(file: file, line: line, column: c + 1, name: "value", seen: record.string(c) ?? "",
-                                 rule: "conversion values must be finite amounts >= 0 (such as 72.26, $1,234.50 or 1.234,50 €)")
+                throw .badNumber(
+                    file: file, line: line, column: c + 1, name: "value", seen: record.string(c) ?? "",
+                    rule: "conversion values must be finite amounts >= 0 (such as 72.26, $1,234.50 or 1.234,50 €)")
             }
             amount = parsed
         }
@@ -199,8 +205,9 @@ struct ConversionsChunk: CSVRecordSink {
             switch parsed {
             case .success(let value): when = value
             case .failure(let error):
-                throw .badTimestamp(file: file, line: line, column: c + 1, name: "timestamp", seen: record.string(c) ?? "",
-                                    reason: error.description)
+                throw .badTimestamp(
+                    file: file, line: line, column: c + 1, name: "timestamp", seen: record.string(c) ?? "",
+                    reason: error.description)
             }
         }
         if let c = layout[.conversionCampaign], !record.withField(c, { FieldValue.isUTF8($0) }) {

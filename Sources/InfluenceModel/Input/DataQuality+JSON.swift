@@ -17,16 +17,29 @@ extension DataQuality {
             ("normalized_ids", .int(normalizedIds)),
             ("filtered_rows", .int(filteredRows)),
             ("files", .array(files.map(JSONValue.string))),
-            ("columns", .array(columns.map { mapping in
-                .object([
-                    ("file", .string(mapping.file)), ("kind", .string(mapping.kind)),
-                    ("mapping", .object(mapping.entries.map { entry in
-                        (entry.role, .object([("column", .string(entry.column)), ("position", .int(entry.position)),
-                                              ("named_by_flag", .bool(entry.named))]))
-                    })),
-                    ("not_used", .array(mapping.unused.map(JSONValue.string))),
-                ])
-            })),
+            (
+                "columns",
+                .array(
+                    columns.map { mapping in
+                        .object([
+                            ("file", .string(mapping.file)), ("kind", .string(mapping.kind)),
+                            (
+                                "mapping",
+                                .object(
+                                    mapping.entries.map { entry in
+                                        (
+                                            entry.role,
+                                            .object([
+                                                ("column", .string(entry.column)), ("position", .int(entry.position)),
+                                                ("named_by_flag", .bool(entry.named)),
+                                            ])
+                                        )
+                                    })
+                            ),
+                            ("not_used", .array(mapping.unused.map(JSONValue.string))),
+                        ])
+                    })
+            ),
             ("decisions", .array(decisions.map(JSONValue.string))),
         ])
     }

@@ -12,15 +12,31 @@ extension DataQuality {
         for decision in decisions { lines.append("  " + decision) }
         var notes: [String] = []
         if selfReferrals > 0 { notes.append("\(Self.count(selfReferrals)) self-referral row\(s(selfReferrals)) left out") }
-        if mergedDuplicates > 0 { notes.append("\(Self.count(mergedDuplicates)) repeated referral row\(s(mergedDuplicates)) merged into earlier pairs (weights summed)") }
-        if unreferredRows > 0 { notes.append("\(Self.count(unreferredRows)) row\(s(unreferredRows)) with an empty referrer (customers nobody referred) not counted as referrals") }
-        if rowsWithoutValue > 0 { notes.append("\(Self.count(rowsWithoutValue)) row\(s(rowsWithoutValue)) with an empty value (no purchase) not counted as conversions") }
+        if mergedDuplicates > 0 {
+            notes.append(
+                "\(Self.count(mergedDuplicates)) repeated referral row\(s(mergedDuplicates)) merged into earlier pairs (weights summed)")
+        }
+        if unreferredRows > 0 {
+            notes.append(
+                "\(Self.count(unreferredRows)) row\(s(unreferredRows)) with an empty referrer (customers nobody referred) not counted as referrals"
+            )
+        }
+        if rowsWithoutValue > 0 {
+            notes.append(
+                "\(Self.count(rowsWithoutValue)) row\(s(rowsWithoutValue)) with an empty value (no purchase) not counted as conversions")
+        }
         if untimedRows > 0 { notes.append("\(Self.count(untimedRows)) row\(s(untimedRows)) without a time") }
-        if normalizedIds > 0 { notes.append("\(Self.count(normalizedIds)) id\(s(normalizedIds)) normalized (spaces trimmed, Unicode NFC, e-mail case) and matched as one person; --exact-ids keeps them as written") }
+        if normalizedIds > 0 {
+            notes.append(
+                "\(Self.count(normalizedIds)) id\(s(normalizedIds)) normalized (spaces trimmed, Unicode NFC, e-mail case) and matched as one person; --exact-ids keeps them as written"
+            )
+        }
         if blankLines > 0 { notes.append("\(Self.count(blankLines)) blank line\(s(blankLines)) passed over") }
         if unknownConverters > 0 {
             let examples = unknownExamples.isEmpty ? "" : " (such as " + unknownExamples.joined(separator: ", ") + ")"
-            notes.append("\(Self.count(unknownConverters)) conversion\(s(unknownConverters)) by people not in the referral export\(examples): counted as organic")
+            notes.append(
+                "\(Self.count(unknownConverters)) conversion\(s(unknownConverters)) by people not in the referral export\(examples): counted as organic"
+            )
         }
         for note in notes { lines.append("  " + note) }
         return lines
@@ -31,7 +47,8 @@ extension DataQuality {
         var out: [String] = []
         if skippedRows > 0 {
             let share = rows > 0 ? Double(skippedRows) / Double(rows) : 1
-            var text = "skipped \(Self.count(skippedRows)) bad row\(s(skippedRows)) of \(Self.count(rows)) \(noun) (\(InputError.percent(share)))"
+            var text =
+                "skipped \(Self.count(skippedRows)) bad row\(s(skippedRows)) of \(Self.count(rows)) \(noun) (\(InputError.percent(share)))"
             if let worst = worstColumn { text += ", most in the \(worst) column" }
             text += "; the first:"
             out.append(text)

@@ -90,8 +90,9 @@ struct ReferralRowReader: Sendable {
         if columns.weight >= 0, !record.isBlank(columns.weight) {
             let parsed = record.withField(columns.weight) { rules.amount($0) }
             guard let parsed, (parsed.a ?? 0) >= 0, (parsed.b ?? 0) >= 0 else {
-                throw .badNumber(file: file, line: line, column: columns.weight + 1, name: "weight",
-                                 seen: record.string(columns.weight) ?? "", rule: "weights must be finite numbers >= 0")
+                throw .badNumber(
+                    file: file, line: line, column: columns.weight + 1, name: "weight",
+                    seen: record.string(columns.weight) ?? "", rule: "weights must be finite numbers >= 0")
             }
             values.weight = parsed
         }
@@ -100,8 +101,9 @@ struct ReferralRowReader: Sendable {
             switch parsed {
             case .success(let value): values.time = value
             case .failure(let error):
-                throw .badTimestamp(file: file, line: line, column: columns.timestamp + 1, name: "timestamp",
-                                    seen: record.string(columns.timestamp) ?? "", reason: error.description)
+                throw .badTimestamp(
+                    file: file, line: line, column: columns.timestamp + 1, name: "timestamp",
+                    seen: record.string(columns.timestamp) ?? "", reason: error.description)
             }
         }
         if columns.channel >= 0, !record.withField(columns.channel, { FieldValue.isUTF8($0) }) {
@@ -115,8 +117,10 @@ struct ReferralRowReader: Sendable {
 
     /// Reads, checks and normalizes the id in `column` into `out` (`scratch` is working space).
     /// - Returns: `nil` when nothing is left of it, else whether normalization changed it.
-    static func id(_ record: CSVRecord, _ column: Int, name: String, file: String, exact: Bool,
-                           out: inout [UInt8], scratch: inout [UInt8]) throws(InputError) -> Bool? {
+    static func id(
+        _ record: CSVRecord, _ column: Int, name: String, file: String, exact: Bool,
+        out: inout [UInt8], scratch: inout [UInt8]
+    ) throws(InputError) -> Bool? {
         let (ok, length) = record.withField(column) { ($0.isEmpty || FieldValue.isUTF8($0), $0.count) }
         guard ok else { throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1) }
         if length > InputError.maximumIdLength {

@@ -55,7 +55,7 @@ final class FileBytes: Sendable {
             func has(_ text: String) -> Bool {
                 let needle = Array(text.utf8)
                 guard head.count >= needle.count else { return false }
-                return (0 ... head.count - needle.count).contains { i in head[i ..< i + needle.count].elementsEqual(needle) }
+                return (0...head.count - needle.count).contains { i in head[i..<i + needle.count].elementsEqual(needle) }
             }
             if has("xl/") { return ("an Excel workbook (xlsx)", "Open it and save it as CSV UTF-8, then pass that file.") }
             if has("content.xml") { return ("a spreadsheet document (ods)", "Open it and save it as CSV UTF-8, then pass that file.") }

@@ -51,10 +51,10 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
     public var line: Int? {
         switch self {
         case .unbalancedQuote(_, let line, _), .strayQuote(_, let line, _), .nulByte(_, let line, _),
-             .invalidUTF8(_, let line, _), .raggedRow(_, let line, _, _), .emptyValue(_, let line, _, _),
-             .badNumber(_, let line, _, _, _, _), .badTimestamp(_, let line, _, _, _, _),
-             .idTooLong(_, let line, _, _, _), .weightOverflow(_, let line), .tooManyRows(_, let line),
-             .looksLikeWindows1252(_, let line, _):
+            .invalidUTF8(_, let line, _), .raggedRow(_, let line, _, _), .emptyValue(_, let line, _, _),
+            .badNumber(_, let line, _, _, _, _), .badTimestamp(_, let line, _, _, _, _),
+            .idTooLong(_, let line, _, _, _), .weightOverflow(_, let line), .tooManyRows(_, let line),
+            .looksLikeWindows1252(_, let line, _):
             return line
         case .missingColumn, .unknownColumn, .duplicateColumn, .headerOnly, .ambiguousColumn: return 1
         default: return nil
@@ -65,8 +65,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
     public var column: Int? {
         switch self {
         case .unbalancedQuote(_, _, let c), .strayQuote(_, _, let c), .nulByte(_, _, let c), .invalidUTF8(_, _, let c),
-             .emptyValue(_, _, let c, _), .badNumber(_, _, let c, _, _, _), .badTimestamp(_, _, let c, _, _, _),
-             .idTooLong(_, _, let c, _, _), .looksLikeWindows1252(_, _, let c):
+            .emptyValue(_, _, let c, _), .badNumber(_, _, let c, _, _, _), .badTimestamp(_, _, let c, _, _, _),
+            .idTooLong(_, _, let c, _, _), .looksLikeWindows1252(_, _, let c):
             return c
         default: return nil
         }
@@ -93,11 +93,13 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         case .wrongEncoding(let file, let found):
             return "\(file):1:1: the file is \(found) text. Save it as UTF-8 (CSV UTF-8 in a spreadsheet)."
         case .unbalancedQuote(let file, let line, let column):
-            return "\(file):\(line):\(column): a quoted field opens here and never closes. Close the quote, or double quotes inside a quoted field (\"\")."
+            return
+                "\(file):\(line):\(column): a quoted field opens here and never closes. Close the quote, or double quotes inside a quoted field (\"\")."
         case .strayQuote(let file, let line, let column):
             return "\(file):\(line):\(column): text follows a closing quote. Inside a quoted field write a quote as \"\"."
         case .nulByte(let file, let line, let column):
-            return "\(file):\(line):\(column): a NUL byte; this does not look like a text CSV file. Check that it is the right file and export it as CSV."
+            return
+                "\(file):\(line):\(column): a NUL byte; this does not look like a text CSV file. Check that it is the right file and export it as CSV."
         case .invalidUTF8(let file, let line, let column):
             return "\(file):\(line):\(column): the text is not valid UTF-8. Save the file as UTF-8 (CSV UTF-8 in a spreadsheet)."
         case .missingColumn(let file, let role, let header, let flag):
@@ -107,17 +109,20 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         case .duplicateColumn(let file, let name, let column):
             return "\(file):1:\(column): the column \"\(name)\" appears twice. Rename one, or pick one with the matching --…-column flag."
         case .raggedRow(let file, let line, let expected, let found):
-            return "\(file):\(line):\(min(expected, found) + 1): the row has \(found) fields but the header has \(expected). Check for an unquoted delimiter or a missing field (or pass --on-error skip)."
+            return
+                "\(file):\(line):\(min(expected, found) + 1): the row has \(found) fields but the header has \(expected). Check for an unquoted delimiter or a missing field (or pass --on-error skip)."
         case .emptyValue(let file, let line, let column, let name):
             return "\(file):\(line):\(column): the \(name) is empty. Fill it in or remove the row (or pass --on-error skip)."
         case .badNumber(let file, let line, let column, let name, let seen, let rule):
             return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" is not valid: \(rule) (or pass --on-error skip)."
         case .badTimestamp(let file, let line, let column, let name, let seen, let reason):
-            return "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" \(reason) (or pass --no-time to ignore times, or --on-error skip)."
+            return
+                "\(file):\(line):\(column): \(name) \"\(Self.clip(seen))\" \(reason) (or pass --no-time to ignore times, or --on-error skip)."
         case .noReferrals(let file, let detail):
             return "\(file): \(detail)"
         case .idTooLong(let file, let line, let column, let name, let length):
-            return "\(file):\(line):\(column): the \(name) is \(length) bytes long; ids longer than \(Self.maximumIdLength) bytes are refused. Check that the columns line up (or pass --on-error skip)."
+            return
+                "\(file):\(line):\(column): the \(name) is \(length) bytes long; ids longer than \(Self.maximumIdLength) bytes are refused. Check that the columns line up (or pass --on-error skip)."
         case .weightOverflow(let file, let line):
             return "\(file):\(line): the weights of this referred pair add up to an infinite number. Scale the weights down."
         case .tooManyRows(let file, let line):
@@ -125,25 +130,32 @@ public enum InputError: Error, CustomStringConvertible, Equatable, Sendable {
         case .emptyFolder(let path):
             return "\(path): the folder holds no .csv, .tsv or .txt files (plain or .gz). Name the files, or the folder that holds them."
         case .ambiguousColumn(let file, let role, let first, let second, let flag):
-            return "\(file):1: both \"\(Self.clip(first, 40))\" and \"\(Self.clip(second, 40))\" could be the \(role) column. Pick one with \(flag) NAME."
+            return
+                "\(file):1: both \"\(Self.clip(first, 40))\" and \"\(Self.clip(second, 40))\" could be the \(role) column. Pick one with \(flag) NAME."
         case .notText(let file, let format, let fix):
             return "\(file): this is \(format), not a CSV text file. \(fix)"
         case .compressedDataCorrupt(let file, let reason):
             return "\(file): the gzip data is damaged (\(reason)). Compress the export again, or unpack it and pass the CSV."
         case .looksLikeWindows1252(let file, let line, let column):
-            return "\(file):\(line):\(column): the text is not valid UTF-8; it looks like Latin-1 / Windows-1252 (as Excel on Windows saves CSV). Pass --encoding windows-1252, or save the file as CSV UTF-8."
+            return
+                "\(file):\(line):\(column): the text is not valid UTF-8; it looks like Latin-1 / Windows-1252 (as Excel on Windows saves CSV). Pass --encoding windows-1252, or save the file as CSV UTF-8."
         case .ambiguousDateOrder(let file, let column, let seen):
-            return "\(file): every date in the \(column) column (such as \"\(Self.clip(seen))\") reads both day-first and month-first, so the order cannot be told from the data. Pass --date-order day-first or --date-order month-first."
+            return
+                "\(file): every date in the \(column) column (such as \"\(Self.clip(seen))\") reads both day-first and month-first, so the order cannot be told from the data. Pass --date-order day-first or --date-order month-first."
         case .mixedDateOrder(let file, let column, let dl, let ds, let ml, let ms):
-            return "\(file): the \(column) column mixes date orders: line \(dl) (\"\(Self.clip(ds))\") is only valid day-first and line \(ml) (\"\(Self.clip(ms))\") only month-first. Fix the column, or pass --date-order to choose one (the other rows are then bad)."
+            return
+                "\(file): the \(column) column mixes date orders: line \(dl) (\"\(Self.clip(ds))\") is only valid day-first and line \(ml) (\"\(Self.clip(ms))\") only month-first. Fix the column, or pass --date-order to choose one (the other rows are then bad)."
         case .ambiguousDecimal(let file, let column, let seen):
-            return "\(file): amounts in the \(column) column (such as \"\(Self.clip(seen))\") read both with a decimal point and a decimal comma. Pass --decimal dot or --decimal comma."
+            return
+                "\(file): amounts in the \(column) column (such as \"\(Self.clip(seen))\") read both with a decimal point and a decimal comma. Pass --decimal dot or --decimal comma."
         case .mixedDecimal(let file, let column, let dl, let ds, let cl, let cs):
-            return "\(file): the \(column) column mixes number styles: line \(dl) (\"\(Self.clip(ds))\") needs a decimal point and line \(cl) (\"\(Self.clip(cs))\") a decimal comma. Fix the column, or pass --decimal dot or --decimal comma."
+            return
+                "\(file): the \(column) column mixes number styles: line \(dl) (\"\(Self.clip(ds))\") needs a decimal point and line \(cl) (\"\(Self.clip(cs))\") a decimal comma. Fix the column, or pass --decimal dot or --decimal comma."
         case .tooManySkipped(let file, let skipped, let rows, let column, let limit):
             let share = rows > 0 ? Double(skipped) / Double(rows) * 100 : 100
             let shown = (share * 10).rounded() / 10
-            return "\(file): \(skipped) of \(rows) rows (\(shown)%) were skipped as bad, more than --max-skipped \(Self.percent(limit)); most failed in the \(column) column. Fix that column or name the right one with its --…-column flag."
+            return
+                "\(file): \(skipped) of \(rows) rows (\(shown)%) were skipped as bad, more than --max-skipped \(Self.percent(limit)); most failed in the \(column) column. Fix that column or name the right one with its --…-column flag."
         }
     }
 

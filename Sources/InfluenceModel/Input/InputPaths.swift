@@ -65,8 +65,10 @@ public enum InputPaths {
     /// converted per `options.encoding`, a UTF-8 error explained when the bytes look like
     /// Windows-1252.
     /// - Throws: `InputError` from loading or from `parse`.
-    static func readEach<T>(_ files: [String], options: ReadOptions, timings: PhaseTimings? = nil,
-                            _ parse: (UnsafeBufferPointer<UInt8>, String) throws(InputError) -> T) throws(InputError) -> [Read<T>] {
+    static func readEach<T>(
+        _ files: [String], options: ReadOptions, timings: PhaseTimings? = nil,
+        _ parse: (UnsafeBufferPointer<UInt8>, String) throws(InputError) -> T
+    ) throws(InputError) -> [Read<T>] {
         var out: [Read<T>] = []
         for path in files {
             let file = InputFile.displayName(path)
@@ -86,7 +88,8 @@ public enum InputPaths {
             return try body()
         } catch {
             if case .invalidUTF8(let f, let line, let column) = error,
-               bytes.withBytes({ TextEncoding.looksLikeWindows1252($0) }) {
+                bytes.withBytes({ TextEncoding.looksLikeWindows1252($0) })
+            {
                 throw .looksLikeWindows1252(file: f, line: line, column: column)
             }
             throw error
@@ -119,7 +122,8 @@ extension DataQuality {
             if !choice.alternatives.isEmpty {
                 decisions.append("\(file): amounts in \"\(column)\" read with a decimal point (line \(line): \"\(text)\")")
             }
-        case .b(let line, let text): decisions.append("\(file): amounts in \"\(column)\" read with a decimal comma (line \(line): \"\(text)\")")
+        case .b(let line, let text):
+            decisions.append("\(file): amounts in \"\(column)\" read with a decimal comma (line \(line): \"\(text)\")")
         case .mixed(let al, let at, let bl, let bt):
             throw .mixedDecimal(file: file, column: column, dotLine: al, dotSeen: at, commaLine: bl, commaSeen: bt)
         case .ambiguous(let example): throw .ambiguousDecimal(file: file, column: column, seen: example)

@@ -18,7 +18,7 @@ extension Interner {
             Parallel.forEach(parts.count) { p in
                 other.arena.withUnsafeBufferPointer { arena in
                     for i in parts[p] {
-                        let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i] ..< other.offsets[i + 1]])
+                        let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
                         let word = Interner.hashAndPrefix(key).prefix
                         if case .found(let index) = table.probe(key, hash: other.hashes[i], prefix: word) { shared[i] = index }
                     }
@@ -26,8 +26,8 @@ extension Interner {
             }
         }
         other.arena.withUnsafeBufferPointer { arena in
-            for i in 0 ..< n where map[i] < 0 {
-                let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i] ..< other.offsets[i + 1]])
+            for i in 0..<n where map[i] < 0 {
+                let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
                 map[i] = appendAbsent(key, hash: other.hashes[i])
             }
         }

@@ -78,13 +78,13 @@ public struct Interner: Sendable {
     }
 
     /// All keys as text, by index.
-    public var names: [String] { (0 ..< Int32(count)).map(name) }
+    public var names: [String] { (0..<Int32(count)).map(name) }
 
     /// Orders two keys by their UTF-8 bytes (which is also Unicode scalar order).
     public func precedes(_ a: Int32, _ b: Int32) -> Bool {
         arena.withUnsafeBufferPointer { buffer in
-            let ra = offsets[Int(a)] ..< offsets[Int(a) + 1]
-            let rb = offsets[Int(b)] ..< offsets[Int(b) + 1]
+            let ra = offsets[Int(a)]..<offsets[Int(a) + 1]
+            let rb = offsets[Int(b)]..<offsets[Int(b) + 1]
             let common = min(ra.count, rb.count)
             if common > 0 {
                 let order = memcmp(buffer.baseAddress! + ra.lowerBound, buffer.baseAddress! + rb.lowerBound, common)
@@ -98,7 +98,7 @@ public struct Interner: Sendable {
     func withKey<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let i = Int(index)
         return try arena.withUnsafeBufferPointer {
-            try body(UnsafeBufferPointer(rebasing: $0[offsets[i] ..< offsets[i + 1]]))
+            try body(UnsafeBufferPointer(rebasing: $0[offsets[i]..<offsets[i + 1]]))
         }
     }
 
@@ -167,7 +167,7 @@ public struct Interner: Sendable {
         let size = (mask + 1) * 2
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
-        for i in 0 ..< count - 1 {  // the key being inserted is placed by the caller
+        for i in 0..<count - 1 {  // the key being inserted is placed by the caller
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
             while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
             let word = withKey(Int32(i)) { Interner.hashAndPrefix($0).prefix }

@@ -91,10 +91,11 @@ struct PairChunk: CSVRecordSink {
     @inline(__always)
     private mutating func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
         guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0,
-              record.count == columns.width,
-              let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
-              !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
-              Self.isPlain(s, exact: reader.rules.exactIds), Self.isPlain(t, exact: reader.rules.exactIds) else { return nil }
+            record.count == columns.width,
+            let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
+            !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
+            Self.isPlain(s, exact: reader.rules.exactIds), Self.isPlain(t, exact: reader.rules.exactIds)
+        else { return nil }
         return (s, t)
     }
 

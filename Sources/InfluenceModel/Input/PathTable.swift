@@ -10,8 +10,9 @@ extension ColumnRole {
         "total_conversion_value", flag: "--total-value-column",
         specific: ["total conversion value", "total value", "conversion value", "value", "revenue"])
     /// A path table's journeys that ended without a conversion.
-    public static let totalNull = ColumnRole("total_null", flag: "--total-null-column",
-                                             specific: ["total null", "total nulls", "null", "nulls"])
+    public static let totalNull = ColumnRole(
+        "total_null", flag: "--total-null-column",
+        specific: ["total null", "total nulls", "null", "nulls"])
 }
 
 /// The rows of a channel path table (ChannelAttribution's format) as read: each path's
@@ -47,9 +48,12 @@ public struct PathTable: Sendable {
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> PathTable {
         let files = try InputPaths.expand(paths)
         var all: PathTable?
-        for read in try InputPaths.readEach(files, options: options, { (buffer, file) throws(InputError) in
-            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-        }) {
+        for read in try InputPaths.readEach(
+            files, options: options,
+            { (buffer, file) throws(InputError) in
+                try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+            })
+        {
             var one = read.value
             one.quality.files = [read.label]
             if all == nil { all = one } else { all!.append(one) }
@@ -58,8 +62,9 @@ public struct PathTable: Sendable {
         table.file = InputPaths.describe(files)
         try table.quality.checkSkipped(file: table.file, limit: options.maxSkipped, onError: options.onError)
         if table.count == 0 {
-            throw .noReferrals(file: table.file,
-                               detail: "no usable path row (\(table.quality.skippedRows) skipped); there is nothing to attribute.")
+            throw .noReferrals(
+                file: table.file,
+                detail: "no usable path row (\(table.quality.skippedRows) skipped); there is nothing to attribute.")
         }
         return table
     }
@@ -71,8 +76,9 @@ public struct PathTable: Sendable {
             try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
         }
         if table.count == 0 {
-            throw .noReferrals(file: file,
-                               detail: "no usable path row (\(table.quality.skippedRows) skipped); there is nothing to attribute.")
+            throw .noReferrals(
+                file: file,
+                detail: "no usable path row (\(table.quality.skippedRows) skipped); there is nothing to attribute.")
         }
         return table
     }
@@ -93,7 +99,7 @@ public struct PathTable: Sendable {
             var t = part.sink.table
             t.line = t.line.map { $0 &+ Int32(truncatingIfNeeded: part.lineShift) }
             t.quality.blankLines += part.end.blank
-            for k in 0 ..< 3 { amounts[k].append(part.sink.amounts[k], rowOffset: table.count, lineShift: part.lineShift) }
+            for k in 0..<3 { amounts[k].append(part.sink.amounts[k], rowOffset: table.count, lineShift: part.lineShift) }
             table.append(t)
         }
         SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &table.quality)
@@ -113,8 +119,9 @@ public struct PathTable: Sendable {
     }
 
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
-        try ColumnLayout(headerRecord: record, required: [.path, .totalConversions], optional: [.totalConversionValue, .totalNull],
-                         overrides: options.columns, file: file)
+        try ColumnLayout(
+            headerRecord: record, required: [.path, .totalConversions], optional: [.totalConversionValue, .totalNull],
+            overrides: options.columns, file: file)
     }
 
     /// Appends another part's or file's rows.
@@ -157,15 +164,18 @@ struct PathChunk: CSVRecordSink {
         guard let text = record.string(p) else { throw .invalidUTF8(file: file, line: line, column: p + 1) }
         let names = PathTable.split(text)
         if names.isEmpty { throw .emptyValue(file: file, line: line, column: p + 1, name: "path") }
-        let roles: [(ColumnRole, String)] = [(.totalConversions, "total_conversions"), (.totalConversionValue, "total_conversion_value"),
-                                             (.totalNull, "total_null")]
+        let roles: [(ColumnRole, String)] = [
+            (.totalConversions, "total_conversions"), (.totalConversionValue, "total_conversion_value"),
+            (.totalNull, "total_null"),
+        ]
         var readings: [(a: Double?, b: Double?)?] = []
         for (role, name) in roles {
             guard let c = layout[role], !record.isBlank(c) else { readings.append(nil); continue }
             let parsed = record.withField(c) { rules.amount($0) }
             guard let parsed, (parsed.a ?? 0) >= 0, (parsed.b ?? 0) >= 0 else {
-                throw .badNumber(file: file, line: line, column: c + 1, name: name, seen: record.string(c) ?? "",
-                                 rule: "\(name) must be a finite number >= 0")
+                throw .badNumber(
+                    file: file, line: line, column: c + 1, name: name, seen: record.string(c) ?? "",
+                    rule: "\(name) must be a finite number >= 0")
             }
             readings.append(parsed)
         }

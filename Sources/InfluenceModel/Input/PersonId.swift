@@ -45,7 +45,7 @@ public enum PersonId {
         while lo < hi, isASCIISpace(bytes[lo]) { lo += 1 }
         while hi > lo, isASCIISpace(bytes[hi - 1]) { hi -= 1 }
         if lo == hi { return .empty }
-        let trimmed = UnsafeBufferPointer(rebasing: bytes[lo ..< hi])
+        let trimmed = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
         let lower = capitals && ats == 1 && isEmailShaped(trimmed)
         if lo == 0, hi == bytes.count, !lower { return .unchanged }
         scratch.removeAll(keepingCapacity: true)
@@ -106,7 +106,7 @@ public enum PersonId {
         let scalars = decoded.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isTrimmed($0) }) else { return .empty }
         let last = scalars.lastIndex(where: { !isTrimmed($0) })!
-        var text = String(scalars[first ... last]).precomposedStringWithCanonicalMapping
+        var text = String(scalars[first...last]).precomposedStringWithCanonicalMapping
         let ats = text.unicodeScalars.lazy.filter { $0 == "@" }.count
         if ats == 1, text.unicodeScalars.first != "@", text.unicodeScalars.last != "@",
             !text.unicodeScalars.contains(where: isTrimmed)

@@ -122,7 +122,7 @@ extension ReferralEvents {
     /// an empty map is the identity).
     private static func gather(_ count: Int, _ total: Int, _ offsets: [Int], _ column: (Int) -> ([Int32], [Int32])) -> [Int32] {
         var out = [Int32](repeating: 0, count: total)
-        let sources = (0 ..< count).map(column)
+        let sources = (0..<count).map(column)
         out.withUnsafeMutableBufferPointer { buffer in
             let shared = SharedBuffer(buffer)
             Parallel.forEach(count) { c in

@@ -24,9 +24,10 @@ extension ReferralEvents {
         }
         sources += other.sources.map { ($0.file, $0.firstRow + first) }
         quality.add(other.quality)
-        internalCheck(target.count == count && weight.count == count && line.count == count
-                      && (timestamp?.count ?? count) == count && (channel?.count ?? count) == count
-                      && (campaign?.count ?? count) == count, "referral columns of different lengths")
+        internalCheck(
+            target.count == count && weight.count == count && line.count == count
+                && (timestamp?.count ?? count) == count && (channel?.count ?? count) == count
+                && (campaign?.count ?? count) == count, "referral columns of different lengths")
     }
 
     /// Labels every row with `campaign` (`--campaign-from-file`), replacing a campaign column.

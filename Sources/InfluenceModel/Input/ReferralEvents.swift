@@ -45,9 +45,12 @@ public struct ReferralEvents: Sendable {
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
         let files = try InputPaths.expand(paths)
         var all: ReferralEvents?
-        for read in try InputPaths.readEach(files, options: options, { (buffer, file) throws(InputError) in
-            try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-        }) {
+        for read in try InputPaths.readEach(
+            files, options: options,
+            { (buffer, file) throws(InputError) in
+                try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+            })
+        {
             var one = read.value
             one.quality.files = [read.label]
             if options.campaignFromFile { one.label(campaign: InputPaths.stem(read.path)) }
@@ -77,7 +80,9 @@ public struct ReferralEvents: Sendable {
 
     /// Parses a referral export in `chunks` chunks, and settles the file's date order and
     /// decimal mark from its data.
-    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> ReferralEvents {
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError)
+        -> ReferralEvents
+    {
         guard let head = try ChunkedScan.header(buffer, file: file, options: options, read: Self.header) else {
             throw .headerOnly(file: file)
         }
@@ -88,8 +93,9 @@ public struct ReferralEvents: Sendable {
         if columns.campaign >= 0 { template.campaign = [] }
         let rules = FieldRules(options)
         let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
-            EventsChunk(events: template, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
-                        header: head.layout.header, policy: options.onError)
+            EventsChunk(
+                events: template, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
+                header: head.layout.header, policy: options.onError)
         }
         var events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
         events.quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]
@@ -117,13 +123,16 @@ public struct ReferralEvents: Sendable {
 
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
         let optional: [ColumnRole] = options.useTime ? [.timestamp, .channel, .campaign, .weight] : [.channel, .campaign, .weight]
-        return try ColumnLayout(headerRecord: record, required: [.source, .target], optional: optional,
-                                overrides: options.columns, file: file)
+        return try ColumnLayout(
+            headerRecord: record, required: [.source, .target], optional: optional,
+            overrides: options.columns, file: file)
     }
 
     /// Adds a row read by `reader` (which holds its normalized ids).
-    mutating func add(_ values: ReferralRowReader.Values, reader: ReferralRowReader, record: CSVRecord,
-                      time: inout DeferredChoice, amounts: inout DeferredChoice) {
+    mutating func add(
+        _ values: ReferralRowReader.Values, reader: ReferralRowReader, record: CSVRecord,
+        time: inout DeferredChoice, amounts: inout DeferredChoice
+    ) {
         let row = source.count
         source.append(reader.source.withUnsafeBufferPointer { people.intern($0).index })
         target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
@@ -153,14 +162,14 @@ public struct ReferralEvents: Sendable {
             var lo = 0, hi = bytes.count
             while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
             while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-            return lo == hi ? -1 : table.intern(UnsafeBufferPointer(rebasing: bytes[lo ..< hi])).index
+            return lo == hi ? -1 : table.intern(UnsafeBufferPointer(rebasing: bytes[lo..<hi])).index
         }
     }
 
     /// A row must have the header's width; extra empty fields at the end are forgiven.
     static func checkWidth(_ record: CSVRecord, width: Int, file: String) throws(InputError) {
         if record.count == width { return }
-        if record.count > width, (width ..< record.count).allSatisfy({ record.isBlank($0) }) { return }
+        if record.count > width, (width..<record.count).allSatisfy({ record.isBlank($0) }) { return }
         throw .raggedRow(file: file, line: record.line, expected: width, found: record.count)
     }
 }

@@ -43,12 +43,14 @@ public enum FilterError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .noCampaignColumn(let file):
-            return "\(file): --campaign needs a campaign column, and the export has none. Name it with --campaign-column, or label files with --campaign-from-file."
+            return
+                "\(file): --campaign needs a campaign column, and the export has none. Name it with --campaign-column, or label files with --campaign-from-file."
         case .unknownCampaign(let file, let name, let known):
             let list = known.prefix(10).map { "\"\($0)\"" }.joined(separator: ", ") + (known.count > 10 ? ", …" : "")
             return "\(file): no campaign is called \"\(name)\"; the export has \(list)."
         case .noTimeColumn(let file):
-            return "\(file): --since and --until need a time column, and the export has none (or --no-time was given). Name it with --timestamp-column."
+            return
+                "\(file): --since and --until need a time column, and the export has none (or --no-time was given). Name it with --timestamp-column."
         }
     }
 }
@@ -65,7 +67,7 @@ extension ReferralEvents {
             var ids = Set<Int32>()
             for name in filter.campaigns {
                 guard let id = campaigns.index(of: name) else {
-                    let known = (0 ..< Int32(campaigns.count)).map { campaigns.name($0) }
+                    let known = (0..<Int32(campaigns.count)).map { campaigns.name($0) }
                     throw .noReferrals(file: file, detail: FilterError.unknownCampaign(file: file, name: name, known: known).description)
                 }
                 ids.insert(id)
@@ -76,7 +78,7 @@ extension ReferralEvents {
         if filter.usesTime, timestamp == nil {
             throw .noReferrals(file: file, detail: FilterError.noTimeColumn(file: file).description)
         }
-        let keep = (0 ..< count).filter { i in
+        let keep = (0..<count).filter { i in
             if let keepCampaign, !keepCampaign.contains(campaign![i]) { return false }
             if filter.usesTime, !filter.keeps(time: timestamp![i]) { return false }
             return true

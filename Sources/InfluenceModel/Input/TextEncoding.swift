@@ -44,7 +44,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         while i < bytes.count {
             let byte = bytes[i]
             if byte < 0x80 { i += 1; continue }
-            if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run ..< i])) }
+            if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
             let scalar = byte < 0xA0 ? UInt32(table?[Int(byte) - 0x80] ?? UInt16(byte)) : UInt32(byte)
             if scalar < 0x800 {
                 out.append(UInt8(truncatingIfNeeded: 0xC0 | scalar >> 6))
@@ -75,7 +75,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// - Returns: whether to read the text as Windows-1252.
     /// - Complexity: O(min(*n*, `limit`)).
     public static func looksLikeWindows1252(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 1 << 20) -> Bool {
-        let text = UnsafeBufferPointer(rebasing: bytes[0 ..< min(max(limit, 0), bytes.count)])
+        let text = UnsafeBufferPointer(rebasing: bytes[0..<min(max(limit, 0), bytes.count)])
         guard !isUTF8(text, cut: text.count < bytes.count) else { return false }
         var high = 0, alone = 0, controls = 0
         func isTextASCII(_ byte: UInt8) -> Bool { byte &- 0x20 < 0x5F || byte == 0x09 || byte == 0x0A || byte == 0x0D }
@@ -100,19 +100,19 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             if lead < 0x80 { i += 1; continue }
             let length: Int, low: UInt8, high: UInt8  // the range of the second byte
             switch lead {
-            case 0xC2 ... 0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
             case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
             case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-            case 0xE1 ... 0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xE1...0xEF: (length, low, high) = (3, 0x80, 0xBF)
             case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
             case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-            case 0xF1 ... 0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
             default: return false
             }
-            for k in 1 ..< length {
+            for k in 1..<length {
                 guard i + k < bytes.count else { return cut }
                 let byte = bytes[i + k]
-                if k == 1 ? !(low ... high).contains(byte) : byte & 0xC0 != 0x80 { return false }
+                if k == 1 ? !(low...high).contains(byte) : byte & 0xC0 != 0x80 { return false }
             }
             i += length
         }

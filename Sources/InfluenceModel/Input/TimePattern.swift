@@ -65,10 +65,11 @@ public struct TimePattern: Sendable, Hashable, CustomStringConvertible {
             let months = (has(.month) ? 1 : 0) + (has(.monthName) ? 1 : 0)
             let days = (has(.day) ? 1 : 0) + (has(.spacePaddedDay) ? 1 : 0)
             guard has(.year4) != has(.year2),
-                  has(.dayOfYear) ? months + days == 0 : months == 1 && days == 1,
-                  !(has(.hour24) && has(.hour12)), has(.hour12) == has(.meridiem),
-                  !has(.minute) || has(.hour24) || has(.hour12), !has(.second) || has(.minute),
-                  !has(.fraction) || has(.second), !(has(.zoneOffset) && has(.zoneName)) else { return nil }
+                has(.dayOfYear) ? months + days == 0 : months == 1 && days == 1,
+                !(has(.hour24) && has(.hour12)), has(.hour12) == has(.meridiem),
+                !has(.minute) || has(.hour24) || has(.hour12), !has(.second) || has(.minute),
+                !has(.fraction) || has(.second), !(has(.zoneOffset) && has(.zoneName))
+            else { return nil }
         }
         self.text = text
         self.items = items
@@ -129,7 +130,7 @@ public struct TimePattern: Sendable, Hashable, CustomStringConvertible {
                 if s.peek | 0x20 == 0x7A {
                     s.index += 1
                 } else {
-                    guard s.peek == 0x2B || s.peek == 0x2D, let o = Timestamp.numericOffset(&s, hourDigits: 2 ... 2) else { throw mismatch }
+                    guard s.peek == 0x2B || s.peek == 0x2D, let o = Timestamp.numericOffset(&s, hourDigits: 2...2) else { throw mismatch }
                     offset = o
                 }
             case .zoneName:
@@ -150,7 +151,7 @@ public struct TimePattern: Sendable, Hashable, CustomStringConvertible {
             return unixNegative ? -ms : ms
         }
         if let pm {
-            guard (1 ... 12).contains(hour) else { throw mismatch }
+            guard (1...12).contains(hour) else { throw mismatch }
             hour = hour % 12 + (pm ? 12 : 0)
         }
         guard hour <= 23, minute <= 59, second <= 60 else { throw mismatch }
@@ -162,8 +163,9 @@ public struct TimePattern: Sendable, Hashable, CustomStringConvertible {
             throw mismatch  // %j of 0
         }
         do {
-            return try Timestamp.civilMillis(year: year, month: month, day: day, secondOfDay: hour * 3600 + minute * 60 + second,
-                                             millis: millis, offset: offset)
+            return try Timestamp.civilMillis(
+                year: year, month: month, day: day, secondOfDay: hour * 3600 + minute * 60 + second,
+                millis: millis, offset: offset)
         } catch .unparsable {
             throw mismatch
         }

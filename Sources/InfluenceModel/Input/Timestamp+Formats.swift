@@ -18,9 +18,9 @@ extension Timestamp {
             return .exact(try seconds(try yearFirst(&s)))
         case 8 where next | 0x20 == 0x74:  // 20240304T093300
             return .exact(try seconds(try basicISO(&s)))
-        case 1 ... 2 where (next == 0x2F || next == 0x2D || next == 0x2E) && Scanner.isDigit(afterNext):
+        case 1...2 where (next == 0x2F || next == 0x2D || next == 0x2E) && Scanner.isDigit(afterNext):
             return try yearLast(&s, order: order)
-        case 1 ... 2 where (next == 0x2D || next == 0x2F || Scanner.isSpace(next)) && Scanner.isLetter(afterNext):
+        case 1...2 where (next == 0x2D || next == 0x2F || Scanner.isSpace(next)) && Scanner.isLetter(afterNext):
             return .exact(try seconds(try dayMonthName(&s)))  // 4 Mar 2024, 04-Mar-2024
         default:
             throw .unparsable
@@ -34,11 +34,11 @@ extension Timestamp {
         switch n.wholeDigits {
         case 8 where !n.hasFraction:
             let year = n.whole / 10_000, month = n.whole / 100 % 100
-            guard (1900 ... 2199).contains(year), (1 ... 12).contains(month) else { throw .plainNumber }
+            guard (1900...2199).contains(year), (1...12).contains(month) else { throw .plainNumber }
             return .exact(try seconds(try civilMillis(year: year, month: month, day: n.whole % 100)))
-        case 9 ... 10 where n.whole >= 100_000_000:
+        case 9...10 where n.whole >= 100_000_000:
             return .exact(try seconds(n.whole * 1000 + n.fractionMillis))
-        case 12 ... 13:
+        case 12...13:
             throw Double(n.whole) / 1000 < latest ? .milliseconds : .outOfRange
         case 11, 14...:
             throw .outOfRange
@@ -98,7 +98,7 @@ extension Timestamp {
         case .dayFirst: return .exact(try seconds(try clock.millis(year: year, month: b, day: a)))
         case .monthFirst: return .exact(try seconds(try clock.millis(year: year, month: a, day: b)))
         case .auto:
-            guard (1900 ... 2199).contains(year) else { throw .outOfRange }
+            guard (1900...2199).contains(year) else { throw .outOfRange }
             var monthFirst: Double?, dayFirst: Double?
             if isDate(year: year, month: a, day: b) { monthFirst = try seconds(try clock.millis(year: year, month: a, day: b)) }
             if isDate(year: year, month: b, day: a) { dayFirst = try seconds(try clock.millis(year: year, month: b, day: a)) }
@@ -211,7 +211,7 @@ extension Timestamp {
         let word = s.letters()
         let pm = s.word(word, is: "pm")
         if pm || s.word(word, is: "am") {
-            guard (1 ... 12).contains(hour) else { throw .unparsable }
+            guard (1...12).contains(hour) else { throw .unparsable }
             hour = hour % 12 + (pm ? 12 : 0)
         } else {
             s.index = beforeMeridiem
@@ -227,13 +227,13 @@ extension Timestamp {
     static func zone(_ s: inout Scanner) -> Int? {
         let start = s.index
         s.skipSpaces()
-        if s.peek == 0x2B || s.peek == 0x2D, let offset = numericOffset(&s, hourDigits: 2 ... 2) { return offset }
+        if s.peek == 0x2B || s.peek == 0x2D, let offset = numericOffset(&s, hourDigits: 2...2) { return offset }
         let word = s.letters()
         switch word.count {
         case 1 where s.word(word, is: "z"):
             return 0
-        case 2 ... 3 where s.word(word, is: "utc") || s.word(word, is: "gmt") || s.word(word, is: "ut"):
-            if s.peek == 0x2B || s.peek == 0x2D, let offset = numericOffset(&s, hourDigits: 1 ... 2) { return offset }
+        case 2...3 where s.word(word, is: "utc") || s.word(word, is: "gmt") || s.word(word, is: "ut"):
+            if s.peek == 0x2B || s.peek == 0x2D, let offset = numericOffset(&s, hourDigits: 1...2) { return offset }
             return 0
         case 3:
             for (name, hours) in northAmericanZones where s.word(word, is: name) { return hours * 3600 }

@@ -33,7 +33,7 @@ extension Timestamp {
         /// Exactly `digits` digits.
         mutating func number(digits: Int) -> Int? {
             var value = 0
-            for _ in 0 ..< digits {
+            for _ in 0..<digits {
                 guard let d = digit() else { return nil }
                 value = value * 10 + d
             }
@@ -44,7 +44,7 @@ extension Timestamp {
         mutating func number(upTo most: Int) -> Int? {
             guard let first = digit() else { return nil }
             var value = first
-            for _ in 1 ..< most {
+            for _ in 1..<most {
                 guard let d = digit() else { break }
                 value = value * 10 + d
             }
@@ -76,7 +76,7 @@ extension Timestamp {
         mutating func letters() -> Range<Int> {
             let start = index
             while index < end, Self.isLetter(bytes[index]) { index += 1 }
-            return start ..< index
+            return start..<index
         }
 
         /// Whether the letters in `word` spell `name` (lowercase ASCII), ignoring case; with
@@ -85,7 +85,7 @@ extension Timestamp {
             let n = word.count
             guard n <= name.utf8CodeUnitCount, n == name.utf8CodeUnitCount || (prefix.map { n >= $0 } ?? false) else { return false }
             let letters = name.utf8Start
-            for k in 0 ..< n where bytes[word.lowerBound + k] | 0x20 != letters[k] { return false }
+            for k in 0..<n where bytes[word.lowerBound + k] | 0x20 != letters[k] { return false }
             return true
         }
 
@@ -97,7 +97,7 @@ extension Timestamp {
                 if count <= 3 { millis = millis * 10 + d } else if count == 4 { roundUp = d >= 5 }
             }
             guard count > 0 else { return nil }
-            for _ in min(count, 3) ..< 3 { millis *= 10 }
+            for _ in min(count, 3)..<3 { millis *= 10 }
             return millis + (roundUp ? 1 : 0)
         }
 
@@ -122,7 +122,7 @@ extension Timestamp {
                     if count <= 17 { numerator = numerator * 10 + d; scale *= 10 }
                 }
                 guard count > 0 else { index = start; return nil }
-                for _ in min(count, 3) ..< 3 { n.fractionMillis *= 10 }
+                for _ in min(count, 3)..<3 { n.fractionMillis *= 10 }
                 n.fractionMillis += roundUp ? 1 : 0
                 n.fraction = Double(numerator) / scale
             }

@@ -32,7 +32,8 @@ public enum Timestamp {
             case .milliseconds:
                 return "looks like Unix milliseconds (seconds × 1000); pass --time-format ms"
             case .plainNumber:
-                return "is a plain number: it could be a spreadsheet serial date or Unix seconds; pass --time-format excel or --time-format unix"
+                return
+                    "is a plain number: it could be a spreadsheet serial date or Unix seconds; pass --time-format excel or --time-format unix"
             case .ambiguousOrder:
                 return "reads as a date both day-first and month-first; pass --date-order day-first or --date-order month-first"
             case .patternMismatch(let pattern):
@@ -140,9 +141,10 @@ public enum Timestamp {
 
     /// Milliseconds since the epoch of a civil date and time, checked.
     /// - Throws: `.unparsable` for a day that does not exist, `.outOfRange` outside 1900–2199.
-    static func civilMillis(year: Int, month: Int, day: Int, secondOfDay: Int = 0, millis: Int = 0, offset: Int = 0) throws(Failure) -> Int {
+    static func civilMillis(year: Int, month: Int, day: Int, secondOfDay: Int = 0, millis: Int = 0, offset: Int = 0) throws(Failure) -> Int
+    {
         guard isDate(year: year, month: month, day: day) else { throw .unparsable }
-        guard (1900 ... 2199).contains(year) else { throw .outOfRange }
+        guard (1900...2199).contains(year) else { throw .outOfRange }
         let ms = (daysFromCivil(year: year, month: month, day: day) * 86_400 + secondOfDay - offset) * 1000 + millis
         // A zone can carry the first or last hours of the range across its edge.
         guard ms >= earliestMillis, ms < latestMillis else { throw .outOfRange }
@@ -150,7 +152,7 @@ public enum Timestamp {
     }
 
     static func isDate(year: Int, month: Int, day: Int) -> Bool {
-        (1 ... 12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
+        (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -218,7 +220,9 @@ public enum Timestamp {
                     check(value, format, order)
                 case .eitherOrder(let monthFirst, let dayFirst):
                     guard format == .auto, order == .auto, monthFirst != nil || dayFirst != nil else {
-                        fatalError("eitherOrder(\(String(describing: monthFirst)), \(String(describing: dayFirst))) read as \(format) \(order.rawValue)")
+                        fatalError(
+                            "eitherOrder(\(String(describing: monthFirst)), \(String(describing: dayFirst))) read as \(format) \(order.rawValue)"
+                        )
                     }
                     monthFirst.map { check($0, format, order) }
                     dayFirst.map { check($0, format, order) }
@@ -228,7 +232,9 @@ public enum Timestamp {
     }
 
     /// The formats `fuzzCheck` tries: every kind, and patterns using every directive.
-    static let fuzzFormats: [TimeFormat] = [.auto, .unixSeconds, .unixMilliseconds, .excel] + [
-        "%d/%m/%Y %H:%M", "%Y%m%d", "%b %d %Y %I:%M %p", "%a %e %B %y %H:%M:%S.%f %z", "%Y-%j %Z", "%s.%f", "%%%Y %h %d",
-    ].map { TimeFormat(argument: $0)! }
+    static let fuzzFormats: [TimeFormat] =
+        [.auto, .unixSeconds, .unixMilliseconds, .excel]
+        + [
+            "%d/%m/%Y %H:%M", "%Y%m%d", "%b %d %Y %I:%M %p", "%a %e %B %y %H:%M:%S.%f %z", "%Y-%j %Z", "%s.%f", "%%%Y %h %d",
+        ].map { TimeFormat(argument: $0)! }
 }

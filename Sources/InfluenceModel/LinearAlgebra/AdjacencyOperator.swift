@@ -57,10 +57,12 @@ public struct AdjacencyOperator: Sendable {
     /// W must be square and `reverse` its transpose's shape (checked).
     public init(forward: CSRMatrix, reverse: CSRMatrix, kind: OperatorKind) {
         precondition(forward.rows == forward.columns, "AdjacencyOperator: W is \(forward.rows)×\(forward.columns), not square")
-        precondition(reverse.rows == forward.columns && reverse.columns == forward.rows && reverse.count == forward.count,
-                     "AdjacencyOperator: reverse is not the transpose's shape")
-        precondition(kind == .sparse || forward.rows <= OperatorChoice.denseLimit,
-                     "AdjacencyOperator: dense is capped at \(OperatorChoice.denseLimit) people")
+        precondition(
+            reverse.rows == forward.columns && reverse.columns == forward.rows && reverse.count == forward.count,
+            "AdjacencyOperator: reverse is not the transpose's shape")
+        precondition(
+            kind == .sparse || forward.rows <= OperatorChoice.denseLimit,
+            "AdjacencyOperator: dense is capped at \(OperatorChoice.denseLimit) people")
         self.init(forward: CompactCSR(forward), reverse: CompactCSR(reverse), kind: kind)
     }
 
@@ -72,8 +74,8 @@ public struct AdjacencyOperator: Sendable {
         if kind == .dense {
             let n = forward.rows
             let matrix = DenseMatrix(count: n * n)
-            for r in 0 ..< n {
-                for e in forward.rowStart[r] ..< forward.rowStart[r + 1] { matrix.base[r * n + Int(forward.column[e])] = forward.values[e] }
+            for r in 0..<n {
+                for e in forward.rowStart[r]..<forward.rowStart[r + 1] { matrix.base[r * n + Int(forward.column[e])] = forward.values[e] }
             }
             dense = matrix
             forwardBlocks = []
@@ -90,8 +92,9 @@ public struct AdjacencyOperator: Sendable {
 
     /// y ← W·x. Both buffers must hold `dimension` entries (checked).
     public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
-        precondition(x.count == dimension && y.count == dimension,
-                     "AdjacencyOperator.apply: x has \(x.count) and y \(y.count) entries for a dimension of \(dimension)")
+        precondition(
+            x.count == dimension && y.count == dimension,
+            "AdjacencyOperator.apply: x has \(x.count) and y \(y.count) entries for a dimension of \(dimension)")
         apply(x, into: y, scale: 1)
     }
 
@@ -108,8 +111,9 @@ public struct AdjacencyOperator: Sendable {
 
     /// y ← Wᵀ·x. Both buffers must hold `dimension` entries (checked).
     public func applyTransposed(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
-        precondition(x.count == dimension && y.count == dimension,
-                     "AdjacencyOperator.applyTransposed: x has \(x.count) and y \(y.count) entries for a dimension of \(dimension)")
+        precondition(
+            x.count == dimension && y.count == dimension,
+            "AdjacencyOperator.applyTransposed: x has \(x.count) and y \(y.count) entries for a dimension of \(dimension)")
         guard dimension > 0 else { return }
         if kind == .dense {
             Double.gemv(transpose: true, dimension, dense!.base, x.baseAddress!, y.baseAddress!)

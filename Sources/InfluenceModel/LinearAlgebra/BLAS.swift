@@ -36,7 +36,9 @@ extension Double: BLASScalar {
     @inlinable public static func copy(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
         cblas_dcopy(blasint(n), x, 1, y, 1)
     }
-    @inlinable public static func gemv(transpose: Bool, _ n: Int, _ a: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+    @inlinable public static func gemv(
+        transpose: Bool, _ n: Int, _ a: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>
+    ) {
         cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(n), blasint(n), 1, a, blasint(n), x, 1, 0, y, 1)
     }
 }
@@ -57,7 +59,9 @@ extension Float: BLASScalar {
     @inlinable public static func copy(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         cblas_scopy(blasint(n), x, 1, y, 1)
     }
-    @inlinable public static func gemv(transpose: Bool, _ n: Int, _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    @inlinable public static func gemv(
+        transpose: Bool, _ n: Int, _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>
+    ) {
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(n), blasint(n), 1, a, blasint(n), x, 1, 0, y, 1)
     }
 }

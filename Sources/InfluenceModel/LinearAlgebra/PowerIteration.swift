@@ -48,10 +48,12 @@ public enum PowerIteration {
     ///   - apply: y ← M(x).
     /// - Returns: the last iterate and how it ended.
     /// - Complexity: O(iterations × (n + cost of M)).
-    public static func affine(start: [Double], alpha: Double, constant b: [Double],
-                              c0: Double = 1, c1: Double = 0, d: [Double]? = nil,
-                              settings: IterationSettings, growthWindow: Int = 0,
-                              apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)
+    public static func affine(
+        start: [Double], alpha: Double, constant b: [Double],
+        c0: Double = 1, c1: Double = 0, d: [Double]? = nil,
+        settings: IterationSettings, growthWindow: Int = 0,
+        apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+    )
         -> (x: [Double], report: IterationReport)
     {
         let n = start.count
@@ -106,8 +108,10 @@ public enum PowerIteration {
     /// removed, still contracts only at that rate.
     /// - Returns: the last iterate (summing to 1, or all zero if M(x) vanished) and how it ended.
     /// - Complexity: O(iterations × (n + cost of M)).
-    public static func eigenvector(start: [Double], settings: IterationSettings,
-                                   apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)
+    public static func eigenvector(
+        start: [Double], settings: IterationSettings,
+        apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+    )
         -> (x: [Double], report: IterationReport)
     {
         let n = start.count
@@ -159,8 +163,10 @@ public enum PowerIteration {
 
     /// Turns `difference` (x_prev − x) into the Aitken extrapolation x − (x_prev − x)·q/(1 − q),
     /// normalized to sum 1; returns false (leaving `difference` spoilt) if it has a negative entry.
-    private static func extrapolate(_ n: Int, difference d: UnsafeMutableBufferPointer<Double>,
-                                    latest x: UnsafeMutableBufferPointer<Double>, q: Double) -> Bool {
+    private static func extrapolate(
+        _ n: Int, difference d: UnsafeMutableBufferPointer<Double>,
+        latest x: UnsafeMutableBufferPointer<Double>, q: Double
+    ) -> Bool {
         Double.scal(n, -q / (1 - q), d.baseAddress!)
         Double.axpy(n, 1, UnsafePointer(x.baseAddress!), d.baseAddress!)
         for v in d where !(v >= 0) { return false }

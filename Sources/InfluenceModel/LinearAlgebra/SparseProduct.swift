@@ -18,13 +18,16 @@ enum SparseProduct {
     }
 
     /// y ← scale·(A·x); `scale` 1 skips the multiplication.
-    static func multiply(_ a: CompactCSR, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, scale: Double = 1,
-                         blocks: [Range<Int>]? = nil) {
+    static func multiply(
+        _ a: CompactCSR, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, scale: Double = 1,
+        blocks: [Range<Int>]? = nil
+    ) {
         let blocks = blocks ?? Self.blocks(a, parts: Parallel.threads)
         a.rowStart.withUnsafeBufferPointer { start in
             a.column.withUnsafeBufferPointer { column in
-                let kernel = Kernel(start: start.baseAddress!, column: column.baseAddress ?? UnsafePointer(bitPattern: 4)!, x: x, y: y,
-                                    scale: scale)
+                let kernel = Kernel(
+                    start: start.baseAddress!, column: column.baseAddress ?? UnsafePointer(bitPattern: 4)!, x: x, y: y,
+                    scale: scale)
                 switch a.values {
                 case .ones:
                     Parallel.forEach(blocks.count) { kernel.ones(blocks[$0]) }

@@ -55,7 +55,7 @@ extension Format {
                 out.append(d[0])
                 if last > 0 {
                     out.append(0x2E)
-                    for i in 1 ... last { out.append(d[i]) }
+                    for i in 1...last { out.append(d[i]) }
                 }
                 out.append(0x65)  // e
                 out.append(x < 0 ? 0x2D : 0x2B)
@@ -64,16 +64,16 @@ extension Format {
                 out.append(UInt8(0x30 + exponent / 10 % 10))
                 out.append(UInt8(0x30 + exponent % 10))
             } else if x >= 0 {
-                for i in 0 ... x { out.append(d[i]) }
+                for i in 0...x { out.append(d[i]) }
                 if last > x {
                     out.append(0x2E)
-                    for i in (x + 1) ... last { out.append(d[i]) }
+                    for i in (x + 1)...last { out.append(d[i]) }
                 }
             } else {
                 out.append(0x30)
                 out.append(0x2E)
-                for _ in 0 ..< (-x - 1) { out.append(0x30) }
-                for i in 0 ... last { out.append(d[i]) }
+                for _ in 0..<(-x - 1) { out.append(0x30) }
+                for i in 0...last { out.append(d[i]) }
             }
         }
     }
@@ -86,7 +86,7 @@ extension Format {
     /// 5⁰ … 5³².
     private static let power5: [UInt128] = {
         var p: [UInt128] = [1]
-        for _ in 1 ... 32 { p.append(p.last! * 5) }
+        for _ in 1...32 { p.append(p.last! * 5) }
         return p
     }()
 }

@@ -5,7 +5,9 @@ public enum Format {
     /// `value` printed by C's `vsnprintf` with one `%g`-style conversion.
     static func cFormat(_ format: StaticString, _ value: Double) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer in
-            let length = withVaList([value]) { vsnprintf(buffer.baseAddress!, 40, UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self), $0) }
+            let length = withVaList([value]) {
+                vsnprintf(buffer.baseAddress!, 40, UnsafeRawPointer(format.utf8Start).assumingMemoryBound(to: CChar.self), $0)
+            }
             return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(min(length, 39))), as: UTF8.self)
         }
     }

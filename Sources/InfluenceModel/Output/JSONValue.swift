@@ -32,7 +32,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }
             // Arrays of scalars stay on one line; arrays of objects get a line each.
-            let flat = items.allSatisfy { if case .object = $0 { return false }; if case .array = $0 { return false }; return true }
+            let flat = items.allSatisfy {
+                if case .object = $0 { return false }; if case .array = $0 { return false }; return true
+            }
             out.append("[")
             for (k, item) in items.enumerated() {
                 if k > 0 { out.append(flat ? ", " : ",") }

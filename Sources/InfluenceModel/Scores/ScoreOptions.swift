@@ -28,9 +28,11 @@ public struct ScoreOptions: Sendable {
     public var operatorChoice: OperatorChoice
 
     /// - Parameter beta: reach's β; `nil` chooses it for the graph (see `automaticBeta`).
-    public init(algorithm: ScoreAlgorithm = .pagerank, damping: Double = 0.85, beta: Double? = 0.1,
-                personalization: [Double]? = nil, iteration: IterationSettings = IterationSettings(),
-                operatorChoice: OperatorChoice = .auto) {
+    public init(
+        algorithm: ScoreAlgorithm = .pagerank, damping: Double = 0.85, beta: Double? = 0.1,
+        personalization: [Double]? = nil, iteration: IterationSettings = IterationSettings(),
+        operatorChoice: OperatorChoice = .auto
+    ) {
         self.algorithm = algorithm
         self.damping = damping
         self.beta = beta ?? Self.defaultBeta
@@ -84,15 +86,19 @@ public enum ScoreError: Error, CustomStringConvertible, Equatable, Sendable {
         case .divergentReach(let beta, let rho):
             // 0.9/ρ̄ rounded down to 3 significant digits: certainly convergent, never above 1/ρ.
             let safe = rho > 0 ? Self.roundedDown(0.9 / rho) : 1
-            return "--beta \(Format.short(beta)) is too large for this graph: the reach series Σ βᵏWᵏ1 diverges when β × spectral radius ≥ 1, and the spectral radius of the weighted referral graph is at most \(Format.short(rho)) (a certified bound; β × it = \(Format.short(beta * rho))). Use --beta \(Format.short(safe)) or less, or leave --beta out to have one chosen for the graph (min(0.1, 0.5/ρ))."
+            return
+                "--beta \(Format.short(beta)) is too large for this graph: the reach series Σ βᵏWᵏ1 diverges when β × spectral radius ≥ 1, and the spectral radius of the weighted referral graph is at most \(Format.short(rho)) (a certified bound; β × it = \(Format.short(beta * rho))). Use --beta \(Format.short(safe)) or less, or leave --beta out to have one chosen for the graph (min(0.1, 0.5/ρ))."
         case .undefinedHits:
-            return "hits: all referral weights are 0: HITS is undefined (every vector is a hub and authority vector). Give the referrals positive weights, or drop the weight column to count each referral as 1."
+            return
+                "hits: all referral weights are 0: HITS is undefined (every vector is a hub and authority vector). Give the referrals positive weights, or drop the weight column to count each referral as 1."
         case .emptyPersonalization(let file, let unknown):
-            return "\(file): no conversion value falls on a person in the referral graph (\(unknown) conversion\(unknown == 1 ? "" : "s") by people not in it, the rest worth 0), so there is nothing to personalize by. Check that the user column holds the same ids as the referral export."
+            return
+                "\(file): no conversion value falls on a person in the referral graph (\(unknown) conversion\(unknown == 1 ? "" : "s") by people not in it, the rest worth 0), so there is nothing to personalize by. Check that the user column holds the same ids as the referral export."
         case .nonFinite(let algorithm):
             return "\(algorithm.rawValue): the iteration overflowed; the weights are too large for this score. Scale the weights down."
         case .badPersonalization(let people, let entries, let reason):
-            return "the personalization vector has \(entries) entries for \(people) people: \(reason). Give one finite value >= 0 per person, in the graph's order, with at least one above 0."
+            return
+                "the personalization vector has \(entries) entries for \(people) people: \(reason). Give one finite value >= 0 per person, in the graph's order, with at least one above 0."
         }
     }
 }
@@ -104,6 +110,5 @@ extension ScoreError {
         return Foundation.floor(value / unit) * unit
     }
 }
-
 
 extension ScoreError: InfluenceError {}

@@ -25,17 +25,17 @@ extension ScoreResult {
                             var k = parts[p].lowerBound
                             while k < parts[p].upperBound {
                                 let end = min(k + 64, parts[p].upperBound)
-                                for j in k ..< end {
+                                for j in k..<end {
                                     let person = Int(order[first + j])
                                     touched &+= offsets[person] &+ Int(truncatingIfNeeded: score[person].bitPattern)
                                 }
-                                for j in k ..< end {
+                                for j in k..<end {
                                     let at = offsets[Int(order[first + j])]
                                     if at < arena.count { touched &+= Int(arena[at]) }
                                 }
-                                for j in k ..< end {
+                                for j in k..<end {
                                     let person = Int(order[first + j])
-                                    let key = UnsafeBufferPointer(rebasing: arena[offsets[person] ..< offsets[person + 1]])
+                                    let key = UnsafeBufferPointer(rebasing: arena[offsets[person]..<offsets[person + 1]])
                                     CSVText.appendField(bytes: key, to: &bytes)
                                     bytes.append(0x2C)
                                     Format.appendShortest(score[person], to: &bytes)

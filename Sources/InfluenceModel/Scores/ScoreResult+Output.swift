@@ -65,11 +65,11 @@ extension ScoreResult {
 
     /// One line: what was scored and how the iteration ended.
     public var summary: String {
-        let state = report.converged
+        let state =
+            report.converged
             ? "converged in \(report.iterations) iterations"
             : "did NOT converge in \(report.iterations) iterations"
-        return "\(algorithm.rawValue) of \(people.count) people, \(edgeCount) referral pairs: \(state) (L1 residual \(Format.short(report.residual)), \(operatorKind.rawValue) operator)"
+        return
+            "\(algorithm.rawValue) of \(people.count) people, \(edgeCount) referral pairs: \(state) (L1 residual \(Format.short(report.residual)), \(operatorKind.rawValue) operator)"
     }
 }
-
-

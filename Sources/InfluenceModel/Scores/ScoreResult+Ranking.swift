@@ -10,7 +10,7 @@ extension ScoreResult {
         let n = score.count
         var keys = [UInt64](repeating: 0, count: n)
         var order = [Int32](repeating: 0, count: n)
-        for i in 0 ..< n {
+        for i in 0..<n {
             keys[i] = ~Self.orderKey(score[i])  // descending
             order[i] = Int32(i)
         }
@@ -22,7 +22,7 @@ extension ScoreResult {
             var end = start + 1
             while end < n, keys[end] == keys[start] { end += 1 }
             if end - start > 1 {
-                order[start ..< end].sort { a, b in
+                order[start..<end].sort { a, b in
                     if let authority, authority[Int(a)] != authority[Int(b)] { return authority[Int(a)] > authority[Int(b)] }
                     return people.precedes(a, b)
                 }
@@ -55,16 +55,16 @@ enum RadixSort {
         for shift in stride(from: 0, to: 64, by: 16) {
             let varying = ((all ^ none) >> UInt64(shift)) & 0xFFFF
             if varying == 0 { continue }
-            for i in 0 ..< counts.count { counts[i] = 0 }
+            for i in 0..<counts.count { counts[i] = 0 }
             keys.withUnsafeBufferPointer { k in
                 counts.withUnsafeMutableBufferPointer { c in
                     for key in k { c[Int((key >> UInt64(shift)) & 0xFFFF)] += 1 }
                     var sum = 0
-                    for d in 0 ..< c.count { let t = c[d]; c[d] = sum; sum += t }
+                    for d in 0..<c.count { let t = c[d]; c[d] = sum; sum += t }
                     payload.withUnsafeBufferPointer { p in
                         otherKeys.withUnsafeMutableBufferPointer { ok in
                             otherPayload.withUnsafeMutableBufferPointer { op in
-                                for i in 0 ..< n {
+                                for i in 0..<n {
                                     let d = Int((k[i] >> UInt64(shift)) & 0xFFFF)
                                     let at = c[d]
                                     c[d] = at + 1

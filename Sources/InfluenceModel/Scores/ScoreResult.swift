@@ -25,7 +25,7 @@ public struct ScoreResult: Sendable {
         let people = self.people
         let score = self.score
         let authority = self.authority
-        return (0 ..< Int32(score.count)).sorted { a, b in
+        return (0..<Int32(score.count)).sorted { a, b in
             let sa = score[Int(a)], sb = score[Int(b)]
             if sa != sb { return sa > sb }
             if let authority, authority[Int(a)] != authority[Int(b)] { return authority[Int(a)] > authority[Int(b)] }
@@ -49,8 +49,10 @@ extension ReferralGraph {
 extension Scores {
     /// Runs the score `options` asks for on `w` and wraps it up with the graph's people and counts.
     /// - Parameter inWeight: in(t) for each person; asked for by PageRank only.
-    static func solve(_ w: AdjacencyOperator, inWeight: () -> [Double], people: Interner, quality: DataQuality,
-                      options: ScoreOptions) throws(ScoreError) -> ScoreResult {
+    static func solve(
+        _ w: AdjacencyOperator, inWeight: () -> [Double], people: Interner, quality: DataQuality,
+        options: ScoreOptions
+    ) throws(ScoreError) -> ScoreResult {
         var options = options
         if let v = options.personalization {
             // Checked before BLAS sees it: a short vector would be read past its end.
@@ -65,8 +67,9 @@ extension Scores {
         let solved: (x: [Double], report: IterationReport)
         switch options.algorithm {
         case .pagerank:
-            solved = Scores.pagerank(w, inWeight: inWeight(), damping: options.damping,
-                                     personalization: options.personalization, settings: options.iteration)
+            solved = Scores.pagerank(
+                w, inWeight: inWeight(), damping: options.damping,
+                personalization: options.personalization, settings: options.iteration)
         case .reach:
             let bounds = Scores.spectralBounds(w)
             if options.automaticBeta { options.beta = ScoreOptions.automaticBeta(upper: bounds.upper) }
@@ -77,7 +80,8 @@ extension Scores {
             authority = hits.authority
         }
         guard solved.report.finite, solved.x.allSatisfy(\.isFinite) else { throw .nonFinite(algorithm: options.algorithm) }
-        return ScoreResult(options: options, people: people, score: solved.x, authority: authority,
-                           report: solved.report, operatorKind: w.kind, edgeCount: w.forward.count, quality: quality)
+        return ScoreResult(
+            options: options, people: people, score: solved.x, authority: authority,
+            report: solved.report, operatorKind: w.kind, edgeCount: w.forward.count, quality: quality)
     }
 }

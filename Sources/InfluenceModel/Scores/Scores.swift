@@ -14,14 +14,17 @@ public enum Scores {
     ///
     /// `inWeight` and `personalization` must have one entry per person (checked).
     /// - Complexity: O(iterations × cost of W).
-    public static func pagerank(_ w: AdjacencyOperator, inWeight: [Double], damping: Double,
-                                personalization: [Double]?, settings: IterationSettings)
+    public static func pagerank(
+        _ w: AdjacencyOperator, inWeight: [Double], damping: Double,
+        personalization: [Double]?, settings: IterationSettings
+    )
         -> (x: [Double], report: IterationReport)
     {
         let n = w.dimension
         precondition(inWeight.count == n, "Scores.pagerank: inWeight has \(inWeight.count) entries for \(n) people")
-        precondition(personalization == nil || personalization!.count == n,
-                     "Scores.pagerank: personalization has \(personalization?.count ?? 0) entries for \(n) people")
+        precondition(
+            personalization == nil || personalization!.count == n,
+            "Scores.pagerank: personalization has \(personalization?.count ?? 0) entries for \(n) people")
         var teleport = personalization ?? [Double](repeating: 1, count: n)
         let total = teleport.reduce(0, +)
         teleport = teleport.map { $0 / total }
@@ -30,9 +33,11 @@ public enum Scores {
         let scaled = AlignedVector(count: n)  // x ⊘ in, aligned for the dense operator's gemv
         let z = scaled.buffer
         return inverse.withUnsafeBufferPointer { inverse in
-            PowerIteration.affine(start: [Double](repeating: 1 / Double(n), count: n), alpha: damping,
-                                  constant: teleport, c0: 1 - damping, c1: damping, d: dangling,
-                                  settings: settings) { x, y in
+            PowerIteration.affine(
+                start: [Double](repeating: 1 / Double(n), count: n), alpha: damping,
+                constant: teleport, c0: 1 - damping, c1: damping, d: dangling,
+                settings: settings
+            ) { x, y in
                 Scores.multiply(x, inverse, into: z)
                 w.apply(UnsafeBufferPointer(z), into: y)
             }
@@ -77,8 +82,10 @@ public enum Scores {
         let product = AlignedVector(count: n)
         w.apply(UnsafeBufferPointer(ones.buffer), into: product.buffer)
         let direct = product.array
-        let solved = PowerIteration.affine(start: [Double](repeating: 0, count: n), alpha: beta, constant: direct,
-                                           c0: beta, settings: settings, growthWindow: proven ? 0 : 50) { x, y in w.apply(x, into: y) }
+        let solved = PowerIteration.affine(
+            start: [Double](repeating: 0, count: n), alpha: beta, constant: direct,
+            c0: beta, settings: settings, growthWindow: proven ? 0 : 50
+        ) { x, y in w.apply(x, into: y) }
         if !proven, !solved.report.converged || solved.report.growing {
             throw .divergentReach(beta: beta, spectralRadius: bounds.upper)
         }

@@ -21,8 +21,10 @@ public struct Cascade: Sendable, Equatable {
     /// Latest time of the cascade's parent referrals; `nil` when none of them has a time.
     public var lastTimestamp: Double?
 
-    public init(root: Int32, size: Int, depth: Int, maxBreadth: Int, generationSizes: [Int],
-                structuralVirality: Double?, firstTimestamp: Double?, lastTimestamp: Double?) {
+    public init(
+        root: Int32, size: Int, depth: Int, maxBreadth: Int, generationSizes: [Int],
+        structuralVirality: Double?, firstTimestamp: Double?, lastTimestamp: Double?
+    ) {
         self.root = root
         self.size = size
         self.depth = depth
@@ -96,11 +98,12 @@ extension ReferralForest {
                 sizes.append(Int(s))
             }
             let n = order.count
-            result.append(Cascade(
-                root: root, size: n, depth: generations.count - 1, maxBreadth: generations.max() ?? 1,
-                generationSizes: generations,
-                structuralVirality: Cascade.structuralVirality(size: n, subtreeSizes: sizes),
-                firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))
+            result.append(
+                Cascade(
+                    root: root, size: n, depth: generations.count - 1, maxBreadth: generations.max() ?? 1,
+                    generationSizes: generations,
+                    structuralVirality: Cascade.structuralVirality(size: n, subtreeSizes: sizes),
+                    firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))
         }
         return result
     }

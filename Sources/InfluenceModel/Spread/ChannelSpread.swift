@@ -45,7 +45,7 @@ public struct ChannelSpread: Sendable, Equatable {
         guard let channel = events.channel else { return [] }
         let count = events.channels.count
         var rowsOf = [[Int]](repeating: [], count: count)
-        for r in 0 ..< events.count where channel[r] >= 0 { rowsOf[Int(channel[r])].append(r) }
+        for r in 0..<events.count where channel[r] >= 0 { rowsOf[Int(channel[r])].append(r) }
         var hoursOf = [[Double]](repeating: [], count: count)
         if let time = events.timestamp {
             for hop in ScopeSpread.hops(in: forest, time: time) where channel[Int(hop.row)] >= 0 {
@@ -56,7 +56,7 @@ public struct ChannelSpread: Sendable, Equatable {
         var sharerMark = [Int32](repeating: -1, count: events.people.count)
         var targetMark = sharerMark
         var result: [ChannelSpread] = []
-        for c in 0 ..< Int32(count) {
+        for c in 0..<Int32(count) {
             let rows = rowsOf[Int(c)]
             var sharers = 0, reached = 0, converts = 0
             var depthSum = 0.0
@@ -70,13 +70,14 @@ public struct ChannelSpread: Sendable, Equatable {
                 }
                 depthSum += Double(forest.depth[Int(s)] + 1)
             }
-            result.append(ChannelSpread(
-                channel: events.channels.name(c), referrals: rows.count, sharers: sharers, peopleReached: reached,
-                medianHoursPerHop: ScopeSpread.median(hoursOf[Int(c)]), timedHops: hoursOf[Int(c)].count,
-                meanDepth: rows.isEmpty ? 0 : depthSum / Double(rows.count),
-                convertedReferredPeople: converted == nil ? nil : converts))
+            result.append(
+                ChannelSpread(
+                    channel: events.channels.name(c), referrals: rows.count, sharers: sharers, peopleReached: reached,
+                    medianHoursPerHop: ScopeSpread.median(hoursOf[Int(c)]), timedHops: hoursOf[Int(c)].count,
+                    meanDepth: rows.isEmpty ? 0 : depthSum / Double(rows.count),
+                    convertedReferredPeople: converted == nil ? nil : converts))
         }
-        let order = (0 ..< Int32(count)).sorted { events.channels.precedes($0, $1) }
+        let order = (0..<Int32(count)).sorted { events.channels.precedes($0, $1) }
         return order.map { result[Int($0)] }
     }
 }

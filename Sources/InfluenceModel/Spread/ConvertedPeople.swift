@@ -19,12 +19,12 @@ struct ConvertedPeople: Sendable {
     init(_ conversions: Conversions, events: ReferralEvents, forest: ReferralForest) {
         let n = events.people.count
         any = [Bool](repeating: false, count: n)
-        let person = (0 ..< Int32(conversions.users.count)).map { events.people.index(of: conversions.users.name($0)) }
+        let person = (0..<Int32(conversions.users.count)).map { events.people.index(of: conversions.users.name($0)) }
         // A conversions campaign that no referral names is -2: it counts for `all` only.
-        let campaign: [Int32] = (0 ..< Int32(conversions.campaigns.count)).map {
+        let campaign: [Int32] = (0..<Int32(conversions.campaigns.count)).map {
             events.campaigns.index(of: conversions.campaigns.name($0)) ?? -2
         }
-        for k in 0 ..< conversions.count {
+        for k in 0..<conversions.count {
             guard let p = person[Int(conversions.user[k])] else {
                 unknown += 1
                 continue

@@ -28,9 +28,11 @@ extension SpreadReport {
     public static func header(_ level: SpreadLevel) -> [String] {
         switch level {
         case .campaign:
-            return ["campaign", "people", "sharers", "referrals", "cascades", "largest_cascade", "mean_cascade_size",
-                    "max_depth", "max_breadth", "structural_virality", "invites_per_sharer", "invite_conversion_rate",
-                    "k_factor", "generation_sizes", "median_hours_per_hop"]
+            return [
+                "campaign", "people", "sharers", "referrals", "cascades", "largest_cascade", "mean_cascade_size",
+                "max_depth", "max_breadth", "structural_virality", "invites_per_sharer", "invite_conversion_rate",
+                "k_factor", "generation_sizes", "median_hours_per_hop",
+            ]
         case .cascade:
             return ["root", "campaign", "size", "depth", "max_breadth", "structural_virality", "first_timestamp", "last_timestamp"]
         case .channel:
@@ -54,21 +56,27 @@ extension SpreadReport {
         switch level {
         case .campaign:
             return scopes.map { s in
-                [s.campaign, String(s.people), String(s.sharers), String(s.referrals), String(s.cascadeCount),
-                 String(s.largestCascade), number(s.meanCascadeSize), String(s.maxDepth), String(s.maxBreadth),
-                 optional(s.structuralVirality), optional(s.invitesPerSharer), optional(s.inviteConversionRate),
-                 optional(s.kFactor), s.generationSizes.map(String.init).joined(separator: " "),
-                 optional(s.medianHoursPerHop)]
+                [
+                    s.campaign, String(s.people), String(s.sharers), String(s.referrals), String(s.cascadeCount),
+                    String(s.largestCascade), number(s.meanCascadeSize), String(s.maxDepth), String(s.maxBreadth),
+                    optional(s.structuralVirality), optional(s.invitesPerSharer), optional(s.inviteConversionRate),
+                    optional(s.kFactor), s.generationSizes.map(String.init).joined(separator: " "),
+                    optional(s.medianHoursPerHop),
+                ]
             }
         case .cascade:
             return cascades.map { campaign, c in
-                [people.name(c.root), campaign, String(c.size), String(c.depth), String(c.maxBreadth),
-                 optional(c.structuralVirality), time(c.firstTimestamp), time(c.lastTimestamp)]
+                [
+                    people.name(c.root), campaign, String(c.size), String(c.depth), String(c.maxBreadth),
+                    optional(c.structuralVirality), time(c.firstTimestamp), time(c.lastTimestamp),
+                ]
             }
         case .channel:
             return (channels ?? []).map { c in
-                [c.channel, String(c.referrals), String(c.peopleReached), optional(c.medianHoursPerHop),
-                 number(c.meanDepth), optional(c.inviteConversionRate), optional(c.kFactor)]
+                [
+                    c.channel, String(c.referrals), String(c.peopleReached), optional(c.medianHoursPerHop),
+                    number(c.meanDepth), optional(c.inviteConversionRate), optional(c.kFactor),
+                ]
             }
         case .generation:
             return scopes.flatMap { s in
@@ -108,34 +116,46 @@ extension SpreadReport {
                 ("invite_conversion_rate", optional(s.inviteConversionRate)),
                 ("k_factor", optional(s.kFactor)),
                 ("generation_sizes", .array(s.generationSizes.map(JSONValue.int))),
-                ("generations", .array(s.generationSizes.enumerated().map { g, n in
-                    .object([("generation", .int(g)), ("people", .int(n)), ("r", g < r.count ? .number(r[g]) : .null)])
-                })),
+                (
+                    "generations",
+                    .array(
+                        s.generationSizes.enumerated().map { g, n in
+                            .object([("generation", .int(g)), ("people", .int(n)), ("r", g < r.count ? .number(r[g]) : .null)])
+                        })
+                ),
                 ("median_hours_per_hop", optional(s.medianHoursPerHop)),
                 ("timed_hops", .int(s.timedHops)),
-                ("reach", .array(s.reach.map { d in
-                    .object([("date", .string(d.date)), ("new_people", .int(d.newPeople)),
-                             ("cumulative_people", .int(d.cumulativePeople))])
-                })),
+                (
+                    "reach",
+                    .array(
+                        s.reach.map { d in
+                            .object([
+                                ("date", .string(d.date)), ("new_people", .int(d.newPeople)),
+                                ("cumulative_people", .int(d.cumulativePeople)),
+                            ])
+                        })
+                ),
             ])
         }
-        let channelList: JSONValue = channels.map { list in
-            .array(list.map { c in
-                .object([
-                    ("channel", .string(c.channel)),
-                    ("referrals", .int(c.referrals)),
-                    ("sharers", .int(c.sharers)),
-                    ("people_reached", .int(c.peopleReached)),
-                    ("median_hours_per_hop", optional(c.medianHoursPerHop)),
-                    ("timed_hops", .int(c.timedHops)),
-                    ("mean_depth", .number(c.meanDepth)),
-                    ("invites_per_sharer", .number(c.invitesPerSharer)),
-                    ("converted_referred_people", c.convertedReferredPeople.map(JSONValue.int) ?? .null),
-                    ("invite_conversion_rate", optional(c.inviteConversionRate)),
-                    ("k_factor", optional(c.kFactor)),
-                ])
-            })
-        } ?? .null
+        let channelList: JSONValue =
+            channels.map { list in
+                .array(
+                    list.map { c in
+                        .object([
+                            ("channel", .string(c.channel)),
+                            ("referrals", .int(c.referrals)),
+                            ("sharers", .int(c.sharers)),
+                            ("people_reached", .int(c.peopleReached)),
+                            ("median_hours_per_hop", optional(c.medianHoursPerHop)),
+                            ("timed_hops", .int(c.timedHops)),
+                            ("mean_depth", .number(c.meanDepth)),
+                            ("invites_per_sharer", .number(c.invitesPerSharer)),
+                            ("converted_referred_people", c.convertedReferredPeople.map(JSONValue.int) ?? .null),
+                            ("invite_conversion_rate", optional(c.inviteConversionRate)),
+                            ("k_factor", optional(c.kFactor)),
+                        ])
+                    })
+            } ?? .null
         let cascadeList: [JSONValue] = cascades.map { campaign, c in
             .object([
                 ("root", .string(people.name(c.root))),

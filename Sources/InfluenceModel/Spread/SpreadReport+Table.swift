@@ -9,12 +9,13 @@ extension SpreadReport {
         case .campaign:
             let measures = Self.header(.campaign).dropFirst()
             let body = measures.enumerated().map { k, name in [name.replacing("_", with: " ")] + fields.map { $0[k + 1] } }
-            out += TextTable.render(header: ["measure"] + scopes.map(\.campaign), rows: body,
-                                    rightAligned: Set(1 ... scopes.count))
+            out += TextTable.render(
+                header: ["measure"] + scopes.map(\.campaign), rows: body,
+                rightAligned: Set(1...scopes.count))
         case .cascade:
             out += TextTable.render(header: Self.header(level), rows: fields, rightAligned: [2, 3, 4, 5])
         case .channel:
-            out += TextTable.render(header: Self.header(level), rows: fields, rightAligned: Set(1 ... 6))
+            out += TextTable.render(header: Self.header(level), rows: fields, rightAligned: Set(1...6))
         case .generation:
             out += TextTable.render(header: Self.header(level), rows: fields, rightAligned: [1, 2, 3])
         case .day:

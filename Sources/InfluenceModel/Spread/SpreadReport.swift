@@ -58,14 +58,14 @@ public struct SpreadReport: Sendable {
         var scopes: [ScopeSpread] = []
         if let campaign = events.campaign {
             var rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
-            for r in 0 ..< events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
-            let order = (0 ..< Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
+            for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
+            let order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
             // A campaign with no rows left (after --campaign or --since) has nothing to measure.
             for c in order where !rowsOf[Int(c)].isEmpty {
                 scopes.append(ScopeSpread(events: events, rows: rowsOf[Int(c)], campaign: c, converted: converted))
             }
         }
-        let all = ScopeSpread(events: events, rows: Array(0 ..< events.count), campaign: nil, converted: converted)
+        let all = ScopeSpread(events: events, rows: Array(0..<events.count), campaign: nil, converted: converted)
         scopes.append(all)
         self.scopes = scopes
         if events.channel != nil {

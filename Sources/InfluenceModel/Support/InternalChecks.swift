@@ -2,18 +2,20 @@
 /// builds in Package.swift, as swift-collections' `COLLECTIONS_INTERNAL_CHECKS`): they state
 /// what the code relies on and stop at the first broken invariant; release builds compile them out.
 @inline(__always)
-func internalCheck(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-                   file: StaticString = #fileID, line: UInt = #line) {
+func internalCheck(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     #if INFLUENCE_INTERNAL_CHECKS
-    precondition(condition(), "internal check failed: \(message())", file: file, line: line)
+        precondition(condition(), "internal check failed: \(message())", file: file, line: line)
     #endif
 }
 
 /// Whether internal checks are compiled in (tests assert it, so a debug test run really runs them).
 public let internalChecksEnabled: Bool = {
     #if INFLUENCE_INTERNAL_CHECKS
-    return true
+        return true
     #else
-    return false
+        return false
     #endif
 }()

@@ -27,7 +27,7 @@ public enum Parallel {
     /// `0 ..< count` cut into `parts` contiguous ranges of near-equal length.
     public static func ranges(_ count: Int, parts: Int) -> [Range<Int>] {
         let parts = max(1, min(parts, count))
-        return (0 ..< parts).map { p in (count * p / parts) ..< (count * (p + 1) / parts) }
+        return (0..<parts).map { p in (count * p / parts)..<(count * (p + 1) / parts) }
     }
 
     /// Row blocks of near-equal entries for rows starting at `offsets` (one past the last: the
@@ -35,10 +35,10 @@ public enum Parallel {
     static func blocks(offsets rowStart: [Int], parts: Int, minimum parallelThreshold: Int) -> [Range<Int>] {
         let rows = rowStart.count - 1
         let count = rowStart[rows]
-        guard parts > 1, count >= parallelThreshold else { return [0 ..< rows] }
+        guard parts > 1, count >= parallelThreshold else { return [0..<rows] }
         var bounds = [0]
         rowStart.withUnsafeBufferPointer { start in
-            for p in 1 ..< parts {
+            for p in 1..<parts {
                 let target = count * p / parts
                 var lo = bounds.last!, hi = rows
                 while lo < hi {
@@ -49,7 +49,7 @@ public enum Parallel {
             }
         }
         bounds.append(rows)
-        return (0 ..< parts).map { bounds[$0] ..< bounds[$0 + 1] }
+        return (0..<parts).map { bounds[$0]..<bounds[$0 + 1] }
     }
 }
 
