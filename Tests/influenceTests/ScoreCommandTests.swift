@@ -163,4 +163,16 @@ struct ScoreCommandTests {
         #expect(outcome.status == 65)
         #expect(outcome.stderr.contains("self-referral"))
     }
+
+    /// Reach without `--beta` chooses β for the graph and says so; a given β is reported as given.
+    @Test func reachReportsHowBetaWasChosen() throws {
+        for (arguments, chosen) in [([String](), false), (["--beta", "0.05"], true)] {
+            let outcome = try Runner.run(["score", Self.sample, "--algorithm", "reach", "--format", "json", "--top", "1"] + arguments)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+            let parameters = try #require(object["parameters"] as? [String: Any])
+            #expect((parameters["beta_chosen"] as? String == "given") == chosen)
+            if chosen { #expect(parameters["beta"] as? Double == 0.05) }
+        }
+    }
 }

@@ -16,7 +16,9 @@ extension ScoreResult {
         case .pagerank:
             parameters.append(("damping", .number(options.damping)))
             parameters.append(("personalized", .bool(options.personalization != nil)))
-        case .reach: parameters.append(("beta", .number(options.beta)))
+        case .reach:
+            parameters.append(("beta", .number(options.beta)))
+            parameters.append(("beta_chosen", .string(options.automaticBeta ? ScoreOptions.automaticBetaRule : "given")))
         case .hits: break
         }
         parameters.append(("tolerance", .number(options.iteration.tolerance)))
@@ -69,7 +71,9 @@ extension ScoreResult {
             report.converged
             ? "converged in \(report.iterations) iterations"
             : "did NOT converge in \(report.iterations) iterations"
+        var name = algorithm.rawValue
+        if algorithm == .reach { name += " (β = \(Format.short(options.beta))\(options.automaticBeta ? ", chosen for the graph" : ""))" }
         return
-            "\(algorithm.rawValue) of \(people.count) people, \(edgeCount) referral pairs: \(state) (L1 residual \(Format.short(report.residual)), \(operatorKind.rawValue) operator)"
+            "\(name) of \(people.count) people, \(edgeCount) referral pairs: \(state) (L1 residual \(Format.short(report.residual)), \(operatorKind.rawValue) operator)"
     }
 }
