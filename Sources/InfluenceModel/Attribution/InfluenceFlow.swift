@@ -116,8 +116,8 @@ public enum InfluenceFlow {
             for s in 0..<n {
                 for e in f.rowStart[s]..<f.rowStart[s + 1] {
                     let t = Int(f.column[e])
-                    guard inWeight[t] > 0, f.value[e] > 0 else { continue }
-                    let share = keep[s] * f.value[e] / inWeight[t]
+                    guard inWeight[t] > 0, f.values[e] > 0 else { continue }
+                    let share = keep[s] * f.values[e] / inWeight[t]
                     let flow = Credit(conversions: share * (v[t] + d * m[t]), value: share * (v[n + t] + d * m[n + t]))
                     if flow.conversions != 0 || flow.value != 0 { ledger.add(Int(channel[Int(graph.edgeRow[e])]), flow) }
                 }

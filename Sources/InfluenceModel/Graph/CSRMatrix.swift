@@ -1,11 +1,21 @@
 /// A weighted adjacency in compressed sparse rows: row `r`'s entries are
-/// `column[rowStart[r] ..< rowStart[r + 1]]` with `value` alongside, columns ascending.
+/// `column[rowStart[r] ..< rowStart[r + 1]]` with their values alongside, columns ascending.
+///
+/// The one sparse matrix of the toolkit: the graph, the forest and the iteration engine all
+/// use it. Values are stored in the narrowest form that holds them exactly (`EdgeValues`:
+/// none for an unweighted graph, `Float` for small counts, else `Double`); products are
+/// formed in `Double`, so every form gives the same bits. The arrays cannot be changed from
+/// outside, so a checked matrix stays one that no product can read out of bounds with.
 public struct CSRMatrix: Sendable, Equatable {
     public let rows: Int
     public let columns: Int
-    public var rowStart: [Int]
-    public var column: [Int32]
-    public var value: [Double]
+    public internal(set) var rowStart: [Int]
+    public internal(set) var column: [Int32]
+    /// The values, in their stored form.
+    var values: EdgeValues
+
+    /// The values as `Double`s (made on each call: O(entries)).
+    public var value: [Double] { values.doubles(count: count) }
 
     /// The number of stored entries.
     public var count: Int { column.count }
@@ -23,11 +33,16 @@ public struct CSRMatrix: Sendable, Equatable {
         for r in 0..<rows { precondition(rowStart[r] <= rowStart[r + 1], "CSRMatrix: rowStart decreases at row \(r)") }
         let bound = Int32(truncatingIfNeeded: columns)
         for c in column { precondition(c >= 0 && c < bound, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
+        self.init(rows: rows, columns: columns, rowStart: rowStart, column: column, values: .compact(value))
+    }
+
+    /// A matrix from arrays the library built itself (checked in debug builds).
+    init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], values: EdgeValues) {
         self.rows = rows
         self.columns = columns
         self.rowStart = rowStart
         self.column = column
-        self.value = value
+        self.values = values
     }
 
     /// Builds the matrix from coordinate triples, summing repeated (row, column) pairs.
@@ -90,36 +105,22 @@ public struct CSRMatrix: Sendable, Equatable {
         return result
     }
 
-    /// The transpose, rows ascending within each column.
-    /// - Complexity: O(rows + columns + entries).
-    public func transposed() -> CSRMatrix {
-        var start = [Int](repeating: 0, count: columns + 1)
-        for c in column { start[Int(c) + 1] += 1 }
-        for i in 0..<columns { start[i + 1] += start[i] }
-        var next = start
-        var tColumn = [Int32](repeating: 0, count: count)
-        var tValue = [Double](repeating: 0, count: count)
-        for r in 0..<rows {
-            for e in rowStart[r]..<rowStart[r + 1] {
-                let c = Int(column[e])
-                tColumn[next[c]] = Int32(r)
-                tValue[next[c]] = value[e]
-                next[c] += 1
-            }
-        }
-        return CSRMatrix(rows: columns, columns: rows, rowStart: start, column: tColumn, value: tValue)
-    }
-
     /// The sum of each row's values.
     public func rowSums() -> [Double] {
-        (0..<rows).map { r in value[rowStart[r]..<rowStart[r + 1]].reduce(0, +) }
+        (0..<rows).map { r in (rowStart[r]..<rowStart[r + 1]).reduce(0) { $0 + values[$1] } }
     }
 
     /// Every stored value is 1.
-    public var isUnweighted: Bool { value.allSatisfy { $0 == 1 } }
+    public var isUnweighted: Bool {
+        switch values {
+        case .ones: return true
+        case .float(let v): return v.allSatisfy { $0 == 1 }
+        case .double(let v): return v.allSatisfy { $0 == 1 }
+        }
+    }
 
     /// The entries of row `r` as (column, value) pairs.
     public func row(_ r: Int) -> some Sequence<(Int32, Double)> {
-        zip(column[rowStart[r]..<rowStart[r + 1]], value[rowStart[r]..<rowStart[r + 1]])
+        (rowStart[r]..<rowStart[r + 1]).lazy.map { (column[$0], values[$0]) }
     }
 }

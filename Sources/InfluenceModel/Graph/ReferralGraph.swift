@@ -74,7 +74,7 @@ public struct ReferralGraph: Sendable {
     public init(checking events: ReferralEvents) throws(InputError) {
         guard events.count > 0 else { throw Self.noReferrals(file: events.file, quality: events.quality) }
         self.init(events: events)
-        if let e = forward.value.firstIndex(where: { !$0.isFinite }) {
+        if !forward.values.allFinite, let e = (0..<forward.count).first(where: { !forward.values[$0].isFinite }) {
             throw .weightOverflow(file: events.file, line: Int(events.line[Int(edgeRow[e])]))
         }
     }

@@ -15,7 +15,7 @@ public struct ScoringGraph: Sendable {
     /// What was read, skipped and merged.
     public var quality: DataQuality
     /// source → target, repeated pairs merged (weights summed).
-    let forward: CompactCSR
+    let forward: CSRMatrix
     /// Σₛ W[s][t] for each person t, added in the order `ReferralGraph` adds them.
     let inWeight: [Double]
 
@@ -30,11 +30,11 @@ public struct ScoringGraph: Sendable {
     public init(_ graph: ReferralGraph) {
         people = graph.people
         quality = graph.quality
-        forward = CompactCSR(graph.forward)
+        forward = graph.forward
         inWeight = graph.reverse.rowSums()
     }
 
-    init(people: Interner, quality: DataQuality, forward: CompactCSR, inWeight: [Double]) {
+    init(people: Interner, quality: DataQuality, forward: CSRMatrix, inWeight: [Double]) {
         self.people = people
         self.quality = quality
         self.forward = forward
@@ -116,7 +116,7 @@ public struct ScoringGraph: Sendable {
         if kept >= Int(Int32.max) || people.count >= Int(Int32.max) { throw .tooManyRows(file: name, line: 0) }
         let n = people.count
         let (forward, inWeight, merged) = timings.measure("build") {
-            let (matrix, merged) = CompactCSR.build(people: n, chunks: columns)
+            let (matrix, merged) = CSRMatrix.build(people: n, chunks: columns)
             return (matrix, matrix.columnSums(), merged)
         }
         quality.mergedDuplicates = merged

@@ -36,15 +36,15 @@ public enum OperatorChoice: String, Sendable, CaseIterable {
 
 /// The weighted adjacency W of a graph (W[s][t] = weight of s → t) as a linear operator.
 ///
-/// Sparse products run over `CompactCSR` storage (columns only for unweighted graphs, `Float`
+/// Sparse products run over `CSRMatrix` storage (columns only for unweighted graphs, `Float`
 /// values where they are exact) on two or more threads; they give the same bits as the plain
 /// `Double` CSR product on one.
 public struct AdjacencyOperator: Sendable {
     public let kind: OperatorKind
     public let dimension: Int
-    let forward: CompactCSR
+    let forward: CSRMatrix
     /// Wᵀ; `nil` when only W·x is ever asked for (then `applyTransposed` builds it per call).
-    let reverse: CompactCSR?
+    let reverse: CSRMatrix?
     private let dense: DenseMatrix?
     private let forwardBlocks: [Range<Int>]
     private let reverseBlocks: [Range<Int>]
@@ -63,10 +63,10 @@ public struct AdjacencyOperator: Sendable {
         precondition(
             kind == .sparse || forward.rows <= OperatorChoice.denseLimit,
             "AdjacencyOperator: dense is capped at \(OperatorChoice.denseLimit) people")
-        self.init(forward: CompactCSR(forward), reverse: CompactCSR(reverse), kind: kind)
+        self.init(forward: forward, reverse: Optional(reverse), kind: kind)
     }
 
-    init(forward: CompactCSR, reverse: CompactCSR?, kind: OperatorKind) {
+    init(forward: CSRMatrix, reverse: CSRMatrix?, kind: OperatorKind) {
         self.kind = kind
         self.dimension = forward.rows
         self.forward = forward

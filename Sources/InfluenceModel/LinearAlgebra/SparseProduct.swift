@@ -1,4 +1,4 @@
-/// y ← s·(A·x) over a `CompactCSR`, on two or more threads for large matrices.
+/// y ← s·(A·x) over a `CSRMatrix`, on two or more threads for large matrices.
 ///
 /// Each row's sum is formed left to right in `Double` whatever the storage and whatever
 /// the thread count, so the result is the same bits as the plain `CSRMatrix` product (then
@@ -8,7 +8,7 @@ enum SparseProduct {
     static let parallelThreshold = 1 << 18
 
     /// Row blocks of near-equal entries, one per thread.
-    static func blocks(_ a: CompactCSR, parts: Int) -> [Range<Int>] {
+    static func blocks(_ a: CSRMatrix, parts: Int) -> [Range<Int>] {
         blocks(rowStart: a.rowStart, parts: parts)
     }
 
@@ -19,7 +19,7 @@ enum SparseProduct {
 
     /// y ← scale·(A·x); `scale` 1 skips the multiplication.
     static func multiply(
-        _ a: CompactCSR, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, scale: Double = 1,
+        _ a: CSRMatrix, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, scale: Double = 1,
         blocks: [Range<Int>]? = nil
     ) {
         let blocks = blocks ?? Self.blocks(a, parts: Parallel.threads)

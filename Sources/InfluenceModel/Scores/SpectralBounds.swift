@@ -31,7 +31,7 @@ extension Scores {
     ///   - iterations: the most power steps; it stops sooner once upper − lower ≤ 1e-9·upper.
     /// - Complexity: O(people + edges) for the components, then O(edges) a step.
     public static func spectralBounds(_ w: AdjacencyOperator, iterations: Int = 200) -> SpectralBounds {
-        let m = w.forward.matrix
+        let m = w.forward
         let n = m.rows
         let component = Self.stronglyConnectedComponents(m)
         // W restricted to edges inside a component, with a positive weight.
@@ -39,9 +39,9 @@ extension Scores {
         var column: [Int32] = []
         var value: [Double] = []
         for r in 0..<n {
-            for e in m.rowStart[r]..<m.rowStart[r + 1] where m.value[e] > 0 && component[Int(m.column[e])] == component[r] {
+            for e in m.rowStart[r]..<m.rowStart[r + 1] where m.values[e] > 0 && component[Int(m.column[e])] == component[r] {
                 column.append(m.column[e])
-                value.append(m.value[e])
+                value.append(m.values[e])
             }
             rowStart[r + 1] = column.count
         }
@@ -103,7 +103,7 @@ extension Scores {
             while let (v, e) = frames.last {
                 if e < m.rowStart[v + 1] {
                     frames[frames.count - 1].edge = e + 1
-                    guard m.value[e] > 0 else { continue }
+                    guard m.values[e] > 0 else { continue }
                     let t = Int(m.column[e])
                     if index[t] < 0 {
                         index[t] = next; lowLink[t] = next; next += 1

@@ -35,6 +35,15 @@ enum EdgeValues: Sendable, Equatable {
         }
     }
 
+    /// All `count` values as `Double`s.
+    func doubles(count: Int) -> [Double] {
+        switch self {
+        case .ones: return [Double](repeating: 1, count: count)
+        case .float(let v): return v.map(Double.init)
+        case .double(let v): return v
+        }
+    }
+
     /// A short name for reports: `index-only`, `float32`, `float64`.
     var storage: String {
         switch self {
@@ -45,46 +54,11 @@ enum EdgeValues: Sendable, Equatable {
     }
 }
 
-/// A CSR matrix for the iteration engine: the same rows, columns and entry order as a
-/// `CSRMatrix`, with values stored by `EdgeValues`.
-struct CompactCSR: Sendable, Equatable {
-    let rows: Int
-    let columns: Int
-    var rowStart: [Int]
-    var column: [Int32]
-    var values: EdgeValues
-
-    /// The number of stored entries.
-    var count: Int { column.count }
-
-    init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], values: EdgeValues) {
-        self.rows = rows
-        self.columns = columns
-        self.rowStart = rowStart
-        self.column = column
-        self.values = values
-    }
-
-    /// The same matrix; column arrays are shared, values narrowed where exact.
-    init(_ m: CSRMatrix) {
-        self.init(rows: m.rows, columns: m.columns, rowStart: m.rowStart, column: m.column, values: .compact(m.value))
-    }
-
-    /// The matrix with `[Double]` values.
-    var matrix: CSRMatrix {
-        let value: [Double]
-        switch values {
-        case .ones: value = [Double](repeating: 1, count: count)
-        case .float(let v): value = v.map(Double.init)
-        case .double(let v): value = v
-        }
-        return CSRMatrix(rows: rows, columns: columns, rowStart: rowStart, column: column, value: value)
-    }
-
+extension CSRMatrix {
     /// Σ over rows of each column's values, rows taken in ascending order from 0 — the same
     /// additions, in the same order, as `transposed().rowSums()` on a `CSRMatrix`.
     /// - Complexity: O(rows + entries).
-    func columnSums() -> [Double] {
+    public func columnSums() -> [Double] {
         var sums = [Double](repeating: 0, count: columns)
         sums.withUnsafeMutableBufferPointer { out in
             column.withUnsafeBufferPointer { col in
@@ -116,9 +90,9 @@ struct CompactCSR: Sendable, Equatable {
         return sums
     }
 
-    /// The transpose, rows ascending within each column (as `CSRMatrix.transposed`).
+    /// The transpose, rows ascending within each column, values kept in their form.
     /// - Complexity: O(rows + columns + entries).
-    func transposed() -> CompactCSR {
+    public func transposed() -> CSRMatrix {
         var start = [Int](repeating: 0, count: columns + 1)
         for c in column { start[Int(c) + 1] += 1 }
         for i in 0..<columns { start[i + 1] += start[i] }
@@ -150,6 +124,6 @@ struct CompactCSR: Sendable, Equatable {
         case .float: tValues = .float(tFloat)
         case .double: tValues = .double(tDouble)
         }
-        return CompactCSR(rows: columns, columns: rows, rowStart: start, column: tColumn, values: tValues)
+        return CSRMatrix(rows: columns, columns: rows, rowStart: start, column: tColumn, values: tValues)
     }
 }

@@ -10,7 +10,7 @@ struct PairColumns: Sendable {
     var count: Int { source.count }
 }
 
-extension CompactCSR {
+extension CSRMatrix {
     /// Builds the `n`×`n` adjacency of referral pairs read in chunks, summing repeated pairs.
     ///
     /// The result is entry for entry the `CSRMatrix(rows:columns:row:column:value:)` of the
@@ -20,7 +20,7 @@ extension CompactCSR {
     /// their own threads), then each row is sorted by column, stably, on its own.
     /// - Returns: the matrix and the number of rows merged into earlier pairs.
     /// - Complexity: O(n + rows) expected, plus a sort of each row.
-    static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CompactCSR, merged: Int) {
+    static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CSRMatrix, merged: Int) {
         let weighted = chunks.contains { $0.weight != nil }
         let total = chunks.reduce(0) { $0 + $1.count }
         // Count each chunk's rows per source, on the chunk's thread.
@@ -83,7 +83,7 @@ extension CompactCSR {
 
     /// Sorts each row by column (stably) and merges repeated columns, summing their values
     /// left to right (counting them when there are no values).
-    static func sortAndMerge(people n: Int, rowStart: [Int], column: [Int32], value: [Double]?) -> (matrix: CompactCSR, merged: Int) {
+    static func sortAndMerge(people n: Int, rowStart: [Int], column: [Int32], value: [Double]?) -> (matrix: CSRMatrix, merged: Int) {
         let weighted = value != nil
         var column = column
         var value = value ?? []
@@ -114,7 +114,7 @@ extension CompactCSR {
         let merged = column.count - kept
         guard merged > 0 else {
             let values: EdgeValues = weighted ? .compact(value) : .ones
-            let matrix = CompactCSR(rows: n, columns: n, rowStart: rowStart, column: column, values: values)
+            let matrix = CSRMatrix(rows: n, columns: n, rowStart: rowStart, column: column, values: values)
             matrix.checkInvariants()
             return (matrix, 0)
         }
@@ -149,7 +149,7 @@ extension CompactCSR {
                 }
             }
         }
-        let matrix = CompactCSR(rows: n, columns: n, rowStart: newStart, column: outColumn, values: .compact(outValue))
+        let matrix = CSRMatrix(rows: n, columns: n, rowStart: newStart, column: outColumn, values: .compact(outValue))
         matrix.checkInvariants()
         return (matrix, merged)
     }
@@ -189,7 +189,7 @@ enum RowSort {
     }
 }
 
-extension CompactCSR {
+extension CSRMatrix {
     /// Offsets rise from 0 to the entry count, columns lie in range and strictly rise in each row.
     func checkInvariants() {
         #if INFLUENCE_INTERNAL_CHECKS
