@@ -53,13 +53,10 @@ public struct ReferralGraph: Sendable {
 
     /// Rows that repeat an earlier (source, target) pair: what building the graph merges, for
     /// readers that do not build it (spread), so every command reports the same count.
-    /// - Complexity: O(people + rows), by the same counting sort the graph uses.
+    /// - Complexity: O(people + rows), by the parallel build the scoring graph uses.
     public static func repeatedRows(in events: ReferralEvents) -> Int {
-        let n = events.people.count
-        let pairs = CSRMatrix(
-            rows: n, columns: n, row: events.source, column: events.target,
-            value: [Double](repeating: 0, count: events.count))
-        return events.count - pairs.count
+        let pairs = PairColumns(source: events.source, target: events.target, weight: nil, map: [])
+        return CSRMatrix.build(people: events.people.count, chunks: [pairs]).merged
     }
 
     /// Reads and builds the graph of a referral export.
