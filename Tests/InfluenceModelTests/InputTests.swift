@@ -103,6 +103,9 @@ struct ColumnLayoutTests {
             [1, 3, -1, 4, 6]
         ),
         (["source", "target", "Referrer Reward Amount", "Shared At"], [0, 1, 3, -1, -1]),
+        // A per-customer feed: the customer's e-mail is the referred person.
+        (["Email", "Referred By", "Signup Date"], [1, 0, 2, -1, -1]),
+        (["user_id", "referrer_id", "created_at", "utm_campaign"], [1, 0, 2, -1, -1]),
     ])
     func realExportHeaders(header: [String], expected: [Int]) throws {
         let layout = try ColumnLayout(
