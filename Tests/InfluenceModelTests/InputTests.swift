@@ -324,6 +324,17 @@ struct ReferralEventsTests {
         }
     }
 
+    /// In a comma-separated file a decimal comma would have to be quoted, so an amount that
+    /// reads either way (`1.001`) takes the decimal point, and the decision is said.
+    @Test func commaFilesSettleAmbiguousAmountsWithAPoint() throws {
+        let events = try parseEvents("source,target,weight\na,b,1.001\nb,c,1\n")
+        #expect(events.weight == [1.001, 1])
+        #expect(events.quality.decisions.contains { $0.contains("comma-separated") && $0.contains("--decimal comma") })
+        var options = ReadOptions()
+        options.decimal = .comma
+        #expect(try parseEvents("source,target,weight\na,b,1.001\n", options: options).weight == [1001])
+    }
+
     /// An empty referrer is a customer nobody referred (counted), an empty target is an error.
     @Test func emptyIds() throws {
         let events = try parseEvents("source,target\na,b\n,c\nx,\"  \"\n", options: ReadOptions(onError: .skip))

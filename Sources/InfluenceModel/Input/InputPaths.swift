@@ -113,8 +113,16 @@ extension DataQuality {
     }
 
     /// Applies a file's decimal mark decision to an amount column and notes it.
+    ///
+    /// When nothing in the column proves either mark, a comma-separated file settles it: a
+    /// decimal comma there would have to be quoted in every cell, so such files write a decimal
+    /// point, and `1.500` is read as 1.5 — said in the decisions, with the flag for the other
+    /// reading. A `;` or tab file that cannot tell is refused.
     /// - Throws: `InputError.mixedDecimal`, `.ambiguousDecimal`.
-    mutating func settle(amounts choice: DeferredChoice, column: String, file: String, into values: inout [Double]) throws(InputError) {
+    mutating func settle(
+        amounts choice: DeferredChoice, column: String, file: String, delimiter: Delimiter,
+        into values: inout [Double]
+    ) throws(InputError) {
         switch choice.outcome {
         case .none: return
         case .a(let line, let text):
@@ -126,7 +134,11 @@ extension DataQuality {
             decisions.append("\(file): amounts in \"\(column)\" read with a decimal comma (line \(line): \"\(text)\")")
         case .mixed(let al, let at, let bl, let bt):
             throw .mixedDecimal(file: file, column: column, dotLine: al, dotSeen: at, commaLine: bl, commaSeen: bt)
-        case .ambiguous(let example): throw .ambiguousDecimal(file: file, column: column, seen: example)
+        case .ambiguous(let example):
+            guard delimiter == .comma else { throw .ambiguousDecimal(file: file, column: column, seen: example) }
+            decisions.append(
+                "\(file): amounts in \"\(column)\" such as \"\(example)\" read with a decimal point, as the file is comma-separated; pass --decimal comma if they are thousands"
+            )
         }
         choice.apply(to: &values)
     }
