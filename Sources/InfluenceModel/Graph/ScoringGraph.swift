@@ -180,7 +180,9 @@ public struct ScoringGraph: Sendable {
         var all: [Double] = []
         if weighted {
             all = parts.flatMap { $0.sink.weight }
-            try quality.settle(amounts: amounts, column: head.layout.header[parts[0].sink.columns.weight], file: file, delimiter: head.delimiter, into: &all)
+            try quality.settle(
+                amounts: amounts, column: head.layout.header[parts[0].sink.columns.weight], file: file, delimiter: head.delimiter,
+                into: &all)
         }
         var start = 0
         for part in parts {

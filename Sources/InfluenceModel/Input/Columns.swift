@@ -91,7 +91,8 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
             "referred", "referee", "invitee", "invited", "recipient", "friend", "receiver", "new customer", "new user",
             "child",
         ],
-        canonical: ["target"], generic: ["to", "customer", "user", "member", "contact", "email", "e mail"], context: idWords, weak: nameWords)
+        canonical: ["target"], generic: ["to", "customer", "user", "member", "contact", "email", "e mail"], context: idWords,
+        weak: nameWords)
     public static let timestamp = ColumnRole(
         "timestamp", flag: "--timestamp-column",
         specific: [

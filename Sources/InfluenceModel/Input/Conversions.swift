@@ -87,7 +87,8 @@ public struct Conversions: Sendable {
             try result.quality.settle(dates: time, column: layout.header[c], file: file, into: &result.timestamp!)
         }
         if let c = layout[.value] {
-            try result.quality.settle(amounts: amounts, column: layout.header[c], file: file, delimiter: head.delimiter, into: &result.value)
+            try result.quality.settle(
+                amounts: amounts, column: layout.header[c], file: file, delimiter: head.delimiter, into: &result.value)
         }
         return result
     }

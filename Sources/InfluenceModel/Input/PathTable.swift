@@ -109,9 +109,15 @@ public struct PathTable: Sendable {
         for (k, role) in roles.enumerated() {
             guard let c = layout[role] else { continue }
             switch k {
-            case 0: try table.quality.settle(amounts: amounts[k], column: layout.header[c], file: file, delimiter: head.delimiter, into: &table.conversions)
-            case 1: try table.quality.settle(amounts: amounts[k], column: layout.header[c], file: file, delimiter: head.delimiter, into: &table.value)
-            default: try table.quality.settle(amounts: amounts[k], column: layout.header[c], file: file, delimiter: head.delimiter, into: &table.nulls)
+            case 0:
+                try table.quality.settle(
+                    amounts: amounts[k], column: layout.header[c], file: file, delimiter: head.delimiter, into: &table.conversions)
+            case 1:
+                try table.quality.settle(
+                    amounts: amounts[k], column: layout.header[c], file: file, delimiter: head.delimiter, into: &table.value)
+            default:
+                try table.quality.settle(
+                    amounts: amounts[k], column: layout.header[c], file: file, delimiter: head.delimiter, into: &table.nulls)
             }
         }
         if layout[.totalConversionValue] == nil { table.value = table.conversions }

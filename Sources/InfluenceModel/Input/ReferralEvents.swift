@@ -116,7 +116,8 @@ public struct ReferralEvents: Sendable {
             try events.quality.settle(dates: time, column: header[columns.timestamp], file: file, into: &events.timestamp!)
         }
         if columns.weight >= 0 {
-            try events.quality.settle(amounts: amounts, column: header[columns.weight], file: file, delimiter: head.delimiter, into: &events.weight)
+            try events.quality.settle(
+                amounts: amounts, column: header[columns.weight], file: file, delimiter: head.delimiter, into: &events.weight)
         }
         return events
     }
