@@ -127,6 +127,10 @@ public struct AdjacencyOperator: Sendable {
 
 /// The row-major n×n matrix of the dense operator, on a 64-byte boundary so that OpenBLAS's
 /// `gemv` takes the same path (and rounds the same way) on every run.
+///
+/// `@unchecked Sendable` is sound: it is filled once, in the operator's initializer, before
+/// the operator is shared, and only read afterwards; it frees its memory when the last
+/// operator holding it goes.
 final class DenseMatrix: @unchecked Sendable {
     let base: UnsafeMutablePointer<Double>
 

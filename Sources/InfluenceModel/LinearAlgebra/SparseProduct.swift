@@ -47,6 +47,10 @@ enum SparseProduct {
     }
 
     /// The pointers of one product, shared by its threads; each writes only its own rows.
+    ///
+    /// `@unchecked Sendable` is sound: the matrix and x are only read, each thread writes the
+    /// rows of its own block of y, and the pointers come from buffers held open by the caller
+    /// for the whole product.
     struct Kernel: @unchecked Sendable {
         let start: UnsafePointer<Int>
         let column: UnsafePointer<Int32>

@@ -55,12 +55,21 @@ public enum Parallel {
 
 /// A value handed to other threads by a caller that guarantees they use it safely
 /// (disjoint writes, or reads only).
+///
+/// `@unchecked Sendable` is sound only under that guarantee: it is used inside
+/// `Parallel.forEach` bodies that read a buffer nobody writes during the call, or write
+/// disjoint index ranges; the value never outlives the call that made it.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
 
 /// A buffer several threads write into, each to its own indices.
+///
+/// `@unchecked Sendable` is sound because every user partitions the indices
+/// (`Parallel.ranges`, chunk offsets) so no two threads touch one element, and the buffer's
+/// owner keeps it alive and untouched until `Parallel.forEach` returns. Debug builds check
+/// each index against the count.
 struct SharedBuffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
     let count: Int
@@ -71,8 +80,14 @@ struct SharedBuffer<Element>: @unchecked Sendable {
     }
 
     @inline(__always) subscript(i: Int) -> Element {
-        get { base[i] }
-        nonmutating set { base[i] = newValue }
+        get {
+            internalCheck(i >= 0 && i < count, "SharedBuffer index \(i) outside 0..<\(count)")
+            return base[i]
+        }
+        nonmutating set {
+            internalCheck(i >= 0 && i < count, "SharedBuffer index \(i) outside 0..<\(count)")
+            base[i] = newValue
+        }
     }
 
     var buffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
