@@ -97,3 +97,14 @@ struct PublicAPISafetyTests {
         _ = Scores.pagerank(op, inWeight: [1], damping: 0.85, personalization: nil, settings: IterationSettings())
     }
 }
+
+/// The public BLAS face checks buffer lengths; equal lengths compute as OpenBLAS does.
+@Test func blasChecksLengths() async {
+    await #expect(processExitsWith: .failure) {
+        let x = [1.0, 2.0]
+        var y = [1.0]
+        x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { BLAS.axpy(2, xb, $0) } }
+    }
+    let x = [1.0, 2.0], v = [3.0, -4.0]
+    #expect(x.withUnsafeBufferPointer { xb in v.withUnsafeBufferPointer { BLAS.dot(xb, $0) } } == -5)
+}

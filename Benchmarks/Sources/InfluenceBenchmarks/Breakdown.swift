@@ -23,11 +23,11 @@ enum Breakdown {
         }
         print("n = \(n), edges = \(graph.edgeCount) (\(w.storage)), threads \(Parallel.threads), OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
         time("W·x (sparse)") { x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { w.apply(xp, into: $0) } } }
-        time("daxpy") { v.withUnsafeBufferPointer { vp in y.withUnsafeMutableBufferPointer { Double.axpy(n, 0.5, vp.baseAddress!, $0.baseAddress!) } } }
-        time("dscal") { y.withUnsafeMutableBufferPointer { Double.scal(n, 0.999, $0.baseAddress!) } }
-        time("dasum") { _ = y.withUnsafeBufferPointer { Double.asum(n, $0.baseAddress!) } }
-        time("ddot") { _ = x.withUnsafeBufferPointer { xp in v.withUnsafeBufferPointer { Double.dot(n, xp.baseAddress!, $0.baseAddress!) } } }
-        time("dcopy") { x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { Double.copy(n, xp.baseAddress!, $0.baseAddress!) } } }
+        time("daxpy") { v.withUnsafeBufferPointer { vp in y.withUnsafeMutableBufferPointer { BLAS.axpy(0.5, vp, $0) } } }
+        time("dscal") { y.withUnsafeMutableBufferPointer { BLAS.scal(0.999, $0) } }
+        time("dasum") { _ = y.withUnsafeBufferPointer { BLAS.asum($0) } }
+        time("ddot") { _ = x.withUnsafeBufferPointer { xp in v.withUnsafeBufferPointer { BLAS.dot(xp, $0) } } }
+        time("dcopy") { x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { BLAS.copy(xp, $0) } } }
         time("z = x ⊙ v (Swift loop)") { x.withUnsafeBufferPointer { xp in v.withUnsafeBufferPointer { vp in y.withUnsafeMutableBufferPointer { yp in for i in 0 ..< n { yp[i] = xp[i] * vp[i] } } } } }
         let timings = PhaseTimings()
         let result = try graph.score(ScoreOptions(), timings: timings)
