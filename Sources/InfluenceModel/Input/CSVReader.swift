@@ -242,11 +242,17 @@ public struct CSVRecord {
     public var count: Int { fields.count }
 
     /// The line on which field `index` starts.
-    public func line(ofField index: Int) -> Int { fields[index].line }
+    public func line(ofField index: Int) -> Int {
+        precondition(index >= 0 && index < fields.count, "CSVRecord: field \(index) of \(fields.count)")
+        return fields[index].line
+    }
 
     /// Calls `body` with the bytes of field `index`, quotes undone and, outside quotes,
     /// surrounding spaces trimmed.
+    /// A field past the record's count stops with a message (the record's fields are an
+    /// unsafe buffer, which would not check the index in release builds).
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        precondition(index >= 0 && index < fields.count, "CSVRecord: field \(index) of \(fields.count)")
         let field = fields[index]
         var lower = field.start
         var upper = field.end
@@ -271,6 +277,7 @@ public struct CSVRecord {
     /// or `nil` when the field holds doubled quotes (and so needs a copy to undo them).
     @inline(__always)
     func fieldInPlace(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+        internalCheck(index >= 0 && index < fields.count, "CSVRecord: field \(index) of \(fields.count)")
         let field = fields[index]
         guard !field.escaped else { return nil }
         var lower = field.start
