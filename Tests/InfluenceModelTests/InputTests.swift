@@ -106,11 +106,15 @@ struct ColumnLayoutTests {
         // A per-customer feed: the customer's e-mail is the referred person.
         (["Email", "Referred By", "Signup Date"], [1, 0, 2, -1, -1]),
         (["user_id", "referrer_id", "created_at", "utm_campaign"], [1, 0, 2, -1, -1]),
+        // A subscriber list: "Referral Count" counts a person's referrals, it is not a weight.
+        (["Name", "Email", "Referred By", "Referral Count", "Source", "Date Joined"], [2, 1, 5, -1, -1]),
     ])
     func realExportHeaders(header: [String], expected: [Int]) throws {
         let layout = try ColumnLayout(
-            header: header, required: [.source, .target], optional: [.timestamp, .channel, .campaign],
+            header: header, required: [.source, .target], optional: [.timestamp, .channel, .campaign, .weight],
             file: "f.csv")
+        // Only a column named for it is a weight (a referral count is not).
+        #expect(layout[.weight].map { header[$0].lowercased() } == nil, "\(header)")
         let found = [ColumnRole.source, .target, .timestamp, .channel, .campaign].map { layout[$0] ?? -1 }
         #expect(found == expected, "\(header)")
     }

@@ -192,4 +192,21 @@ struct BatchCommandTests {
         #expect(conversions["unknown_converters"] as? Int == 1)
         #expect(conversions["rows_without_value"] as? Int == 1)
     }
+
+    /// When most conversions match nobody, the user column probably holds other ids: a warning
+    /// that stays even with `--quiet`.
+    @Test func mostConversionsUnknownIsAWarning() throws {
+        let folder = try Runner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "referrer,referred\na@x.com,b@x.com\n".write(to: folder.appendingPathComponent("r.csv"), atomically: true, encoding: .utf8)
+        try "customer_id,value\ncus_1,5\ncus_2,7\nb@x.com,1\n"
+            .write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let outcome = try Runner.run([
+            "attribute", folder.appendingPathComponent("r.csv").path, "--conversions", folder.appendingPathComponent("c.csv").path,
+            "--format", "csv", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("warning: 2 conversions are by people not in the referral export"))
+        #expect(outcome.stderr.contains("--user-column"))
+    }
 }

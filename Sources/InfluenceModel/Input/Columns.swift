@@ -75,7 +75,7 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
     private static let nameWords: Set<String> = ["name", "first", "last", "full", "display", "nickname"]
     private static let timeWords: Set<String> = [
         "utc", "gmt", "local", "iso", "at", "on", "stamp", "and", "created", "creation",
-        "date", "time",
+        "date", "time", "joined", "signed", "up", "registered", "subscribed",
     ]
 
     public static let source = ColumnRole(
@@ -110,10 +110,11 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
         "campaign", flag: "--campaign-column",
         specific: ["campaign", "program", "programme"],
         context: ["id", "code", "key", "slug", "title", "referral"], preferred: ["name"])
+    /// A row's weight. `Referral Count` and `Number of referrals` are not weights: in a
+    /// per-customer feed they count the referrals a person made, so they are never taken.
     public static let weight = ColumnRole(
         "weight", flag: "--weight-column",
-        specific: ["weight", "count", "referral count", "share count", "invite count", "times", "quantity", "qty"],
-        context: ["referral", "share", "invite", "number", "num", "of"])
+        specific: ["weight", "count", "times", "quantity", "qty"])
 
     private static let buyerWords = idWords.subtracting(["code"])
     private static let orderWords: Set<String> = [

@@ -45,6 +45,12 @@ extension DataQuality {
     /// Warnings that change what a result means: printed even with `--quiet`.
     public func warnings(noun: String) -> [String] {
         var out: [String] = []
+        if unknownConverters > 0, 2 * unknownConverters > rows - rowsWithoutValue - skippedRows - filteredRows {
+            // Most conversions match nobody: the user column probably holds other ids than the export.
+            out.append(
+                "\(Self.count(unknownConverters)) conversions are by people not in the referral export, most of those read; "
+                    + "check that the user column holds the same ids as the referral export (--user-column NAME)")
+        }
         if skippedRows > 0 {
             let share = rows > 0 ? Double(skippedRows) / Double(rows) : 1
             var text =
