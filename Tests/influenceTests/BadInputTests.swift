@@ -91,8 +91,8 @@ extension BadInput {
             ["score", "events.csv"], exit: 65, stderr: ["events.csv:"]),
         BadInput(
             "utf16-file",
-            files: ["events.csv": [0xFF, 0xFE] + Array("source,target\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })],
-            ["score", "events.csv"], exit: 65, stderr: ["events.csv:1:1", "UTF-16"]),
+            files: ["events.csv": [0xFF, 0xFE] + Array("source\ttarget\nJosé\tb\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })],
+            ["score", "events.csv", "--format", "csv"], exit: 0, stdout: ["José,"]),
         BadInput(
             "weight-text", files: events("source,target,weight\na,b,1\nb,c,lots\n"), ["score", "events.csv"], exit: 65,
             stderr: ["events.csv:3:3", "\"lots\""]),

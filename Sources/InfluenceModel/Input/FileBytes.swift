@@ -25,7 +25,12 @@ final class FileBytes: Sendable {
                 steps.append("gzip")
             }
         }
-        if let enc = encoding, enc != .utf8 {
+        // UTF-16 with a byte order mark (Excel's "Unicode Text"): converted, whatever --encoding says.
+        if let utf16 = (bytes ?? raw.withBytes { Array($0.prefix(2)) }).withUnsafeBufferPointer({ Self.utf16Order($0) }) {
+            let source = bytes ?? raw.withBytes { Array($0) }
+            bytes = Self.utf8(fromUTF16: source, bigEndian: utf16 == .big)
+            steps.append("utf-16")
+        } else if let enc = encoding, enc != .utf8 {
             let source = bytes ?? raw.withBytes { Array($0) }
             bytes = source.withUnsafeBufferPointer { enc.transcode($0) }
             steps.append(enc.rawValue)
@@ -45,6 +50,29 @@ final class FileBytes: Sendable {
             let view = owned.withUnsafeBufferPointer { $0 }
             return try body(view)
         }
+    }
+
+    enum ByteOrder { case little, big }
+
+    /// The byte order a UTF-16 byte order mark at the start of `bytes` announces.
+    static func utf16Order(_ bytes: UnsafeBufferPointer<UInt8>) -> ByteOrder? {
+        guard bytes.count >= 2 else { return nil }
+        if bytes[0] == 0xFF, bytes[1] == 0xFE { return .little }
+        if bytes[0] == 0xFE, bytes[1] == 0xFF { return .big }
+        return nil
+    }
+
+    /// UTF-8 for UTF-16 text after its byte order mark (an unpaired surrogate becomes U+FFFD).
+    static func utf8(fromUTF16 bytes: [UInt8], bigEndian: Bool) -> [UInt8] {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = 2
+        while i + 1 < bytes.count {
+            let (a, b) = (UInt16(bytes[i]), UInt16(bytes[i + 1]))
+            units.append(bigEndian ? a << 8 | b : b << 8 | a)
+            i += 2
+        }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
     }
 
     /// A known binary format at the start of `bytes`, with how to get a CSV from it.
