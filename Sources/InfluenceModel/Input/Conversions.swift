@@ -26,21 +26,7 @@ public struct Conversions: Sendable {
     /// so a referral export that carries order values can be its own conversions file.
     /// - Throws: `InputError`.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
-        let files = try InputPaths.expand(paths)
-        var all: Conversions?
-        for read in try InputPaths.readEach(
-            files, options: options,
-            { (buffer, file) throws(InputError) in
-                try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-            })
-        {
-            var one = read.value
-            one.quality.files = [read.label]
-            if all == nil { all = one } else { all!.append(one) }
-        }
-        var result = all!
-        result.file = InputPaths.describe(files)
-        try result.quality.checkSkipped(file: result.file, limit: options.maxSkipped, onError: options.onError)
+        let result: Self = try InputPaths.readAll(paths, options: options)
         return result
     }
 
@@ -236,3 +222,5 @@ struct ConversionsChunk: CSVRecordSink {
         }
     }
 }
+
+extension Conversions: ExportTable {}

@@ -1,5 +1,13 @@
 import Foundation
 
+/// A table read from export files: referral events, conversions, path tables.
+protocol ExportTable {
+    var file: String { get set }
+    var quality: DataQuality { get set }
+    mutating func append(_ other: Self)
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int) throws(InputError) -> Self
+}
+
 /// The files an export is read from: files as given, folders as the CSV files inside them.
 public enum InputPaths {
     /// File name endings read from a folder.
@@ -80,6 +88,33 @@ public enum InputPaths {
             out.append(Read(path: path, file: file, value: value, label: label))
         }
         return out
+    }
+
+    /// Reads every file of `paths` (folders expanded) as one table: each file parsed by the
+    /// table's own chunked reader, labelled in the data quality, adjusted by `each` (such as
+    /// `--campaign-from-file`), then appended in order; the skip limit applies to the whole.
+    /// - Throws: `InputError`.
+    static func readAll<Table: ExportTable>(
+        _ paths: [String], options: ReadOptions,
+        each: (inout Table, Read<Table>) -> Void = { _, _ in }
+    ) throws(InputError) -> Table {
+        let files = try expand(paths)
+        var all: Table?
+        for read in try readEach(
+            files, options: options,
+            { (buffer, file) throws(InputError) in
+                try Table.parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+            })
+        {
+            var one = read.value
+            one.quality.files = [read.label]
+            each(&one, read)
+            if all == nil { all = one } else { all!.append(one) }
+        }
+        var table = all!
+        table.file = describe(files)
+        try table.quality.checkSkipped(file: table.file, limit: options.maxSkipped, onError: options.onError)
+        return table
     }
 
     /// Runs `body`, turning a UTF-8 error into a hint to pass `--encoding` when the file's bytes look like Windows-1252.

@@ -46,21 +46,7 @@ public struct PathTable: Sendable {
     /// Reads a path table from files or folders (read as one) or `-`.
     /// - Throws: `InputError`, `.noReferrals` when no row is usable.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> PathTable {
-        let files = try InputPaths.expand(paths)
-        var all: PathTable?
-        for read in try InputPaths.readEach(
-            files, options: options,
-            { (buffer, file) throws(InputError) in
-                try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-            })
-        {
-            var one = read.value
-            one.quality.files = [read.label]
-            if all == nil { all = one } else { all!.append(one) }
-        }
-        var table = all!
-        table.file = InputPaths.describe(files)
-        try table.quality.checkSkipped(file: table.file, limit: options.maxSkipped, onError: options.onError)
+        let table: Self = try InputPaths.readAll(paths, options: options)
         if table.count == 0 {
             throw .noReferrals(
                 file: table.file,
@@ -198,3 +184,5 @@ struct PathChunk: CSVRecordSink {
         table.line.append(Int32(truncatingIfNeeded: line))
     }
 }
+
+extension PathTable: ExportTable {}

@@ -43,22 +43,9 @@ public struct ReferralEvents: Sendable {
     ///   - options: delimiter, column names, error policy, field conventions.
     /// - Throws: `InputError`.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
-        let files = try InputPaths.expand(paths)
-        var all: ReferralEvents?
-        for read in try InputPaths.readEach(
-            files, options: options,
-            { (buffer, file) throws(InputError) in
-                try parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
-            })
-        {
-            var one = read.value
-            one.quality.files = [read.label]
+        let events: Self = try InputPaths.readAll(paths, options: options) { one, read in
             if options.campaignFromFile { one.label(campaign: InputPaths.stem(read.path)) }
-            if all == nil { all = one } else { all!.append(one) }
         }
-        var events = all!
-        events.file = InputPaths.describe(files)
-        try events.quality.checkSkipped(file: events.file, limit: options.maxSkipped, onError: options.onError)
         return events
     }
 
@@ -174,3 +161,5 @@ public struct ReferralEvents: Sendable {
         throw .raggedRow(file: file, line: record.line, expected: width, found: record.count)
     }
 }
+
+extension ReferralEvents: ExportTable {}
