@@ -121,18 +121,23 @@ struct ReferralRowReader: Sendable {
         _ record: CSVRecord, _ column: Int, name: String, file: String, exact: Bool,
         out: inout [UInt8], scratch: inout [UInt8]
     ) throws(InputError) -> Bool? {
-        let (ok, length) = record.withField(column) { ($0.isEmpty || FieldValue.isUTF8($0), $0.count) }
-        guard ok else { throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1) }
-        if length > InputError.maximumIdLength {
-            throw .idTooLong(file: file, line: record.line, column: column + 1, name: name, length: length)
-        }
-        let outcome = record.withField(column) { bytes in
+        // One visit to the field: check it, then normalize or copy it.
+        enum Visit { case done(PersonId.Outcome), notUTF8, tooLong(Int) }
+        let visit = record.withField(column) { bytes -> Visit in
+            guard bytes.isEmpty || FieldValue.isUTF8(bytes) else { return .notUTF8 }
+            guard bytes.count <= InputError.maximumIdLength else { return .tooLong(bytes.count) }
             let o = PersonId.normalize(bytes, exact: exact, into: &scratch)
             if o == .unchanged {
                 out.removeAll(keepingCapacity: true)
                 out.append(contentsOf: bytes)
             }
-            return o
+            return .done(o)
+        }
+        let outcome: PersonId.Outcome
+        switch visit {
+        case .notUTF8: throw .invalidUTF8(file: file, line: record.line(ofField: column), column: column + 1)
+        case .tooLong(let length): throw .idTooLong(file: file, line: record.line, column: column + 1, name: name, length: length)
+        case .done(let o): outcome = o
         }
         switch outcome {
         case .empty: return nil
