@@ -1,11 +1,13 @@
 import Foundation
 import Testing
 
-/// The README's examples run as written: every `sh` block of the sections below that is
-/// followed by an output block must print exactly that output (standard output, then
-/// standard error), and every other command in them must succeed.
+/// The README's examples run as written: every `sh` block of `sections` that is followed by
+/// an output block must print exactly that output (standard output, then standard error),
+/// and every command of the walkthrough sections must succeed.
 struct ReadmeTests {
     static let sections = ["## Your platform's export"]
+    /// Sections whose commands must run as written (their output blocks are abridged with `...`).
+    static let runOnly = ["## Walkthrough", "## Spread", "## Attribution"]
 
     struct Example: CustomTestStringConvertible, Sendable {
         let command: String
@@ -66,6 +68,36 @@ struct ReadmeTests {
         }
         if inWord { words.append(current) }
         return words
+    }
+
+    /// Every `influence` command of the run-only sections, a pipe into `head` cut off.
+    static func walkthrough() throws -> [String] {
+        let text = try String(contentsOf: Runner.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var commands: [String] = []
+        for heading in runOnly {
+            guard let start = text.range(of: heading + "\n") else { continue }
+            let rest = text[start.upperBound...]
+            let body = rest.range(of: "\n## ").map { rest[..<$0.lowerBound] } ?? rest
+            let blocks = body.components(separatedBy: "```")
+            for k in stride(from: 1, to: blocks.count, by: 2) where blocks[k].hasPrefix("sh\n") {
+                for line in blocks[k].split(separator: "\n") where line.hasPrefix("influence ") {
+                    commands.append(String(line.split(separator: "|").first ?? line).trimmingCharacters(in: .whitespaces))
+                }
+            }
+        }
+        return commands
+    }
+
+    @Test func theWalkthroughHasCommands() throws {
+        #expect(try Self.walkthrough().count >= 10)
+    }
+
+    @Test(arguments: try ReadmeTests.walkthrough())
+    func walkthroughRunsAsWritten(_ command: String) throws {
+        let outcome = try Runner.run(Array(Self.words(command).dropFirst()))
+        defer { try? FileManager.default.removeItem(at: Runner.root.appendingPathComponent("scores.csv")) }
+        #expect(outcome.status == 0, "\(command): \(outcome.stderr)")
+        #expect(!outcome.stdout.isEmpty || command.contains(" -o "), "\(command) printed nothing")
     }
 
     @Test func theSectionsHaveExamples() throws {
