@@ -176,6 +176,12 @@ extension BadInput {
             "gzip-damaged", files: ["events.csv.gz": [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0x4B, 0x4C]],
             ["score", "events.csv.gz"], exit: 65, stderr: ["events.csv.gz", "gzip"]),
         BadInput(
+            "title-above-header", files: events("Referral report, March 2024\n\nreferrer,referred\na,b\nb,c\n"),
+            ["score", "events.csv", "--format", "json"], exit: 0, stdout: ["\"header_line\": 3"]),
+        BadInput(
+            "title-above-semicolon-header", files: events("Referral report March 2024\nReferrer;Referred\na;b\n"),
+            ["score", "events.csv", "--format", "csv"], exit: 0, stdout: ["a,", "b,"]),
+        BadInput(
             "ambiguous-column", files: events("referrer,sharer,target\na,a,b\n"), ["score", "events.csv"], exit: 65,
             stderr: ["events.csv:1", "\"referrer\" and \"sharer\"", "--source-column"]),
         BadInput(

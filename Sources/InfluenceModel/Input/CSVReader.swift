@@ -73,25 +73,30 @@ public struct CSVReader: Sendable {
     }
 
     static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Delimiter {
-        var counts: [Delimiter: Int] = [:]
-        var quoted = false
         var i = start
-        // The header is the first line that is not blank.
-        while i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x20 { i += 1 }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x22 {
-                quoted.toggle()
-            } else if !quoted, b == 0x0A || b == 0x0D {
-                break
-            } else if !quoted, let d = Delimiter(rawValue: b) {
-                counts[d, default: 0] += 1
+        // The header is the first line that is not blank; a title line above it (a report's
+        // name, with no separator at all) is passed over, up to a few lines.
+        for _ in 0..<ChunkedScan.preambleLimit + 1 {
+            while i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x20 { i += 1 }
+            var counts: [Delimiter: Int] = [:]
+            var quoted = false
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x22 {
+                    quoted.toggle()
+                } else if !quoted, b == 0x0A || b == 0x0D {
+                    break
+                } else if !quoted, let d = Delimiter(rawValue: b) {
+                    counts[d, default: 0] += 1
+                }
+                i += 1
             }
-            i += 1
+            guard counts.values.contains(where: { $0 > 0 }) else { continue }
+            var best = Delimiter.comma
+            for d in [Delimiter.semicolon, .tab] where counts[d, default: 0] > counts[best, default: 0] { best = d }
+            return best
         }
-        var best = Delimiter.comma
-        for d in [Delimiter.semicolon, .tab] where counts[d, default: 0] > counts[best, default: 0] { best = d }
-        return best
+        return .comma
     }
 
     /// Calls `body` with each record in order, the header first.

@@ -20,6 +20,10 @@ enum ChunkedScan {
     }
 
     /// Where the header ends and what it says.
+    /// Lines above the header (a report title, a date range) passed over when the first
+    /// lines map no columns, at most this many.
+    static let preambleLimit = 5
+
     struct Header {
         var layout: ColumnLayout
         var delimiter: Delimiter
@@ -41,6 +45,7 @@ enum ChunkedScan {
             try withoutActuallyEscaping(read) { read in
                 var sink = FirstRecordSink(file: file, options: options, read: read)
                 try CSVReader.scan(buffer, until: buffer.count, delimiter: delimiter.rawValue, file: file, cursor: &cursor, sink: &sink)
+                if let failure = sink.failure() { throw failure }
                 layout = sink.layout
             }
         }
@@ -138,16 +143,37 @@ enum ChunkedScan {
 }
 
 /// Takes the first record as the header.
+///
+/// Exports sometimes start with a title (a report's name, a date range) above the header.
+/// When a record maps no required column, the next few are tried; the first that maps is the
+/// header (its line is kept in the layout and reported), and when none does, the first
+/// record's error is the answer.
 private struct FirstRecordSink: CSVRecordSink {
     let file: String
     let options: ReadOptions
     let read: (CSVRecord, String, ReadOptions) throws(InputError) -> ColumnLayout
     var layout: ColumnLayout?
+    var firstError: InputError?
+    var tried = 0
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
-        layout = try read(record, file, options)
-        return false
+        do {
+            var found = try read(record, file, options)
+            found.headerLine = record.line
+            layout = found
+            return false
+        } catch {
+            guard case .missingColumn = error, tried < ChunkedScan.preambleLimit else { throw firstError ?? error }
+            if firstError == nil { firstError = error }
+            tried += 1
+            return true
+        }
     }
+
+    mutating func finish() {}
+
+    /// The first record's error when no record mapped.
+    func failure() -> InputError? { layout == nil ? firstError : nil }
 }
 
 extension InputError {

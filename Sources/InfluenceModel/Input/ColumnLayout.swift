@@ -2,6 +2,8 @@
 public struct ColumnLayout: Sendable {
     /// The header as read.
     public let header: [String]
+    /// The file line the header is on (1 unless lines above it were passed over).
+    public internal(set) var headerLine = 1
     private var indices: [ColumnRole: Int]
     /// Roles in the order they were resolved, for the mapping report.
     private var order: [ColumnRole] = []
@@ -110,18 +112,22 @@ public struct ColumnMapping: Sendable, Equatable {
     public var entries: [Entry]
     /// Columns read past.
     public var unused: [String]
+    /// The line the header is on (1 unless lines above it were passed over).
+    public var headerLine = 1
 
     public init(file: String, kind: String, layout: ColumnLayout) {
         self.file = file
         self.kind = kind
         entries = layout.mapping
         unused = layout.unused
+        headerLine = layout.headerLine
     }
 
     /// One line: `source ← "Referrer Email", target ← "Friend Email"; ignored: "Source"`.
     public var summary: String {
         var text = entries.map { "\($0.role) ← \"\($0.column)\"\($0.named ? " (flag)" : "")" }.joined(separator: ", ")
         if !unused.isEmpty { text += "; not used: " + unused.map { "\"\(InputError.clip($0, 40))\"" }.joined(separator: ", ") }
+        if headerLine > 1 { text += "; header on line \(headerLine), the lines above it passed over" }
         return text
     }
 }

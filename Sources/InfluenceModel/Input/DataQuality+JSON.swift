@@ -37,6 +37,7 @@ extension DataQuality {
                                     })
                             ),
                             ("not_used", .array(mapping.unused.map(JSONValue.string))),
+                            ("header_line", .int(mapping.headerLine)),
                         ])
                     })
             ),
