@@ -18,7 +18,7 @@ private func bits(_ text: String?) -> UInt64? { text.map { Double($0)!.bitPatter
 
 struct AmountTests {
     static let readings: [AmountCase] = [
-        // The brief's semantics.
+        // The value under a decimal point and under a decimal comma (nil: not an amount that way).
         AmountCase("72", dot: "72", comma: "72"),
         AmountCase("1,234.50", dot: "1234.50", comma: nil),
         AmountCase("1.234,50", dot: nil, comma: "1234.50"),
