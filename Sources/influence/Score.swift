@@ -101,12 +101,10 @@ struct Score: ParsableCommand {
         if let conversions {
             let (values, _) = conversions.totals(over: graph.people)
             var q = conversions.quality
-            let unknown = conversions.unknown(over: graph.people)
-            q.unknownConverters = unknown.count
-            q.unknownExamples = conversions.unknownExamples(over: graph.people)
+            (q.unknownConverters, q.unknownExamples) = conversions.unknownReport(over: graph.people)
             conversionsQuality = (q, conversions.count)
             guard values.contains(where: { $0 > 0 }) else {
-                throw ScoreError.emptyPersonalization(file: conversions.file, unknown: unknown.count)
+                throw ScoreError.emptyPersonalization(file: conversions.file, unknown: q.unknownConverters)
             }
             options.personalization = values
         }

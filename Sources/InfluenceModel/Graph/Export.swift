@@ -35,9 +35,7 @@ public struct Export: Sendable {
         }
         if let c = conversions {
             var q = c.quality
-            let unknown = c.unknown(over: events.people)
-            q.unknownConverters = unknown.count
-            q.unknownExamples = NearMatch.describe(unknown.examples, among: events.people)
+            (q.unknownConverters, q.unknownExamples) = c.unknownReport(over: events.people)
             conversions!.quality = q
         }
         return Export(events: events, conversions: conversions)
@@ -45,9 +43,11 @@ public struct Export: Sendable {
 }
 
 extension Conversions {
-    /// The first few people with conversions who are not in `people`, with near matches.
-    public func unknownExamples(over people: Interner) -> [String] {
-        NearMatch.describe(unknown(over: people).examples, among: people)
+    /// Conversions by people not in `people`: how many, and the first few ids, each with a
+    /// known id it nearly matches where there is one.
+    public func unknownReport(over people: Interner) -> (count: Int, examples: [String]) {
+        let found = unknown(over: people)
+        return (found.count, NearMatch.describe(found.examples, among: people))
     }
 
     /// Keeps the conversions `filter` selects (see `Export.read`), counting the rest.

@@ -43,23 +43,16 @@ public struct ScoringGraph: Sendable {
 
     /// Reads a referral export (files, folders or `-`, read as one) and builds its graph.
     ///
-    /// Filters and labels need the full rows: with `filter` set, or `--campaign-from-file`, the
-    /// export is read as `ReferralEvents` and reduced to this graph afterwards, with the same result.
+    /// Rows are not kept, so labels and filters do not apply here: to score a filtered export,
+    /// read it with `Export.read` and build `ScoringGraph(ReferralGraph(checking:))` from its rows.
     /// - Parameters:
     ///   - paths: files, folders or `-`.
     ///   - options: how to read them.
-    ///   - filter: `--campaign`, `--since`, `--until`.
     ///   - timings: receives the time of each phase: `map`, `parse+intern`, `merge`, `build`.
     /// - Throws: `InputError`, as `ReferralGraph.read` (`.noReferrals` when no row links two people).
     public static func read(
-        paths: [String], options: ReadOptions = ReadOptions(), filter: RowFilter = RowFilter(),
-        timings: PhaseTimings? = nil
+        paths: [String], options: ReadOptions = ReadOptions(), timings: PhaseTimings? = nil
     ) throws(InputError) -> ScoringGraph {
-        if !filter.isEmpty {
-            var events = try ReferralEvents.read(paths: paths, options: options)
-            try events.apply(filter)
-            return ScoringGraph(try ReferralGraph(checking: events))
-        }
         let files = try InputPaths.expand(paths)
         let read = try InputPaths.readEach(files, options: options, timings: timings) { (bytes, file) throws(InputError) in
             try parse(bytes, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: bytes.count), timings: timings)

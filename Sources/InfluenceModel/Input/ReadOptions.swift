@@ -110,30 +110,8 @@ public struct DataQuality: Sendable, Equatable {
     public var worstColumn: String? { skippedByColumn.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key }
 }
 
-extension ReadOptions {
-    /// Under `.skip`, records a bad row's error in `quality`; under `.stop`, throws it.
-    func absorb(_ error: InputError, header: [String], into quality: inout DataQuality) throws(InputError) {
-        guard onError == .skip else { throw error }
-        quality.skip(error, column: error.columnName(header: header))
-    }
-}
-
 /// Parsing of the small values rows carry.
 enum FieldValue {
-    /// A finite number; a decimal comma is accepted when the delimiter is not a comma.
-    static func number(_ bytes: UnsafeBufferPointer<UInt8>, decimalComma: Bool) -> Double? {
-        guard !bytes.isEmpty, bytes.count < 64 else { return nil }
-        var text = String(decoding: bytes, as: UTF8.self)
-        if decimalComma, !text.contains("."), text.filter({ $0 == "," }).count == 1 {
-            text = String(text.map { $0 == "," ? "." : $0 })
-        }
-        // Refuse the spellings Double(_:) takes that no export means as a number.
-        guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65 || $0 == 0x45 }),
-            let value = Double(text), value.isFinite
-        else { return nil }
-        return value
-    }
-
     /// Checks that bytes are UTF-8 (the common all-ASCII case in one pass).
     static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if bytes.allSatisfy({ $0 < 0x80 }) { return true }
