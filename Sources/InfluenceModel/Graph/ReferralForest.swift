@@ -27,15 +27,22 @@ public struct ReferralForest: Sendable {
     /// People in the forest, in order of first appearance in the rows.
     public let members: [Int32]
 
-    /// Builds the forest of `rows` of `events` (all rows when `nil`).
-    /// - Complexity: O(r log r + n) for r rows and n people (sorting by time; cycle checks
-    ///   are near-constant with a union–find that remembers each set's tree root).
-    public init(events: ReferralEvents, rows: [Int]? = nil) {
-        let n = events.people.count
-        let selected = rows ?? Array(0..<events.count)
-        var order = selected
-        if events.timestamp == nil { order.sort() }
-        if let time = events.timestamp {
+    /// Builds the forest of every row of `events`; arrays are indexed by the events' people.
+    /// - Complexity: O(r log r + n) for r rows and n people.
+    public init(events: ReferralEvents) {
+        self.init(scope: ScopeRows(allOf: events))
+        checkInvariants(events)
+    }
+
+    /// Builds the forest of one scope's rows; arrays are indexed by the scope's local people
+    /// (`scope.person(_:)` maps them back), and `parentRow` holds event rows.
+    /// - Complexity: O(r log r + n) for r rows and n people of the scope (sorting by time;
+    ///   cycle checks are near-constant with a union–find that remembers each set's tree root).
+    public init(scope: ScopeRows) {
+        let n = scope.peopleCount
+        let source = scope.source, target = scope.target
+        var order = Array(0..<scope.count)
+        if let time = scope.time {
             // Stable: ties and untimed rows keep input order (untimed rows last).
             order.sort { a, b in
                 let ta = time[a], tb = time[b]
@@ -46,8 +53,8 @@ public struct ReferralForest: Sendable {
         }
         var inForest = [Bool](repeating: false, count: n)
         var members: [Int32] = []
-        for r in selected {
-            for p in [events.source[r], events.target[r]] where !inForest[Int(p)] {
+        for k in 0..<scope.count {
+            for p in [source[k], target[k]] where !inForest[Int(p)] {
                 inForest[Int(p)] = true
                 members.append(p)
             }
@@ -56,14 +63,14 @@ public struct ReferralForest: Sendable {
         var parentRow = [Int32](repeating: -1, count: n)
         var sets = TreeSets(count: n)
         var joined: [Int32] = []  // children in the order they got their parent
-        for r in order {
-            let s = events.source[r], t = events.target[r]
+        for k in order {
+            let s = source[k], t = target[k]
             guard parent[Int(t)] < 0 else { continue }
             // t has no parent yet, so it is the root of its tree: s → t closes a cycle
             // exactly when s is in t's tree.
             if sets.treeRoot(of: s) == t { continue }
             parent[Int(t)] = s
-            parentRow[Int(t)] = Int32(r)
+            parentRow[Int(t)] = Int32(scope.row(k))
             sets.attach(t, under: s)
             joined.append(t)
         }
@@ -104,7 +111,6 @@ public struct ReferralForest: Sendable {
         self.children = children
         self.roots = roots
         self.members = members
-        checkInvariants(events)
     }
 
     /// Each parent is the source of the person's parent row and one generation up; roots have none.

@@ -55,11 +55,14 @@ public struct Cascade: Sendable, Equatable {
 
 extension ReferralForest {
     /// The cascades of this forest, one per tree, in the order of `roots`.
-    /// - Parameter timestamps: the events' `timestamp` column (row-indexed), for the first and
-    ///   last times; `nil` without one.
+    /// - Parameters:
+    ///   - timestamps: the events' `timestamp` column (row-indexed), for the first and last
+    ///     times; `nil` without one.
+    ///   - scope: the scope the forest was built from, to name roots by the events' people;
+    ///     `nil` when the forest is numbered by the events' people already.
     /// - Complexity: O(m + N) for m people in the forest and N in the events (one scratch
     ///   array): each tree is walked breadth-first once, subtree sizes summed on the way back.
-    public func cascades(timestamps: [Double]?) -> [Cascade] {
+    public func cascades(timestamps: [Double]?, scope: ScopeRows? = nil) -> [Cascade] {
         var result: [Cascade] = []
         result.reserveCapacity(roots.count)
         var subtree = [Int32](repeating: 0, count: parent.count)
@@ -100,7 +103,7 @@ extension ReferralForest {
             let n = order.count
             result.append(
                 Cascade(
-                    root: root, size: n, depth: generations.count - 1, maxBreadth: generations.max() ?? 1,
+                    root: scope?.person(root) ?? root, size: n, depth: generations.count - 1, maxBreadth: generations.max() ?? 1,
                     generationSizes: generations,
                     structuralVirality: Cascade.structuralVirality(size: n, subtreeSizes: sizes),
                     firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))

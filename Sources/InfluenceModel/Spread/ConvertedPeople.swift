@@ -10,8 +10,16 @@
 struct ConvertedPeople: Sendable {
     /// Per person: has any conversion (counts for `all` and for channels).
     private(set) var any: [Bool]
-    /// `campaign << 32 | person` for conversions naming a campaign of the events.
-    private var named: Set<Int64> = []
+    /// Per person: conversions and their summed value, all campaigns together.
+    private var anyPurchases: [Purchases]
+    /// By `campaign << 32 | person`: conversions counting for a campaign of the events.
+    private var named: [Int64: Purchases] = [:]
+
+    /// Conversions of one person, and their summed value.
+    struct Purchases: Sendable {
+        var count = 0
+        var value = 0.0
+    }
     /// Conversions by people not in the referral export.
     private(set) var unknown = 0
 
@@ -19,6 +27,7 @@ struct ConvertedPeople: Sendable {
     init(_ conversions: Conversions, events: ReferralEvents, forest: ReferralForest) {
         let n = events.people.count
         any = [Bool](repeating: false, count: n)
+        anyPurchases = [Purchases](repeating: Purchases(), count: n)
         let person = (0..<Int32(conversions.users.count)).map { events.people.index(of: conversions.users.name($0)) }
         // A conversions campaign that no referral names is -2: it counts for `all` only.
         let campaign: [Int32] = (0..<Int32(conversions.campaigns.count)).map {
@@ -30,14 +39,20 @@ struct ConvertedPeople: Sendable {
                 continue
             }
             any[Int(p)] = true
+            let value = conversions.value[k]
+            anyPurchases[Int(p)].count += 1
+            anyPurchases[Int(p)].value += value
             let label = conversions.campaign?[k] ?? -1
+            var counted: Int32 = -1
             if label < 0 {
                 let r = forest.parentRow[Int(p)]
-                if r >= 0, let bringer = events.campaign?[Int(r)], bringer >= 0 {
-                    named.insert(Int64(bringer) << 32 | Int64(p))
-                }
+                if r >= 0, let bringer = events.campaign?[Int(r)], bringer >= 0 { counted = bringer }
             } else if campaign[Int(label)] >= 0 {
-                named.insert(Int64(campaign[Int(label)]) << 32 | Int64(p))
+                counted = campaign[Int(label)]
+            }
+            if counted >= 0 {
+                named[Int64(counted) << 32 | Int64(p), default: Purchases()].count += 1
+                named[Int64(counted) << 32 | Int64(p), default: Purchases()].value += value
             }
         }
     }
@@ -46,6 +61,13 @@ struct ConvertedPeople: Sendable {
     /// with `nil`, for the overall scope.
     func converted(_ person: Int32, campaign: Int32?) -> Bool {
         guard let campaign else { return any[Int(person)] }
-        return named.contains(Int64(campaign) << 32 | Int64(person))
+        return named[Int64(campaign) << 32 | Int64(person)] != nil
+    }
+
+    /// The conversions of `person` that count for `campaign` (or, with `nil`, for the overall
+    /// scope), and their summed value.
+    func purchases(_ person: Int32, campaign: Int32?) -> Purchases {
+        guard let campaign else { return anyPurchases[Int(person)] }
+        return named[Int64(campaign) << 32 | Int64(person)] ?? Purchases()
     }
 }

@@ -22,22 +22,20 @@ public struct DailyReach: Sendable, Equatable {
     /// referred; rows without a time are left out, so someone seen only in untimed rows is
     /// never counted. There is one entry for every day from the first timed row's day to the
     /// last's, days without anyone new included.
-    /// - Parameters:
-    ///   - events: the referral export.
-    ///   - rows: the rows of the scope.
+    /// - Parameter scope: the scope's rows.
     /// - Returns: the days in order; empty without a timestamp column or timed row.
-    /// - Complexity: O(r + N + d) for r rows, N people and d days.
-    public static func series(events: ReferralEvents, rows: [Int]) -> [DailyReach] {
-        guard let time = events.timestamp else { return [] }
-        var first = [Double](repeating: .infinity, count: events.people.count)
+    /// - Complexity: O(r + n + d) for r rows, n people of the scope and d days.
+    public static func series(scope: ScopeRows) -> [DailyReach] {
+        guard let time = scope.time else { return [] }
+        var first = [Double](repeating: .infinity, count: scope.peopleCount)
         var seen: [Int32] = []
         var low = Int.max, high = Int.min
-        for r in rows where time[r].isFinite {
-            let t = time[r]
+        for k in 0..<scope.count where time[k].isFinite {
+            let t = time[k]
             let d = day(of: t)
             low = min(low, d)
             high = max(high, d)
-            for p in [events.source[r], events.target[r]] {
+            for p in [scope.source[k], scope.target[k]] {
                 if first[Int(p)] == .infinity { seen.append(p) }
                 first[Int(p)] = min(first[Int(p)], t)
             }

@@ -63,27 +63,27 @@ public struct ScopeSpread: Sendable {
     /// Measures one scope.
     /// - Parameters:
     ///   - events: the referral export.
-    ///   - rows: the scope's rows, in input order.
+    ///   - scope: the scope's rows, with its people numbered locally.
     ///   - campaign: the campaign's index, or `nil` for the overall scope.
     ///   - converted: who converted, or `nil` without conversions.
-    /// - Complexity: O(r log r + N) for r rows and N people in the events.
-    init(events: ReferralEvents, rows: [Int], campaign: Int32?, converted: ConvertedPeople?) {
+    /// - Complexity: O(r log r + n) for r rows and n people of the scope.
+    init(events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: ConvertedPeople?) {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
-        referrals = rows.count
-        let forest = ReferralForest(events: events, rows: rows)
+        referrals = scope.count
+        let forest = ReferralForest(scope: scope)
         people = forest.members.count
 
-        var isSharer = [Bool](repeating: false, count: events.people.count)
+        var isSharer = [Bool](repeating: false, count: scope.peopleCount)
         var isReferred = isSharer
         var sharers = 0, referred = 0, converts = 0
-        for r in rows {
-            let s = Int(events.source[r]), t = events.target[r]
+        for k in 0..<scope.count {
+            let s = Int(scope.source[k]), t = scope.target[k]
             if !isSharer[s] { isSharer[s] = true; sharers += 1 }
             if !isReferred[Int(t)] {
                 isReferred[Int(t)] = true
                 referred += 1
-                if let converted, converted.converted(t, campaign: campaign) { converts += 1 }
+                if let converted, converted.converted(scope.person(t), campaign: campaign) { converts += 1 }
             }
         }
         self.sharers = sharers
@@ -91,7 +91,7 @@ public struct ScopeSpread: Sendable {
         convertedReferredPeople = converted == nil ? nil : converts
 
         let people = events.people
-        cascades = forest.cascades(timestamps: events.timestamp).sorted { a, b in
+        cascades = forest.cascades(timestamps: events.timestamp, scope: scope).sorted { a, b in
             a.size != b.size ? a.size > b.size : people.precedes(a.root, b.root)
         }
         largestCascade = cascades.first?.size ?? 0
@@ -111,7 +111,7 @@ public struct ScopeSpread: Sendable {
         let hops = events.timestamp.map { Self.hops(in: forest, time: $0) } ?? []
         timedHops = hops.count
         medianHoursPerHop = Self.median(hops.map(\.hours))
-        reach = DailyReach.series(events: events, rows: rows)
+        reach = DailyReach.series(scope: scope)
     }
 
     /// The timed hops of a forest: for each edge p → c where p has a parent itself, the hours

@@ -39,8 +39,8 @@ public struct SpreadReport: Sendable {
     /// - Parameters:
     ///   - events: the referral export.
     ///   - conversions: purchases, for conversion rates and K-factors.
-    /// - Complexity: O((k + 1)(r log r + N)) for k campaigns, r rows and N people: each scope
-    ///   builds its own forest.
+    /// - Complexity: O(r log r + N) for r rows and N people: each campaign's forest is built
+    ///   on its own rows and people.
     public init(events: ReferralEvents, conversions: Conversions? = nil) {
         file = events.file
         conversionsFile = conversions?.file
@@ -61,11 +61,13 @@ public struct SpreadReport: Sendable {
             for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
             let order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
             // A campaign with no rows left (after --campaign or --since) has nothing to measure.
+            var numbering = ScopeNumbering(events: events)
             for c in order where !rowsOf[Int(c)].isEmpty {
-                scopes.append(ScopeSpread(events: events, rows: rowsOf[Int(c)], campaign: c, converted: converted))
+                let scope = numbering.scope(rowsOf[Int(c)], of: events)
+                scopes.append(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted))
             }
         }
-        let all = ScopeSpread(events: events, rows: Array(0..<events.count), campaign: nil, converted: converted)
+        let all = ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted)
         scopes.append(all)
         self.scopes = scopes
         if events.channel != nil {

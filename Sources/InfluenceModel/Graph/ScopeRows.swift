@@ -1,0 +1,80 @@
+/// The rows of one scope (a campaign, a channel, a file) with its own people numbered
+/// `0 ..< people.count`, so that work on the scope costs what its rows cost, not what the
+/// whole export's people cost.
+public struct ScopeRows: Sendable {
+    /// The scope's event rows in input order; `nil` for every row of the events.
+    private let rowList: [Int]?
+    /// Each local person's index into the events' `people`, in order of first appearance in
+    /// the rows (source before target within a row); `nil` when the numbering is the events' own.
+    private let peopleList: [Int32]?
+    /// Each scope row's sharer and referred person, as local indices.
+    public let source: [Int32]
+    public let target: [Int32]
+    /// Each scope row's time (NaN where it has none); `nil` without a timestamp column.
+    public let time: [Double]?
+    /// The number of local people.
+    public let peopleCount: Int
+
+    /// The number of rows.
+    public var count: Int { source.count }
+
+    /// The event row of scope row `k`.
+    @inline(__always) public func row(_ k: Int) -> Int { rowList?[k] ?? k }
+
+    /// The events' index of local person `p`.
+    @inline(__always) public func person(_ p: Int32) -> Int32 { peopleList?[Int(p)] ?? p }
+
+    /// The scope's event rows, in input order.
+    public var rows: [Int] { rowList ?? Array(0..<count) }
+
+    /// Every row of `events`, with the events' own numbering (no copy of the id columns).
+    public init(allOf events: ReferralEvents) {
+        rowList = nil
+        peopleList = nil
+        source = events.source
+        target = events.target
+        time = events.timestamp
+        peopleCount = events.people.count
+    }
+
+    init(rows: [Int], people: [Int32], source: [Int32], target: [Int32], time: [Double]?) {
+        rowList = rows
+        peopleList = people
+        self.source = source
+        self.target = target
+        self.time = time
+        peopleCount = people.count
+    }
+}
+
+/// Numbers the people of one scope after another, with one scratch array over all people
+/// that is reset after each scope.
+public struct ScopeNumbering: Sendable {
+    private var local: [Int32]
+
+    public init(events: ReferralEvents) {
+        local = [Int32](repeating: -1, count: events.people.count)
+    }
+
+    /// The scope of `rows` of `events`.
+    /// - Complexity: O(r) for r rows.
+    public mutating func scope(_ rows: [Int], of events: ReferralEvents) -> ScopeRows {
+        var people: [Int32] = []
+        var source = [Int32](repeating: 0, count: rows.count)
+        var target = source
+        func number(_ g: Int32, _ local: inout [Int32], _ people: inout [Int32]) -> Int32 {
+            let l = local[Int(g)]
+            if l >= 0 { return l }
+            local[Int(g)] = Int32(people.count)
+            people.append(g)
+            return Int32(people.count - 1)
+        }
+        for (k, r) in rows.enumerated() {
+            source[k] = number(events.source[r], &local, &people)
+            target[k] = number(events.target[r], &local, &people)
+        }
+        for g in people { local[Int(g)] = -1 }
+        let time = events.timestamp.map { t in rows.map { t[$0] } }
+        return ScopeRows(rows: rows, people: people, source: source, target: target, time: time)
+    }
+}
