@@ -183,7 +183,8 @@ struct Attribute: ParsableCommand {
             switch outputOptions.resolvedFormat {
             case .csv: text = result.csv(top: top)
             case .json: text = result.json(top: top).rendered()
-            default: text = result.table(top: top ?? 20)
+            case .markdown: throw ValidationError("--format markdown is not available for attribute yet; use table, csv or json.")
+            case .table: text = result.table(top: top ?? 20)
             }
             try OutputFile.write(text, to: outputOptions.output)
             for (q, kept) in qualities { RunReport.read(q, kept: kept, quiet: outputOptions.quiet) }

@@ -120,6 +120,7 @@ struct Score: ParsableCommand {
         case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: output)
         case .json: try OutputFile.write(result.json(top: top, conversionsQuality: conversionsQuality).rendered(), to: output)
         case .table: try OutputFile.write(result.table(top: top ?? 20), to: output)
+        case .markdown: throw ValidationError("--format markdown is not available for score yet; use table, csv or json.")
         }
     }
 

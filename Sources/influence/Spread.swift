@@ -59,6 +59,7 @@ struct Spread: ParsableCommand {
             case .csv: text = report.csv(per: level)
             case .json: text = report.json().rendered()
             case .table: text = report.table(per: level)
+            case .markdown: throw ValidationError("--format markdown is not available for spread yet; use table, csv or json.")
             }
             try OutputFile.write(text, to: outputOptions.output)
             RunReport.read(report.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)

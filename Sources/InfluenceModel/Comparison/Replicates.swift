@@ -1,0 +1,248 @@
+import Foundation
+
+/// The bootstrap of a comparison: every group's replicates, intervals, lifts, p-values and
+/// chances of being best.
+///
+/// Replicate i of a group draws from a stream seeded by the seed, the group's name and i
+/// alone, so its values do not depend on the thread that computes it, on the other groups,
+/// or on how the replicates are split between threads.
+struct Replicates: Sendable {
+    let samples: [CascadeSample]
+    let windows: [HopMedian]
+    let metrics: [ComparisonMetric]
+    let classSlots: Int
+    let resamples: Int
+    let seed: UInt64
+    /// The baseline group.
+    let baseline: Int
+
+    /// Replicate values kept in memory when they fit in this many doubles; beyond it the
+    /// second pass (chances of being best) draws them again.
+    static let keepLimit = 1 << 24
+
+    /// The stream of replicate `i` of a group.
+    static func stream(seed: UInt64, group name: String, replicate i: Int) -> SplitMix64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        var mixer = SplitMix64(seed: seed ^ h)
+        let groupKey = mixer.next()
+        var replicate = SplitMix64(seed: groupKey ^ (UInt64(i) &* 0xD1B5_4A32_D192_ED03))
+        return SplitMix64(seed: replicate.next())
+    }
+
+    /// The sums of a group with every cascade once.
+    func estimate(_ g: Int) -> CascadeSums {
+        var s = CascadeSums(classes: classSlots)
+        samples[g].sums(weights: samples[g].multiplicity, classes: classSlots, window: windows[g], into: &s)
+        return s
+    }
+
+    /// Replicates `range` of group `g`, metric-major: `out[m * range.count + (i − lower)]`,
+    /// NaN where the metric is undefined.
+    func values(_ g: Int, _ range: Range<Int>) -> [Double] {
+        let sample = samples[g]
+        var out = [Double](repeating: .nan, count: metrics.count * range.count)
+        var weights = [Double](repeating: 0, count: sample.typeCount)
+        var s = CascadeSums(classes: classSlots)
+        for i in range {
+            var rng = Self.stream(seed: seed, group: sample.name, replicate: i)
+            for t in 0..<sample.typeCount {
+                let m = sample.multiplicity[t]
+                weights[t] = Double(m == 1 ? PoissonDraw.one(&rng) : PoissonDraw.draw(m, &rng))
+            }
+            sample.sums(weights: weights, classes: classSlots, window: windows[g], into: &s)
+            for (j, metric) in metrics.enumerated() { out[j * range.count + i - range.lowerBound] = metric.value(s) ?? .nan }
+        }
+        return out
+    }
+
+    /// All replicates of group `g`, metric-major, split over threads by blocks of replicates.
+    func values(_ g: Int) -> [Double] {
+        let parts = Parallel.ranges(resamples, parts: samples.count >= Parallel.threads ? 1 : Parallel.threads)
+        var blocks = [[Double]](repeating: [], count: parts.count)
+        blocks.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffer(out)
+            Parallel.forEach(parts.count) { p in shared[p] = values(g, parts[p]) }
+        }
+        var all = [Double](repeating: .nan, count: metrics.count * resamples)
+        for (p, range) in parts.enumerated() {
+            for j in 0..<metrics.count {
+                for i in range { all[j * resamples + i] = blocks[p][j * range.count + i - range.lowerBound] }
+            }
+        }
+        return all
+    }
+
+    /// One metric's replicates of a group.
+    private func metric(_ all: [Double], _ j: Int) -> ArraySlice<Double> { all[j * resamples..<(j + 1) * resamples] }
+
+    /// The rows of the comparison: metric-major, groups in order.
+    func compare(confidence: Double) -> [ComparisonRow] {
+        let b = baseline
+        let estimates = samples.indices.map(estimate)
+        let values = samples.indices.map { g in metrics.map { $0.value(estimates[g]) } }
+        let jackknives = samples.indices.map { g in
+            metrics.map { m in m.isSmooth ? samples[g].jackknife(m, totals: estimates[g]) : [] }
+        }
+        let baseReplicates = self.values(b)
+        let keep = samples.count * metrics.count * resamples <= Self.keepLimit
+
+        // Pass 1: each group's intervals and lifts, and the best value of every replicate.
+        struct GroupResult {
+            var rows: [ComparisonRow] = []
+            var best: [Double] = []
+            var ties: [Double] = []
+            var replicates: [Double] = []
+        }
+        let groupParts = Parallel.ranges(samples.count, parts: samples.count >= Parallel.threads ? Parallel.threads : 1)
+        var results = [[GroupResult]](repeating: [], count: groupParts.count)
+        results.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffer(out)
+            Parallel.forEach(groupParts.count) { p in
+                shared[p] = groupParts[p].map { g in
+                    let reps = g == b ? baseReplicates : self.values(g)
+                    var result = GroupResult()
+                    result.best = [Double](repeating: -.infinity, count: metrics.count * resamples)
+                    result.ties = [Double](repeating: 0, count: metrics.count * resamples)
+                    for (j, m) in metrics.enumerated() {
+                        result.rows.append(
+                            row(
+                                g, j, m, value: values[g][j], baseValue: values[b][j], reps: metric(reps, j),
+                                baseReps: metric(baseReplicates, j),
+                                jack: jackknives[g][j], baseJack: jackknives[b][j], isBaseline: g == b, confidence: confidence))
+                        for i in 0..<resamples {
+                            let v = reps[j * resamples + i]
+                            guard v.isFinite else { continue }
+                            Self.offer(m.lowerIsBetter ? -v : v, at: j * resamples + i, best: &result.best, ties: &result.ties)
+                        }
+                    }
+                    if keep { result.replicates = reps }
+                    return result
+                }
+            }
+        }
+        let flat = results.flatMap { $0 }
+        var best = flat[0].best, ties = flat[0].ties
+        for r in flat.dropFirst() {
+            for k in best.indices where r.ties[k] > 0 {
+                if r.best[k] > best[k] {
+                    best[k] = r.best[k]
+                    ties[k] = r.ties[k]
+                } else if r.best[k] == best[k] {
+                    ties[k] += r.ties[k]
+                }
+            }
+        }
+
+        // Pass 2: each group's share of the replicates it leads.
+        var pBest = [[Double]](repeating: [], count: samples.count)
+        pBest.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffer(out)
+            Parallel.forEach(samples.count) { g in
+                let reps = keep ? flat[g].replicates : (g == b ? baseReplicates : self.values(g))
+                shared[g] = metrics.indices.map { j in
+                    var share = 0.0
+                    for i in 0..<resamples {
+                        let v = reps[j * resamples + i]
+                        guard v.isFinite else { continue }
+                        if (metrics[j].lowerIsBetter ? -v : v) == best[j * resamples + i] { share += 1 / ties[j * resamples + i] }
+                    }
+                    return share / Double(resamples)
+                }
+            }
+        }
+
+        // Rows metric-major, with Holm's correction over the groups compared on each metric.
+        var rows: [ComparisonRow] = []
+        for j in metrics.indices {
+            var block = samples.indices.map { g in
+                var r = flat[g].rows[j]
+                r.pBest = pBest[g][j]
+                return r
+            }
+            let tested = block.indices.filter { block[$0].pValue != nil }.sorted { block[$0].pValue! < block[$1].pValue! }
+            var running = 0.0
+            for (rank, k) in tested.enumerated() {
+                running = max(running, min(1, Double(tested.count - rank) * block[k].pValue!))
+                block[k].pHolm = running
+                block[k].significant = running < 1 - confidence
+            }
+            rows += block
+        }
+        return rows
+    }
+
+    /// Counts `v` toward the best of replicate slot `k`.
+    private static func offer(_ v: Double, at k: Int, best: inout [Double], ties: inout [Double]) {
+        if v > best[k] {
+            best[k] = v
+            ties[k] = 1
+        } else if v == best[k] {
+            ties[k] += 1
+        }
+    }
+
+    /// One group's row for metric `j`.
+    private func row(
+        _ g: Int, _ j: Int, _ m: ComparisonMetric, value: Double?, baseValue: Double?, reps: ArraySlice<Double>,
+        baseReps: ArraySlice<Double>, jack: [Double], baseJack: [Double], isBaseline: Bool, confidence: Double
+    ) -> ComparisonRow {
+        var row = ComparisonRow(group: samples[g].name, metric: m, value: value)
+        if !isBaseline, let value, let baseValue {
+            row.lift = value - baseValue
+            if baseValue != 0 { row.ratio = value / baseValue }
+        }
+        let finite = reps.filter(\.isFinite).sorted()
+        guard let value, finite.count * 10 >= resamples * 9 else { return row }
+        let own = interval(
+            finite, estimate: value, smooth: m.isSmooth, jackknife: [(jack, samples[g].multiplicity)], confidence: confidence)
+        row.low = own.interval.low
+        row.high = own.interval.high
+        guard !isBaseline, let baseValue else { return row }
+
+        var differences: [Double] = [], ratios: [Double] = []
+        for (x, y) in zip(reps, baseReps) where x.isFinite && y.isFinite {
+            differences.append(x - y)
+            if y != 0 { ratios.append(x / y) }
+        }
+        let lift = value - baseValue
+        guard differences.count * 10 >= resamples * 9 else { return row }
+        differences.sort()
+        let liftJack: [([Double], [Double])] = [
+            (jack.map { $0 - baseValue }, samples[g].multiplicity),
+            (baseJack.map { value - $0 }, baseMultiplicity),
+        ]
+        let d = interval(differences, estimate: lift, smooth: m.isSmooth, jackknife: liftJack, confidence: confidence)
+        row.liftLow = d.interval.low
+        row.liftHigh = d.interval.high
+        row.pValue = BootstrapInterval.pValue(differences, null: 0, z0: d.z0, a: d.a)
+        if baseValue != 0 {
+            let ratio = value / baseValue
+            if ratios.count * 10 >= resamples * 9 {
+                ratios.sort()
+                let ratioJack: [([Double], [Double])] = [
+                    (jack.map { $0 / baseValue }, samples[g].multiplicity),
+                    (baseJack.map { value / $0 }, baseMultiplicity),
+                ]
+                let r = interval(ratios, estimate: ratio, smooth: m.isSmooth, jackknife: ratioJack, confidence: confidence)
+                row.ratioLow = r.interval.low
+                row.ratioHigh = r.interval.high
+            }
+        }
+        return row
+    }
+
+    /// The baseline's multiplicities.
+    private var baseMultiplicity: [Double] { samples[baseline].multiplicity }
+
+    /// A BCa interval for smooth metrics, a percentile one otherwise.
+    private func interval(
+        _ sorted: [Double], estimate: Double, smooth: Bool, jackknife: [([Double], [Double])], confidence: Double
+    ) -> (interval: BootstrapInterval, z0: Double, a: Double) {
+        if sorted.first == sorted.last { return (BootstrapInterval(low: sorted[0], high: sorted[0]), 0, 0) }
+        guard smooth else { return (BootstrapInterval.bca(sorted, z0: 0, a: 0, confidence: confidence), 0, 0) }
+        let z0 = BootstrapInterval.biasCorrection(sorted, estimate: estimate)
+        let a = BootstrapInterval.acceleration(jackknife.map { (values: $0.0, counts: $0.1) })
+        return (BootstrapInterval.bca(sorted, z0: z0, a: a, confidence: confidence), z0, a)
+    }
+}
