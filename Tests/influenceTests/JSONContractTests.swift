@@ -34,6 +34,10 @@ import Testing
             command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--paths-from-events"],
             reads: ["referrals", "conversions"]),
         Case(command: "attribute", arguments: ["attribute", "--paths", paths, "--model", "shapley"], reads: ["paths"]),
+        Case(command: "compare", arguments: ["compare", sample, "--resamples", "50"], reads: ["referrals"]),
+        Case(
+            command: "compare", arguments: ["compare", sample, "--conversions", conversions, "--by", "channel", "--resamples", "50"],
+            reads: ["referrals", "conversions"]),
     ]
 
     /// The top-level keys in the order written (two-space indent), read from the text itself

@@ -42,6 +42,8 @@ struct ThreadDeterminismTests {
         ["attribute", "REF", "--conversions", "CONV", "--model", "influence-flow", "--format", "json"],
         ["attribute", "REF", "--conversions", "CONV", "--model", "time-decay", "--by", "channel", "--format", "csv"],
         ["score", "notebooks-data/referrals.csv", "--operator", "dense", "--format", "json"],
+        ["compare", "REF", "--conversions", "CONV", "--resamples", "300", "--format", "json"],
+        ["compare", "REF", "--by", "channel", "--resamples", "300", "--format", "csv"],
     ]
 
     @Test(arguments: commands)
