@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SECTIONS = ["## Your platform's export"]
+SECTIONS = ["## Compare", "## Your platform's export"]
 
 
 def run(binary, command):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import InfluenceModel
 
 struct Compare: ParsableCommand {
@@ -41,6 +42,9 @@ struct Compare: ParsableCommand {
     @Option(help: "The group the others are compared with (default: the first: campaigns and channels by name, files as given).")
     var baseline: String?
 
+    @Option(help: "Compare only these metrics, by name, comma-separated (e.g. k_factor,invite_conversion_rate).")
+    var metrics: String?
+
     @Option(help: "Bootstrap resamples.")
     var resamples: Int = 2000
 
@@ -75,7 +79,8 @@ struct Compare: ParsableCommand {
                 conversionOptions: input.conversions, filter: input.filter)
             let options = ComparisonOptions(
                 grouping: by.flatMap(ComparisonGrouping.init(rawValue:)), baseline: baseline, resamples: resamples,
-                confidence: confidence, seed: seed)
+                confidence: confidence, seed: seed,
+                metrics: metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
             let comparison = try Comparison(events: export.events, conversions: export.conversions, options: options)
             progress.done()
             let text: String

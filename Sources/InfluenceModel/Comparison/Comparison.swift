@@ -21,10 +21,14 @@ public struct ComparisonOptions: Sendable, Equatable {
     public var confidence: Double
     /// Seeds the replicates; replicate i of a group always draws from the same stream.
     public var seed: UInt64
+    /// The metrics to compare, by id (`k_factor`, …); `nil` for all that the data allow.
+    public var metrics: [String]?
 
     public init(
-        grouping: ComparisonGrouping? = nil, baseline: String? = nil, resamples: Int = 2000, confidence: Double = 0.95, seed: UInt64 = 1
+        grouping: ComparisonGrouping? = nil, baseline: String? = nil, resamples: Int = 2000, confidence: Double = 0.95, seed: UInt64 = 1,
+        metrics: [String]? = nil
     ) {
+        self.metrics = metrics
         self.grouping = grouping
         self.baseline = baseline
         self.resamples = resamples
@@ -75,10 +79,11 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable, Sendable
     case noGrouping(file: String)
     case tooFewGroups(file: String, grouping: ComparisonGrouping, names: [String])
     case unknownBaseline(name: String, groups: [String])
+    case unknownMetric(name: String, metrics: [String])
 
     public var exitCode: Int32 {
         switch self {
-        case .oneFile, .unknownBaseline: return 64
+        case .oneFile, .unknownBaseline, .unknownMetric: return 64
         default: return 65
         }
     }
@@ -102,6 +107,8 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable, Sendable
         case .unknownBaseline(let name, let groups):
             let shown = groups.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
             return "--baseline '\(name)' is not one of the groups compared: \(shown)\(groups.count > 10 ? ", …" : "")."
+        case .unknownMetric(let name, let metrics):
+            return "--metrics: '\(name)' is not a metric of this comparison; it has \(metrics.joined(separator: ", "))."
         }
     }
 }
@@ -218,7 +225,12 @@ public struct Comparison: Sendable {
         }
         let classes = classGroups.filter { $0.value >= 2 }.keys.sorted()
         let classSlots = (classes.last ?? 0) + 1
-        metrics = ComparisonMetric.list(conversions: conversions != nil, time: events.timestamp != nil, sizeClasses: classes)
+        var metrics = ComparisonMetric.list(conversions: conversions != nil, time: events.timestamp != nil, sizeClasses: classes)
+        if let wanted = options.metrics {
+            for id in wanted where !metrics.contains(where: { $0.id == id }) { throw .unknownMetric(name: id, metrics: metrics.map(\.id)) }
+            metrics = metrics.filter { wanted.contains($0.id) }
+        }
+        self.metrics = metrics
 
         let engine = Replicates(
             samples: samples, windows: windows, metrics: metrics, classSlots: classSlots, resamples: max(1, options.resamples),
