@@ -4,6 +4,7 @@ import InfluenceModel
 /// influence-benchmarks: the figures behind the README's performance table.
 ///
 ///   InfluenceBenchmarks generate [--people N] [--referrals M] [--exponent 0.9] [--seed 1] --out FILE
+///   InfluenceBenchmarks cascades [--campaigns 2] [--referrals 5M] [--offspring 0.8] [--seed 1] --out FILE
 ///   InfluenceBenchmarks phases FILE [--repeat 3] [--out scores.csv]
 ///   InfluenceBenchmarks crossover [--budget-ms 200]
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -30,6 +31,14 @@ case "generate":
     let start = Date()
     try Generator.write(people: people, referrals: referrals, exponent: exponent, seed: seed, to: out)
     print("wrote \(out): \(people) people, \(referrals) referrals, Zipf \(exponent), seed \(seed) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+case "cascades":
+    let campaigns = count(option("--campaigns", "2")!)
+    let referrals = count(option("--referrals", "5M")!)
+    let offspring = Double(option("--offspring", "0.8")!) ?? 0.8
+    let seed = UInt64(option("--seed", "1")!) ?? 1
+    let out = option("--out", "Benchmarks/data/cascades.csv")!
+    try Cascades.write(campaigns: campaigns, referrals: referrals, offspring: offspring, seed: seed, to: out)
+    print("wrote \(out): \(campaigns) campaigns, \(referrals) referrals, offspring mean \(offspring), seed \(seed)")
 case "phases":
     guard arguments.count >= 2 else { print("usage: phases FILE"); exit(64) }
     try Phases.run(path: arguments[1], repeats: Int(option("--repeat", "3")!) ?? 3, out: option("--out"))
@@ -38,6 +47,6 @@ case "breakdown":
 case "crossover":
     Crossover.run(budget: Double(option("--budget-ms", "150")!)! / 1000)
 default:
-    print("usage: InfluenceBenchmarks generate|phases|crossover …")
+    print("usage: InfluenceBenchmarks generate|cascades|phases|crossover …")
     exit(64)
 }

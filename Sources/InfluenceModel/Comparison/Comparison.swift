@@ -149,6 +149,8 @@ public struct Comparison: Sendable {
     /// Structure is compared in a size class when two groups have at least this many
     /// cascades in it.
     public static let minimumClassCascades = 5
+    /// Groups with fewer cascades than this are warned about: their intervals are rough.
+    public static let fewCascades = 20
     /// Rows in no group (an empty campaign or channel cell).
     public var rowsWithoutGroup: Int
     /// What a reader must know: a guessed grouping, groups with few cascades, metrics
@@ -236,8 +238,15 @@ public struct Comparison: Sendable {
             samples: samples, windows: windows, metrics: metrics, classSlots: classSlots, resamples: max(1, options.resamples),
             seed: options.seed, baseline: baseIndex)
         rows = engine.compare(confidence: options.confidence)
-        for s in samples where s.cascadeCount < 20 {
-            warnings.append("'\(s.name)' has \(s.cascadeCount) cascade\(s.cascadeCount == 1 ? "" : "s"): its intervals are rough.")
+        let small = samples.filter { $0.cascadeCount < Self.fewCascades }
+        if small.count == 1 {
+            let n = small[0].cascadeCount
+            warnings.append("'\(small[0].name)' has \(n) cascade\(n == 1 ? "" : "s"): its intervals are rough.")
+        } else if !small.isEmpty {
+            let shown = small.prefix(3).map { "'\($0.name)'" }.joined(separator: ", ")
+            warnings.append(
+                "\(small.count) groups have fewer than \(Self.fewCascades) cascades (\(shown)\(small.count > 3 ? ", …" : "")): their intervals are rough."
+            )
         }
         let undefined = Set(rows.filter { $0.value != nil && $0.low == nil }.map(\.metric.id))
         if !undefined.isEmpty {

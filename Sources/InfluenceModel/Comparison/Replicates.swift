@@ -20,13 +20,17 @@ struct Replicates: Sendable {
     /// second pass (chances of being best) draws them again.
     static let keepLimit = 1 << 24
 
-    /// The stream of replicate `i` of a group.
-    static func stream(seed: UInt64, group name: String, replicate i: Int) -> SplitMix64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+    /// A group's key: the seed and the group's name (FNV-1a), mixed.
+    static func key(seed: UInt64, group name: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         var mixer = SplitMix64(seed: seed ^ h)
-        let groupKey = mixer.next()
-        var replicate = SplitMix64(seed: groupKey ^ (UInt64(i) &* 0xD1B5_4A32_D192_ED03))
+        return mixer.next()
+    }
+
+    /// The stream of replicate `i` of the group with key `key`.
+    @inline(__always) static func stream(key: UInt64, replicate i: Int) -> SplitMix64 {
+        var replicate = SplitMix64(seed: key ^ (UInt64(i) &* 0xD1B5_4A32_D192_ED03))
         return SplitMix64(seed: replicate.next())
     }
 
@@ -44,8 +48,9 @@ struct Replicates: Sendable {
         var out = [Double](repeating: .nan, count: metrics.count * range.count)
         var weights = [Double](repeating: 0, count: sample.typeCount)
         var s = CascadeSums(classes: classSlots)
+        let key = Self.key(seed: seed, group: sample.name)
         for i in range {
-            var rng = Self.stream(seed: seed, group: sample.name, replicate: i)
+            var rng = Self.stream(key: key, replicate: i)
             for t in 0..<sample.typeCount {
                 let m = sample.multiplicity[t]
                 weights[t] = Double(m == 1 ? PoissonDraw.one(&rng) : PoissonDraw.draw(m, &rng))
@@ -88,24 +93,25 @@ struct Replicates: Sendable {
         let keep = samples.count * metrics.count * resamples <= Self.keepLimit
 
         // Pass 1: each group's intervals and lifts, and the best value of every replicate.
-        struct GroupResult {
-            var rows: [ComparisonRow] = []
+        struct PartResult {
+            var rows: [[ComparisonRow]] = []
             var best: [Double] = []
             var ties: [Double] = []
-            var replicates: [Double] = []
+            var replicates: [[Double]] = []
         }
         let groupParts = Parallel.ranges(samples.count, parts: samples.count >= Parallel.threads ? Parallel.threads : 1)
-        var results = [[GroupResult]](repeating: [], count: groupParts.count)
+        var results = [PartResult](repeating: PartResult(), count: groupParts.count)
         results.withUnsafeMutableBufferPointer { out in
             let shared = SharedBuffer(out)
             Parallel.forEach(groupParts.count) { p in
-                shared[p] = groupParts[p].map { g in
+                var part = PartResult()
+                part.best = [Double](repeating: -.infinity, count: metrics.count * resamples)
+                part.ties = [Double](repeating: 0, count: metrics.count * resamples)
+                for g in groupParts[p] {
                     let reps = g == b ? baseReplicates : self.values(g)
-                    var result = GroupResult()
-                    result.best = [Double](repeating: -.infinity, count: metrics.count * resamples)
-                    result.ties = [Double](repeating: 0, count: metrics.count * resamples)
+                    var rows: [ComparisonRow] = []
                     for (j, m) in metrics.enumerated() {
-                        result.rows.append(
+                        rows.append(
                             row(
                                 g, j, m, value: values[g][j], baseValue: values[b][j], reps: metric(reps, j),
                                 baseReps: metric(baseReplicates, j),
@@ -113,17 +119,17 @@ struct Replicates: Sendable {
                         for i in 0..<resamples {
                             let v = reps[j * resamples + i]
                             guard v.isFinite else { continue }
-                            Self.offer(m.lowerIsBetter ? -v : v, at: j * resamples + i, best: &result.best, ties: &result.ties)
+                            Self.offer(m.lowerIsBetter ? -v : v, at: j * resamples + i, best: &part.best, ties: &part.ties)
                         }
                     }
-                    if keep { result.replicates = reps }
-                    return result
+                    part.rows.append(rows)
+                    if keep { part.replicates.append(reps) }
                 }
+                shared[p] = part
             }
         }
-        let flat = results.flatMap { $0 }
-        var best = flat[0].best, ties = flat[0].ties
-        for r in flat.dropFirst() {
+        var best = results[0].best, ties = results[0].ties
+        for r in results.dropFirst() {
             for k in best.indices where r.ties[k] > 0 {
                 if r.best[k] > best[k] {
                     best[k] = r.best[k]
@@ -133,13 +139,15 @@ struct Replicates: Sendable {
                 }
             }
         }
+        let groupRows = results.flatMap(\.rows)
+        let kept = results.flatMap(\.replicates)
 
         // Pass 2: each group's share of the replicates it leads.
         var pBest = [[Double]](repeating: [], count: samples.count)
         pBest.withUnsafeMutableBufferPointer { out in
             let shared = SharedBuffer(out)
             Parallel.forEach(samples.count) { g in
-                let reps = keep ? flat[g].replicates : (g == b ? baseReplicates : self.values(g))
+                let reps = keep ? kept[g] : (g == b ? baseReplicates : self.values(g))
                 shared[g] = metrics.indices.map { j in
                     var share = 0.0
                     for i in 0..<resamples {
@@ -156,7 +164,7 @@ struct Replicates: Sendable {
         var rows: [ComparisonRow] = []
         for j in metrics.indices {
             var block = samples.indices.map { g in
-                var r = flat[g].rows[j]
+                var r = groupRows[g][j]
                 r.pBest = pBest[g][j]
                 return r
             }
