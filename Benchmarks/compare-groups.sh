@@ -18,10 +18,10 @@ printf '%-44s %10s %10s\n' "run" "seconds" "peak MiB"
 for data in cascades-2x5M cascades-2000x50; do
   for command in "compare --resamples 2000" "compare --resamples 1" "spread"; do
     for _ in $(seq "$repeat"); do
-      stats=$( { /usr/bin/time -f "%e %M" $bin/influence $command Benchmarks/data/$data.csv --format csv -o /tmp/influence-bench.csv --quiet >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-      read -r seconds kb <<<"$stats"
+      /usr/bin/time -o /tmp/influence-bench.time -f "%e %M" $bin/influence $command Benchmarks/data/$data.csv --format csv -o /tmp/influence-bench.csv --quiet 2>/dev/null
+      read -r seconds kb </tmp/influence-bench.time
       printf '%-44s %10s %10d\n' "$data: $command" "$seconds" "$((kb / 1024))"
     done
   done
 done
-rm -f /tmp/influence-bench.csv
+rm -f /tmp/influence-bench.csv /tmp/influence-bench.time
