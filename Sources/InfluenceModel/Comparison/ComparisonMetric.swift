@@ -153,22 +153,36 @@ extension CascadeSample {
     func sums(weights: [Double], classes: Int, window: HopMedian, into s: inout CascadeSums) {
         s.reset()
         let w = Self.width
+        var largest = 0, deepest = 0
         fields.withUnsafeBufferPointer { f in
-            for t in 0..<typeCount {
-                let k = weights[t]
-                if k == 0 { continue }
-                let base = t * w
-                for j in 0..<w { s.fields[j] += k * f[base + j] }
-                s.largest = max(s.largest, size[t])
-                s.deepest = max(s.deepest, depth[t])
-                let c = sizeClass[t]
-                if c >= 0, c < classes {
-                    s.classCount[c] += k
-                    s.classVirality[c] += k * f[base + Field.virality.rawValue]
-                    s.classDepth[c] += k * Double(depth[t])
+            weights.withUnsafeBufferPointer { weight in
+                size.withUnsafeBufferPointer { size in
+                    depth.withUnsafeBufferPointer { depth in
+                        sizeClass.withUnsafeBufferPointer { sizeClass in
+                            s.fields.withUnsafeMutableBufferPointer { total in
+                                for t in 0..<typeCount {
+                                    let k = weight[t]
+                                    if k == 0 { continue }
+                                    let base = t * w
+                                    for j in 0..<w { total[j] += k * f[base + j] }
+                                    largest = max(largest, size[t])
+                                    deepest = max(deepest, depth[t])
+                                }
+                            }
+                            for t in 0..<typeCount {
+                                let k = weight[t], c = sizeClass[t]
+                                guard k != 0, c >= 0, c < classes else { continue }
+                                s.classCount[c] += k
+                                s.classVirality[c] += k * f[t * w + Field.virality.rawValue]
+                                s.classDepth[c] += k * Double(depth[t])
+                            }
+                        }
+                    }
                 }
             }
         }
+        s.largest = largest
+        s.deepest = deepest
         s.medianHop = window.median(self, weights: weights, sums: s.fields)
     }
 

@@ -51,9 +51,13 @@ struct Replicates: Sendable {
         let key = Self.key(seed: seed, group: sample.name)
         for i in range {
             var rng = Self.stream(key: key, replicate: i)
-            for t in 0..<sample.typeCount {
-                let m = sample.multiplicity[t]
-                weights[t] = Double(m == 1 ? PoissonDraw.one(&rng) : PoissonDraw.draw(m, &rng))
+            sample.multiplicity.withUnsafeBufferPointer { multiplicity in
+                weights.withUnsafeMutableBufferPointer { weights in
+                    for t in 0..<multiplicity.count {
+                        let m = multiplicity[t]
+                        weights[t] = Double(m == 1 ? PoissonDraw.one(&rng) : PoissonDraw.draw(m, &rng))
+                    }
+                }
             }
             sample.sums(weights: weights, classes: classSlots, window: windows[g], into: &s)
             for (j, metric) in metrics.enumerated() { out[j * range.count + i - range.lowerBound] = metric.value(s) ?? .nan }
