@@ -179,13 +179,7 @@ struct Attribute: ParsableCommand {
                     ),
                 ]
             }
-            let text: String
-            switch outputOptions.resolvedFormat {
-            case .csv: text = result.csv(top: top)
-            case .json: text = result.json(top: top).rendered()
-            default: text = result.table(top: top ?? 20)
-            }
-            try OutputFile.write(text, to: outputOptions.output)
+            try outputOptions.write(AttributionResult.Listing(result, top: top))
             for (q, kept) in qualities { RunReport.read(q, kept: kept, quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }

@@ -178,7 +178,7 @@ func warnNotConverged(_ summary: String) {
 
 /// Flags for writing results.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format: table, csv or json (default: table on a terminal, csv otherwise).")
+    @Option(help: "Output format: table, csv, json or markdown (default: table on a terminal, csv otherwise; report: html).")
     var format: String?
 
     @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of standard output.")
@@ -186,6 +186,9 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Print no summary on standard error (warnings that change a result's meaning still print).")
     var quiet = false
+
+    @Flag(help: "CSV: write text cells as read, without the ' that stops a spreadsheet running =, +, -, @ as a formula.")
+    var rawCsv = false
 
     func validate() throws {
         if let format, OutputFormat(rawValue: format) == nil {

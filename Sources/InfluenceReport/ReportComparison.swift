@@ -1,0 +1,53 @@
+/// A comparison of groups (campaigns or channels) as `influence compare` computes it: each
+/// metric with its bootstrap interval, the lift over the baseline with its interval, a
+/// corrected p-value and a verdict. The report only shows it.
+public struct ReportComparison: Sendable, Equatable {
+    /// One metric of one group.
+    public struct Row: Sendable, Equatable {
+        public var group: String
+        public var metric: String
+        public var value: Double
+        /// The interval of `value` (such as 95% bootstrap).
+        public var low: Double
+        public var high: Double
+        /// Relative lift over the baseline (0.12 = +12%); `nil` for the baseline itself.
+        public var lift: Double?
+        public var liftLow: Double?
+        public var liftHigh: Double?
+        /// The corrected p-value of the lift; `nil` for the baseline.
+        public var pValue: Double?
+        public var significant: Bool
+        /// A plain sentence, such as "summer-friends converts better than spring-launch".
+        public var verdict: String
+
+        public init(
+            group: String, metric: String, value: Double, low: Double, high: Double, lift: Double? = nil,
+            liftLow: Double? = nil, liftHigh: Double? = nil, pValue: Double? = nil, significant: Bool = false,
+            verdict: String = ""
+        ) {
+            self.group = group
+            self.metric = metric
+            self.value = value
+            self.low = low
+            self.high = high
+            self.lift = lift
+            self.liftLow = liftLow
+            self.liftHigh = liftHigh
+            self.pValue = pValue
+            self.significant = significant
+            self.verdict = verdict
+        }
+    }
+
+    /// The group the others are measured against.
+    public var baseline: String
+    /// The interval's level, such as 0.95.
+    public var level: Double
+    public var rows: [Row]
+
+    public init(baseline: String, level: Double = 0.95, rows: [Row]) {
+        self.baseline = baseline
+        self.level = level
+        self.rows = rows
+    }
+}
