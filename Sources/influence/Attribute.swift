@@ -179,7 +179,7 @@ struct Attribute: ParsableCommand {
                     ),
                 ]
             }
-            try outputOptions.write(AttributionResult.Listing(result, top: top))
+            try outputOptions.write(AttributionListing(result, top: top))
             for (q, kept) in qualities { RunReport.read(q, kept: kept, quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }

@@ -121,7 +121,7 @@ struct Score: ParsableCommand {
     func write(_ result: ScoreResult, to output: String?, format: OutputFormat, conversionsQuality: DataQuality? = nil) throws {
         var destination = outputOptions
         destination.output = output
-        try destination.write(ScoreResult.Listing(result, top: top, conversionsQuality: conversionsQuality), as: format)
+        try destination.write(ScoreListing(result, top: top, conversionsQuality: conversionsQuality), as: format)
     }
 
     func run() throws {

@@ -54,7 +54,7 @@ struct Spread: ParsableCommand {
             let report = try SpreadReport(checking: export.events, conversions: export.conversions)
             progress.done()
             try report.check(level: level)
-            try outputOptions.write(SpreadReport.Listing(report, per: level))
+            try outputOptions.write(SpreadListing(report, per: level))
             RunReport.read(report.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
             if let c = export.conversions {
                 RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet)

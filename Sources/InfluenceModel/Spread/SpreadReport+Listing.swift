@@ -1,21 +1,4 @@
 extension SpreadReport {
-    /// One level of the spread as the command line writes it, in every format of `OutputDocument`.
-    public struct Listing: OutputDocument, Sendable {
-        public var report: SpreadReport
-        public var level: SpreadLevel
-
-        public init(_ report: SpreadReport, per level: SpreadLevel) {
-            self.report = report
-            self.level = level
-        }
-
-        public func table() -> String { report.table(per: level) }
-        public func csv() -> String { report.csv(per: level) }
-        /// JSON holds every level in one document.
-        public func json() -> JSONValue { report.json() }
-        public func markdown() -> String { report.markdown(per: level) }
-    }
-
     /// The listing of one level as a Markdown table (per campaign turned on its side, as in
     /// `table(per:)`), after the summary line and before the notes.
     public func markdown(per level: SpreadLevel) -> String {
@@ -39,4 +22,21 @@ extension SpreadReport {
         if !notes.isEmpty { out += "\n" + notes.map { "- note: " + MarkdownTable.escape($0) + "\n" }.joined() }
         return out
     }
+}
+
+/// One level of the spread as the command line writes it, in every format of `OutputDocument`.
+public struct SpreadListing: OutputDocument, Sendable {
+    public var report: SpreadReport
+    public var level: SpreadLevel
+
+    public init(_ report: SpreadReport, per level: SpreadLevel) {
+        self.report = report
+        self.level = level
+    }
+
+    public func table() -> String { report.table(per: level) }
+    public func csv() -> String { report.csv(per: level) }
+    /// JSON holds every level in one document.
+    public func json() -> JSONValue { report.json() }
+    public func markdown() -> String { report.markdown(per: level) }
 }
