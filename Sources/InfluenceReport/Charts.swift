@@ -110,7 +110,7 @@ enum Charts {
         let y = Scale(domain: lowY, 1, range: bottom, top, log: true)
         for t in Scale.logTicks(low: lowY, high: 1) {
             c.line(left, y(t), right, y(t), cls: "grid")
-            c.text(left - 8, y(t) + 4, HumanNumber.percent(t), anchor: "end", cls: "tick")
+            c.text(left - 8, y(t) + 4, HumanNumber.shortPercent(t), anchor: "end", cls: "tick")
         }
         for t in Scale.logTicks(low: 1, high: highX) {
             c.line(x(t), top, x(t), bottom, cls: "grid")
@@ -133,7 +133,7 @@ enum Charts {
             }
         }
         c.text((left + right) / 2, height - 12, "cascade size, people (log scale)", anchor: "middle", cls: "axis-title")
-        c.text(18, (top + bottom) / 2, "cascades at least this size (log)", anchor: "middle", cls: "axis-title", rotate: true)
+        c.text(18, (top + bottom) / 2, "share of cascades ≥ size (log)", anchor: "middle", cls: "axis-title", rotate: true)
         if series.count > 1 { legend(&c, series.map { ($0.label, $0.color) }, x: left, y: 20) }
         return c.svg(label: title)
     }

@@ -16,6 +16,14 @@ public enum HumanNumber {
         return fixed(share * 100, digits: 1) + "%"
     }
 
+    /// A percentage for an axis tick: `100%`, `5%`, `0.5%` (whole from 1% on).
+    public static func shortPercent(_ share: Double) -> String {
+        guard share.isFinite else { return "–" }
+        let p = share * 100
+        if p >= 1 || p == 0 { return fixed(p, digits: 0) + "%" }
+        return Format.short((p * 1000).rounded() / 1000) + "%"
+    }
+
     /// A signed percentage for a lift: `+12.3%`, `−4.0%`.
     public static func signedPercent(_ share: Double) -> String {
         guard share.isFinite else { return "–" }

@@ -34,6 +34,8 @@ import Testing
             command: "attribute", arguments: ["attribute", sample, "--conversions", conversions, "--paths-from-events"],
             reads: ["referrals", "conversions"]),
         Case(command: "attribute", arguments: ["attribute", "--paths", paths, "--model", "shapley"], reads: ["paths"]),
+        Case(command: "report", arguments: ["report", sample, "--conversions", conversions], reads: ["referrals", "conversions"]),
+        Case(command: "report", arguments: ["report", sample], reads: ["referrals"]),
     ]
 
     /// The top-level keys in the order written (two-space indent), read from the text itself
