@@ -21,6 +21,8 @@ struct InputOptions: ParsableArguments {
     var campaignColumn: String?
     @Option(help: "Column of the referral weight (default: recognised, e.g. weight, count).")
     var weightColumn: String?
+    @Option(help: "Column of the sharer's display name, shown in reports (default: recognised, e.g. 'Referrer Name').")
+    var sourceNameColumn: String?
 
     @Option(help: "Conversions: column of who converted (default: recognised, e.g. user, customer_id, 'Friend Email').")
     var userColumn: String?
@@ -132,6 +134,7 @@ struct InputOptions: ParsableArguments {
         options.columns[.channel] = channelColumn
         options.columns[.campaign] = campaignColumn
         options.columns[.weight] = weightColumn
+        options.columns[.sourceName] = sourceNameColumn
         options.campaignFromFile = campaignFromFile
         return options
     }

@@ -55,8 +55,11 @@ struct Report: ParsableCommand {
             let export = try Export.read(
                 events: files, conversions: conversions.map { [$0] }, options: input.events,
                 conversionOptions: input.conversions, filter: input.filter)
+            // Standard input cannot be read twice: names come only from files.
+            let names = files.contains("-") ? [:] : try PersonNames.read(paths: files, options: input.events)
             let options = ReferralReport.Options(
-                title: title, currency: Currency(code: currency), grouping: by, topAdvocates: top, iteration: iteration.settings)
+                title: title, currency: Currency(code: currency), grouping: by, topAdvocates: top, iteration: iteration.settings,
+                names: names)
             let report = try ReferralReport(events: export.events, conversions: export.conversions, options: options)
             progress.done()
             let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .html

@@ -85,3 +85,27 @@ struct ReportCommandTests {
         #expect(raw.stdout.contains("\n=HYPERLINK(1),"), "\(raw.stdout)")
     }
 }
+
+/// Names from the export's name column reach the top-advocates table, beside the ids.
+@Suite struct ReportNameTests {
+    @Test func advocatesShowNamesFromTheExport() throws {
+        let folder = try Runner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let events = """
+            Referrer Name,Referrer Email,Friend Email,Date Created
+            Ana Silva,ana@example.com,b@example.com,2025-03-01
+            ,ana@example.com,c@example.com,2025-03-02
+            Bo <Lee>,b@example.com,d@example.com,2025-03-03
+
+            """
+        try events.write(to: folder.appendingPathComponent("events.csv"), atomically: true, encoding: .utf8)
+        let outcome = try Runner.run(["report", "events.csv", "--format", "markdown"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("| PageRank rank | advocate | id | direct invites |"))
+        #expect(outcome.stdout.contains("| Ana Silva | ana@example.com | 2 |"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("| Bo &lt;Lee&gt; | b@example.com | 1 |"))
+        #expect(outcome.stderr.contains("source_name ← \"Referrer Name\""))
+        let html = try Runner.run(["report", "events.csv", "--quiet"], in: folder)
+        #expect(html.stdout.contains("<td>Bo &lt;Lee&gt;</td><td>b@example.com</td>"))
+    }
+}
