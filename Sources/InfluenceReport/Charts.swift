@@ -26,15 +26,16 @@ enum Charts {
     /// Cumulative people reached per day, one line per series.
     /// - Parameter series: points of (day since the epoch, cumulative people).
     static func reach(_ series: [Series], title: String) -> String {
-        let height = 340.0
-        let left = 72.0, right = width - 24, top = 44.0, bottom = height - 56
+        let top = series.count > 1 ? 44.0 : 16.0
+        let height = 296.0 + top
+        let left = 72.0, right = width - 24, bottom = height - 56
         var c = SVGCanvas(width: width, height: height)
         let days = series.flatMap { $0.points.map(\.x) }
         let lowDay = days.min() ?? 0, highDay = max(days.max() ?? 1, lowDay + 1)
-        let maxY = Scale.niceMax(series.flatMap { $0.points.map(\.y) }.max() ?? 1)
+        let maxY = Scale.niceMax(series.flatMap { $0.points.map(\.y) }.max() ?? 1, integer: true)
         let x = Scale(domain: lowDay, highDay, range: left, right)
         let y = Scale(domain: 0, maxY, range: bottom, top)
-        for t in Scale.niceTicks(low: 0, high: maxY) {
+        for t in Scale.niceTicks(low: 0, high: maxY, integer: true) {
             c.line(left, y(t), right, y(t), cls: "grid")
             c.text(left - 8, y(t) + 4, HumanNumber.compact(t), anchor: "end", cls: "tick")
         }
@@ -69,9 +70,9 @@ enum Charts {
         let bottom = top + row * Double(shown.count)
         let height = bottom + 52
         var c = SVGCanvas(width: width, height: height)
-        let maxX = Scale.niceMax(Double(shown.max() ?? 1))
+        let maxX = Scale.niceMax(Double(shown.max() ?? 1), integer: true)
         let x = Scale(domain: 0, maxX, range: left, right)
-        for t in Scale.niceTicks(low: 0, high: maxX) {
+        for t in Scale.niceTicks(low: 0, high: maxX, integer: true) {
             c.line(x(t), top, x(t), bottom, cls: "grid")
             c.text(x(t), bottom + 18, HumanNumber.compact(t), anchor: "middle", cls: "tick")
         }
@@ -98,8 +99,9 @@ enum Charts {
     /// The share of cascades of at least each size, log–log, one line per series.
     /// - Parameter series: points of (size, share of cascades at least that size).
     static func ccdf(_ series: [Series], title: String) -> String {
-        let height = 360.0
-        let left = 72.0, right = width - 24, top = 44.0, bottom = height - 56
+        let top = series.count > 1 ? 44.0 : 16.0
+        let height = 316.0 + top
+        let left = 72.0, right = width - 24, bottom = height - 56
         var c = SVGCanvas(width: width, height: height)
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
         let maxX = max(xs.max() ?? 10, 10)

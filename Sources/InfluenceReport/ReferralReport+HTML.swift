@@ -51,7 +51,7 @@ extension ReferralReport {
     /// The files read, as the subtitle names them.
     var sources: String {
         var files = InputQualitiesNames.paths(spread.quality)
-        if let c = spread.conversionsQuality { files += InputQualitiesNames.paths(c) }
+        if let c = spread.conversionsQuality { files += InputQualitiesNames.paths(c).filter { !files.contains($0) } }
         return files.isEmpty ? spread.file : files.joined(separator: ", ")
     }
 
@@ -78,7 +78,7 @@ extension ReferralReport {
     var sizeSummary: String {
         let all = spread.overall
         var text =
-            "\(HumanNumber.count(all.cascadeCount)) cascades; the largest reached \(HumanNumber.count(all.largestCascade)) people, the mean is \(HumanNumber.decimal(all.meanCascadeSize))."
+            "\(HumanNumber.count(all.cascadeCount)) cascade\(all.cascadeCount == 1 ? "" : "s"); the largest reached \(HumanNumber.count(all.largestCascade)) people, the mean is \(HumanNumber.decimal(all.meanCascadeSize))."
         if let v = all.structuralVirality {
             text +=
                 " Structural virality \(HumanNumber.decimal(v)): the mean distance between two people of a cascade (about 2 for a broadcast from one sharer, higher for chains of person-to-person sharing)."
@@ -89,7 +89,7 @@ extension ReferralReport {
 
     var advocateSummary: String {
         var text =
-            "The \(advocates.count) sharers with the best PageRank rank among \(HumanNumber.count(scoredPeople)) people: PageRank credits people whose invitations led to further sharing. Direct invites counts referrals sent; downstream reach, the people below them in their cascade."
+            "The \(advocates.count == 1 ? "sharer" : "\(advocates.count) sharers") with the best PageRank rank among \(HumanNumber.count(scoredPeople)) people: PageRank credits people whose invitations led to further sharing. Direct invites counts referrals sent; downstream reach, the people below them in their cascade."
         if conversions != nil { text += " Revenue credited follows the linear model (each referrer of a chain gets an equal share)." }
         return text
     }

@@ -37,11 +37,13 @@ struct Scale {
     }
 
     /// Round tick values covering [0, max] (or [low, high]): steps of 1, 2 or 5 × 10^k, about `count` of them.
-    static func niceTicks(low: Double, high: Double, count: Int = 5) -> [Double] {
+    /// - Parameter integer: the values are counts: no step below 1.
+    static func niceTicks(low: Double, high: Double, count: Int = 5, integer: Bool = false) -> [Double] {
         guard high > low, high.isFinite, low.isFinite else { return [low] }
         let raw = (high - low) / Double(max(count, 1))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        if integer { step = max(step, 1) }
         var ticks: [Double] = []
         var t = ceil(low / step) * step
         while t <= high + step * 1e-9 {
@@ -52,9 +54,9 @@ struct Scale {
     }
 
     /// The upper end of an axis that starts at 0: the first nice tick at or above `max`.
-    static func niceMax(_ max: Double, count: Int = 5) -> Double {
+    static func niceMax(_ max: Double, count: Int = 5, integer: Bool = false) -> Double {
         guard max > 0, max.isFinite else { return 1 }
-        let ticks = niceTicks(low: 0, high: max, count: count)
+        let ticks = niceTicks(low: 0, high: max, count: count, integer: integer)
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : max
         return (ticks.last ?? max) < max ? (ticks.last ?? 0) + step : (ticks.last ?? max)
     }
