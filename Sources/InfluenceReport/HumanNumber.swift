@@ -71,6 +71,16 @@ public enum HumanNumber {
         return fixed(h / 24, digits: 1) + " days"
     }
 
+    /// Durations given in hours, all in one unit so a column compares at a glance: hours, or
+    /// days when any is 48 hours or more; `–` for a missing one.
+    public static func hours(_ values: [Double?]) -> [String] {
+        let days = values.contains { ($0 ?? 0) >= 48 }
+        return values.map { h in
+            guard let h, h.isFinite else { return "–" }
+            return days ? fixed(h / 24, digits: 1) + " days" : fixed(h, digits: 1) + " h"
+        }
+    }
+
     /// `value` with `digits` decimals, rounded half away from zero, no locale.
     static func fixed(_ value: Double, digits: Int) -> String {
         let scale = [1.0, 10, 100, 1000][max(0, min(3, digits))]

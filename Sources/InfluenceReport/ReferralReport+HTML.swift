@@ -112,7 +112,7 @@ extension ReferralReport {
         var out = Charts.channels(names, panels: panels, title: "Channels: speed, depth, conversion and K-factor") + table(channelTable)
         if !channelCredit.isEmpty {
             let all = channelNames
-            out += "<h3>Channel credit under several attribution models</h3>"
+            out += "<div class=\"part\"><h3>Channel credit under several attribution models</h3>"
             out += paragraph(
                 "How the conversion value is split between channels by each model: last-touch and first-touch credit one referral of the chain, linear splits it evenly, position gives 40% to each end, time-decay favours recent referrals; markov (removal effect) and shapley look at channel paths as a whole. Where the models agree, the answer does not depend on the choice."
             )
@@ -120,7 +120,7 @@ extension ReferralReport {
                 channels: all, models: channelCredit.map(\.model),
                 values: channelCredit.map { credit in all.map { credit.credits[$0]?.value ?? 0 } }, currency: currency,
                 title: "Value credited to each channel, by model")
-            out += table(creditTable)
+            out += table(creditTable) + "</div>"
         }
         return out
     }
@@ -208,6 +208,7 @@ extension ReferralReport {
           svg.chart, table, .card { break-inside: avoid; }
           svg.chart { max-width: 100%; }
           details > summary { display: none; }
+          .part { break-before: page; }
           .card { border: 1px solid var(--rule); }
         }
 

@@ -170,11 +170,11 @@ extension ReferralReport {
             ("invites per sharer", { optional($0.invitesPerSharer, HumanNumber.decimal) }),
             ("invite conversion rate", { optional($0.inviteConversionRate, HumanNumber.percent) }),
             ("K-factor", { optional($0.kFactor, HumanNumber.decimal) }),
-            ("median time per hop", { optional($0.medianHoursPerHop, HumanNumber.hours) }),
         ]
+        let hops = HumanNumber.hours(scopes.map(\.medianHoursPerHop))
         return ReportTable(
             section: "campaigns", header: ["measure"] + scopes.map(\.campaign),
-            rows: measures.map { name, value in [name] + scopes.map(value) })
+            rows: measures.map { name, value in [name] + scopes.map(value) } + [["median time per hop"] + hops])
     }
 
     var advocateTable: ReportTable {
@@ -198,10 +198,12 @@ extension ReferralReport {
     }
 
     var channelTable: ReportTable {
-        let rows: [[String]] = (spread.channels ?? []).map { c in
+        let channels = spread.channels ?? []
+        let hops = HumanNumber.hours(channels.map(\.medianHoursPerHop))
+        let rows: [[String]] = zip(channels, hops).map { c, hop in
             [
                 c.channel, HumanNumber.count(c.referrals), HumanNumber.count(c.peopleReached),
-                c.medianHoursPerHop.map(HumanNumber.hours) ?? "–", HumanNumber.decimal(c.meanDepth),
+                hop, HumanNumber.decimal(c.meanDepth),
                 c.inviteConversionRate.map(HumanNumber.percent) ?? "–", c.kFactor.map(HumanNumber.decimal) ?? "–",
             ]
         }

@@ -41,6 +41,18 @@ struct HumanNumberTests {
         #expect(HumanNumber.hours(value) == text)
     }
 
+    @Test func durationsShareOneUnit() {
+        #expect(HumanNumber.hours([37.02, nil, 47.9]) == ["37.0 h", "–", "47.9 h"])
+        #expect(HumanNumber.hours([37.02, 51.46]) == ["1.5 days", "2.1 days"])
+    }
+
+    @Test func spans() {
+        #expect(HumanNumber.span(20150, 20219) == "3 Mar – 11 May 2025")
+        #expect(HumanNumber.span(20150, 20150) == "3 Mar 2025")
+        #expect(HumanNumber.shortPercent(0.05) == "5%")
+        #expect(HumanNumber.shortPercent(0.005) == "0.5%")
+    }
+
     @Test func counts() {
         #expect(HumanNumber.count(2923) == "2,923")
         #expect(HumanNumber.date(day: 20150) == "2025-03-03")
