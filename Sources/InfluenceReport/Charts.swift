@@ -10,14 +10,48 @@ enum Charts {
     }
 
     static let width = 800.0
+    /// The most series or categories a chart draws; tables list them all.
+    static let maxSeries = 6
+    static let maxCategories = 12
 
-    /// A legend of coloured swatches in one row, from (x, y).
-    static func legend(_ canvas: inout SVGCanvas, _ entries: [(label: String, color: String)], x: Double, y: Double) {
-        var at = x
+    /// A label cut to `limit` characters with an ellipsis (charts have fixed room; the full
+    /// text is in the tables and the shapes' tooltips).
+    static func clip(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    /// Where each legend entry goes: rows of coloured swatches from (x, y), wrapped before `right`.
+    static func legendLayout(_ entries: [(label: String, color: String)], x: Double, y: Double, right: Double) -> [(
+        label: String, color: String, x: Double, y: Double
+    )] {
+        var at = x, row = y
+        var placed: [(label: String, color: String, x: Double, y: Double)] = []
         for entry in entries {
-            canvas.rect(at, y - 9, 14, 10, fill: entry.color)
-            canvas.text(at + 19, y, entry.label, cls: "legend")
-            at += 19 + Double(min(entry.label.count, 28)) * 7 + 18
+            let label = clip(entry.label, 24)
+            let width = 19 + Double(label.count) * 7 + 18
+            if at > x, at + width - 18 > right {
+                at = x
+                row += 20
+            }
+            placed.append((label, entry.color, at, row))
+            at += width
+        }
+        return placed
+    }
+
+    /// The height a legend takes (0 without one).
+    static func legendHeight(_ entries: [(label: String, color: String)], x: Double, right: Double) -> Double {
+        guard let last = legendLayout(entries, x: x, y: 0, right: right).last else { return 0 }
+        return last.y + 20
+    }
+
+    /// A legend of coloured swatches, wrapped into rows before `right`.
+    static func legend(
+        _ canvas: inout SVGCanvas, _ entries: [(label: String, color: String)], x: Double, y: Double, right: Double = width - 24
+    ) {
+        for entry in legendLayout(entries, x: x, y: y, right: right) {
+            canvas.rect(entry.x, entry.y - 9, 14, 10, fill: entry.color)
+            canvas.text(entry.x + 19, entry.y, entry.label, cls: "legend")
         }
     }
 
@@ -26,9 +60,11 @@ enum Charts {
     /// Cumulative people reached per day, one line per series.
     /// - Parameter series: points of (day since the epoch, cumulative people).
     static func reach(_ series: [Series], title: String) -> String {
-        let top = series.count > 1 ? 44.0 : 16.0
+        let left = 72.0, right = width - 24
+        let entries = series.count > 1 ? series.map { ($0.label, $0.color) } : []
+        let top = 16 + legendHeight(entries, x: left, right: right) + (entries.isEmpty ? 0 : 8)
         let height = 296.0 + top
-        let left = 72.0, right = width - 24, bottom = height - 56
+        let bottom = height - 56
         var c = SVGCanvas(width: width, height: height)
         let days = series.flatMap { $0.points.map(\.x) }
         let lowDay = days.min() ?? 0, highDay = max(days.max() ?? 1, lowDay + 1)
@@ -54,7 +90,7 @@ enum Charts {
         }
         c.text((left + right) / 2, height - 12, "date (UTC)", anchor: "middle", cls: "axis-title")
         c.text(18, (top + bottom) / 2, "people reached, cumulative", anchor: "middle", cls: "axis-title", rotate: true)
-        if series.count > 1 { legend(&c, series.map { ($0.label, $0.color) }, x: left, y: 20) }
+        legend(&c, entries, x: left, y: 20)
         return c.svg(label: title)
     }
 
@@ -99,9 +135,11 @@ enum Charts {
     /// The share of cascades of at least each size, log–log, one line per series.
     /// - Parameter series: points of (size, share of cascades at least that size).
     static func ccdf(_ series: [Series], title: String) -> String {
-        let top = series.count > 1 ? 44.0 : 16.0
+        let left = 72.0, right = width - 24
+        let entries = series.count > 1 ? series.map { ($0.label, $0.color) } : []
+        let top = 16 + legendHeight(entries, x: left, right: right) + (entries.isEmpty ? 0 : 8)
         let height = 316.0 + top
-        let left = 72.0, right = width - 24, bottom = height - 56
+        let bottom = height - 56
         var c = SVGCanvas(width: width, height: height)
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
         let maxX = max(xs.max() ?? 10, 10)
@@ -136,7 +174,7 @@ enum Charts {
         }
         c.text((left + right) / 2, height - 12, "cascade size, people (log scale)", anchor: "middle", cls: "axis-title")
         c.text(18, (top + bottom) / 2, "share of cascades ≥ size (log)", anchor: "middle", cls: "axis-title", rotate: true)
-        if series.count > 1 { legend(&c, series.map { ($0.label, $0.color) }, x: left, y: 20) }
+        legend(&c, entries, x: left, y: 20)
         return c.svg(label: title)
     }
 
@@ -157,7 +195,7 @@ enum Charts {
         let columns = 2
         let row = 22.0
         let panelWidth = width / Double(columns)
-        let labelWidth = 110.0
+        let labelWidth = 120.0
         let panelHeight = 48 + row * Double(names.count) + 40
         let rows = (panels.count + columns - 1) / columns
         var c = SVGCanvas(width: width, height: panelHeight * Double(rows))
@@ -174,7 +212,7 @@ enum Charts {
             }
             for (i, name) in names.enumerated() {
                 let y0 = top + Double(i) * row
-                c.text(left - 8, y0 + row / 2 + 4, name, anchor: "end", cls: "tick")
+                c.text(left - 8, y0 + row / 2 + 4, clip(name, 15), anchor: "end", cls: "tick")
                 if let v = panel.values[i] {
                     c.rect(left, y0 + 4, x(v) - left, row - 8, fill: Palette.color(k), title: "\(name): \(panel.format(v))")
                     c.text(x(v) + 5, y0 + row / 2 + 4, panel.format(v), cls: "value")
@@ -193,7 +231,9 @@ enum Charts {
     static func credit(channels: [String], models: [String], values: [[Double]], currency: Currency, title: String) -> String {
         let bar = 9.0, gap = 14.0
         let group = bar * Double(models.count) + gap
-        let left = 120.0, right = width - 90, top = 40.0
+        let left = 120.0, right = width - 90
+        let entries = models.enumerated().map { ($0.element, Palette.color($0.offset)) }
+        let top = 24 + legendHeight(entries, x: left, right: width - 24)
         let bottom = top + group * Double(channels.count)
         let height = bottom + 50
         var c = SVGCanvas(width: width, height: height)
@@ -205,7 +245,7 @@ enum Charts {
         }
         for (i, channel) in channels.enumerated() {
             let y0 = top + Double(i) * group
-            c.text(left - 8, y0 + group / 2, channel, anchor: "end", cls: "tick")
+            c.text(left - 8, y0 + group / 2, clip(channel, 16), anchor: "end", cls: "tick")
             for (m, model) in models.enumerated() {
                 let v = values[m][i]
                 c.rect(
@@ -215,7 +255,7 @@ enum Charts {
         }
         c.line(left, bottom, right, bottom, cls: "axis")
         c.text((left + right) / 2, height - 10, "value credited to the channel (\(currency.code))", anchor: "middle", cls: "axis-title")
-        legend(&c, models.enumerated().map { ($0.element, Palette.color($0.offset)) }, x: left, y: 20)
+        legend(&c, entries, x: left, y: 20)
         return c.svg(label: title)
     }
 
@@ -239,7 +279,7 @@ enum Charts {
         }
         for (i, r) in rows.enumerated() {
             let y0 = top + Double(i) * row + row / 2
-            c.text(left - 10, y0 + 4, "\(r.metric) · \(r.group)", anchor: "end", cls: "tick")
+            c.text(left - 10, y0 + 4, clip("\(r.metric) · \(r.group)", 34), anchor: "end", cls: "tick")
             let color = r.significant ? Palette.color(0) : "#8C8C8C"
             if let low = r.liftLow, let high = r.liftHigh {
                 c.polyline([(x(low), y0), (x(high), y0)], stroke: color, width: 2)

@@ -132,17 +132,38 @@ extension ReferralReport {
     /// Rows s → t where t is an ancestor of s in the forest: a referral that would close a
     /// cycle. (Ancestry only grows while the forest is built, so a row refused as a parent
     /// for closing a cycle still points at an ancestor at the end.)
-    /// - Complexity: O(r × depth).
+    ///
+    /// t is an ancestor of s exactly when s's depth-first interval lies inside t's.
+    /// - Complexity: O(N + r) for N people and r rows.
     static func cycleReferrals(events: ReferralEvents, forest: ReferralForest) -> Int {
+        let n = events.people.count
+        var enter = [Int](repeating: -1, count: n)
+        var leave = [Int](repeating: -1, count: n)
+        var clock = 0
+        var stack: [(person: Int32, next: Int)] = []
+        for root in forest.roots {
+            enter[Int(root)] = clock
+            clock += 1
+            stack.append((root, 0))
+            while let (p, k) = stack.last {
+                let children = forest.children(of: p)
+                if k < children.count {
+                    stack[stack.count - 1].next = k + 1
+                    let c = children[children.startIndex + k]
+                    enter[Int(c)] = clock
+                    clock += 1
+                    stack.append((c, 0))
+                } else {
+                    leave[Int(p)] = clock
+                    clock += 1
+                    stack.removeLast()
+                }
+            }
+        }
         var count = 0
         for r in 0..<events.count {
-            let t = events.target[r]
-            var a = forest.parent[Int(events.source[r])]
-            while a >= 0 {
-                if a == t { count += 1; break }
-                a = forest.parent[Int(a)]
-            }
-            if events.source[r] == t { count += 1 }
+            let s = Int(events.source[r]), t = Int(events.target[r])
+            if enter[t] >= 0, enter[s] >= 0, enter[t] < enter[s], leave[s] < leave[t] { count += 1 }
         }
         return count
     }

@@ -71,7 +71,7 @@ extension ReferralReport {
         else { return "" }
         var text =
             "\(HumanNumber.count(last.cumulativePeople)) people reached by \(last.date); the busiest day was \(busiest.date), with \(HumanNumber.count(busiest.newPeople)) new people."
-        if reachSeries.count > 1 { text += " Dashed lines are single campaigns." }
+        if reachSeries.count > 1 { text += " Dashed lines are single campaigns." + chartScopesNote }
         return text
     }
 
@@ -84,6 +84,7 @@ extension ReferralReport {
                 " Structural virality \(HumanNumber.decimal(v)): the mean distance between two people of a cascade (about 2 for a broadcast from one sharer, higher for chains of person-to-person sharing)."
         }
         text += " On log–log axes a straight tail means a few cascades are very large."
+        if ccdfSeries.count > 1 { text += " Dashed lines are single campaigns." + chartScopesNote }
         return text
     }
 
@@ -94,7 +95,10 @@ extension ReferralReport {
         return text
     }
 
-    func channelsBody(_ channels: [ChannelSpread]) -> String {
+    func channelsBody(_ all: [ChannelSpread]) -> String {
+        // The charts draw the channels with the most referrals; the tables list every one.
+        let kept = Set(all.indices.sorted { all[$0].referrals > all[$1].referrals }.prefix(Charts.maxCategories))
+        let channels = all.indices.filter(kept.contains).map { all[$0] }
         let names = channels.map(\.channel)
         let panels = [
             Charts.Panel(
@@ -109,16 +113,24 @@ extension ReferralReport {
                 values: channels.map(\.inviteConversionRate), format: HumanNumber.percent),
             Charts.Panel(title: "K-factor", unit: "new customers per sharer", values: channels.map(\.kFactor), format: HumanNumber.decimal),
         ]
-        var out = Charts.channels(names, panels: panels, title: "Channels: speed, depth, conversion and K-factor") + table(channelTable)
+        var out = ""
+        if channels.count < all.count {
+            out += paragraph(
+                "The charts draw the \(channels.count) channels with the most referrals, of \(all.count); the tables list them all.")
+        }
+        out += Charts.channels(names, panels: panels, title: "Channels: speed, depth, conversion and K-factor") + table(channelTable)
         if !channelCredit.isEmpty {
-            let all = channelNames
+            let every = channelNames
+            let total = every.map { name in channelCredit.reduce(0) { $0 + ($1.credits[name]?.value ?? 0) } }
+            let top = Set(every.indices.sorted { total[$0] > total[$1] }.prefix(Charts.maxCategories))
+            let drawn = every.indices.filter(top.contains).map { every[$0] }
             out += "<div class=\"part\"><h3>Channel credit under several attribution models</h3>"
             out += paragraph(
                 "How the conversion value is split between channels by each model: last-touch and first-touch credit one referral of the chain, linear splits it evenly, position gives 40% to each end, time-decay favours recent referrals; markov (removal effect) and shapley look at channel paths as a whole. Where the models agree, the answer does not depend on the choice."
             )
             out += Charts.credit(
-                channels: all, models: channelCredit.map(\.model),
-                values: channelCredit.map { credit in all.map { credit.credits[$0]?.value ?? 0 } }, currency: currency,
+                channels: drawn, models: channelCredit.map(\.model),
+                values: channelCredit.map { credit in drawn.map { credit.credits[$0]?.value ?? 0 } }, currency: currency,
                 title: "Value credited to each channel, by model")
             out += table(creditTable) + "</div>"
         }
@@ -148,7 +160,7 @@ extension ReferralReport {
     }
 
     func table(_ t: ReportTable) -> String {
-        var out = "<table><thead><tr>"
+        var out = "<div class=\"scroll\"><table><thead><tr>"
         for (k, h) in t.header.enumerated() { out += "<th\(t.rightAligned.contains(k) ? " class=\"num\"" : "")>\(Markup.escape(h))</th>" }
         out += "</tr></thead><tbody>"
         for row in t.rows {
@@ -158,7 +170,7 @@ extension ReferralReport {
             }
             out += "</tr>"
         }
-        return out + "</tbody></table>"
+        return out + "</tbody></table></div>"
     }
 
     /// Screen at up to 1280 px and A4 print; no fonts or images from anywhere.
@@ -193,15 +205,19 @@ extension ReferralReport {
         svg .panel-title { font-size: 13.5px; font-weight: 650; }
         table { border-collapse: collapse; margin: 8px 0 14px; font-size: 13.5px; font-variant-numeric: tabular-nums; }
         th, td { padding: 5px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; overflow-wrap: break-word; }
-        td:first-child { max-width: 36ch; }
+        td:first-child { white-space: nowrap; }
         th { background: var(--band); font-weight: 650; }
-        td.num, th.num { text-align: right; white-space: nowrap; }
+        td.num, th.num { text-align: right; }
+        td.num { white-space: nowrap; }
         details summary { cursor: pointer; color: var(--muted); }
+        .scroll { overflow-x: auto; }
         ul.notes { font-size: 13.5px; color: var(--muted); overflow-wrap: break-word; }
         @media (max-width: 760px) { .cards { grid-template-columns: 1fr 1fr; } main { padding: 16px; } }
         @media print {
           @page { size: A4; margin: 14mm 12mm; }
           body { font-size: 11pt; }
+          table { font-size: 8.5pt; }
+          th, td { padding: 3px 6px; }
           main { max-width: none; padding: 0; }
           section { break-before: page; margin: 0; }
           section#headline { break-before: avoid; }
@@ -209,6 +225,7 @@ extension ReferralReport {
           svg.chart { max-width: 100%; }
           details > summary { display: none; }
           .part { break-before: page; }
+          .scroll { overflow: visible; }
           .card { border: 1px solid var(--rule); }
         }
 

@@ -82,6 +82,21 @@ extension ReferralReport {
         grouping == .campaign ? Array(spread.scopes.dropLast()) : []
     }
 
+    /// The campaigns drawn in charts: the largest by people reached, at most `Charts.maxSeries`,
+    /// in the tables' order.
+    var chartScopes: [ScopeSpread] {
+        let scopes = groupScopes
+        guard scopes.count > Charts.maxSeries else { return scopes }
+        let kept = Set(scopes.indices.sorted { scopes[$0].people > scopes[$1].people }.prefix(Charts.maxSeries))
+        return scopes.indices.filter(kept.contains).map { scopes[$0] }
+    }
+
+    /// A note under a chart that draws only some of the groups.
+    var chartScopesNote: String {
+        groupScopes.count > Charts.maxSeries
+            ? " The chart draws the \(Charts.maxSeries) campaigns that reached the most people, of \(groupScopes.count)." : ""
+    }
+
     /// Reach over time as chart series: the overall line, then one per campaign.
     var reachSeries: [Charts.Series] {
         var series = [
@@ -89,7 +104,7 @@ extension ReferralReport {
                 label: "all", color: Palette.overall,
                 points: spread.overall.reach.map { (Double($0.day), Double($0.cumulativePeople)) })
         ]
-        for (k, scope) in groupScopes.enumerated() where !scope.reach.isEmpty {
+        for (k, scope) in chartScopes.enumerated() where !scope.reach.isEmpty {
             series.append(
                 Charts.Series(
                     label: scope.campaign, color: Palette.color(k),
@@ -117,7 +132,7 @@ extension ReferralReport {
             Charts.Series(
                 label: "all", color: Palette.overall, points: Self.sizeDistribution(spread.overall).map { (Double($0.size), $0.atLeast) })
         ]
-        for (k, scope) in groupScopes.enumerated() {
+        for (k, scope) in chartScopes.enumerated() {
             series.append(
                 Charts.Series(
                     label: scope.campaign, color: Palette.color(k),

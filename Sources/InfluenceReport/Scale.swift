@@ -1,7 +1,8 @@
 import Foundation
 
 /// The Okabe–Ito palette (Okabe and Ito 2008): eight colours told apart with every common
-/// colour-vision deficiency. Yellow is last: it is faint on white.
+/// colour-vision deficiency. Black comes after the six colours, since the overall series is
+/// near-black; yellow is last: it is faint on white.
 enum Palette {
     static let colors = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
     /// The colour of the overall series.
