@@ -12,10 +12,13 @@ extension ReferralReport {
         public var iteration: IterationSettings
         /// Names by id, from the export's name column (the first non-empty name of each id).
         public var names: [String: String]
+        /// How the power iterations apply the adjacency (sparse, dense or chosen by size).
+        public var operatorChoice: OperatorChoice
 
         public init(
             title: String = "Referral report", currency: Currency = Currency(code: "USD"), grouping: Grouping = .campaign,
-            topAdvocates: Int = 10, iteration: IterationSettings = IterationSettings(), names: [String: String] = [:]
+            topAdvocates: Int = 10, iteration: IterationSettings = IterationSettings(), names: [String: String] = [:],
+            operatorChoice: OperatorChoice = .auto
         ) {
             self.title = title
             self.currency = currency
@@ -23,6 +26,7 @@ extension ReferralReport {
             self.topAdvocates = topAdvocates
             self.iteration = iteration
             self.names = names
+            self.operatorChoice = operatorChoice
         }
     }
 
@@ -45,7 +49,8 @@ extension ReferralReport {
     public init(events: ReferralEvents, conversions: Conversions?, options: Options = Options()) throws {
         let spread = try SpreadReport(checking: events, conversions: conversions)
         let graph = try ReferralGraph(checking: events)
-        let pagerank = try graph.score(ScoreOptions(algorithm: .pagerank, iteration: options.iteration))
+        let pagerank = try graph.score(
+            ScoreOptions(algorithm: .pagerank, iteration: options.iteration, operatorChoice: options.operatorChoice))
         let forest = ReferralForest(events: events)
 
         var totals: ConversionTotals?
@@ -56,7 +61,8 @@ extension ReferralReport {
         if let conversions {
             let linear = try Attribution.attribute(
                 events: events, conversions: conversions,
-                options: AttributionOptions(model: .linear, grouping: .person, iteration: options.iteration))
+                options: AttributionOptions(
+                    model: .linear, grouping: .person, iteration: options.iteration, operatorChoice: options.operatorChoice))
             for row in linear.rows { credited[row.id, default: 0] += row.credit.value }
             totals = ConversionTotals(count: conversions.count, value: linear.total.value, referred: linear.credited)
             var flags = [Bool](repeating: false, count: events.people.count)
@@ -66,7 +72,8 @@ extension ReferralReport {
             converted = flags
             if events.channel != nil {
                 for model in Self.chainModels + [.markov, .shapley] {
-                    let o = AttributionOptions(model: model, grouping: .channel, iteration: options.iteration)
+                    let o = AttributionOptions(
+                        model: model, grouping: .channel, iteration: options.iteration, operatorChoice: options.operatorChoice)
                     if model == .timeDecay, events.timestamp == nil {
                         skipped.append("time-decay: the export has no times")
                         continue
@@ -84,13 +91,22 @@ extension ReferralReport {
             }
         }
 
+        var channelReach: [String: [DailyReach]] = [:]
+        if let channel = events.channel, events.timestamp != nil {
+            var rowsOf = [[Int]](repeating: [], count: events.channels.count)
+            for r in 0..<events.count where channel[r] >= 0 { rowsOf[Int(channel[r])].append(r) }
+            for (c, rows) in rowsOf.enumerated() where !rows.isEmpty {
+                channelReach[events.channels.name(Int32(c))] = DailyReach.series(events: events, rows: rows)
+            }
+        }
         let advocates = Self.advocates(
             events: events, forest: forest, pagerank: pagerank, converted: converted,
             credited: conversions == nil ? nil : credited, names: options.names, top: options.topAdvocates)
         self.init(
             title: options.title, currency: options.currency, grouping: options.grouping, spread: spread, conversions: totals,
             advocates: advocates, scoredPeople: pagerank.people.count, channelCredit: channelCredit,
-            cycleReferrals: Self.cycleReferrals(events: events, forest: forest), skippedModels: skipped)
+            cycleReferrals: Self.cycleReferrals(events: events, forest: forest), skippedModels: skipped,
+            channelReach: channelReach)
     }
 
     /// The sharers with the best PageRank ranks, with what they did.

@@ -71,7 +71,12 @@ extension ReferralReport {
         else { return "" }
         var text =
             "\(HumanNumber.count(last.cumulativePeople)) people reached by \(last.date); the busiest day was \(busiest.date), with \(HumanNumber.count(busiest.newPeople)) new people."
-        if reachSeries.count > 1 { text += " Dashed lines are single campaigns." + chartScopesNote }
+        if reachSeries.count > 1 {
+            text +=
+                grouping == .channel
+                ? " Dashed lines are the people each channel's referrals reached." : " Dashed lines are single campaigns."
+            text += chartScopesNote
+        }
         return text
     }
 

@@ -91,13 +91,26 @@ extension ReferralReport {
         return scopes.indices.filter(kept.contains).map { scopes[$0] }
     }
 
+    /// The channels whose reach is drawn with `--by channel`: the most referrals first, at most
+    /// `Charts.maxSeries`, in the tables' order.
+    var chartChannels: [ChannelSpread] {
+        guard grouping == .channel, let all = spread.channels else { return [] }
+        let kept = Set(all.indices.sorted { all[$0].referrals > all[$1].referrals }.prefix(Charts.maxSeries))
+        return all.indices.filter { kept.contains($0) && channelReach[all[$0].channel] != nil }.map { all[$0] }
+    }
+
     /// A note under a chart that draws only some of the groups.
     var chartScopesNote: String {
-        groupScopes.count > Charts.maxSeries
+        if grouping == .channel {
+            let count = spread.channels?.count ?? 0
+            return count > Charts.maxSeries ? " The chart draws the \(Charts.maxSeries) channels with the most referrals, of \(count)." : ""
+        }
+        return groupScopes.count > Charts.maxSeries
             ? " The chart draws the \(Charts.maxSeries) campaigns that reached the most people, of \(groupScopes.count)." : ""
     }
 
-    /// Reach over time as chart series: the overall line, then one per campaign.
+    /// Reach over time as chart series: the overall line, then one per campaign (or, by
+    /// channel, one per channel: the people its referrals reached).
     var reachSeries: [Charts.Series] {
         var series = [
             Charts.Series(
@@ -109,6 +122,13 @@ extension ReferralReport {
                 Charts.Series(
                     label: scope.campaign, color: Palette.color(k),
                     points: scope.reach.map { (Double($0.day), Double($0.cumulativePeople)) },
+                    dashed: true))
+        }
+        for (k, channel) in chartChannels.enumerated() {
+            let reach = channelReach[channel.channel] ?? []
+            series.append(
+                Charts.Series(
+                    label: channel.channel, color: Palette.color(k), points: reach.map { (Double($0.day), Double($0.cumulativePeople)) },
                     dashed: true))
         }
         return series

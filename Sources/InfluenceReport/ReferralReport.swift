@@ -95,12 +95,14 @@ public struct ReferralReport: Sendable {
     public var skippedModels: [String]
     /// The campaign comparison, from `compare`; `nil` leaves the section out.
     public var comparison: ReportComparison?
+    /// Reach over time of the referrals made on each channel, by channel name (for `--by channel`).
+    public var channelReach: [String: [DailyReach]]
 
     public init(
         title: String, currency: Currency = Currency(code: "USD"), grouping: Grouping = .campaign, spread: SpreadReport,
         conversions: ConversionTotals? = nil, advocates: [Advocate] = [], scoredPeople: Int = 0,
         channelCredit: [ChannelCredit] = [], cycleReferrals: Int = 0, skippedModels: [String] = [],
-        comparison: ReportComparison? = nil
+        comparison: ReportComparison? = nil, channelReach: [String: [DailyReach]] = [:]
     ) {
         self.title = title
         self.currency = currency
@@ -113,6 +115,7 @@ public struct ReferralReport: Sendable {
         self.cycleReferrals = cycleReferrals
         self.skippedModels = skippedModels
         self.comparison = comparison
+        self.channelReach = channelReach
     }
 
     /// The first and last day anyone was reached (`YYYY-MM-DD`); `nil` without times.

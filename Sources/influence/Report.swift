@@ -59,7 +59,7 @@ struct Report: ParsableCommand {
             let names = files.contains("-") ? [:] : try PersonNames.read(paths: files, options: input.events)
             let options = ReferralReport.Options(
                 title: title, currency: Currency(code: currency), grouping: by, topAdvocates: top, iteration: iteration.settings,
-                names: names)
+                names: names, operatorChoice: iteration.operatorChoice)
             let report = try ReferralReport(events: export.events, conversions: export.conversions, options: options)
             progress.done()
             let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .html

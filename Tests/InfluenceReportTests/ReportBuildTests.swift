@@ -67,3 +67,22 @@ struct ReportBuildTests {
         #expect(reader.text.contains("campaign number 0 with a rather long name"), "the tables keep the full name")
     }
 }
+
+/// `--by channel`: reach over time per channel instead of per campaign.
+struct ReportGroupingTests {
+    @Test func byChannelDrawsEachChannelsReach() throws {
+        let export = ReportFixture.export
+        let report = try ReferralReport(
+            events: export.events, conversions: export.conversions, options: .init(grouping: .channel))
+        let reader = try #require(PageReader.read(report.page()))
+        #expect(!reader.sections.contains("campaigns"))
+        let channels = try #require(SpreadReport(events: export.events).channels).map(\.channel)
+        for channel in channels { #expect(reader.chartTexts.contains(channel), "legend entry \(channel)") }
+        #expect(!reader.chartTexts.contains("spring-launch"))
+        // Each channel's line ends at the people its referrals reached (targets and sharers).
+        var rows: [Int] = []
+        let email = try #require(export.events.channels.index(of: "email"))
+        for r in 0..<export.events.count where export.events.channel?[r] == email { rows.append(r) }
+        #expect(report.channelReach["email"] == DailyReach.series(events: export.events, rows: rows))
+    }
+}
