@@ -4,8 +4,11 @@
 public struct ReportComparison: Sendable, Equatable {
     /// One metric of one group.
     public struct Row: Sendable, Equatable {
+        /// The campaign or channel.
         public var group: String
+        /// The metric's name, such as `k_factor`.
         public var metric: String
+        /// The group's value of the metric.
         public var value: Double
         /// The interval of `value` (such as 95% bootstrap).
         public var low: Double
@@ -16,6 +19,7 @@ public struct ReportComparison: Sendable, Equatable {
         public var liftHigh: Double?
         /// The corrected p-value of the lift; `nil` for the baseline.
         public var pValue: Double?
+        /// Whether the lift is significant after correction.
         public var significant: Bool
         /// A plain sentence, such as "summer-friends converts better than spring-launch".
         public var verdict: String
@@ -43,6 +47,7 @@ public struct ReportComparison: Sendable, Equatable {
     public var baseline: String
     /// The interval's level, such as 0.95.
     public var level: Double
+    /// The rows, in the order the table lists them.
     public var rows: [Row]
 
     public init(baseline: String, level: Double = 0.95, rows: [Row]) {

@@ -3,6 +3,7 @@
 public struct ReportTable: Sendable, Equatable {
     /// The section it belongs to, such as `top advocates` (the CSV's first column).
     public var section: String
+    /// The column names.
     public var header: [String]
     /// Cells as people read them (`33.5%`, `$26,872`); the first names the row.
     public var rows: [[String]]
