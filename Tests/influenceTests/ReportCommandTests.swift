@@ -109,3 +109,19 @@ struct ReportCommandTests {
         #expect(html.stdout.contains("<td>Bo &lt;Lee&gt;</td><td>b@example.com</td>"))
     }
 }
+
+/// Rows skipped under `--on-error skip` are counted, and said why, in the report's data quality.
+@Suite struct ReportQualityTests {
+    @Test func skippedRowsAreExplained() throws {
+        let folder = try Runner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "source,target,weight\na,b,1\nb,c,lots\nc,d,2\nd,d,1\n".write(
+            to: folder.appendingPathComponent("events.csv"), atomically: true, encoding: .utf8)
+        let outcome = try Runner.run(["report", "events.csv", "--on-error", "skip", "--format", "markdown", "--quiet"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("| bad rows skipped | 1 |"))
+        #expect(outcome.stdout.contains("| self-referrals left out | 1 |"))
+        #expect(outcome.stdout.contains("- 1 bad row skipped for the weight column"))
+        #expect(outcome.stdout.contains("- skipped: events.csv:3"), "\(outcome.stdout)")
+    }
+}

@@ -1,5 +1,6 @@
 import InfluenceModel
 
+/// The tables every format shows: the HTML page's, Markdown's and the long CSV's.
 extension ReferralReport {
     var reachTable: ReportTable {
         ReportTable(
@@ -153,6 +154,9 @@ extension ReferralReport {
     var qualityNotes: [String] {
         var notes: [String] = []
         let q = spread.quality
+        for (column, n) in q.skippedByColumn.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            notes.append("\(HumanNumber.count(n)) bad row\(n == 1 ? "" : "s") skipped for the \(column) column")
+        }
         notes += q.skipReasons.map { "skipped: " + $0 }
         notes += q.decisions
         if let c = spread.conversionsQuality {
