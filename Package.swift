@@ -9,6 +9,7 @@ let package = Package(
     name: "influence",
     products: [
         .library(name: "InfluenceModel", targets: ["InfluenceModel"]),
+        .library(name: "InfluenceReport", targets: ["InfluenceReport"]),
         .executable(name: "influence", targets: ["influence"]),
     ],
     dependencies: [
@@ -30,10 +31,16 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: [.define("INFLUENCE_INTERNAL_CHECKS", .when(configuration: .debug))] + strict
         ),
+        .target(
+            name: "InfluenceReport",
+            dependencies: ["InfluenceModel"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "influence",
             dependencies: [
                 "InfluenceModel",
+                "InfluenceReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -48,6 +55,11 @@ let package = Package(
             name: "InfluenceModelTests",
             dependencies: ["InfluenceModel"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InfluenceReportTests",
+            dependencies: ["InfluenceReport", "InfluenceModel"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -179,14 +179,7 @@ struct Attribute: ParsableCommand {
                     ),
                 ]
             }
-            let text: String
-            switch outputOptions.resolvedFormat {
-            case .csv: text = result.csv(top: top)
-            case .json: text = result.json(top: top).rendered()
-            case .markdown: throw ValidationError("--format markdown is not available for attribute yet; use table, csv or json.")
-            case .table: text = result.table(top: top ?? 20)
-            }
-            try OutputFile.write(text, to: outputOptions.output)
+            try outputOptions.write(AttributionListing(result, top: top))
             for (q, kept) in qualities { RunReport.read(q, kept: kept, quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }

@@ -83,14 +83,7 @@ struct Compare: ParsableCommand {
                 metrics: metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
             let comparison = try Comparison(events: export.events, conversions: export.conversions, options: options)
             progress.done()
-            let text: String
-            switch outputOptions.resolvedFormat {
-            case .csv: text = comparison.csv()
-            case .json: text = comparison.json().rendered()
-            case .markdown: text = comparison.markdown()
-            case .table: text = comparison.table()
-            }
-            try OutputFile.write(text, to: outputOptions.output)
+            try outputOptions.write(comparison)
             RunReport.read(comparison.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
             if let c = export.conversions {
                 RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet)

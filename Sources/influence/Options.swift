@@ -21,6 +21,8 @@ struct InputOptions: ParsableArguments {
     var campaignColumn: String?
     @Option(help: "Column of the referral weight (default: recognised, e.g. weight, count).")
     var weightColumn: String?
+    @Option(help: "Column of the sharer's display name, shown in reports (default: recognised, e.g. 'Referrer Name').")
+    var sourceNameColumn: String?
 
     @Option(help: "Conversions: column of who converted (default: recognised, e.g. user, customer_id, 'Friend Email').")
     var userColumn: String?
@@ -132,6 +134,7 @@ struct InputOptions: ParsableArguments {
         options.columns[.channel] = channelColumn
         options.columns[.campaign] = campaignColumn
         options.columns[.weight] = weightColumn
+        options.columns[.sourceName] = sourceNameColumn
         options.campaignFromFile = campaignFromFile
         return options
     }
@@ -178,7 +181,7 @@ func warnNotConverged(_ summary: String) {
 
 /// Flags for writing results.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format: table, csv or json (default: table on a terminal, csv otherwise).")
+    @Option(help: "Output format: table, csv, json or markdown (default: table on a terminal, csv otherwise; report: html).")
     var format: String?
 
     @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of standard output.")
@@ -186,6 +189,9 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Print no summary on standard error (warnings that change a result's meaning still print).")
     var quiet = false
+
+    @Flag(help: "CSV: write text cells as read, without the ' that stops a spreadsheet running =, +, -, @ as a formula.")
+    var rawCsv = false
 
     func validate() throws {
         if let format, OutputFormat(rawValue: format) == nil {

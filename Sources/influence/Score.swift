@@ -68,6 +68,9 @@ struct Score: ParsableCommand {
         if each, outDir == nil { throw ValidationError("--each writes one file per input: name the folder with --out-dir DIR.") }
         if !each, outDir != nil { throw ValidationError("--out-dir goes with --each; for one output use -o FILE.") }
         if each, outputOptions.output != nil { throw ValidationError("--each writes into --out-dir; drop -o.") }
+        if outputOptions.format == OutputFormat.html.rawValue {
+            throw ValidationError("--format html is for influence report; use table, csv, json or markdown here.")
+        }
     }
 
     var scoreOptions: ScoreOptions {
@@ -116,12 +119,9 @@ struct Score: ParsableCommand {
     }
 
     func write(_ result: ScoreResult, to output: String?, format: OutputFormat, conversionsQuality: DataQuality? = nil) throws {
-        switch format {
-        case .csv: try OutputFile.write(bytes: result.csvBytes(top: top), to: output)
-        case .json: try OutputFile.write(result.json(top: top, conversionsQuality: conversionsQuality).rendered(), to: output)
-        case .table: try OutputFile.write(result.table(top: top ?? 20), to: output)
-        case .markdown: throw ValidationError("--format markdown is not available for score yet; use table, csv or json.")
-        }
+        var destination = outputOptions
+        destination.output = output
+        try destination.write(ScoreListing(result, top: top, conversionsQuality: conversionsQuality), as: format)
     }
 
     func run() throws {
@@ -166,7 +166,7 @@ struct Score: ParsableCommand {
             fail(known.description, known.exitCode)
         }
         let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .csv
-        let suffix = format == .json ? "json" : format == .table ? "txt" : "csv"
+        let suffix = format == .json ? "json" : format == .table ? "txt" : format == .markdown ? "md" : "csv"
         var used = Set<String>()
         var stderr = StandardError()
         for path in paths {

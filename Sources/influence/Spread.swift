@@ -54,14 +54,7 @@ struct Spread: ParsableCommand {
             let report = try SpreadReport(checking: export.events, conversions: export.conversions)
             progress.done()
             try report.check(level: level)
-            let text: String
-            switch outputOptions.resolvedFormat {
-            case .csv: text = report.csv(per: level)
-            case .json: text = report.json().rendered()
-            case .table: text = report.table(per: level)
-            case .markdown: throw ValidationError("--format markdown is not available for spread yet; use table, csv or json.")
-            }
-            try OutputFile.write(text, to: outputOptions.output)
+            try outputOptions.write(SpreadListing(report, per: level))
             RunReport.read(report.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
             if let c = export.conversions {
                 RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet)

@@ -38,6 +38,8 @@ import Testing
         Case(
             command: "compare", arguments: ["compare", sample, "--conversions", conversions, "--by", "channel", "--resamples", "50"],
             reads: ["referrals", "conversions"]),
+        Case(command: "report", arguments: ["report", sample, "--conversions", conversions], reads: ["referrals", "conversions"]),
+        Case(command: "report", arguments: ["report", sample], reads: ["referrals"]),
     ]
 
     /// The top-level keys in the order written (two-space indent), read from the text itself

@@ -1,4 +1,4 @@
-extension Comparison {
+extension Comparison: OutputDocument {
     /// The CSV columns, one row per metric and group.
     public static let csvHeader = [
         "group", "metric", "value", "low", "high", "lift", "lift_low", "lift_high", "p_value", "significant", "p_best",

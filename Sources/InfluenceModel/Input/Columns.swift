@@ -93,6 +93,14 @@ public struct ColumnRole: Sendable, Hashable, CustomStringConvertible {
         ],
         canonical: ["target"], generic: ["to", "customer", "user", "member", "contact", "email", "e mail"], context: idWords,
         weak: nameWords)
+    /// A sharer's display name (`Referrer Name`): shown beside their id in reports, never an id.
+    public static let sourceName = ColumnRole(
+        "source_name", flag: "--source-name-column",
+        specific: [
+            "referrer name", "referrer full name", "referring customer name", "sharer name", "advocate name",
+            "advocate full name", "inviter name", "sender name", "ambassador name", "promoter name",
+        ],
+        context: ["customer", "display"])
     public static let timestamp = ColumnRole(
         "timestamp", flag: "--timestamp-column",
         specific: [

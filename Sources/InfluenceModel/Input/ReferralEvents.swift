@@ -110,7 +110,8 @@ public struct ReferralEvents: Sendable {
     }
 
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
-        let optional: [ColumnRole] = options.useTime ? [.timestamp, .channel, .campaign, .weight] : [.channel, .campaign, .weight]
+        let optional: [ColumnRole] =
+            (options.useTime ? [.timestamp, .channel, .campaign, .weight] : [.channel, .campaign, .weight]) + [.sourceName]
         return try ColumnLayout(
             headerRecord: record, required: [.source, .target], optional: optional,
             overrides: options.columns, file: file)

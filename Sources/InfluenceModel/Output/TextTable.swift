@@ -1,6 +1,6 @@
 /// The output formats of the command line.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, csv, json, markdown
+    case table, csv, json, markdown, html
 }
 
 /// Plain aligned text tables.
