@@ -18,7 +18,9 @@ struct ReportCommandTests {
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(page.contains("<title>Brightleaf</title>"))
         for pattern in ["http", "src=", "<script", "@import", "url("] { #expect(!page.contains(pattern), "\(pattern)") }
-        #expect(page.components(separatedBy: "<svg").count - 1 == 5)
+        // Five charts, and the campaign comparison's whiskers: the sample has two campaigns.
+        #expect(page.components(separatedBy: "<svg").count - 1 == 6)
+        #expect(page.contains("summer-friends: K-factor 0.743 vs 0.739"), "the verdict of compare")
     }
 
     @Test func markdownAndJSON() throws {
