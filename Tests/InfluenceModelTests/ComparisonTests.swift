@@ -277,3 +277,33 @@ struct ComparisonTests {
         }
     }
 }
+
+/// Quantiles by selection against the sorted values.
+struct QuantileSelectionTests {
+    /// Random arrays with many ties and with none: every pair of quantiles (the lower first,
+    /// the higher searched above it, as intervals do) equals the interpolation of the sorted array.
+    @Test(arguments: 0..<60)
+    func selectionMatchesSorting(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = 1 + rng.below(300)
+        let distinct = seed % 2 == 0 ? 4 : 1_000_000
+        let values = (0..<n).map { _ in Double(rng.below(distinct)) / 7 }
+        let sorted = values.sorted()
+        func reference(_ q: Double) -> Double {
+            let position = q * Double(n - 1)
+            let i = Int(position.rounded(.down))
+            if i + 1 >= n { return sorted[n - 1] }
+            let f = position - Double(i)
+            return f > 0 ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i]
+        }
+        for _ in 0..<10 {
+            let a = rng.unit(), b = rng.unit()
+            let (low, high) = (min(a, b), max(a, b))
+            var work = values
+            #expect(BootstrapInterval.quantile(&work, low) == reference(low))
+            let start = Int((low * Double(n - 1)).rounded(.down))
+            #expect(BootstrapInterval.quantile(&work, high, from: start) == reference(high))
+            #expect(work.sorted() == sorted, "a permutation")
+        }
+    }
+}

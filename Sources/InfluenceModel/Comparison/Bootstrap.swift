@@ -100,24 +100,72 @@ struct BootstrapInterval: Sendable, Equatable {
     var low: Double
     var high: Double
 
-    /// The `q` quantile of sorted values, interpolated linearly between order statistics.
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = min(max(q, 0), 1) * Double(sorted.count - 1)
-        let i = Int(position.rounded(.down))
-        if i + 1 >= sorted.count { return sorted[sorted.count - 1] }
+    /// The `q` quantile of finite values, interpolated linearly between order statistics
+    /// (the same number as from the sorted values). The values are reordered, and every value
+    /// from position `from` on is taken to be at least every value before it (as a previous
+    /// call for a lower quantile leaves them), so only that part is searched.
+    /// - Complexity: O(n) expected.
+    static func quantile(_ values: inout [Double], _ q: Double, from: Int = 0) -> Double {
+        let position = min(max(q, 0), 1) * Double(values.count - 1)
+        let i = max(from, Int(position.rounded(.down)))
+        let low = select(&values, i, from: from)
+        if i + 1 >= values.count { return low }
+        // After the selection everything above position i is at least `low`.
+        var next = Double.infinity
+        for v in values[(i + 1)...] { next = min(next, v) }
         let f = position - Double(i)
-        return sorted[i] + f * (sorted[i + 1] - sorted[i])
+        return f > 0 ? low + f * (next - low) : low
     }
 
-    /// The bias correction z₀: Φ⁻¹ of the share of replicates below the estimate, ties
-    /// counting half, kept within half a replicate of 0 and 1.
-    static func biasCorrection(_ sorted: [Double], estimate: Double) -> Double {
-        var below = 0.0
-        for v in sorted {
-            if v < estimate { below += 1 } else if v == estimate { below += 0.5 } else { break }
+    /// The k-th smallest (0-based) of finite values, which are reordered so that every value
+    /// after position k is at least it and every value before is at most it: Hoare's selection
+    /// with a median-of-three pivot, within positions `from…` (those before are at most all
+    /// of them).
+    /// - Complexity: O(n) expected.
+    static func select(_ values: inout [Double], _ k: Int, from: Int = 0) -> Double {
+        values.withUnsafeMutableBufferPointer { v in
+            var lo = from, hi = v.count - 1
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2
+                if v[mid] < v[lo] { v.swapAt(mid, lo) }
+                if v[hi] < v[lo] { v.swapAt(hi, lo) }
+                if v[hi] < v[mid] { v.swapAt(hi, mid) }
+                let pivot = v[mid]
+                var i = lo, j = hi
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while pivot < v[j] { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if k <= j {
+                    hi = j
+                } else if k >= i {
+                    lo = i
+                } else {
+                    return v[k]
+                }
+            }
+            return v[k]
         }
-        let n = Double(sorted.count)
-        return Normal.quantile(min(max(below / n, 0.5 / n), 1 - 0.5 / n))
+    }
+
+    /// The share of values below `x`, ties counting half, kept within half a value of 0 and 1.
+    static func share(_ values: [Double], below x: Double) -> Double {
+        var below = 0.0
+        for v in values {
+            if v < x { below += 1 } else if v == x { below += 0.5 }
+        }
+        let n = Double(values.count)
+        return min(max(below / n, 0.5 / n), 1 - 0.5 / n)
+    }
+
+    /// The bias correction z₀: Φ⁻¹ of the share of replicates below the estimate.
+    static func biasCorrection(_ values: [Double], estimate: Double) -> Double {
+        Normal.quantile(share(values, below: estimate))
     }
 
     /// The acceleration from jackknife values: each sample's leave-one-out values of the
@@ -145,9 +193,9 @@ struct BootstrapInterval: Sendable, Equatable {
         return a.isFinite ? a : 0
     }
 
-    /// The BCa interval (Efron 1987) from sorted finite replicates; with `z0 = a = 0` it is
-    /// the percentile interval.
-    static func bca(_ sorted: [Double], z0: Double, a: Double, confidence: Double) -> BootstrapInterval {
+    /// The BCa interval (Efron 1987) from finite replicates (reordered); with `z0 = a = 0` it
+    /// is the percentile interval.
+    static func bca(_ values: inout [Double], z0: Double, a: Double, confidence: Double) -> BootstrapInterval {
         let tail = (1 - confidence) / 2
         func level(_ z: Double) -> Double {
             let shifted = z0 + z
@@ -156,19 +204,17 @@ struct BootstrapInterval: Sendable, Equatable {
             return Normal.cdf(z0 + shifted / denominator)
         }
         let lowLevel = level(Normal.quantile(tail)), highLevel = level(Normal.quantile(1 - tail))
-        return BootstrapInterval(low: quantile(sorted, lowLevel), high: quantile(sorted, highLevel))
+        let low = quantile(&values, lowLevel)
+        // The lower quantile's selection leaves every value from its position on at least it.
+        let start = Int((min(max(lowLevel, 0), 1) * Double(values.count - 1)).rounded(.down))
+        return BootstrapInterval(low: low, high: quantile(&values, max(lowLevel, highLevel), from: start))
     }
 
     /// The two-sided p-value of "the true value is `null`" by inverting the same interval:
     /// the smallest 1 − confidence at which it would leave `null` out.
-    static func pValue(_ sorted: [Double], null: Double, z0: Double, a: Double) -> Double {
-        let n = Double(sorted.count)
-        var below = 0.0
-        for v in sorted {
-            if v < null { below += 1 } else if v == null { below += 0.5 } else { break }
-        }
-        let share = min(max(below / n, 0.5 / n), 1 - 0.5 / n)
-        let w = Normal.quantile(share) - z0
+    static func pValue(_ values: [Double], null: Double, z0: Double, a: Double) -> Double {
+        let n = Double(values.count)
+        let w = Normal.quantile(share(values, below: null)) - z0
         // Past the pole of the BCa map the interval leaves `null` out at every level.
         guard 1 + a * w > 0 else { return min(1, 1 / n) }
         let u = w / (1 + a * w)

@@ -204,10 +204,10 @@ struct Replicates: Sendable {
             row.lift = value - baseValue
             if baseValue != 0 { row.ratio = value / baseValue }
         }
-        let finite = reps.filter(\.isFinite).sorted()
+        var finite = reps.filter(\.isFinite)
         guard let value, finite.count * 10 >= resamples * 9 else { return row }
         let own = interval(
-            finite, estimate: value, smooth: m.isSmooth, jackknife: [(jack, samples[g].multiplicity)], confidence: confidence)
+            &finite, estimate: value, smooth: m.isSmooth, jackknife: [(jack, samples[g].multiplicity)], confidence: confidence)
         row.low = own.interval.low
         row.high = own.interval.high
         guard !isBaseline, let baseValue else { return row }
@@ -219,24 +219,22 @@ struct Replicates: Sendable {
         }
         let lift = value - baseValue
         guard differences.count * 10 >= resamples * 9 else { return row }
-        differences.sort()
         let liftJack: [([Double], [Double])] = [
             (jack.map { $0 - baseValue }, samples[g].multiplicity),
             (baseJack.map { value - $0 }, baseMultiplicity),
         ]
-        let d = interval(differences, estimate: lift, smooth: m.isSmooth, jackknife: liftJack, confidence: confidence)
+        let d = interval(&differences, estimate: lift, smooth: m.isSmooth, jackknife: liftJack, confidence: confidence)
         row.liftLow = d.interval.low
         row.liftHigh = d.interval.high
         row.pValue = BootstrapInterval.pValue(differences, null: 0, z0: d.z0, a: d.a)
         if baseValue != 0 {
             let ratio = value / baseValue
             if ratios.count * 10 >= resamples * 9 {
-                ratios.sort()
                 let ratioJack: [([Double], [Double])] = [
                     (jack.map { $0 / baseValue }, samples[g].multiplicity),
                     (baseJack.map { value / $0 }, baseMultiplicity),
                 ]
-                let r = interval(ratios, estimate: ratio, smooth: m.isSmooth, jackknife: ratioJack, confidence: confidence)
+                let r = interval(&ratios, estimate: ratio, smooth: m.isSmooth, jackknife: ratioJack, confidence: confidence)
                 row.ratioLow = r.interval.low
                 row.ratioHigh = r.interval.high
             }
@@ -247,14 +245,20 @@ struct Replicates: Sendable {
     /// The baseline's multiplicities.
     private var baseMultiplicity: [Double] { samples[baseline].multiplicity }
 
-    /// A BCa interval for smooth metrics, a percentile one otherwise.
+    /// A BCa interval for smooth metrics, a percentile one otherwise, from finite replicates
+    /// (reordered).
     private func interval(
-        _ sorted: [Double], estimate: Double, smooth: Bool, jackknife: [([Double], [Double])], confidence: Double
+        _ values: inout [Double], estimate: Double, smooth: Bool, jackknife: [([Double], [Double])], confidence: Double
     ) -> (interval: BootstrapInterval, z0: Double, a: Double) {
-        if sorted.first == sorted.last { return (BootstrapInterval(low: sorted[0], high: sorted[0]), 0, 0) }
-        guard smooth else { return (BootstrapInterval.bca(sorted, z0: 0, a: 0, confidence: confidence), 0, 0) }
-        let z0 = BootstrapInterval.biasCorrection(sorted, estimate: estimate)
+        var low = Double.infinity, high = -Double.infinity
+        for v in values {
+            low = min(low, v)
+            high = max(high, v)
+        }
+        if low == high { return (BootstrapInterval(low: low, high: low), 0, 0) }
+        guard smooth else { return (BootstrapInterval.bca(&values, z0: 0, a: 0, confidence: confidence), 0, 0) }
+        let z0 = BootstrapInterval.biasCorrection(values, estimate: estimate)
         let a = BootstrapInterval.acceleration(jackknife.map { (values: $0.0, counts: $0.1) })
-        return (BootstrapInterval.bca(sorted, z0: z0, a: a, confidence: confidence), z0, a)
+        return (BootstrapInterval.bca(&values, z0: z0, a: a, confidence: confidence), z0, a)
     }
 }
