@@ -140,6 +140,22 @@ struct CascadeSample: Sendable {
         }
     }
 
+    /// Puts the types in `order` (a permutation of the type indices), keeping the hops.
+    mutating func reorderTypes(_ order: [Int]) {
+        var position = [Int32](repeating: 0, count: typeCount)
+        for (new, old) in order.enumerated() { position[old] = Int32(new) }
+        multiplicity = order.map { multiplicity[$0] }
+        size = order.map { size[$0] }
+        depth = order.map { depth[$0] }
+        sizeClass = order.map { sizeClass[$0] }
+        var reordered = [Double](repeating: 0, count: fields.count)
+        for (new, old) in order.enumerated() {
+            for f in 0..<Self.width { reordered[new * Self.width + f] = fields[old * Self.width + f] }
+        }
+        fields = reordered
+        hopType = hopType.map { position[Int($0)] }
+    }
+
     /// What makes two cascades interchangeable for every metric.
     private struct TypeKey: Hashable {
         var fields: [UInt64]

@@ -183,7 +183,7 @@ extension CascadeSample {
         }
         s.largest = largest
         s.deepest = deepest
-        s.medianHop = window.median(self, weights: weights, sums: s.fields)
+        s.medianHop = window.median(self, weights: weights, sums: s.fields).value
     }
 
     /// Leave-one-out estimates of a smooth metric: for each type, the metric with one of its
@@ -221,6 +221,9 @@ extension CascadeSample {
 struct HopMedian: Sendable {
     var lower = 0
     var upper = 0
+    /// Types with a hop in the window; `prepare` puts them first, so a replicate's walk of
+    /// the window needs only the weights of types `0 ..< windowTypes`.
+    var windowTypes = 0
 
     /// Sets the window and each type's count of hops below it.
     static func prepare(_ sample: inout CascadeSample) -> HopMedian {
@@ -240,7 +243,13 @@ struct HopMedian: Sendable {
             if cumulative > half { break }
             mid += 1
         }
-        let window = HopMedian(lower: max(0, mid - reach), upper: min(h, mid + reach))
+        var window = HopMedian(lower: max(0, mid - reach), upper: min(h, mid + reach))
+        // Types with a hop in the window first, each part in its old order.
+        var inWindow = [Bool](repeating: false, count: sample.typeCount)
+        for k in window.lower..<window.upper { inWindow[Int(sample.hopType[k])] = true }
+        let order = (0..<sample.typeCount).filter { inWindow[$0] } + (0..<sample.typeCount).filter { !inWindow[$0] }
+        window.windowTypes = inWindow.count(where: { $0 })
+        sample.reorderTypes(order)
         var below = [Double](repeating: 0, count: sample.typeCount)
         for k in 0..<window.lower { below[Int(sample.hopType[k])] += 1 }
         for t in 0..<sample.typeCount {
@@ -252,14 +261,18 @@ struct HopMedian: Sendable {
 
     /// The median of the hops, each weighted by its type's weight (the mean of the middle
     /// two for an even total); `nil` without a weighted hop.
-    func median(_ sample: CascadeSample, weights: [Double], sums: [Double]) -> Double? {
+    /// - Parameter complete: whether `weights` holds every type's weight; when only the first
+    ///   `windowTypes` are set and the median lies outside the window, `needsAll` is true and
+    ///   the value is to be ignored.
+    func median(_ sample: CascadeSample, weights: [Double], sums: [Double], complete: Bool = true) -> (value: Double?, needsAll: Bool) {
         let total = sums[CascadeSample.Field.hops.rawValue]
-        guard total > 0 else { return nil }
+        guard total > 0 else { return (nil, false) }
         // 0-based positions of the middle one or two in the weighted order.
         let first = ((total - 1) / 2).rounded(.down), second = (total / 2).rounded(.down)
         var before = sums[CascadeSample.Field.hopsBelowWindow.rawValue]
         var start = lower, end = upper
         if before > first {
+            guard complete else { return (nil, true) }
             start = 0
             before = 0
             end = sample.hopHours.count
@@ -270,18 +283,19 @@ struct HopMedian: Sendable {
             if w == 0 { continue }
             let next = before + w
             if low == nil, first < next { low = sample.hopHours[k] }
-            if second < next { return (low! + sample.hopHours[k]) / 2 }
+            if second < next { return ((low! + sample.hopHours[k]) / 2, false) }
             before = next
         }
         // The middle lies above the window: walk the rest.
+        guard complete else { return (nil, true) }
         for k in end..<sample.hopHours.count {
             let w = weights[Int(sample.hopType[k])]
             if w == 0 { continue }
             let next = before + w
             if low == nil, first < next { low = sample.hopHours[k] }
-            if second < next { return (low! + sample.hopHours[k]) / 2 }
+            if second < next { return ((low! + sample.hopHours[k]) / 2, false) }
             before = next
         }
-        return low
+        return (low, false)
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 /// The bootstrap of a comparison: every group's replicates, intervals, lifts, p-values and
 /// chances of being best.
 ///
-/// Replicate i of a group draws from a stream seeded by the seed, the group's name and i
-/// alone, so its values do not depend on the thread that computes it, on the other groups,
-/// or on how the replicates are split between threads.
+/// Replicate i of a group draws from streams seeded by the seed, the group's name, i and the
+/// chunk of types alone, so its values do not depend on the thread that computes it, on the
+/// other groups, or on how the replicates are split between threads.
 struct Replicates: Sendable {
     let samples: [CascadeSample]
     let windows: [HopMedian]
@@ -28,10 +28,30 @@ struct Replicates: Sendable {
         return mixer.next()
     }
 
-    /// The stream of replicate `i` of the group with key `key`.
-    @inline(__always) static func stream(key: UInt64, replicate i: Int) -> SplitMix64 {
+    /// Types drawn from one stream: replicate i draws the weights of types
+    /// `c·chunk ..< (c + 1)·chunk` from stream (i, c), so one chunk of types can be summed over
+    /// every replicate while it sits in cache, and a replicate's weights for any chunk can be
+    /// drawn again.
+    static let chunk = 1024
+
+    /// The stream of chunk `c` of replicate `i` of the group with key `key`.
+    @inline(__always) static func stream(key: UInt64, replicate i: Int, chunk c: Int) -> SplitMix64 {
         var replicate = SplitMix64(seed: key ^ (UInt64(i) &* 0xD1B5_4A32_D192_ED03))
-        return SplitMix64(seed: replicate.next())
+        var part = SplitMix64(seed: replicate.next() ^ (UInt64(c) &* 0x9E37_79B9_7F4A_7C15))
+        return SplitMix64(seed: part.next())
+    }
+
+    /// Replicate `i`'s weights of the types of chunk `c`, written into `weights`.
+    @inline(__always) static func draw(
+        _ multiplicity: UnsafeBufferPointer<Double>, key: UInt64, replicate i: Int, chunk c: Int,
+        into weights: UnsafeMutableBufferPointer<Double>
+    ) {
+        var rng = stream(key: key, replicate: i, chunk: c)
+        let one = PoissonDraw.One()
+        for t in (c * chunk)..<min(multiplicity.count, (c + 1) * chunk) {
+            let m = multiplicity[t]
+            weights[t] = m == 1 ? one.draw(&rng) : Double(PoissonDraw.draw(m, &rng))
+        }
     }
 
     /// The sums of a group with every cascade once.
@@ -43,31 +63,97 @@ struct Replicates: Sendable {
 
     /// Replicates `range` of group `g`, metric-major: `out[m * range.count + (i − lower)]`,
     /// NaN where the metric is undefined.
+    ///
+    /// The sums are taken chunk by chunk of types, each chunk over every replicate of the
+    /// range (the chunk stays in cache; each replicate's partial sums wait in `totals`); the
+    /// median hop then draws each replicate's weights again, for the types of the median's
+    /// window only unless the median falls outside it.
     func values(_ g: Int, _ range: Range<Int>) -> [Double] {
-        let sample = samples[g]
-        var out = [Double](repeating: .nan, count: metrics.count * range.count)
-        var weights = [Double](repeating: 0, count: sample.typeCount)
-        var s = CascadeSums(classes: classSlots)
+        let sample = samples[g], window = windows[g]
+        let n = range.count, width = CascadeSample.width, classes = classSlots
+        var out = [Double](repeating: .nan, count: metrics.count * n)
         let key = Self.key(seed: seed, group: sample.name)
-        for i in range {
-            var rng = Self.stream(key: key, replicate: i)
-            sample.multiplicity.withUnsafeBufferPointer { multiplicity in
+        let types = sample.typeCount, chunks = (types + Self.chunk - 1) / Self.chunk
+        var totals = [Double](repeating: 0, count: n * width)
+        var classTotals = [Double](repeating: 0, count: n * 3 * classes)
+        var largest = [Int](repeating: 0, count: n), deepest = largest
+        var weights = [Double](repeating: 0, count: types)
+        sample.multiplicity.withUnsafeBufferPointer { multiplicity in
+            sample.fields.withUnsafeBufferPointer { f in
                 weights.withUnsafeMutableBufferPointer { weights in
-                    for t in 0..<multiplicity.count {
-                        let m = multiplicity[t]
-                        weights[t] = Double(m == 1 ? PoissonDraw.one(&rng) : PoissonDraw.draw(m, &rng))
+                    totals.withUnsafeMutableBufferPointer { totals in
+                        classTotals.withUnsafeMutableBufferPointer { classTotals in
+                            for c in 0..<chunks {
+                                let chunkTypes = (c * Self.chunk)..<min(types, (c + 1) * Self.chunk)
+                                for k in 0..<n {
+                                    Self.draw(multiplicity, key: key, replicate: range.lowerBound + k, chunk: c, into: weights)
+                                    let row = k * width
+                                    var big = largest[k], deep = deepest[k]
+                                    for t in chunkTypes {
+                                        let w = weights[t]
+                                        if w == 0 { continue }
+                                        let base = t &* width
+                                        for j in 0..<width { totals[row &+ j] += w * f[base &+ j] }
+                                        big = max(big, sample.size[t])
+                                        deep = max(deep, sample.depth[t])
+                                        let s = sample.sizeClass[t]
+                                        if s >= 0, s < classes {
+                                            let at = (k * classes + s) * 3
+                                            classTotals[at] += w
+                                            classTotals[at + 1] += w * f[base + CascadeSample.Field.virality.rawValue]
+                                            classTotals[at + 2] += w * Double(sample.depth[t])
+                                        }
+                                    }
+                                    largest[k] = big
+                                    deepest[k] = deep
+                                }
+                            }
+                        }
                     }
                 }
             }
-            sample.sums(weights: weights, classes: classSlots, window: windows[g], into: &s)
-            for (j, metric) in metrics.enumerated() { out[j * range.count + i - range.lowerBound] = metric.value(s) ?? .nan }
+        }
+        var s = CascadeSums(classes: classes)
+        let windowChunks = (window.windowTypes + Self.chunk - 1) / Self.chunk
+        let hasHops = !sample.hopHours.isEmpty
+        for k in 0..<n {
+            let i = range.lowerBound + k
+            for j in 0..<width { s.fields[j] = totals[k * width + j] }
+            for c in 0..<classes {
+                s.classCount[c] = classTotals[(k * classes + c) * 3]
+                s.classVirality[c] = classTotals[(k * classes + c) * 3 + 1]
+                s.classDepth[c] = classTotals[(k * classes + c) * 3 + 2]
+            }
+            s.largest = largest[k]
+            s.deepest = deepest[k]
+            s.medianHop = nil
+            if hasHops {
+                sample.multiplicity.withUnsafeBufferPointer { multiplicity in
+                    weights.withUnsafeMutableBufferPointer { weights in
+                        for c in 0..<windowChunks { Self.draw(multiplicity, key: key, replicate: i, chunk: c, into: weights) }
+                    }
+                }
+                var median = window.median(sample, weights: weights, sums: s.fields, complete: windowChunks == chunks)
+                if median.needsAll {
+                    sample.multiplicity.withUnsafeBufferPointer { multiplicity in
+                        weights.withUnsafeMutableBufferPointer { weights in
+                            for c in windowChunks..<chunks { Self.draw(multiplicity, key: key, replicate: i, chunk: c, into: weights) }
+                        }
+                    }
+                    median = window.median(sample, weights: weights, sums: s.fields)
+                }
+                s.medianHop = median.value
+            }
+            for (j, metric) in metrics.enumerated() { out[j * n + k] = metric.value(s) ?? .nan }
         }
         return out
     }
 
     /// All replicates of group `g`, metric-major, split over threads by blocks of replicates.
-    func values(_ g: Int) -> [Double] {
-        let parts = Parallel.ranges(resamples, parts: samples.count >= Parallel.threads ? 1 : Parallel.threads)
+    /// - Parameter parallel: split the replicates over threads (when not already on one of
+    ///   several threads).
+    func values(_ g: Int, parallel: Bool) -> [Double] {
+        let parts = Parallel.ranges(resamples, parts: parallel ? Parallel.threads : 1)
         var blocks = [[Double]](repeating: [], count: parts.count)
         blocks.withUnsafeMutableBufferPointer { out in
             let shared = SharedBuffer(out)
@@ -93,8 +179,12 @@ struct Replicates: Sendable {
         let jackknives = samples.indices.map { g in
             metrics.map { m in m.isSmooth ? samples[g].jackknife(m, totals: estimates[g]) : [] }
         }
-        let baseReplicates = self.values(b)
         let keep = samples.count * metrics.count * resamples <= Self.keepLimit
+        // Few groups: each group's replicates on every thread, kept for both passes. Many:
+        // one group per thread at a time.
+        let few = keep && samples.count < 2 * Parallel.threads
+        let early: [[Double]] = few ? samples.indices.map { self.values($0, parallel: true) } : []
+        let baseReplicates = few ? early[b] : self.values(b, parallel: true)
 
         // Pass 1: each group's intervals and lifts, and the best value of every replicate.
         struct PartResult {
@@ -112,7 +202,7 @@ struct Replicates: Sendable {
                 part.best = [Double](repeating: -.infinity, count: metrics.count * resamples)
                 part.ties = [Double](repeating: 0, count: metrics.count * resamples)
                 for g in groupParts[p] {
-                    let reps = g == b ? baseReplicates : self.values(g)
+                    let reps = few ? early[g] : g == b ? baseReplicates : self.values(g, parallel: groupParts.count == 1)
                     var rows: [ComparisonRow] = []
                     for (j, m) in metrics.enumerated() {
                         rows.append(
@@ -127,7 +217,7 @@ struct Replicates: Sendable {
                         }
                     }
                     part.rows.append(rows)
-                    if keep { part.replicates.append(reps) }
+                    if keep, !few { part.replicates.append(reps) }
                 }
                 shared[p] = part
             }
@@ -151,7 +241,7 @@ struct Replicates: Sendable {
         pBest.withUnsafeMutableBufferPointer { out in
             let shared = SharedBuffer(out)
             Parallel.forEach(samples.count) { g in
-                let reps = keep ? kept[g] : (g == b ? baseReplicates : self.values(g))
+                let reps = few ? early[g] : keep ? kept[g] : (g == b ? baseReplicates : self.values(g, parallel: false))
                 shared[g] = metrics.indices.map { j in
                     var share = 0.0
                     for i in 0..<resamples {
