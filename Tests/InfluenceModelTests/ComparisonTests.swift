@@ -212,6 +212,12 @@ struct ComparisonTests {
                 expanded += [Double](repeating: h, count: Int(weights[Int(sample.hopType[k])]))
             }
             #expect(sums.medianHop == ScopeSpread.median(expanded), "seed \(seed) round \(round)")
+            // With only the window's types weighed (the rest unknown: NaN), the median is
+            // either right or asks for every weight.
+            var partial = weights
+            for t in window.windowTypes..<partial.count { partial[t] = .nan }
+            let windowed = window.median(sample, weights: partial, sums: sums.fields, complete: false)
+            if !windowed.needsAll { #expect(windowed.value == ScopeSpread.median(expanded), "seed \(seed) round \(round), window only") }
         }
     }
 
@@ -304,6 +310,48 @@ struct QuantileSelectionTests {
             let start = Int((low * Double(n - 1)).rounded(.down))
             #expect(BootstrapInterval.quantile(&work, high, from: start) == reference(high))
             #expect(work.sorted() == sorted, "a permutation")
+        }
+    }
+}
+
+/// The chunked replicate sums and the median's window against the weights drawn again.
+struct ReplicateChunkTests {
+    /// A sample of a few thousand distinct cascade types (three chunks and more), replicates
+    /// summed chunk by chunk: people, referrals and the median hop equal what the same
+    /// weights give by brute force (every hop repeated by its weight).
+    @Test(arguments: [3 as UInt64, 4])
+    func chunkedSumsMatchTheWeights(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let rows = BranchingExport.rows(campaign: "a", cascades: 6000, offspring: 0.9, rng: &rng, timed: true, cap: 40)
+        let events = try BranchingExport.events(rows, timed: true)
+        var numbering = ScopeNumbering(events: events)
+        var sample = CascadeSample(
+            name: "a", events: events, scope: numbering.scope(Array(0..<events.count), of: events), campaign: nil, converted: nil)
+        let window = HopMedian.prepare(&sample)
+        #expect(sample.typeCount > 2 * Replicates.chunk, "several chunks")
+        let metrics: [ComparisonMetric] = [.people, .referrals, .medianHoursPerHop]
+        let engine = Replicates(
+            samples: [sample], windows: [window], metrics: metrics, classSlots: 0, resamples: 30, seed: seed, baseline: 0)
+        let values = engine.values(0, 0..<30)
+        let key = Replicates.key(seed: seed, group: "a")
+        let chunks = (sample.typeCount + Replicates.chunk - 1) / Replicates.chunk
+        for i in 0..<30 {
+            var weights = [Double](repeating: 0, count: sample.typeCount)
+            sample.multiplicity.withUnsafeBufferPointer { m in
+                weights.withUnsafeMutableBufferPointer { w in
+                    for c in 0..<chunks { Replicates.draw(m, key: key, replicate: i, chunk: c, into: w) }
+                }
+            }
+            var people = 0.0, referrals = 0.0
+            var expanded: [Double] = []
+            for t in 0..<sample.typeCount {
+                people += weights[t] * sample.value(t, .people)
+                referrals += weights[t] * sample.value(t, .referrals)
+            }
+            for (k, h) in sample.hopHours.enumerated() { expanded += [Double](repeating: h, count: Int(weights[Int(sample.hopType[k])])) }
+            #expect(values[0 * 30 + i] == people)
+            #expect(values[1 * 30 + i] == referrals)
+            #expect(values[2 * 30 + i] == ScopeSpread.median(expanded), "replicate \(i)")
         }
     }
 }
