@@ -265,11 +265,21 @@ struct HopMedian: Sendable {
     ///   `windowTypes` are set and the median lies outside the window, `needsAll` is true and
     ///   the value is to be ignored.
     func median(_ sample: CascadeSample, weights: [Double], sums: [Double], complete: Bool = true) -> (value: Double?, needsAll: Bool) {
-        let total = sums[CascadeSample.Field.hops.rawValue]
+        weights.withUnsafeBufferPointer { weights in
+            median(
+                sample, weights: weights, hops: sums[CascadeSample.Field.hops.rawValue],
+                below: sums[CascadeSample.Field.hopsBelowWindow.rawValue], complete: complete)
+        }
+    }
+
+    /// The same from the weighted count of hops (`hops`) and of those below the window (`below`).
+    func median(_ sample: CascadeSample, weights: UnsafeBufferPointer<Double>, hops total: Double, below: Double, complete: Bool)
+        -> (value: Double?, needsAll: Bool)
+    {
         guard total > 0 else { return (nil, false) }
         // 0-based positions of the middle one or two in the weighted order.
         let first = ((total - 1) / 2).rounded(.down), second = (total / 2).rounded(.down)
-        var before = sums[CascadeSample.Field.hopsBelowWindow.rawValue]
+        var before = below
         var start = lower, end = upper
         if before > first {
             guard complete else { return (nil, true) }

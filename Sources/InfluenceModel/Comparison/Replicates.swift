@@ -78,6 +78,8 @@ struct Replicates: Sendable {
         var classTotals = [Double](repeating: 0, count: n * 3 * classes)
         var largest = [Int](repeating: 0, count: n), deepest = largest
         var weights = [Double](repeating: 0, count: types)
+        let hasHops = !sample.hopHours.isEmpty
+        var medians = [Double](repeating: .nan, count: chunks == 1 && hasHops ? n : 0)
         sample.multiplicity.withUnsafeBufferPointer { multiplicity in
             sample.fields.withUnsafeBufferPointer { f in
                 weights.withUnsafeMutableBufferPointer { weights in
@@ -106,6 +108,15 @@ struct Replicates: Sendable {
                                     }
                                     largest[k] = big
                                     deepest[k] = deep
+                                    // One chunk: the replicate's weights are all drawn; its median now.
+                                    if chunks == 1, hasHops {
+                                        medians[k] =
+                                            window.median(
+                                                sample, weights: UnsafeBufferPointer(weights),
+                                                hops: totals[row + CascadeSample.Field.hops.rawValue],
+                                                below: totals[row + CascadeSample.Field.hopsBelowWindow.rawValue], complete: true
+                                            ).value ?? .nan
+                                    }
                                 }
                             }
                         }
@@ -115,7 +126,6 @@ struct Replicates: Sendable {
         }
         var s = CascadeSums(classes: classes)
         let windowChunks = (window.windowTypes + Self.chunk - 1) / Self.chunk
-        let hasHops = !sample.hopHours.isEmpty
         for k in 0..<n {
             let i = range.lowerBound + k
             for j in 0..<width { s.fields[j] = totals[k * width + j] }
@@ -127,7 +137,9 @@ struct Replicates: Sendable {
             s.largest = largest[k]
             s.deepest = deepest[k]
             s.medianHop = nil
-            if hasHops {
+            if chunks == 1, hasHops {
+                s.medianHop = medians[k].isNaN ? nil : medians[k]
+            } else if hasHops {
                 sample.multiplicity.withUnsafeBufferPointer { multiplicity in
                     weights.withUnsafeMutableBufferPointer { weights in
                         for c in 0..<windowChunks { Self.draw(multiplicity, key: key, replicate: i, chunk: c, into: weights) }
