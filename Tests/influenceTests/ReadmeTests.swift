@@ -7,7 +7,7 @@ import Testing
 struct ReadmeTests {
     static let sections = ["## Compare", "## Your platform's export"]
     /// Sections whose commands must run as written (their output blocks are abridged with `...`).
-    static let runOnly = ["## Walkthrough", "## Spread", "## Attribution"]
+    static let runOnly = ["## Walkthrough", "## Spread", "## Attribution", "## Simulate"]
 
     struct Example: CustomTestStringConvertible, Sendable {
         let command: String

@@ -44,6 +44,7 @@ struct ThreadDeterminismTests {
         ["score", "notebooks-data/referrals.csv", "--operator", "dense", "--format", "json"],
         ["compare", "REF", "--conversions", "CONV", "--resamples", "300", "--format", "json"],
         ["compare", "REF", "--by", "channel", "--resamples", "300", "--format", "csv"],
+        ["simulate", "REF", "--seeds", "p1,p2,p3", "--runs", "3000", "--estimate", "shrunk", "--format", "json"],
     ]
 
     @Test(arguments: commands)

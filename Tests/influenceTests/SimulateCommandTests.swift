@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `influence simulate` end to end, through the built binary.
+@Suite(.serialized)
+struct SimulateCommandTests {
+    static let sample = "notebooks-data/referrals.csv"
+
+    /// With every edge certain, a seed activates exactly the people below it: a tree's
+    /// descendants, each with probability 1, and the expected spread is their count.
+    @Test func certainEdgesReachTheDescendants() throws {
+        let folder = try Runner.temporaryFolder()
+        let file = folder.appendingPathComponent("tree.csv")
+        try "referrer,referred\na,b\na,c\nb,d\nx,y\n".write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try Runner.run([
+            "simulate", file.path, "--seeds", "a", "--probability", "1", "--runs", "50", "--format", "csv", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "node,activation_probability")
+        #expect(Set(lines.dropFirst()) == ["a,1", "b,1", "c,1", "d,1"])
+        let json = try Runner.run([
+            "simulate", file.path, "--seeds", "a", "--probability", "1", "--runs", "50", "--format", "json", "--quiet",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["expected_spread"] as? Double == 4)
+        #expect(object["command"] as? String == "simulate")
+    }
+
+    /// Seeds from a file (comments and blank lines skipped), unknown seeds refused with exit
+    /// 65, no seeds or a bad probability refused with exit 64.
+    @Test func seedsAndRefusals() throws {
+        let folder = try Runner.temporaryFolder()
+        let seeds = folder.appendingPathComponent("seeds.txt")
+        try "# starters\nu03775\n\nu03164\n".write(to: seeds, atomically: true, encoding: .utf8)
+        let fromFile = try Runner.run(["simulate", Self.sample, "--seeds-file", seeds.path, "--runs", "200", "--format", "csv", "--quiet"])
+        let inline = try Runner.run(["simulate", Self.sample, "--seeds", "u03164,u03775", "--runs", "200", "--format", "csv", "--quiet"])
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        #expect(fromFile.stdout == inline.stdout, "the seeds' order and source do not matter")
+        let unknown = try Runner.run(["simulate", Self.sample, "--seeds", "u03775,nobody", "--format", "csv"])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("'nobody'"))
+        #expect(try Runner.run(["simulate", Self.sample, "--format", "csv"]).status == 64)
+        #expect(try Runner.run(["simulate", Self.sample, "--seeds", "u03775", "--probability", "1.5"]).status == 64)
+        #expect(try Runner.run(["simulate", Self.sample, "--seeds", "u03775", "--estimate", "magic"]).status == 64)
+    }
+}
