@@ -35,17 +35,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Seed of the runs.")
     var seed: UInt64 = 1
 
-    @Option(help: "One activation probability for every edge (instead of estimating them).")
-    var probability: Double?
-
-    @Option(help: "How to estimate edge probabilities: sender, channel or shrunk.")
-    var estimate: String = "sender"
-
-    @Option(help: "Pseudo-referrals of the channel rate in --estimate shrunk.")
-    var strength: Double = 5
-
-    @Option(help: "Conversions CSV: a converted target makes its referral a success.")
-    var conversions: String?
+    @OptionGroup var cascade: CascadeOptions
 
     @Option(help: "How many people the table lists.")
     var top: Int = 20
@@ -57,13 +47,6 @@ struct Simulate: ParsableCommand {
         if files.isEmpty { throw ValidationError("Name at least one referral export (a CSV file, a folder, or - for standard input).") }
         if seeds == nil && seedsFile == nil { throw ValidationError("Name the seed people: --seeds a,b,c or --seeds-file FILE.") }
         guard (1...100_000_000).contains(runs) else { throw ValidationError("--runs must be between 1 and 100000000, not \(runs).") }
-        if let probability, !(0...1).contains(probability) {
-            throw ValidationError("--probability must be between 0 and 1, not \(probability).")
-        }
-        guard ["sender", "channel", "shrunk"].contains(estimate) else {
-            throw ValidationError("--estimate must be sender, channel or shrunk, not '\(estimate)'.")
-        }
-        guard strength >= 0, strength.isFinite else { throw ValidationError("--strength must be a number of at least 0, not \(strength).") }
     }
 
     func seedIds() throws -> [String] {
@@ -81,16 +64,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let export = try Export.read(
-                events: files, conversions: conversions.map { [$0] }, options: input.events,
-                conversionOptions: input.conversions, filter: input.filter)
-            let rule: EdgeProbabilityRule =
-                probability.map { .constant($0) }
-                ?? (estimate == "channel" ? .perChannel : estimate == "shrunk" ? .shrunk(strength: strength) : .perSender)
-            if case .perChannel = rule, export.events.channel == nil {
-                fail("\(export.events.file):1: --estimate channel needs a channel column, and the export has none.", 65)
-            }
-            let model = CascadeModel(events: export.events, conversions: export.conversions, rule: rule)
+            let (export, model) = try cascade.model(files: files, input: input)
             let nodes = try model.nodes(ofSeeds: try seedIds(), exactIds: input.exactIds, file: seedsFile ?? "--seeds")
             let simulation = Simulation(model: model, seeds: nodes, runs: runs, seed: seed)
             let report = SimulationReport(
@@ -104,5 +78,44 @@ struct Simulate: ParsableCommand {
             }
             RunReport.wrote(outputOptions.output, what: "activation probabilities", quiet: outputOptions.quiet)
         }
+    }
+}
+
+/// The Independent Cascade model's options, shared by `simulate` and `seeds`.
+struct CascadeOptions: ParsableArguments {
+    @Option(help: "One activation probability for every edge (instead of estimating them).")
+    var probability: Double?
+
+    @Option(help: "How to estimate edge probabilities: sender, channel or shrunk.")
+    var estimate: String = "sender"
+
+    @Option(help: "Pseudo-referrals of the channel rate in --estimate shrunk.")
+    var strength: Double = 5
+
+    @Option(help: "Conversions CSV: a converted target makes its referral a success.")
+    var conversions: String?
+
+    func validate() throws {
+        if let probability, !(0...1).contains(probability) {
+            throw ValidationError("--probability must be between 0 and 1, not \(probability).")
+        }
+        guard ["sender", "channel", "shrunk"].contains(estimate) else {
+            throw ValidationError("--estimate must be sender, channel or shrunk, not '\(estimate)'.")
+        }
+        guard strength >= 0, strength.isFinite else { throw ValidationError("--strength must be a number of at least 0, not \(strength).") }
+    }
+
+    /// Reads the export and builds the model.
+    func model(files: [String], input: InputOptions) throws -> (Export, CascadeModel) {
+        let export = try Export.read(
+            events: files, conversions: conversions.map { [$0] }, options: input.events,
+            conversionOptions: input.conversions, filter: input.filter)
+        let rule: EdgeProbabilityRule =
+            probability.map { .constant($0) }
+            ?? (estimate == "channel" ? .perChannel : estimate == "shrunk" ? .shrunk(strength: strength) : .perSender)
+        if case .perChannel = rule, export.events.channel == nil {
+            fail("\(export.events.file):1: --estimate channel needs a channel column, and the export has none.", 65)
+        }
+        return (export, CascadeModel(events: export.events, conversions: export.conversions, rule: rule))
     }
 }

@@ -41,6 +41,7 @@ import Testing
         Case(command: "report", arguments: ["report", sample, "--conversions", conversions], reads: ["referrals", "conversions"]),
         Case(command: "report", arguments: ["report", sample], reads: ["referrals"]),
         Case(command: "simulate", arguments: ["simulate", sample, "--seeds", "u03775", "--runs", "100"], reads: ["referrals"]),
+        Case(command: "seeds", arguments: ["seeds", sample, "--k", "3", "--runs", "100"], reads: ["referrals"]),
     ]
 
     /// The top-level keys in the order written (two-space indent), read from the text itself

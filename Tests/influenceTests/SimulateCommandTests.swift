@@ -45,3 +45,35 @@ struct SimulateCommandTests {
         #expect(try Runner.run(["simulate", Self.sample, "--seeds", "u03775", "--estimate", "magic"]).status == 64)
     }
 }
+
+/// `influence seeds` end to end.
+@Suite(.serialized)
+struct SeedsCommandTests {
+    /// CSV: k rows ranked, the expected spread growing; IMM and CELF pick the same hub first;
+    /// bad usage exits 64.
+    @Test func rankedSeeds() throws {
+        let folder = try Runner.temporaryFolder()
+        let file = folder.appendingPathComponent("stars.csv")
+        var text = "referrer,referred\n"
+        for leaf in 0..<20 { text += "hub,a\(leaf)\n" }
+        for leaf in 0..<5 { text += "small,b\(leaf)\n" }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        for method in ["imm", "celf"] {
+            let outcome = try Runner.run([
+                "seeds", file.path, "--k", "2", "--probability", "1", "--method", method, "--runs", "100", "--format", "csv", "--quiet",
+            ])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let lines = outcome.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+            #expect(lines.first == ["rank", "node", "marginal_gain", "expected_spread"])
+            #expect(lines.dropFirst().map { $0[1] } == ["hub", "small"], "\(method)")
+        }
+        let json = try Runner.run(["seeds", file.path, "--k", "1", "--probability", "1", "--runs", "100", "--format", "json", "--quiet"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let simulated = try #require(object["simulated"] as? [String: Any])
+        #expect(simulated["expected_spread"] as? Double == 21)
+        #expect(object["pagerank_seeds"] is [String])
+        #expect(try Runner.run(["seeds", file.path, "--k", "0"]).status == 64)
+        #expect(try Runner.run(["seeds", file.path, "--k", "2", "--method", "magic"]).status == 64)
+        #expect(try Runner.run(["seeds", file.path, "--k", "2", "--epsilon", "2"]).status == 64)
+    }
+}

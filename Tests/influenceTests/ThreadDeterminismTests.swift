@@ -45,6 +45,7 @@ struct ThreadDeterminismTests {
         ["compare", "REF", "--conversions", "CONV", "--resamples", "300", "--format", "json"],
         ["compare", "REF", "--by", "channel", "--resamples", "300", "--format", "csv"],
         ["simulate", "REF", "--seeds", "p1,p2,p3", "--runs", "3000", "--estimate", "shrunk", "--format", "json"],
+        ["seeds", "REF", "--k", "5", "--epsilon", "0.3", "--runs", "500", "--format", "json"],
     ]
 
     @Test(arguments: commands)
