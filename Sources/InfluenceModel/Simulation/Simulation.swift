@@ -100,7 +100,8 @@ public struct Simulation: Sendable {
                         for e in start[u]..<start[u + 1] {
                             let v = Int(target[e])
                             if stamp[v] == mark { continue }
-                            if rng.unit() < probability[e] {
+                            let p = probability[e]
+                            if p >= 1 || (p > 0 && rng.unit() < p) {
                                 stamp[v] = mark
                                 queue.append(Int32(v))
                             }
