@@ -52,7 +52,7 @@ struct Seeds: ParsableCommand {
             let selection =
                 method == "celf"
                 ? SeedSelection.celf(model: model, k: k, runs: runs, seed: seed)
-                : SeedSelection.imm(model: model, k: k, epsilon: epsilon, seed: seed)
+                : try SeedSelection.imm(model: model, k: k, epsilon: epsilon, seed: seed)
             let chosen = selection.seeds.map(\.node)
             let checked = Simulation(model: model, seeds: chosen, runs: runs, seed: seed)
             let graph = ScoringGraph(ReferralGraph(events: export.events))

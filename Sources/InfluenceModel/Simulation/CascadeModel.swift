@@ -145,11 +145,12 @@ public struct CascadeModel: Sendable {
 public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
     case noSeeds
     case unknownSeeds(names: [String], file: String)
+    case tooManySets(sets: Int, members: Int, epsilon: Double)
 
     public var exitCode: Int32 {
         switch self {
         case .noSeeds: return 64
-        case .unknownSeeds: return 65
+        case .unknownSeeds, .tooManySets: return 65
         }
     }
 
@@ -162,6 +163,9 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
             return
                 "\(file): \(names.count) seed\(names.count == 1 ? " is" : "s are") not in the referral export: \(shown)\(names.count > 5 ? ", …" : ""). "
                 + "Seeds must be ids that appear as referrer or referred."
+        case .tooManySets(let sets, let members, let epsilon):
+            return "IMM would need \(sets) reverse-reachable sets (about \(members) members) for epsilon \(epsilon) on this graph, "
+                + "more than memory allows. Raise --epsilon (e.g. 0.3), choose fewer seeds, or use --method celf on a small graph."
         }
     }
 }

@@ -28,7 +28,11 @@ public struct SeedSelection: Sendable {
     ///   - seed: seeds the reverse-reachable sets; set j draws from a stream of its own, so the
     ///     sets do not depend on the number of threads.
     /// - Complexity: O(θ × mean RR-set cost) with θ = O((k + log n) n / (OPT ε²)) sets.
-    public static func imm(model: CascadeModel, k: Int, epsilon: Double = 0.1, seed: UInt64 = 1) -> SeedSelection {
+    /// - Throws: `SimulationError.tooManySets` when the sets IMM needs would not fit in
+    ///   `memberLimit` stored members (about 4 bytes each).
+    public static func imm(
+        model: CascadeModel, k: Int, epsilon: Double = 0.1, seed: UInt64 = 1, memberLimit: Int = 400_000_000
+    ) throws(SimulationError) -> SeedSelection {
         let n = Double(model.nodeCount)
         let k = min(k, model.nodeCount)
         guard model.nodeCount > 1, k > 0 else {
@@ -46,6 +50,7 @@ public struct SeedSelection: Sendable {
         for i in 1...rounds {
             let x = n / pow(2, Double(i))
             let theta = Int((lambdaPrime / x).rounded(.up))
+            try pool.check(theta, limit: memberLimit, epsilon: epsilon)
             pool.grow(to: theta, reverse: reverse, seed: seed)
             let (_, covered) = pool.greedy(k: k, nodes: model.nodeCount)
             if n * Double(covered) / Double(pool.count) >= (1 + epsPrime) * x {
@@ -56,7 +61,9 @@ public struct SeedSelection: Sendable {
         let alpha = (l * log(n) + log(2)).squareRoot()
         let beta = ((1 - 1 / M_E) * (logChoose + l * log(n) + log(2))).squareRoot()
         let lambdaStar = 2 * n * pow((1 - 1 / M_E) * alpha + beta, 2) / (epsilon * epsilon)
-        pool.grow(to: Int((lambdaStar / lowerBound).rounded(.up)), reverse: reverse, seed: seed)
+        let theta = Int(min((lambdaStar / lowerBound).rounded(.up), Double(Int32.max)))
+        try pool.check(theta, limit: memberLimit, epsilon: epsilon)
+        pool.grow(to: theta, reverse: reverse, seed: seed)
         let (chosen, _) = pool.greedy(k: k, nodes: model.nodeCount)
         let scale = n / Double(pool.count)
         var running = 0.0
@@ -137,6 +144,16 @@ struct RRPool {
     var offset: [Int] = [0]
 
     var count: Int { offset.count - 1 }
+
+    /// Refuses to grow to `target` sets when, at the mean size of the sets drawn so far (or
+    /// one member each before any), they would hold more than `limit` members.
+    func check(_ target: Int, limit: Int, epsilon: Double) throws(SimulationError) {
+        let mean = count == 0 ? 1 : max(1, Double(members.count) / Double(count))
+        let projected = Double(target) * mean
+        guard projected <= Double(limit), target < Int(Int32.max) else {
+            throw .tooManySets(sets: target, members: Int(min(projected, 9e18)), epsilon: epsilon)
+        }
+    }
 
     /// Draws sets until there are `target`, set j from its own stream, in parallel blocks
     /// appended in order: the same sets whatever the number of threads.
