@@ -291,7 +291,7 @@ struct QuantileSelectionTests {
     @Test(arguments: 0..<60)
     func selectionMatchesSorting(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
-        let n = 1 + rng.below(300)
+        let n = 1 + rng.below(seed % 3 == 0 ? 300 : 4000)
         let distinct = seed % 2 == 0 ? 4 : 1_000_000
         let values = (0..<n).map { _ in Double(rng.below(distinct)) / 7 }
         let sorted = values.sorted()
@@ -310,6 +310,9 @@ struct QuantileSelectionTests {
             let start = Int((low * Double(n - 1)).rounded(.down))
             #expect(BootstrapInterval.quantile(&work, high, from: start) == reference(high))
             #expect(work.sorted() == sorted, "a permutation")
+            var again = values
+            let pair = BootstrapInterval.quantiles(&again, low, high)
+            #expect(pair.0 == reference(low) && pair.1 == reference(high), "windowed: n \(n), \(low) and \(high)")
         }
     }
 }
