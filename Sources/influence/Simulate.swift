@@ -95,10 +95,14 @@ struct CascadeOptions: ParsableArguments {
     @Option(help: "Conversions CSV: a converted target makes its referral a success.")
     var conversions: String?
 
+    @Option(help: "A column of the export holding each referral's probability (0 to 1), instead of estimating them.")
+    var probabilityColumn: String?
+
     func validate() throws {
         if let probability, !(0...1).contains(probability) {
             throw ValidationError("--probability must be between 0 and 1, not \(probability).")
         }
+        if probability != nil, probabilityColumn != nil { throw ValidationError("Give --probability or --probability-column, not both.") }
         guard ["sender", "channel", "shrunk"].contains(estimate) else {
             throw ValidationError("--estimate must be sender, channel or shrunk, not '\(estimate)'.")
         }
@@ -110,12 +114,23 @@ struct CascadeOptions: ParsableArguments {
         let export = try Export.read(
             events: files, conversions: conversions.map { [$0] }, options: input.events,
             conversionOptions: input.conversions, filter: input.filter)
-        let rule: EdgeProbabilityRule =
+        var rule: EdgeProbabilityRule =
             probability.map { .constant($0) }
             ?? (estimate == "channel" ? .perChannel : estimate == "shrunk" ? .shrunk(strength: strength) : .perSender)
+        if let probabilityColumn {
+            if files.contains("-") { fail("--probability-column reads the files a second time, so it cannot read standard input.", 64) }
+            rule = .given(try GivenProbabilities.read(paths: files, column: probabilityColumn, options: input.events))
+        }
         if case .perChannel = rule, export.events.channel == nil {
             fail("\(export.events.file):1: --estimate channel needs a channel column, and the export has none.", 65)
         }
-        return (export, CascadeModel(events: export.events, conversions: export.conversions, rule: rule))
+        let model = CascadeModel(events: export.events, conversions: export.conversions, rule: rule)
+        if model.missing > 0, let example = model.missingExample {
+            fail(
+                "\(model.missing) referral\(model.missing == 1 ? " has" : "s have") no value in the column '\(probabilityColumn ?? "")' "
+                    + "(the first: \(example.source) -> \(example.target)). Fill the column for every referral, or estimate the probabilities.",
+                65)
+        }
+        return (export, model)
     }
 }

@@ -46,6 +46,35 @@ struct SimulateCommandTests {
     }
 }
 
+extension SimulateCommandTests {
+    /// Probabilities from a column: 1 and 0 give certain outcomes; a value outside 0…1 is
+    /// refused naming its line and column, and an edge without a value is refused.
+    @Test func probabilityColumn() throws {
+        let folder = try Runner.temporaryFolder()
+        let good = folder.appendingPathComponent("p.csv")
+        try "referrer,referred,Chance\na,b,1\na,c,0\nb,d,1\na,b,0.3\n".write(to: good, atomically: true, encoding: .utf8)
+        let outcome = try Runner.run([
+            "simulate", good.path, "--seeds", "a", "--probability-column", "chance", "--runs", "50", "--format", "csv", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(
+            Set(outcome.stdout.split(separator: "\n").dropFirst().map(String.init)) == ["a,1", "b,1", "d,1"],
+            "the first value of a repeated pair")
+        let bad = folder.appendingPathComponent("bad.csv")
+        try "referrer,referred,chance\na,b,0.5\na,c,1.5\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try Runner.run(["simulate", bad.path, "--seeds", "a", "--probability-column", "chance"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("bad.csv:3"), "\(refused.stderr)")
+        let gap = folder.appendingPathComponent("gap.csv")
+        try "referrer,referred,chance\na,b,0.5\na,c,\n".write(to: gap, atomically: true, encoding: .utf8)
+        let missing = try Runner.run(["simulate", gap.path, "--seeds", "a", "--probability-column", "chance"])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("1 referral has no value in the column 'chance' (the first: a -> c)"), "\(missing.stderr)")
+        let noColumn = try Runner.run(["simulate", gap.path, "--seeds", "a", "--probability-column", "odds"])
+        #expect(noColumn.status == 65)
+    }
+}
+
 /// `influence seeds` end to end.
 @Suite(.serialized)
 struct SeedsCommandTests {

@@ -10,6 +10,9 @@ public enum EdgeProbabilityRule: Sendable, Equatable {
     /// Each sender's success rate on each channel, shrunk toward the channel's rate:
     /// (successes + k·p_channel) / (referrals + k), with `strength` k pseudo-referrals.
     case shrunk(strength: Double)
+    /// Given by a column of the export; edges it gives no value for are counted in
+    /// `CascadeModel.missing` and get 0.
+    case given(GivenProbabilities)
 }
 
 /// The Independent Cascade model of a referral graph (Kempe, Kleinberg and Tardos 2003):
@@ -34,6 +37,9 @@ public struct CascadeModel: Sendable {
     /// Per channel (by name): edges and successes, for the report of a per-channel or shrunk
     /// estimate; empty otherwise.
     public let channelCounts: [(channel: String, edges: Int, successes: Int)]
+    /// With `.given`: edges the column gives no probability for, and the first of them.
+    public private(set) var missing = 0
+    public private(set) var missingExample: (source: String, target: String)?
 
     /// The number of people.
     public var nodeCount: Int { people.count }
@@ -87,6 +93,19 @@ public struct CascadeModel: Sendable {
         switch rule {
         case .constant(let value):
             p = [Double](repeating: value, count: edges)
+        case .given(let given):
+            for v in 0..<n {
+                let source = events.people.name(Int32(v))
+                for e in rowStart[v]..<rowStart[v + 1] {
+                    let target = events.people.name(target[e])
+                    if let value = given.probability(source: source, target: target) {
+                        p[e] = value
+                    } else {
+                        missing += 1
+                        if missingExample == nil { missingExample = (source, target) }
+                    }
+                }
+            }
         case .perSender:
             for v in 0..<n {
                 let range = rowStart[v]..<rowStart[v + 1]

@@ -32,6 +32,7 @@ public struct SimulationReport: Sendable, OutputDocument {
         case .perSender: return "per sender (share of referrals whose target converted or referred someone)"
         case .perChannel: return "per channel (share of referrals whose target converted or referred someone)"
         case .shrunk(let k): return "per sender and channel, shrunk toward the channel's rate with \(Format.short(k)) pseudo-referrals"
+        case .given(let given): return "from the column '\(given.column)'"
         }
     }
 
