@@ -1,0 +1,143 @@
+/// Byte-level formatting of generated exports: dates, money and ids in each platform's
+/// conventions, appended to a byte array without a `String` per field.
+struct ExportBytes {
+    var bytes: [UInt8] = []
+
+    /// How a platform writes a time (all UTC, whole minutes).
+    enum TimeStyle {
+        /// `2024-03-04T08:17:00Z`
+        case iso
+        /// `2024-03-04 08:17:00 UTC`
+        case friendbuy
+        /// `2024-03-04 8:17:00` (hour not zero-padded)
+        case referralcandy
+        /// `04/03/2024 08:17` (day first)
+        case mentionme
+    }
+
+    /// How a platform writes an amount.
+    enum MoneyStyle {
+        /// `1234.50`
+        case plain
+        /// `"1,234.50"`
+        case thousands
+        /// `"$1,234.50"`
+        case dollars
+        /// `"£1,234.50"`
+        case pounds
+    }
+
+    mutating func append(_ literal: [UInt8]) { bytes.append(contentsOf: literal) }
+    mutating func comma() { bytes.append(0x2C) }
+    mutating func newline() { bytes.append(0x0A) }
+    mutating func decimal(_ value: Int) { CSVText.appendDecimal(value, to: &bytes) }
+
+    mutating func twoDigits(_ value: Int) {
+        bytes.append(UInt8(0x30 + value / 10))
+        bytes.append(UInt8(0x30 + value % 10))
+    }
+
+    /// `p<i+1>@example.com`, as `GeneratedProgram.id(_:)`.
+    mutating func id(_ i: Int) {
+        bytes.append(0x70)
+        decimal(i + 1)
+        bytes.append(contentsOf: ExportBytes.domain)
+    }
+
+    static let domain = Array("@example.com".utf8)
+
+    /// Writes `minutes` after midnight of day `startDay` (days since 1970-01-01).
+    mutating func time(_ minutes: Int32, startDay: Int, style: TimeStyle) {
+        let total = startDay * 1440 + Int(minutes)
+        let day = total >= 0 ? total / 1440 : (total - 1439) / 1440
+        let minuteOfDay = total - day * 1440
+        let (y, m, d) = ExportBytes.civil(day)
+        let hour = minuteOfDay / 60, minute = minuteOfDay % 60
+        switch style {
+        case .mentionme:
+            twoDigits(d)
+            bytes.append(0x2F)
+            twoDigits(m)
+            bytes.append(0x2F)
+            decimal(y)
+            bytes.append(0x20)
+            twoDigits(hour)
+            bytes.append(0x3A)
+            twoDigits(minute)
+        case .iso, .friendbuy, .referralcandy:
+            decimal(y)
+            bytes.append(0x2D)
+            twoDigits(m)
+            bytes.append(0x2D)
+            twoDigits(d)
+            bytes.append(style == .iso ? 0x54 : 0x20)
+            if style == .referralcandy { decimal(hour) } else { twoDigits(hour) }
+            bytes.append(0x3A)
+            twoDigits(minute)
+            bytes.append(
+                contentsOf: style == .iso ? ExportBytes.isoSeconds : style == .friendbuy ? ExportBytes.utcSeconds : ExportBytes.seconds)
+        }
+    }
+
+    static let isoSeconds = Array(":00Z".utf8)
+    static let utcSeconds = Array(":00 UTC".utf8)
+    static let seconds = Array(":00".utf8)
+
+    /// Year, month, day of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
+    static func civil(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Writes an amount of `cents`.
+    mutating func money(_ cents: Int64, style: MoneyStyle) {
+        let units = Int(cents / 100), rest = Int(cents % 100)
+        let grouped = style != .plain && units >= 1000
+        if grouped { bytes.append(0x22) }
+        switch style {
+        case .dollars: bytes.append(0x24)
+        case .pounds: bytes.append(contentsOf: [0xC2, 0xA3])
+        case .plain, .thousands: break
+        }
+        if style == .plain || units < 1000 {
+            decimal(units)
+        } else {
+            // Thousands separated by commas: 1,234,567.
+            var groups: [Int] = []
+            var v = units
+            while v >= 1000 {
+                groups.append(v % 1000)
+                v /= 1000
+            }
+            decimal(v)
+            for g in groups.reversed() {
+                bytes.append(0x2C)
+                bytes.append(UInt8(0x30 + g / 100))
+                twoDigits(g % 100)
+            }
+        }
+        bytes.append(0x2E)
+        twoDigits(rest)
+        if grouped { bytes.append(0x22) }
+    }
+
+    /// A name as one CSV field, quoted when it holds a comma, quote or line break.
+    static func field(_ name: String) -> [UInt8] {
+        let raw = Array(name.utf8)
+        guard raw.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return raw }
+        var out: [UInt8] = [0x22]
+        for b in raw {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+        return out
+    }
+}
