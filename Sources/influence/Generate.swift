@@ -80,6 +80,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print no summary on standard error.")
     var quiet = false
 
+    @Flag(help: "Print the wall time of drawing, and of formatting and writing each file, on standard error.")
+    var timings = false
+
     var parameters: GeneratorParameters {
         get throws {
             try GeneratorParameters(
@@ -101,8 +104,10 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let program = try GeneratedProgram(try parameters)
-            let written = try program.write(to: output, vendor: vendor)
+            let clock = PhaseTimings()
+            let settings = try parameters
+            let program = try clock.measure("draw") { () throws(GeneratorError) in try GeneratedProgram(settings) }
+            let written = try program.write(to: output, vendor: vendor, timings: clock)
             if !quiet {
                 var stderr = StandardError()
                 let referrals = program.count - program.cascades + program.extras.count
@@ -111,6 +116,11 @@ struct Generate: ParsableCommand {
                         + "\(RunReport.count(program.cascades, "cascade")), \(RunReport.count(referrals, "referral"))",
                     to: &stderr)
                 for file in written { print("influence: wrote \(output)/\(file.name) (\(file.bytes) bytes)", to: &stderr) }
+            }
+            if timings {
+                var stderr = StandardError()
+                let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
+                print("influence: timings: " + phases.joined(separator: ", "), to: &stderr)
             }
         }
     }

@@ -32,6 +32,16 @@ struct ExportBytes {
     mutating func newline() { bytes.append(0x0A) }
     mutating func decimal(_ value: Int) { CSVText.appendDecimal(value, to: &bytes) }
 
+    /// A non-negative number with four decimals (`0.7440`).
+    mutating func fixed4(_ value: Double) {
+        let scaled = Int(min(1e15, max(0, value * 10_000)).rounded())
+        decimal(scaled / 10_000)
+        bytes.append(0x2E)
+        let rest = scaled % 10_000
+        twoDigits(rest / 100)
+        twoDigits(rest % 100)
+    }
+
     mutating func twoDigits(_ value: Int) {
         bytes.append(UInt8(0x30 + value / 10))
         bytes.append(UInt8(0x30 + value % 10))

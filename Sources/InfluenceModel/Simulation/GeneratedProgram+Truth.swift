@@ -106,7 +106,7 @@ extension GeneratedProgram {
             out.comma()
             out.time(reached[i], startDay: day, style: .iso)
             out.comma()
-            Format.appendShortest(propensity[i], to: &out.bytes)
+            out.fixed4(propensity[i])
             out.comma()
             out.decimal(Int(invites[i]))
             out.comma()
@@ -206,16 +206,22 @@ extension GeneratedProgram {
         }
     }
 
-    /// Writes every file into `folder` (made if missing), each atomically.
+    /// Writes every file into `folder` (made if missing), each atomically, recording the time
+    /// of formatting and writing each in `timings`.
     /// - Returns: the names and sizes written.
     /// - Throws: `OutputError`.
     @discardableResult
-    public func write(to folder: String, vendor: GeneratorVendor = .canonical) throws(OutputError) -> [(name: String, bytes: Int)] {
+    public func write(
+        to folder: String, vendor: GeneratorVendor = .canonical, timings: PhaseTimings? = nil
+    ) throws(OutputError) -> [(name: String, bytes: Int)] {
         try OutputFile.makeFolder(folder)
         var written: [(name: String, bytes: Int)] = []
+        let clock = timings ?? PhaseTimings()
         for name in Self.fileNames {
-            let bytes = file(name, vendor: vendor)
-            try OutputFile.write(bytes: bytes, to: folder + "/" + name)
+            let bytes = clock.measure("format " + name) { file(name, vendor: vendor) }
+            try clock.measure("write " + name, bytes: bytes.count) { () throws(OutputError) in
+                try OutputFile.write(bytes: bytes, to: folder + "/" + name)
+            }
             written.append((name, bytes.count))
         }
         return written
