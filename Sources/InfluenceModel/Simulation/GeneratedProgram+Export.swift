@@ -2,14 +2,26 @@ extension GeneratedProgram {
     /// The referral rows in the order they are written: by time, ties by person (tree
     /// referrals, one per referred person) and then by extra referral. A value below `count`
     /// is the tree referral into that person; `count + e` is `extras[e]`.
-    /// - Complexity: O(r log r) for r referrals.
+    /// - Complexity: O(r + m) for r referrals over m minutes (a counting sort, stable).
     public func referralOrder() -> [Int] {
-        var keys: [UInt64] = []
-        keys.reserveCapacity(count + extras.count)
-        for i in 0..<count where parent[i] >= 0 { keys.append(UInt64(reached[i]) << 36 | UInt64(i)) }
-        for (e, x) in extras.enumerated() { keys.append(UInt64(x.time) << 36 | UInt64(count + e)) }
-        keys.sort()
-        return keys.map { Int($0 & (1 << 36 - 1)) }
+        var last: Int32 = 0
+        for i in 0..<count where parent[i] >= 0 { last = max(last, reached[i]) }
+        for x in extras { last = max(last, x.time) }
+        // Times of referrals are never negative: advocates start at minute 0 or later.
+        var start = [Int](repeating: 0, count: Int(last) + 2)
+        for i in 0..<count where parent[i] >= 0 { start[Int(reached[i]) + 1] += 1 }
+        for x in extras { start[Int(x.time) + 1] += 1 }
+        for t in 1..<start.count { start[t] += start[t - 1] }
+        var order = [Int](repeating: 0, count: start[start.count - 1])
+        for i in 0..<count where parent[i] >= 0 {
+            order[start[Int(reached[i])]] = i
+            start[Int(reached[i])] += 1
+        }
+        for (e, x) in extras.enumerated() {
+            order[start[Int(x.time)]] = count + e
+            start[Int(x.time)] += 1
+        }
+        return order
     }
 
     /// The people who converted, by conversion time and then by person.
@@ -20,8 +32,9 @@ extension GeneratedProgram {
         return keys.map(\.1)
     }
 
-    /// Formats `count` rows on several threads into one byte array after `header`.
-    func formatted(_ rows: Int, header: String, _ row: (inout ExportBytes, Int) -> Void) -> [UInt8] {
+    /// Formats `rows` rows on several threads into chunks after `header` (the first chunk):
+    /// `body` appends the rows of one range, in order.
+    func formatted(_ rows: Int, header: String, _ body: (inout ExportBytes, Range<Int>) -> Void) -> [[UInt8]] {
         let parts = Parallel.ranges(rows, parts: rows < 20_000 ? 1 : Parallel.threads * 4)
         var pieces = [[UInt8]](repeating: [], count: parts.count)
         pieces.withUnsafeMutableBufferPointer { slots in
@@ -29,22 +42,64 @@ extension GeneratedProgram {
             Parallel.forEach(parts.count) { p in
                 var out = ExportBytes()
                 out.bytes.reserveCapacity(parts[p].count * 80)
-                for k in parts[p] { row(&out, k) }
+                body(&out, parts[p])
                 shared[p] = out.bytes
             }
         }
-        var all = Array(header.utf8)
-        all.reserveCapacity(all.count + pieces.reduce(0) { $0 + $1.count })
-        for piece in pieces { all.append(contentsOf: piece) }
-        return all
+        return [Array(header.utf8)] + pieces
+    }
+
+    /// The program's columns as buffers, for the formatting loops (valid inside `body` only).
+    struct Columns {
+        let parent: UnsafeBufferPointer<Int32>
+        let reached: UnsafeBufferPointer<Int32>
+        let conversionTime: UnsafeBufferPointer<Int32>
+        let channel: UnsafeBufferPointer<UInt8>
+        let campaign: UnsafeBufferPointer<UInt8>
+        let valueCents: UnsafeBufferPointer<Int64>
+        let extras: UnsafeBufferPointer<ExtraReferral>
+        let order: UnsafeBufferPointer<Int>
+        let campaigns: NameTable.Pointers
+        let channels: NameTable.Pointers
+    }
+
+    func withColumns<R>(order: [Int], campaigns: NameTable, channels: NameTable, _ body: (Columns) -> R) -> R {
+        parent.withUnsafeBufferPointer { parent in
+            reached.withUnsafeBufferPointer { reached in
+                conversionTime.withUnsafeBufferPointer { conversionTime in
+                    channel.withUnsafeBufferPointer { channel in
+                        campaign.withUnsafeBufferPointer { campaign in
+                            valueCents.withUnsafeBufferPointer { valueCents in
+                                extras.withUnsafeBufferPointer { extras in
+                                    order.withUnsafeBufferPointer { order in
+                                        campaigns.withPointers { campaigns in
+                                            channels.withPointers { channels in
+                                                body(
+                                                    Columns(
+                                                        parent: parent, reached: reached, conversionTime: conversionTime, channel: channel,
+                                                        campaign: campaign, valueCents: valueCents, extras: extras, order: order,
+                                                        campaigns: campaigns, channels: channels))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The referral export (`events.csv`) in `vendor`'s layout.
-    /// - Complexity: O(r log r) for r referrals.
-    public func eventsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] {
+    /// - Complexity: O(r) for r referrals.
+    public func eventsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] { Array(eventsChunks(vendor: vendor).joined()) }
+
+    /// `eventsCSV` in the pieces the threads formatted.
+    func eventsChunks(vendor: GeneratorVendor) -> [[UInt8]] {
         let order = referralOrder()
-        let campaigns = parameters.campaigns.map { ExportBytes.field($0.name) }
-        let channels = parameters.channels.map { ExportBytes.field($0.name) }
+        let campaigns = NameTable(parameters.campaigns.map(\.name))
+        let channels = NameTable(parameters.channels.map(\.name))
         let day = parameters.startDay
         let n = count
         let header: String
@@ -58,118 +113,128 @@ extension GeneratedProgram {
         case .mentionme:
             header = "Referrer Email,Referee Email,Referral Date,Share Method,Situation,Campaign,Referee Order Date,Referee Order Value\n"
         }
-        let utm = [Array("".utf8), Array("google".utf8), Array("facebook".utf8), Array("newsletter".utf8)]
-        let situations = [Array("account".utf8), Array("email-campaign".utf8), Array("post-purchase".utf8)]
-        let (cus, person, commaPerson) = (Array(",cus_".utf8), Array("Person ".utf8), Array(",Person ".utf8))
-        let (purchased, pending) = (Array(",Purchased,".utf8), Array(",Pending,".utf8))
-        return formatted(order.count, header: header) { out, k in
-            let r = order[k]
-            let source: Int, target: Int, time: Int32, ch: Int
-            let tree = r < n
-            if tree {
-                (source, target, time, ch) = (Int(parent[r]), r, reached[r], Int(channel[r]))
-            } else {
-                let x = extras[r - n]
-                (source, target, time, ch) = (Int(x.source), Int(x.target), x.time, Int(x.channel))
-            }
-            let c = Int(campaign[source])
-            // The friend's order rides on the row that first reached them (the tree referral).
-            let hasOrder = tree && conversionTime[target] != Self.noConversion
-            switch vendor {
-            case .canonical:
-                out.id(source)
-                out.comma()
-                out.id(target)
-                out.comma()
-                out.time(time, startDay: day, style: .iso)
-                out.comma()
-                out.append(channels[ch])
-                out.comma()
-                out.append(campaigns[c])
-            case .friendbuy:
-                out.id(source)
-                out.append(cus)
-                out.decimal(1000 + source)
-                out.comma()
-                out.append(Self.referralCode(source))
-                out.comma()
-                out.id(target)
-                out.comma()
-                out.time(time, startDay: day, style: .friendbuy)
-                out.comma()
-                out.append(campaigns[c])
-                out.comma()
-                out.append(channels[ch])
-            case .referralcandy:
-                out.append(person)
-                out.decimal(source + 1)
-                out.comma()
-                out.id(source)
-                out.append(commaPerson)
-                out.decimal(target + 1)
-                out.comma()
-                out.id(target)
-                out.comma()
-                out.time(time, startDay: day, style: .referralcandy)
-                out.comma()
-                out.append(campaigns[c])
-                out.comma()
-                out.append(channels[ch])
-                out.comma()
-                out.append(utm[(source &* 7 &+ target) % utm.count])
-                out.append(hasOrder ? purchased : pending)
-                if hasOrder {
-                    out.time(conversionTime[target], startDay: day, style: .referralcandy)
-                    out.comma()
-                    out.money(valueCents[target], style: .dollars)
-                } else {
-                    out.comma()
+        return formatted(order.count, header: header) { out, range in
+            withColumns(order: order, campaigns: campaigns, channels: channels) { col in
+                for k in range {
+                    let r = col.order[k]
+                    let source: Int, target: Int, time: Int32, ch: Int
+                    let tree = r < n
+                    if tree {
+                        (source, target, time, ch) = (Int(col.parent[r]), r, col.reached[r], Int(col.channel[r]))
+                    } else {
+                        let x = col.extras[r - n]
+                        (source, target, time, ch) = (Int(x.source), Int(x.target), x.time, Int(x.channel))
+                    }
+                    let c = Int(col.campaign[source])
+                    // The friend's order rides on the row that first reached them (the tree referral).
+                    let hasOrder = tree && col.conversionTime[target] != Self.noConversion
+                    switch vendor {
+                    case .canonical:
+                        out.id(source)
+                        out.comma()
+                        out.id(target)
+                        out.comma()
+                        out.time(time, startDay: day, style: .iso)
+                        out.comma()
+                        out.append(name: ch, of: col.channels)
+                        out.comma()
+                        out.append(name: c, of: col.campaigns)
+                    case .friendbuy:
+                        out.id(source)
+                        out.append(",cus_")
+                        out.decimal(1000 + source)
+                        out.comma()
+                        Self.referralCode(source, to: &out)
+                        out.comma()
+                        out.id(target)
+                        out.comma()
+                        out.time(time, startDay: day, style: .friendbuy)
+                        out.comma()
+                        out.append(name: c, of: col.campaigns)
+                        out.comma()
+                        out.append(name: ch, of: col.channels)
+                    case .referralcandy:
+                        out.append("Person ")
+                        out.decimal(source + 1)
+                        out.comma()
+                        out.id(source)
+                        out.append(",Person ")
+                        out.decimal(target + 1)
+                        out.comma()
+                        out.id(target)
+                        out.comma()
+                        out.time(time, startDay: day, style: .referralcandy)
+                        out.comma()
+                        out.append(name: c, of: col.campaigns)
+                        out.comma()
+                        out.append(name: ch, of: col.channels)
+                        out.comma()
+                        // A UTM source column that must not be taken for the sharer.
+                        switch (source &* 7 &+ target) % 4 {
+                        case 1: out.append("google")
+                        case 2: out.append("facebook")
+                        case 3: out.append("newsletter")
+                        default: break
+                        }
+                        if hasOrder {
+                            out.append(",Purchased,")
+                            out.time(col.conversionTime[target], startDay: day, style: .referralcandy)
+                            out.comma()
+                            out.money(col.valueCents[target], style: .dollars)
+                        } else {
+                            out.append(",Pending,,")
+                        }
+                    case .mentionme:
+                        out.id(source)
+                        out.comma()
+                        out.id(target)
+                        out.comma()
+                        out.time(time, startDay: day, style: .mentionme)
+                        out.comma()
+                        out.append(name: ch, of: col.channels)
+                        out.comma()
+                        // The promotion point, which must not be taken for the channel.
+                        switch source % 3 {
+                        case 0: out.append("account")
+                        case 1: out.append("email-campaign")
+                        default: out.append("post-purchase")
+                        }
+                        out.comma()
+                        out.append(name: c, of: col.campaigns)
+                        out.comma()
+                        if hasOrder {
+                            out.time(col.conversionTime[target], startDay: day, style: .mentionme)
+                            out.comma()
+                            out.money(col.valueCents[target], style: .pounds)
+                        } else {
+                            out.comma()
+                        }
+                    }
+                    out.newline()
                 }
-            case .mentionme:
-                out.id(source)
-                out.comma()
-                out.id(target)
-                out.comma()
-                out.time(time, startDay: day, style: .mentionme)
-                out.comma()
-                out.append(channels[ch])
-                out.comma()
-                out.append(situations[source % situations.count])
-                out.comma()
-                out.append(campaigns[c])
-                out.comma()
-                if hasOrder {
-                    out.time(conversionTime[target], startDay: day, style: .mentionme)
-                    out.comma()
-                    out.money(valueCents[target], style: .pounds)
-                } else {
-                    out.comma()
-                }
             }
-            out.newline()
         }
     }
 
-    static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".utf8)
-
     /// Friendbuy's five-character referral code of an advocate (stable per person).
-    static func referralCode(_ person: Int) -> [UInt8] {
-        let alphabet = codeAlphabet
+    static func referralCode(_ person: Int, to out: inout ExportBytes) {
+        let alphabet: StaticString = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
         var rng = SplitMix64(seed: UInt64(person))
         var v = rng.next()
-        var code: [UInt8] = []
         for _ in 0..<5 {
-            code.append(alphabet[Int(v % UInt64(alphabet.count))])
-            v /= UInt64(alphabet.count)
+            out.bytes.append(alphabet.utf8Start[Int(v % UInt64(alphabet.utf8CodeUnitCount))])
+            v /= UInt64(alphabet.utf8CodeUnitCount)
         }
-        return code
     }
 
     /// The conversions (`conversions.csv`) in `vendor`'s layout: every conversion, referred
     /// ones with the campaign that brought the person in, unreferred ones with none.
-    public func conversionsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] {
+    public func conversionsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] { Array(conversionsChunks(vendor: vendor).joined()) }
+
+    /// `conversionsCSV` in the pieces the threads formatted.
+    func conversionsChunks(vendor: GeneratorVendor) -> [[UInt8]] {
         let order = conversionOrder()
-        let campaigns = parameters.campaigns.map { ExportBytes.field($0.name) }
+        let campaigns = NameTable(parameters.campaigns.map(\.name))
         let day = parameters.startDay
         let header: String
         switch vendor {
@@ -178,43 +243,45 @@ extension GeneratedProgram {
         case .referralcandy: header = "Customer Email,Order Date,Order Total,Campaign Name\n"
         case .mentionme: header = "Customer Email,Order Date,Order Value,Campaign\n"
         }
-        let usd = Array(",USD".utf8)
-        return formatted(order.count, header: header) { out, k in
-            let i = order[k]
-            let referred = parent[i] >= 0
-            switch vendor {
-            case .canonical:
-                out.id(i)
-                out.comma()
-                out.time(conversionTime[i], startDay: day, style: .iso)
-                out.comma()
-                out.money(valueCents[i], style: .plain)
-            case .friendbuy:
-                out.bytes.append(0x23)
-                out.decimal(4100 + k)
-                out.comma()
-                out.id(i)
-                out.comma()
-                out.time(conversionTime[i], startDay: day, style: .friendbuy)
-                out.comma()
-                out.money(valueCents[i], style: .thousands)
-                out.append(usd)
-            case .referralcandy:
-                out.id(i)
-                out.comma()
-                out.time(conversionTime[i], startDay: day, style: .referralcandy)
-                out.comma()
-                out.money(valueCents[i], style: .dollars)
-            case .mentionme:
-                out.id(i)
-                out.comma()
-                out.time(conversionTime[i], startDay: day, style: .mentionme)
-                out.comma()
-                out.money(valueCents[i], style: .pounds)
+        return formatted(order.count, header: header) { out, range in
+            withColumns(order: order, campaigns: campaigns, channels: NameTable([])) { col in
+                for k in range {
+                    let i = col.order[k]
+                    switch vendor {
+                    case .canonical:
+                        out.id(i)
+                        out.comma()
+                        out.time(col.conversionTime[i], startDay: day, style: .iso)
+                        out.comma()
+                        out.money(col.valueCents[i], style: .plain)
+                    case .friendbuy:
+                        out.bytes.append(0x23)
+                        out.decimal(4100 + k)
+                        out.comma()
+                        out.id(i)
+                        out.comma()
+                        out.time(col.conversionTime[i], startDay: day, style: .friendbuy)
+                        out.comma()
+                        out.money(col.valueCents[i], style: .thousands)
+                        out.append(",USD")
+                    case .referralcandy:
+                        out.id(i)
+                        out.comma()
+                        out.time(col.conversionTime[i], startDay: day, style: .referralcandy)
+                        out.comma()
+                        out.money(col.valueCents[i], style: .dollars)
+                    case .mentionme:
+                        out.id(i)
+                        out.comma()
+                        out.time(col.conversionTime[i], startDay: day, style: .mentionme)
+                        out.comma()
+                        out.money(col.valueCents[i], style: .pounds)
+                    }
+                    out.comma()
+                    if col.parent[i] >= 0 { out.append(name: Int(col.campaign[i]), of: col.campaigns) }
+                    out.newline()
+                }
             }
-            out.comma()
-            if referred { out.append(campaigns[Int(campaign[i])]) }
-            out.newline()
         }
     }
 }

@@ -28,6 +28,16 @@ struct ExportBytes {
     }
 
     mutating func append(_ literal: [UInt8]) { bytes.append(contentsOf: literal) }
+
+    /// Appends a literal without touching a reference count (the hot loops' way).
+    mutating func append(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Appends name `k` of a `NameTable` opened as `names`.
+    mutating func append(name k: Int, of names: NameTable.Pointers) {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: names.bytes[names.offsets[k]..<names.offsets[k + 1]]))
+    }
     mutating func comma() { bytes.append(0x2C) }
     mutating func newline() { bytes.append(0x0A) }
     mutating func decimal(_ value: Int) { CSVText.appendDecimal(value, to: &bytes) }
@@ -51,10 +61,8 @@ struct ExportBytes {
     mutating func id(_ i: Int) {
         bytes.append(0x70)
         decimal(i + 1)
-        bytes.append(contentsOf: ExportBytes.domain)
+        append("@example.com")
     }
-
-    static let domain = Array("@example.com".utf8)
 
     /// Writes `minutes` after midnight of day `startDay` (days since 1970-01-01).
     mutating func time(_ minutes: Int32, startDay: Int, style: TimeStyle) {
@@ -84,14 +92,13 @@ struct ExportBytes {
             if style == .referralcandy { decimal(hour) } else { twoDigits(hour) }
             bytes.append(0x3A)
             twoDigits(minute)
-            bytes.append(
-                contentsOf: style == .iso ? ExportBytes.isoSeconds : style == .friendbuy ? ExportBytes.utcSeconds : ExportBytes.seconds)
+            switch style {
+            case .iso: append(":00Z")
+            case .friendbuy: append(":00 UTC")
+            default: append(":00")
+            }
         }
     }
-
-    static let isoSeconds = Array(":00Z".utf8)
-    static let utcSeconds = Array(":00 UTC".utf8)
-    static let seconds = Array(":00".utf8)
 
     /// Year, month, day of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
     static func civil(_ days: Int) -> (Int, Int, Int) {
@@ -149,5 +156,28 @@ struct ExportBytes {
         }
         out.append(0x22)
         return out
+    }
+}
+
+/// Names (campaigns, channels) as CSV fields in one flat array, for hot loops.
+struct NameTable {
+    var bytes: [UInt8] = []
+    var offsets: [Int] = [0]
+
+    init(_ names: [String]) {
+        for name in names {
+            bytes.append(contentsOf: ExportBytes.field(name))
+            offsets.append(bytes.count)
+        }
+    }
+
+    /// The table's storage, valid inside `withPointers`.
+    struct Pointers {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let offsets: UnsafeBufferPointer<Int>
+    }
+
+    func withPointers<R>(_ body: (Pointers) -> R) -> R {
+        bytes.withUnsafeBufferPointer { b in offsets.withUnsafeBufferPointer { o in body(Pointers(bytes: b, offsets: o)) } }
     }
 }

@@ -79,42 +79,62 @@ extension GeneratedProgram {
 
     /// What the model knew, per person: `person,campaign,cascade,parent,channel,generation,
     /// reached_at,sharing_propensity,invites,descendants,converted,value`.
-    public func truthCSV() -> [UInt8] {
-        let campaigns = parameters.campaigns.map { ExportBytes.field($0.name) }
-        let channels = parameters.channels.map { ExportBytes.field($0.name) }
+    public func truthCSV() -> [UInt8] { Array(truthChunks().joined()) }
+
+    /// `truthCSV` in the pieces the threads formatted.
+    func truthChunks() -> [[UInt8]] {
+        let campaigns = NameTable(parameters.campaigns.map(\.name))
+        let channels = NameTable(parameters.channels.map(\.name))
         // The advocate of each person: parents come first, so one forward pass.
         var root = [Int32](repeating: 0, count: count)
         for i in 0..<count { root[i] = parent[i] < 0 ? Int32(i) : root[Int(parent[i])] }
         let header = "person,campaign,cascade,parent,channel,generation,reached_at,sharing_propensity,invites,descendants,converted,value\n"
         let day = parameters.startDay
-        return formatted(count, header: header) { out, i in
-            out.id(i)
-            out.comma()
-            out.append(campaigns[Int(campaign[i])])
-            out.comma()
-            out.id(Int(root[i]))
-            out.comma()
-            if parent[i] >= 0 {
-                out.id(Int(parent[i]))
-                out.comma()
-                out.append(channels[Int(channel[i])])
-            } else {
-                out.comma()
+        return formatted(count, header: header) { out, range in
+            withColumns(order: [], campaigns: campaigns, channels: channels) { col in
+                root.withUnsafeBufferPointer { root in
+                    generation.withUnsafeBufferPointer { generation in
+                        invites.withUnsafeBufferPointer { invites in
+                            descendants.withUnsafeBufferPointer { descendants in
+                                propensity.withUnsafeBufferPointer { propensity in
+                                    for i in range {
+                                        out.id(i)
+                                        out.comma()
+                                        out.append(name: Int(col.campaign[i]), of: col.campaigns)
+                                        out.comma()
+                                        out.id(Int(root[i]))
+                                        out.comma()
+                                        if col.parent[i] >= 0 {
+                                            out.id(Int(col.parent[i]))
+                                            out.comma()
+                                            out.append(name: Int(col.channel[i]), of: col.channels)
+                                        } else {
+                                            out.comma()
+                                        }
+                                        out.comma()
+                                        out.decimal(Int(generation[i]))
+                                        out.comma()
+                                        out.time(col.reached[i], startDay: day, style: .iso)
+                                        out.comma()
+                                        out.fixed4(propensity[i])
+                                        out.comma()
+                                        out.decimal(Int(invites[i]))
+                                        out.comma()
+                                        out.decimal(Int(descendants[i]))
+                                        if col.conversionTime[i] != Self.noConversion {
+                                            out.append(",1,")
+                                            out.money(col.valueCents[i], style: .plain)
+                                        } else {
+                                            out.append(",0,")
+                                        }
+                                        out.newline()
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            out.comma()
-            out.decimal(Int(generation[i]))
-            out.comma()
-            out.time(reached[i], startDay: day, style: .iso)
-            out.comma()
-            out.fixed4(propensity[i])
-            out.comma()
-            out.decimal(Int(invites[i]))
-            out.comma()
-            out.decimal(Int(descendants[i]))
-            let converted = conversionTime[i] != Self.noConversion
-            out.append(Array((converted ? ",1," : ",0,").utf8))
-            if converted { out.money(valueCents[i], style: .plain) }
-            out.newline()
         }
     }
 
@@ -196,13 +216,16 @@ extension GeneratedProgram {
     public static let fileNames = ["events.csv", "conversions.csv", "paths.csv", "truth.csv", "truth.json"]
 
     /// The bytes of one of `fileNames` in `vendor`'s layout.
-    public func file(_ name: String, vendor: GeneratorVendor = .canonical) -> [UInt8] {
+    public func file(_ name: String, vendor: GeneratorVendor = .canonical) -> [UInt8] { Array(chunks(name, vendor: vendor).joined()) }
+
+    /// `file(_:vendor:)` in pieces, as written.
+    func chunks(_ name: String, vendor: GeneratorVendor) -> [[UInt8]] {
         switch name {
-        case "events.csv": eventsCSV(vendor: vendor)
-        case "conversions.csv": conversionsCSV(vendor: vendor)
-        case "paths.csv": pathsCSV()
-        case "truth.csv": truthCSV()
-        default: Array(truthJSON().rendered().utf8)
+        case "events.csv": eventsChunks(vendor: vendor)
+        case "conversions.csv": conversionsChunks(vendor: vendor)
+        case "paths.csv": [pathsCSV()]
+        case "truth.csv": truthChunks()
+        default: [Array(truthJSON().rendered().utf8)]
         }
     }
 
@@ -218,11 +241,12 @@ extension GeneratedProgram {
         var written: [(name: String, bytes: Int)] = []
         let clock = timings ?? PhaseTimings()
         for name in Self.fileNames {
-            let bytes = clock.measure("format " + name) { file(name, vendor: vendor) }
-            try clock.measure("write " + name, bytes: bytes.count) { () throws(OutputError) in
-                try OutputFile.write(bytes: bytes, to: folder + "/" + name)
+            let pieces = clock.measure("format " + name) { chunks(name, vendor: vendor) }
+            let size = pieces.reduce(0) { $0 + $1.count }
+            try clock.measure("write " + name, bytes: size) { () throws(OutputError) in
+                try OutputFile.write(chunks: pieces, to: folder + "/" + name)
             }
-            written.append((name, bytes.count))
+            written.append((name, size))
         }
         return written
     }
