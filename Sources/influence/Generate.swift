@@ -60,7 +60,7 @@ struct Generate: ParsableCommand {
     var cycleRate: Double = 0.01
 
     @Option(help: "Share of advocates who converted on their own, unreferred.")
-    var unreferredRate: Double = 0.5
+    var unreferredRate: Double = 0.2
 
     @Option(help: "Median conversion value (log-normal).")
     var valueMedian: Double = 60

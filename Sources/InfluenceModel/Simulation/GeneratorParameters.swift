@@ -84,7 +84,7 @@ public struct GeneratorParameters: Sendable, Equatable {
     public init(
         people: Int, campaigns: [GeneratedCampaign] = GeneratorParameters.defaultCampaigns,
         channels: [GeneratedChannel] = GeneratedChannel.defaults, seed: UInt64 = 1, dispersion: Double = 0.5,
-        repeatRate: Double = 0.05, cycleRate: Double = 0.01, unreferredRate: Double = 0.5, valueMedian: Double = 60,
+        repeatRate: Double = 0.05, cycleRate: Double = 0.01, unreferredRate: Double = 0.2, valueMedian: Double = 60,
         valueSigma: Double = 0.7, delaySigma: Double = 1, days: Int = 30, startDay: Int = 19783
     ) {
         self.people = people
