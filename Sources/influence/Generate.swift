@@ -30,8 +30,9 @@ struct Generate: ParsableCommand {
             Same flags and seed: the same bytes, whatever the number of threads.
 
             Example:
-              influence generate --people 5000 --campaigns spring:0.5,summer:0.75 --seed 7 -o program
+              influence generate --people 5000 --seed 7 -o program
               influence compare program/events.csv --conversions program/conversions.csv
+              influence generate --people 5000 --seed 7 --vendor friendbuy -o fb
             """
     )
 

@@ -83,6 +83,19 @@ struct GenerateCommandTests {
         "mentionme": ["--timestamp-column", "Referral Date"],
     ]
 
+    /// The header rows of the platforms' referral exports in `Tests/Exports/`.
+    static let vendorHeaders: [String: Substring] = [
+        "friendbuy": "Advocate Email,Advocate Customer ID,Referral Code,Friend Email,Created On,Campaign Name,Share Channel",
+        "referralcandy":
+            "Referrer Name,Referrer Email,Friend Name,Friend Email,Date Created,Campaign Name,Share Channel,Source,Status,Order Date,Order Total",
+        "mentionme": "Referrer Email,Referee Email,Referral Date,Share Method,Situation,Campaign,Referee Order Date,Referee Order Value",
+    ]
+
+    /// A date each platform's way (the sample starts on 2024-03-01; day 13 and later tell day from month).
+    static let vendorDate: [String: String] = [
+        "friendbuy": ":00 UTC,", "referralcandy": "-03-", "mentionme": "/03/2024 ",
+    ]
+
     @Test(arguments: ["friendbuy", "referralcandy", "mentionme"])
     func aVendorLayoutReadsBackAsTheCanonicalOne(vendor: String) throws {
         let canonical = try Self.generate(["--people", "3000", "--seed", "8"])
@@ -92,6 +105,10 @@ struct GenerateCommandTests {
             try? FileManager.default.removeItem(at: other)
         }
         let flags = Self.vendorFlags[vendor]!
+        let header = try String(contentsOf: other.appendingPathComponent("events.csv"), encoding: .utf8).prefix { $0 != "\n" }
+        #expect(header == Self.vendorHeaders[vendor], "\(vendor)")
+        let text = try String(contentsOf: other.appendingPathComponent("events.csv"), encoding: .utf8)
+        #expect(text.contains(Self.vendorDate[vendor]!), "\(vendor) dates")
         #expect(
             try String(contentsOf: other.appendingPathComponent("events.csv"), encoding: .utf8)
                 != String(contentsOf: canonical.appendingPathComponent("events.csv"), encoding: .utf8))
