@@ -24,7 +24,8 @@ struct Generate: ParsableCommand {
 
             --vendor writes the same data with a platform's column names and date, money and id \
             conventions: friendbuy (read with --source-column 'Advocate Email'), referralcandy \
-            (--timestamp-column 'Date Created'), mentionme (--timestamp-column 'Referral Date'); \
+            (--timestamp-column 'Date Created'), mentionme (--timestamp-column 'Referral Date', and --date-order day-first when every date \
+            falls on days 1 to 12); \
             the friend's order also rides on their first referral row for the last two.
 
             Same flags and seed: the same bytes, whatever the number of threads.

@@ -7,7 +7,17 @@ extension GeneratedProgram {
         var last: Int32 = 0
         for i in 0..<count where parent[i] >= 0 { last = max(last, reached[i]) }
         for x in extras { last = max(last, x.time) }
-        // Times of referrals are never negative: advocates start at minute 0 or later.
+        // Times of referrals are never negative: advocates start at minute 0 or later. A span
+        // of minutes far longer than the rows (year-long delays) is sorted by comparison instead.
+        let rows = count - cascades + extras.count
+        if Int(last) > 8 * rows + 4_000_000 {
+            var keys: [UInt64] = []
+            keys.reserveCapacity(rows)
+            for i in 0..<count where parent[i] >= 0 { keys.append(UInt64(reached[i]) << 32 | UInt64(i)) }
+            for (e, x) in extras.enumerated() { keys.append(UInt64(x.time) << 32 | UInt64(count + e)) }
+            keys.sort()
+            return keys.map { Int($0 & 0xFFFF_FFFF) }
+        }
         var start = [Int](repeating: 0, count: Int(last) + 2)
         for i in 0..<count where parent[i] >= 0 { start[Int(reached[i]) + 1] += 1 }
         for x in extras { start[Int(x.time) + 1] += 1 }
