@@ -50,8 +50,8 @@ case "program":
     let program = try clock.measure("draw") { () throws(GeneratorError) in try GeneratedProgram(GeneratorParameters(people: people, seed: seed)) }
     try OutputFile.makeFolder(out)
     for name in ["events.csv", "conversions.csv"] {
-        let bytes = clock.measure("format " + name) { program.file(name) }
-        try clock.measure("write " + name) { () throws(OutputError) in try OutputFile.write(chunks: [bytes], to: out + "/" + name) }
+        let chunks = clock.measure("format " + name) { program.chunks(name) }
+        try clock.measure("write " + name) { () throws(OutputError) in try OutputFile.write(chunks: chunks, to: out + "/" + name) }
     }
     let referrals = program.count - program.cascades + program.extras.count
     print("wrote \(out): \(program.count) people, \(referrals) referrals, seed \(seed)")

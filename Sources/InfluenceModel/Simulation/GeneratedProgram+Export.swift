@@ -103,7 +103,7 @@ extension GeneratedProgram {
 
     /// The referral export (`events.csv`) in `vendor`'s layout.
     /// - Complexity: O(r) for r referrals.
-    public func eventsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] { Array(eventsChunks(vendor: vendor).joined()) }
+    public func eventsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] { Self.join(eventsChunks(vendor: vendor)) }
 
     /// `eventsCSV` in the pieces the threads formatted.
     func eventsChunks(vendor: GeneratorVendor) -> [[UInt8]] {
@@ -239,7 +239,7 @@ extension GeneratedProgram {
 
     /// The conversions (`conversions.csv`) in `vendor`'s layout: every conversion, referred
     /// ones with the campaign that brought the person in, unreferred ones with none.
-    public func conversionsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] { Array(conversionsChunks(vendor: vendor).joined()) }
+    public func conversionsCSV(vendor: GeneratorVendor = .canonical) -> [UInt8] { Self.join(conversionsChunks(vendor: vendor)) }
 
     /// `conversionsCSV` in the pieces the threads formatted.
     func conversionsChunks(vendor: GeneratorVendor) -> [[UInt8]] {

@@ -79,7 +79,7 @@ extension GeneratedProgram {
 
     /// What the model knew, per person: `person,campaign,cascade,parent,channel,generation,
     /// reached_at,sharing_propensity,invites,descendants,converted,value`.
-    public func truthCSV() -> [UInt8] { Array(truthChunks().joined()) }
+    public func truthCSV() -> [UInt8] { Self.join(truthChunks()) }
 
     /// `truthCSV` in the pieces the threads formatted.
     func truthChunks() -> [[UInt8]] {
@@ -216,10 +216,19 @@ extension GeneratedProgram {
     public static let fileNames = ["events.csv", "conversions.csv", "paths.csv", "truth.csv", "truth.json"]
 
     /// The bytes of one of `fileNames` in `vendor`'s layout.
-    public func file(_ name: String, vendor: GeneratorVendor = .canonical) -> [UInt8] { Array(chunks(name, vendor: vendor).joined()) }
+    public func file(_ name: String, vendor: GeneratorVendor = .canonical) -> [UInt8] { Self.join(chunks(name, vendor: vendor)) }
 
-    /// `file(_:vendor:)` in pieces, as written.
-    func chunks(_ name: String, vendor: GeneratorVendor) -> [[UInt8]] {
+    /// Joins chunks into one array (one copy each, no element-wise iteration).
+    static func join(_ chunks: [[UInt8]]) -> [UInt8] {
+        var all: [UInt8] = []
+        all.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { all.append(contentsOf: chunk) }
+        return all
+    }
+
+    /// `file(_:vendor:)` in the pieces the threads formatted, as `write(to:vendor:timings:)`
+    /// writes them (`OutputFile.write(chunks:to:)`), without joining them.
+    public func chunks(_ name: String, vendor: GeneratorVendor = .canonical) -> [[UInt8]] {
         switch name {
         case "events.csv": eventsChunks(vendor: vendor)
         case "conversions.csv": conversionsChunks(vendor: vendor)
