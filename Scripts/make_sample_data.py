@@ -576,6 +576,69 @@ journeys.
   `total_null`: people on that path with no such purchase.  Purchases made
   before the referral are not attributed.
 - Rows are sorted by number of journeys (descending), then by path.
+
+## Generated samples: data with known answers
+
+`generated/` holds programs drawn by `influence generate` from a stated model
+(see the main README, "Generate data"), each with the truth it planted.
+`bash Scripts/make_notebooks_data.sh` regenerates all of them (a test runs it
+and compares the bytes with these files, so they never drift):
+
+```sh
+influence generate --people 3000 --campaigns spring:0.5,summer:0.75 --seed 7 -o notebooks-data/generated/two-campaigns
+influence generate --people 1000 --campaigns spring:0.5,summer:0.75 --seed 7 --vendor friendbuy -o notebooks-data/generated/friendbuy
+influence generate --people 30000 --campaigns launch:0.6 --channels email,facebook,twitter --seed 11 -o notebooks-data/generated/large
+```
+
+- `two-campaigns/`: the two-campaign referral program; `summer`'s people
+  share with 0.75 friends on average, `spring`'s with 0.5.  `influence
+  compare` should tell them apart, and `spread --per channel` should find
+  each channel's conversion rate listed in `truth.json`.
+- `friendbuy/`: the same kind of program with Friendbuy's column names,
+  dates (`2024-03-04 09:33:00 UTC`) and amounts (`"1,234.50"`); read it with
+  `--source-column "Advocate Email"`.
+- `large/`: 30,000 people on three channels, for trying speed.
+
+Each folder has the same five files:
+
+| file | what it holds |
+| --- | --- |
+| `events.csv` | one row per referral: `source,target,timestamp,channel,campaign` (vendor folders: the platform's names) |
+| `conversions.csv` | one row per conversion: `user,timestamp,value,campaign` (campaign empty: unreferred) |
+| `paths.csv` | channel paths in ChannelAttribution's format: `path,total_conversions,total_conversion_value,total_null` |
+| `truth.csv` | per person: `campaign,cascade,parent,channel,generation,reached_at,sharing_propensity,invites,descendants,converted,value` |
+| `truth.json` | every parameter, each channel's true conversion rate, each campaign's true offspring mean, and what the draw realised |
+
+Advocates who shared with nobody appear only in `truth.csv` (and in
+`conversions.csv` when they converted): the referral export never sees them.
+
+Loading them in a notebook with pandas:
+
+```python
+import json
+import pandas as pd
+
+base = "notebooks-data/generated/two-campaigns/"
+events = pd.read_csv(base + "events.csv", parse_dates=["timestamp"])
+conversions = pd.read_csv(base + "conversions.csv", parse_dates=["timestamp"])
+paths = pd.read_csv(base + "paths.csv")
+truth = pd.read_csv(base + "truth.csv", parse_dates=["reached_at"])
+with open(base + "truth.json") as f:
+    planted = json.load(f)
+
+# Planted against observed conversion rate per channel:
+rates = pd.DataFrame(planted["channels"]).set_index("name")[["conversion_rate", "realised_conversion_rate"]]
+# Offspring mean per campaign:
+truth.groupby("campaign")["invites"].mean()
+
+# A vendor export: the platform's column names, amounts with thousands separators.
+fb = "notebooks-data/generated/friendbuy/"
+referrals = pd.read_csv(fb + "events.csv", parse_dates=["Created On"])
+purchases = pd.read_csv(fb + "conversions.csv", thousands=",", parse_dates=["Order Date"])
+
+# The larger program: 30,000 people.
+large = pd.read_csv("notebooks-data/generated/large/events.csv", parse_dates=["timestamp"])
+```
 """
 
 

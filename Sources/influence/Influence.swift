@@ -15,7 +15,7 @@ struct Influence: ParsableCommand {
             74 output could not be written.
             """,
         version: Tool.version,
-        subcommands: [Score.self, Spread.self, Attribute.self, Compare.self, Report.self, Simulate.self, Seeds.self]
+        subcommands: [Score.self, Spread.self, Attribute.self, Compare.self, Report.self, Simulate.self, Seeds.self, Generate.self]
     )
 
     static func main() {

@@ -7,7 +7,7 @@ import Testing
 struct ReadmeTests {
     static let sections = ["## Compare", "## Your platform's export"]
     /// Sections whose commands must run as written (their output blocks are abridged with `...`).
-    static let runOnly = ["## Walkthrough", "## Spread", "## Attribution", "## Simulate"]
+    static let runOnly = ["## Walkthrough", "## Spread", "## Attribution", "## Simulate", "## Generate data"]
 
     struct Example: CustomTestStringConvertible, Sendable {
         let command: String
@@ -95,7 +95,13 @@ struct ReadmeTests {
     @Test(arguments: try ReadmeTests.walkthrough())
     func walkthroughRunsAsWritten(_ command: String) throws {
         let outcome = try Runner.run(Array(Self.words(command).dropFirst()))
-        defer { try? FileManager.default.removeItem(at: Runner.root.appendingPathComponent("scores.csv")) }
+        defer {
+            try? FileManager.default.removeItem(at: Runner.root.appendingPathComponent("scores.csv"))
+            // Only the command that made it: the cases run in parallel.
+            if command.contains("-o generated-program") {
+                try? FileManager.default.removeItem(at: Runner.root.appendingPathComponent("generated-program"))
+            }
+        }
         #expect(outcome.status == 0, "\(command): \(outcome.stderr)")
         #expect(!outcome.stdout.isEmpty || command.contains(" -o "), "\(command) printed nothing")
     }

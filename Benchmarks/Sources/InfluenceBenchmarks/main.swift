@@ -5,6 +5,7 @@ import InfluenceModel
 ///
 ///   InfluenceBenchmarks generate [--people N] [--referrals M] [--exponent 0.9] [--seed 1] --out FILE
 ///   InfluenceBenchmarks cascades [--campaigns 2] [--referrals 5M] [--offspring 0.8] [--seed 1] --out FILE
+///   InfluenceBenchmarks program [--people 14M] [--seed 1] [--out DIR]   (influence generate's model: events and conversions)
 ///   InfluenceBenchmarks phases FILE [--repeat 3] [--out scores.csv]
 ///   InfluenceBenchmarks crossover [--budget-ms 200]
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -39,6 +40,22 @@ case "cascades":
     let out = option("--out", "Benchmarks/data/cascades.csv")!
     try Cascades.write(campaigns: campaigns, referrals: referrals, offspring: offspring, seed: seed, to: out)
     print("wrote \(out): \(campaigns) campaigns, \(referrals) referrals, offspring mean \(offspring), seed \(seed)")
+case "program":
+    // The generative model of `influence generate`, timed: draw, then format and write
+    // events.csv and conversions.csv (14M people give about 10M referrals).
+    let people = count(option("--people", "14M")!)
+    let seed = UInt64(option("--seed", "1")!) ?? 1
+    let out = option("--out", "Benchmarks/data/program")!
+    let clock = PhaseTimings()
+    let program = try clock.measure("draw") { () throws(GeneratorError) in try GeneratedProgram(GeneratorParameters(people: people, seed: seed)) }
+    try OutputFile.makeFolder(out)
+    for name in ["events.csv", "conversions.csv"] {
+        let chunks = clock.measure("format " + name) { program.chunks(name) }
+        try clock.measure("write " + name) { () throws(OutputError) in try OutputFile.write(chunks: chunks, to: out + "/" + name) }
+    }
+    let referrals = program.count - program.cascades + program.extras.count
+    print("wrote \(out): \(program.count) people, \(referrals) referrals, seed \(seed)")
+    for phase in clock.phases { print("  \(phase.name): \(String(format: "%.3f", phase.seconds)) s") }
 case "phases":
     guard arguments.count >= 2 else { print("usage: phases FILE"); exit(64) }
     try Phases.run(path: arguments[1], repeats: Int(option("--repeat", "3")!) ?? 3, out: option("--out"))
@@ -47,6 +64,6 @@ case "breakdown":
 case "crossover":
     Crossover.run(budget: Double(option("--budget-ms", "150")!)! / 1000)
 default:
-    print("usage: InfluenceBenchmarks generate|cascades|phases|crossover …")
+    print("usage: InfluenceBenchmarks generate|cascades|program|phases|crossover …")
     exit(64)
 }

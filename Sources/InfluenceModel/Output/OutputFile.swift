@@ -43,8 +43,23 @@ public enum OutputFile {
     /// - Throws: `OutputError`.
     public static func write(_ text: String, to path: String?) throws(OutputError) {
         var text = text
+        try write(to: path) { fd, shown throws(OutputError) in try writeAll(fd, &text, path: shown) }
+    }
+
+    /// Writes `chunks` one after another to `path` as `write(_:to:)` writes text (atomically
+    /// to a file), without joining them first.
+    /// - Throws: `OutputError`.
+    public static func write(chunks: [[UInt8]], to path: String?) throws(OutputError) {
+        try write(to: path) { fd, shown throws(OutputError) in
+            for chunk in chunks { try check(chunk.withUnsafeBufferPointer { writeAll(fd, $0) }, path: shown) }
+        }
+    }
+
+    /// Opens `path` (standard output, a device written in place, or a temporary file renamed
+    /// over it once `emit` has written everything and it is flushed) and lets `emit` write to it.
+    private static func write(to path: String?, _ emit: (Int32, String) throws(OutputError) -> Void) throws(OutputError) {
         guard let path, path != "-" else {
-            try writeAll(STDOUT_FILENO, &text, path: "<stdout>")
+            try emit(STDOUT_FILENO, "<stdout>")
             return
         }
         var existing = stat()
@@ -66,7 +81,7 @@ public enum OutputFile {
             let fd = open(path, O_WRONLY)
             guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
             defer { close(fd) }
-            try writeAll(fd, &text, path: path)
+            try emit(fd, path)
             return
         }
         var template = Array((folder + "/." + base + ".tmp-XXXXXX").utf8CString)
@@ -74,7 +89,7 @@ public enum OutputFile {
         guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
-            try writeAll(fd, &text, path: path)
+            try emit(fd, path)
             guard fsync(fd) == 0 || errno == EINVAL else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
             // Keep the permissions of a file being replaced; a new one gets 0644 less the umask.
             var info = stat()
@@ -99,18 +114,26 @@ public enum OutputFile {
     }
 
     static func writeAll(_ fd: Int32, _ text: inout String, path: String) throws(OutputError) {
-        let failure: Int32 = text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
+        try check(text.withUTF8 { writeAll(fd, $0) }, path: path)
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying after signals; returns 0 or the `errno` of the
+    /// failure. The corresponding C function is `write`.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return 0
+            offset += n
         }
+        return 0
+    }
+
+    /// Turns a failed write's `errno` into an `OutputError`.
+    static func check(_ failure: Int32, path: String) throws(OutputError) {
         if failure != 0 {
             throw OutputError(path: path, reason: String(cString: strerror(failure)), isBrokenPipe: failure == EPIPE)
         }
