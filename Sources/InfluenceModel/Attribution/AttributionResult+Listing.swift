@@ -2,26 +2,10 @@ extension AttributionResult {
     /// The summary line, the credits with organic and total rows as a Markdown table, then notes.
     /// - Parameter top: keep only the first `top` rows.
     public func markdown(top: Int? = nil) -> String {
-        let shown = rows.prefix(top ?? .max)
-        let header = csvHeader
-        let labels = grouping == .campaign ? 2 : 1
-        var body: [[String]] = shown.map { row in
-            var cells: [String] = []
-            if let campaign = row.campaign { cells.append(campaign) }
-            cells.append(row.id)
-            cells.append(Format.short(row.credit.conversions))
-            cells.append(Self.money(row.credit.value))
-            if let effect = row.removalEffect { cells.append(Format.short(effect)) }
-            if let error = row.standardError { cells += [Format.short(error.conversions), Format.short(error.value)] }
-            return cells
-        }
-        let before = [String](repeating: "", count: labels - 1)
-        let after = [String](repeating: "", count: header.count - labels - 2)
-        body.append(["**organic**"] + before + [Format.short(organic.conversions), Self.money(organic.value)] + after)
-        body.append(["**total**"] + before + [Format.short(total.conversions), Self.money(total.value)] + after)
+        let (header, body, labels, shown) = displayRows(top: top, organic: "**organic**", total: "**total**")
         var out = MarkdownTable.escape(summary) + "\n\n"
         out += MarkdownTable.render(header: header, rows: body, rightAligned: Set(labels..<header.count))
-        if shown.count < rows.count { out += "\n… \(rows.count - shown.count) more rows (--top, or --format csv for all)\n" }
+        if shown < rows.count { out += "\n… \(rows.count - shown) more rows (--top, or --format csv for all)\n" }
         if !notes.isEmpty { out += "\n" + notes.map { "- note: " + MarkdownTable.escape($0) + "\n" }.joined() }
         return out
     }

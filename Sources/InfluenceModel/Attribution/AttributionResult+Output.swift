@@ -100,8 +100,11 @@ extension AttributionResult {
         return .document(command: "attribute", parameters: parameters, results: fields, quality: inputs)
     }
 
-    /// A table for a terminal: a summary line, the rows, then organic and total lines and notes.
-    public func table(top: Int? = nil) -> String {
+    /// The first `top` rows as display cells, then the organic and total rows under the
+    /// given labels: what the table and Markdown listings show.
+    func displayRows(top: Int?, organic organicLabel: String, total totalLabel: String) -> (
+        header: [String], body: [[String]], labels: Int, shown: Int
+    ) {
         let shown = rows.prefix(top ?? .max)
         let header = csvHeader
         let labels = grouping == .campaign ? 2 : 1
@@ -117,10 +120,16 @@ extension AttributionResult {
         }
         let before = [String](repeating: "", count: labels - 1)
         let after = [String](repeating: "", count: header.count - labels - 2)
-        body.append(["organic"] + before + [Format.short(organic.conversions), Self.money(organic.value)] + after)
-        body.append(["total"] + before + [Format.short(total.conversions), Self.money(total.value)] + after)
+        body.append([organicLabel] + before + [Format.short(organic.conversions), Self.money(organic.value)] + after)
+        body.append([totalLabel] + before + [Format.short(total.conversions), Self.money(total.value)] + after)
+        return (header, body, labels, shown.count)
+    }
+
+    /// A table for a terminal: a summary line, the rows, then organic and total lines and notes.
+    public func table(top: Int? = nil) -> String {
+        let (header, body, labels, shown) = displayRows(top: top, organic: "organic", total: "total")
         var out = summary + "\n\n" + TextTable.render(header: header, rows: body, rightAligned: Set(labels..<header.count))
-        if shown.count < rows.count { out += "… \(rows.count - shown.count) more rows (--top, or --format csv for all)\n" }
+        if shown < rows.count { out += "… \(rows.count - shown) more rows (--top, or --format csv for all)\n" }
         for note in notes { out += "note: \(note)\n" }
         return out
     }

@@ -90,14 +90,8 @@ struct CascadeSample: Sendable {
         }
         var hops = [[Double]](repeating: [], count: count)
         if let time = events.timestamp {
-            for c in forest.members {
-                let row = forest.parentRow[Int(c)]
-                guard row >= 0 else { continue }
-                let previous = forest.parentRow[Int(forest.parent[Int(c)])]
-                guard previous >= 0 else { continue }
-                let t = time[Int(row)], t0 = time[Int(previous)]
-                guard t.isFinite, t0.isFinite else { continue }
-                hops[Int(cascadeOf[Int(forest.root[Int(c)])])].append((t - t0) / 3600)
+            for hop in ScopeSpread.hops(in: forest, time: time) {
+                hops[Int(cascadeOf[Int(forest.root[Int(hop.child)])])].append(hop.hours)
             }
         }
         // Merge identical cascades into types, in order of first appearance.

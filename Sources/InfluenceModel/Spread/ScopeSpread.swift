@@ -117,10 +117,11 @@ public struct ScopeSpread: Sendable {
     /// The timed hops of a forest: for each edge p → c where p has a parent itself, the hours
     /// from p's parent referral to c's. Hops where either referral has no time are left out;
     /// a hop is negative when someone shared before their own first referral in.
-    /// - Returns: each hop's child's parent-referral row and its hours, by child in member order.
+    /// - Returns: each hop's child (as the forest numbers people), the child's parent-referral
+    ///   row and the hours, by child in member order.
     /// - Complexity: O(m) for m people in the forest.
-    static func hops(in forest: ReferralForest, time: [Double]) -> [(row: Int32, hours: Double)] {
-        var hops: [(row: Int32, hours: Double)] = []
+    static func hops(in forest: ReferralForest, time: [Double]) -> [(child: Int32, row: Int32, hours: Double)] {
+        var hops: [(child: Int32, row: Int32, hours: Double)] = []
         for c in forest.members {
             let row = forest.parentRow[Int(c)]
             guard row >= 0 else { continue }
@@ -128,7 +129,7 @@ public struct ScopeSpread: Sendable {
             guard previous >= 0 else { continue }
             let t = time[Int(row)], t0 = time[Int(previous)]
             guard t.isFinite, t0.isFinite else { continue }
-            hops.append((row, (t - t0) / 3600))
+            hops.append((c, row, (t - t0) / 3600))
         }
         return hops
     }
