@@ -48,15 +48,17 @@ struct Seeds: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (export, model) = try cascade.model(files: files, input: input)
+            let (export, model, referralGraph) = try cascade.model(files: files, input: input)
             let selection =
                 method == "celf"
                 ? SeedSelection.celf(model: model, k: k, runs: runs, seed: seed)
                 : try SeedSelection.imm(model: model, k: k, epsilon: epsilon, seed: seed)
             let chosen = selection.seeds.map(\.node)
             let checked = Simulation(model: model, seeds: chosen, runs: runs, seed: seed)
-            let graph = ScoringGraph(ReferralGraph(events: export.events))
+            let graph = ScoringGraph(referralGraph)
             let pagerank = try graph.score(ScoreOptions())
+            // The PageRank seeds are only a yardstick, but one from an unconverged score is said so.
+            if !pagerank.report.converged { warnNotConverged(pagerank.summary) }
             let people = model.people
             let top = (0..<Int32(model.nodeCount)).sorted { a, b in
                 pagerank.score[Int(a)] != pagerank.score[Int(b)] ? pagerank.score[Int(a)] > pagerank.score[Int(b)] : people.precedes(a, b)

@@ -64,7 +64,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (export, model) = try cascade.model(files: files, input: input)
+            let (export, model, _) = try cascade.model(files: files, input: input)
             let nodes = try model.nodes(ofSeeds: try seedIds(), exactIds: input.exactIds, file: seedsFile ?? "--seeds")
             let simulation = Simulation(model: model, seeds: nodes, runs: runs, seed: seed)
             let report = SimulationReport(
@@ -110,7 +110,7 @@ struct CascadeOptions: ParsableArguments {
     }
 
     /// Reads the export and builds the model.
-    func model(files: [String], input: InputOptions) throws -> (Export, CascadeModel) {
+    func model(files: [String], input: InputOptions) throws -> (Export, CascadeModel, ReferralGraph) {
         let export = try Export.read(
             events: files, conversions: conversions.map { [$0] }, options: input.events,
             conversionOptions: input.conversions, filter: input.filter)
@@ -124,13 +124,14 @@ struct CascadeOptions: ParsableArguments {
         if case .perChannel = rule, export.events.channel == nil {
             fail("\(export.events.file):1: --estimate channel needs a channel column, and the export has none.", 65)
         }
-        let model = CascadeModel(events: export.events, conversions: export.conversions, rule: rule)
+        let graph = ReferralGraph(events: export.events)
+        let model = CascadeModel(graph: graph, events: export.events, conversions: export.conversions, rule: rule)
         if model.missing > 0, let example = model.missingExample {
             fail(
                 "\(model.missing) referral\(model.missing == 1 ? " has" : "s have") no value in the column '\(probabilityColumn ?? "")' "
                     + "(the first: \(example.source) -> \(example.target)). Fill the column for every referral, or estimate the probabilities.",
                 65)
         }
-        return (export, model)
+        return (export, model, graph)
     }
 }

@@ -174,22 +174,27 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 
-    /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped).
-    public static func iso8601(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.down))
-        var days = total / 86_400
-        var rest = total % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        // civil_from_days, the inverse of daysFromCivil.
+    /// Year, month, day of a day count since 1970-01-01 (Hinnant's `civil_from_days`, the
+    /// inverse of `daysFromCivil`).
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
         let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped).
+    public static func iso8601(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded(.down))
+        var days = total / 86_400
+        var rest = total % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let (year, month, day) = civil(fromDays: days)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -54,7 +54,11 @@ public struct CascadeModel: Sendable {
     ///   - rule: how to set each edge's probability.
     /// - Complexity: O(rows + people).
     public init(events: ReferralEvents, conversions: Conversions? = nil, rule: EdgeProbabilityRule) {
-        let graph = ReferralGraph(events: events)
+        self.init(graph: ReferralGraph(events: events), events: events, conversions: conversions, rule: rule)
+    }
+
+    /// Builds the model on the graph of `events` already built (`ReferralGraph(events:)`).
+    public init(graph: ReferralGraph, events: ReferralEvents, conversions: Conversions? = nil, rule: EdgeProbabilityRule) {
         people = events.people
         self.rule = rule
         let n = events.people.count

@@ -69,7 +69,7 @@ struct ExportBytes {
         let total = startDay * 1440 + Int(minutes)
         let day = total >= 0 ? total / 1440 : (total - 1439) / 1440
         let minuteOfDay = total - day * 1440
-        let (y, m, d) = ExportBytes.civil(day)
+        let (y, m, d) = Timestamp.civil(fromDays: day)
         let hour = minuteOfDay / 60, minute = minuteOfDay % 60
         switch style {
         case .mentionme:
@@ -98,19 +98,6 @@ struct ExportBytes {
             default: append(":00")
             }
         }
-    }
-
-    /// Year, month, day of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// Writes an amount of `cents`.
