@@ -26,9 +26,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // A prefetch hint, which Swift does not expose: the reverse-reachable sets of IMM are
+        // bound by cache misses on the graph, and prefetching overlaps them.
+        .target(name: "CPrefetch"),
         .target(
             name: "InfluenceModel",
-            dependencies: ["CBLAS", "CZlib"],
+            dependencies: ["CBLAS", "CZlib", "CPrefetch"],
             swiftSettings: [.define("INFLUENCE_INTERNAL_CHECKS", .when(configuration: .debug))] + strict
         ),
         .target(

@@ -46,3 +46,53 @@ struct SeedSelectionTests {
         #expect(celf.seeds[1].expectedSpread == 33)
     }
 }
+
+/// The reverse-reachable sets themselves: drawn by geometric jumps and thinning, each must
+/// hold each person with exactly the probability the Independent Cascade model gives.
+struct ReverseReachableTests {
+    /// Mixed probabilities (0, 1, and values in between on the in-edges of one person, so that
+    /// thinning is exercised): person u is in a random root's set with probability σ({u}) / n,
+    /// σ computed exactly over every live-edge world.
+    @Test func membershipFrequenciesMatchExactSpreads() throws {
+        let edges: [(Int32, Int32, Double)] = [
+            (0, 1, 0.9), (2, 1, 0.15), (3, 1, 0.5), (4, 1, 0.5), (5, 1, 0.02),
+            (1, 6, 0.7), (6, 0, 0.3), (2, 6, 1), (5, 3, 0), (3, 4, 0.25), (6, 7, 0.6), (7, 2, 0.45),
+        ]
+        let n = 8
+        let model = CascadeModel(people: SimulationTests.interner((0..<n).map { "p\($0)" }), edges: edges)
+        var pool = RRPool()
+        let sets = 400_000
+        try pool.grow(to: sets, reverse: ReverseEdges(model), seed: 7, limit: 10_000_000, epsilon: 0.1)
+        #expect(pool.count == sets)
+        var hits = [Int](repeating: 0, count: n)
+        for v in pool.members { hits[Int(v)] += 1 }
+        for v in pool.singles { hits[Int(v)] += 1 }
+        for u in 0..<n {
+            let exact = try #require(Simulation.exact(model: model, seeds: [Int32(u)])).spread / Double(n)
+            let seen = Double(hits[u]) / Double(sets)
+            // Five standard errors of a proportion.
+            let tolerance = 5 * (exact * (1 - exact) / Double(sets)).squareRoot() + 1e-9
+            #expect(abs(seen - exact) <= tolerance, "person \(u): \(seen) against exact \(exact)")
+        }
+    }
+
+    /// Sets that hold most of the graph: IMM stops as soon as they pass the memory limit and
+    /// says how large they are, instead of exhausting memory.
+    @Test func largeSetsAreRefusedEarly() throws {
+        let n = 300
+        let edges: [(Int32, Int32, Double)] = (0..<n).map { (Int32($0), Int32(($0 + 1) % n), 1.0) }
+        let model = CascadeModel(people: SimulationTests.interner((0..<n).map { "p\($0)" }), edges: edges)
+        do {
+            _ = try SeedSelection.imm(model: model, k: 2, epsilon: 0.1, seed: 1, memberLimit: 50_000)
+            Issue.record("IMM should refuse")
+        } catch {
+            guard case .tooManySets(_, let members, let meanSize, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(meanSize == Double(n))
+            #expect(members > 50_000)
+            #expect(error.description.contains("reach much of the graph"))
+        }
+    }
+}

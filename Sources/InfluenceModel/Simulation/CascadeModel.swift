@@ -168,7 +168,7 @@ public struct CascadeModel: Sendable {
 public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable {
     case noSeeds
     case unknownSeeds(names: [String], file: String)
-    case tooManySets(sets: Int, members: Int, epsilon: Double)
+    case tooManySets(sets: Int, members: Int, meanSize: Double, epsilon: Double)
 
     public var exitCode: Int32 {
         switch self {
@@ -186,9 +186,14 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable, Sendable
             return
                 "\(file): \(names.count) seed\(names.count == 1 ? " is" : "s are") not in the referral export: \(shown)\(names.count > 5 ? ", …" : ""). "
                 + "Seeds must be ids that appear as referrer or referred."
-        case .tooManySets(let sets, let members, let epsilon):
-            return "IMM would need \(sets) reverse-reachable sets (about \(members) members) for epsilon \(epsilon) on this graph, "
-                + "more than memory allows. Raise --epsilon (e.g. 0.3), choose fewer seeds, or use --method celf on a small graph."
+        case .tooManySets(let sets, let members, let meanSize, let epsilon):
+            let large = meanSize >= 100
+            return
+                "IMM would need \(sets) reverse-reachable sets (about \(members) members, \(Int(meanSize.rounded())) on average) for epsilon \(epsilon) on this graph, "
+                + "more than memory allows. "
+                + (large
+                    ? "The sets are large because the edge probabilities let a cascade reach much of the graph; check the estimate (--estimate, --probability) before raising --epsilon."
+                    : "Raise --epsilon (e.g. 0.3), choose fewer seeds, or use --method celf on a small graph.")
         }
     }
 }
