@@ -40,6 +40,12 @@ struct Report: ParsableCommand {
     @Option(help: "How many advocates the top-advocates table lists.")
     var top: Int = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "How many best next advocates to choose (0 leaves the section out).",
+            discussion: "As 'influence seeds --k K' chooses them: IMM, epsilon 0.1, probabilities per sender, 10000 runs."))
+    var next: Int = 5
+
     @OptionGroup var iteration: IterationOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var outputOptions: OutputOptions
@@ -50,6 +56,7 @@ struct Report: ParsableCommand {
             throw ValidationError("--currency must be a three-letter ISO 4217 code such as USD, not '\(currency)'.")
         }
         if top < 1 { throw ValidationError("--top must be at least 1, not \(top).") }
+        if next < 0 { throw ValidationError("--next must be 0 or more, not \(next).") }
         if resamples < 0 || resamples > 1_000_000 { throw ValidationError("--resamples must be between 0 and 1000000, not \(resamples).") }
         if let format = outputOptions.format, ![OutputFormat.html, .markdown, .json].contains(OutputFormat(rawValue: format)) {
             throw ValidationError("--format for a report must be html, markdown or json, not '\(format)'.")
@@ -75,6 +82,24 @@ struct Report: ParsableCommand {
                     events: export.events, conversions: export.conversions,
                     options: ComparisonOptions(grouping: .campaign, resamples: resamples, seed: seed))
                 report.comparison = ReportComparison(comparison)
+            }
+            if next > 0 {
+                let graph = ReferralGraph(events: export.events)
+                let model = CascadeModel(graph: graph, events: export.events, conversions: export.conversions, rule: .perSender)
+                do {
+                    let (plan, pagerank) = try SeedReport.plan(
+                        model: model, graph: graph, k: next, seed: seed, quality: export.events.quality,
+                        conversionsQuality: export.conversions?.quality)
+                    if !pagerank.report.converged { warnNotConverged(pagerank.summary) }
+                    report.nextAdvocates = ReportNextAdvocates(plan, names: names)
+                } catch let error as SimulationError {
+                    // The rest of the report stands; the section says why it has no seeds.
+                    report.nextAdvocates = ReportNextAdvocates(unavailable: error.description, probabilities: model.ruleDescription)
+                    if !outputOptions.quiet {
+                        var stderr = StandardError()
+                        print("influence: warning: no best next advocates: \(error.description)", to: &stderr)
+                    }
+                }
             }
             progress.done()
             let format = outputOptions.format.flatMap(OutputFormat.init(rawValue:)) ?? .html

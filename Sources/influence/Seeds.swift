@@ -49,24 +49,11 @@ struct Seeds: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (export, model, referralGraph) = try cascade.model(files: files, input: input)
-            let selection =
-                method == "celf"
-                ? SeedSelection.celf(model: model, k: k, runs: runs, seed: seed)
-                : try SeedSelection.imm(model: model, k: k, epsilon: epsilon, seed: seed)
-            let chosen = selection.seeds.map(\.node)
-            let checked = Simulation(model: model, seeds: chosen, runs: runs, seed: seed)
-            let graph = ScoringGraph(referralGraph)
-            let pagerank = try graph.score(ScoreOptions())
+            let (report, pagerank) = try SeedReport.plan(
+                model: model, graph: referralGraph, k: k, method: SeedSelection.Method(rawValue: method) ?? .imm, epsilon: epsilon,
+                runs: runs, seed: seed, quality: export.events.quality, conversionsQuality: export.conversions?.quality)
             // The PageRank seeds are only a yardstick, but one from an unconverged score is said so.
             if !pagerank.report.converged { warnNotConverged(pagerank.summary) }
-            let people = model.people
-            let top = (0..<Int32(model.nodeCount)).sorted { a, b in
-                pagerank.score[Int(a)] != pagerank.score[Int(b)] ? pagerank.score[Int(a)] > pagerank.score[Int(b)] : people.precedes(a, b)
-            }.prefix(chosen.count)
-            let pagerankSpread = Simulation(model: model, seeds: Array(top), runs: runs, seed: seed)
-            let report = SeedReport(
-                selection: selection, model: model, chosenSpread: checked, pagerankSpread: pagerankSpread, pagerankSeeds: Array(top),
-                quality: export.events.quality, conversionsQuality: export.conversions?.quality)
             try outputOptions.write(report)
             RunReport.read(export.events.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
             if !outputOptions.quiet {

@@ -33,11 +33,12 @@ struct ReportFormatTests {
         #expect(text.contains("\"k_factor\": \(Format.shortest(want))"))
         #expect((object["advocates"] as? [Any])?.count == 10)
         #expect(object["comparison"] is NSNull)
+        #expect(object["next_advocates"] is NSNull)
         let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
         #expect(
             keys == [
                 "schema_version", "tool", "command", "inputs", "parameters", "headline", "scopes", "advocates", "channels",
-                "channel_credit", "comparison", "cycle_referrals", "skipped_models", "data_quality",
+                "channel_credit", "comparison", "next_advocates", "cycle_referrals", "skipped_models", "data_quality",
             ])
     }
 
@@ -67,5 +68,42 @@ struct ReportFormatTests {
         }
         let top = score.ranking().first.map { score.people.name($0) }
         #expect(ScoreListing(score, top: 1).markdown().contains("| 1 | \(try #require(top)) |"))
+    }
+}
+
+/// The best-next-advocates section in each format, from values set by hand.
+struct ReportNextAdvocatesTests {
+    static let next = ReportNextAdvocates(
+        method: "IMM (ε = 0.1, 1000 reverse-reachable sets)", probabilities: "per sender",
+        rows: [
+            .init(id: "u1", name: "Ada", marginalGain: 12.5, expectedSpread: 12.5),
+            .init(id: "u2", marginalGain: 7.25, expectedSpread: 19.75),
+        ], spread: 19.5, low: 19, high: 20, runs: 1000, pagerankSpread: 15, pagerankLow: 14.5, pagerankHigh: 15.5)
+
+    @Test func allFormatsShowTheSeeds() throws {
+        var report = ReportFixture.report
+        report.nextAdvocates = Self.next
+        let markdown = report.markdown()
+        #expect(markdown.contains("## Best next advocates"))
+        #expect(markdown.contains("| 1 | Ada | u1 | 12.50 | 12.50 |"), "\(markdown)")
+        #expect(markdown.contains("| 2 | u2 | u2 | 7.25 | 19.75 |"))
+        #expect(
+            markdown.contains(
+                "reaches about 19.50 people (19.00 to 20.00, 1,000 simulated cascades), against 15.00 for the 2 people of highest PageRank")
+        )
+        let page = report.page()
+        #expect(page.contains("Best next advocates"))
+        let json = report.json().rendered()
+        #expect(json.contains("\"next_advocates\": {"))
+        #expect(json.contains("\"pagerank_expected_spread\": 15"))
+    }
+
+    @Test func aRefusalIsSaid() {
+        var report = ReportFixture.report
+        report.nextAdvocates = ReportNextAdvocates(unavailable: "IMM would need too many sets.", probabilities: "per sender")
+        let markdown = report.markdown()
+        #expect(markdown.contains("## Best next advocates\n\nNo seeds were chosen: IMM would need too many sets."))
+        #expect(!markdown.contains("| rank | advocate | people added"))
+        #expect(report.page().contains("No seeds were chosen: IMM would need too many sets."))
     }
 }

@@ -38,6 +38,36 @@ struct ReportCommandTests {
         #expect((object["scopes"] as? [Any])?.count == 1, "by channel: no campaign scopes")
     }
 
+    /// The report's best next advocates are those `influence seeds` chooses on the same
+    /// export, with the same simulated spread; `--next 0` leaves the section out.
+    @Test func nextAdvocatesAreThoseOfSeeds() throws {
+        let report = try Runner.run([
+            "report", Self.sample, "--conversions", Self.conversions, "--format", "json", "--quiet", "--next", "4",
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let next = try #require(object["next_advocates"] as? [String: Any])
+        let seeds = try #require(next["seeds"] as? [[String: Any]])
+        let chosen = seeds.compactMap { $0["node"] as? String }
+        #expect(chosen.count == 4)
+        let direct = try Runner.run(["seeds", Self.sample, "--conversions", Self.conversions, "--k", "4", "--format", "json", "--quiet"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        let seedsObject = try #require(try JSONSerialization.jsonObject(with: Data(direct.stdout.utf8)) as? [String: Any])
+        let expected = try #require(seedsObject["seeds"] as? [[String: Any]]).compactMap { $0["node"] as? String }
+        #expect(chosen == expected)
+        let simulated = try #require(seedsObject["simulated"] as? [String: Any])
+        #expect(next["expected_spread"] as? Double == simulated["expected_spread"] as? Double)
+        // Better than the PageRank yardstick on this export, and said so on the page.
+        let spread = try #require(next["expected_spread"] as? Double), yardstick = try #require(next["pagerank_expected_spread"] as? Double)
+        #expect(spread > yardstick)
+        let markdown = try Runner.run(["report", Self.sample, "--conversions", Self.conversions, "--format", "markdown", "--quiet"])
+        #expect(markdown.stdout.contains("## Best next advocates"))
+        #expect(markdown.stdout.contains("| rank | advocate | people added | expected reach so far |"))
+        let none = try Runner.run(["report", Self.sample, "--format", "json", "--quiet", "--next", "0"])
+        let noneObject = try #require(try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [String: Any])
+        #expect(noneObject["next_advocates"] is NSNull)
+    }
+
     @Test(arguments: [
         (["report", sample, "--format", "csv"], "--format for a report must be html, markdown or json"),
         (["report", sample, "--currency", "dollars"], "--currency must be a three-letter ISO 4217 code"),

@@ -30,14 +30,55 @@ public struct SeedReport: Sendable, OutputDocument {
         }
     }
 
-    /// One line: the method, the spread of the chosen seeds, and against the PageRank seeds.
-    public var summary: String {
-        let method =
-            selection.method == .imm
+    /// The method in words, with its parameters.
+    public var methodDescription: String {
+        selection.method == .imm
             ? "IMM (ε = \(Format.short(selection.epsilon ?? 0)), \(selection.samples) reverse-reachable sets)"
             : "CELF greedy (\(selection.samples) runs per estimate)"
+    }
+
+    /// The `k` people of highest `score` (ties: the people's order), for the PageRank
+    /// yardstick.
+    /// - Complexity: O(n log n) on the scores alone, then on the few at or above the k-th.
+    public static func top(_ k: Int, by score: [Double], people: Interner) -> [Int32] {
+        let k = min(k, score.count)
+        guard k > 0 else { return [] }
+        let threshold = score.sorted(by: >)[k - 1]
+        let candidates: [Int32] = (0..<Int32(score.count)).filter { score[Int($0)] >= threshold }
+        let ranked = candidates.sorted { (a: Int32, b: Int32) -> Bool in
+            let sa = score[Int(a)], sb = score[Int(b)]
+            return sa != sb ? sa > sb : people.precedes(a, b)
+        }
+        return Array(ranked.prefix(k))
+    }
+
+    /// The chosen seeds checked by simulation and set against the top `k` by PageRank, as
+    /// `influence seeds` reports them.
+    /// - Throws: `SimulationError` when IMM cannot run (see `SeedSelection.imm`), or the
+    ///   PageRank's error.
+    public static func plan(
+        model: CascadeModel, graph: ReferralGraph, k: Int, method: SeedSelection.Method = .imm, epsilon: Double = 0.1, runs: Int = 10_000,
+        seed: UInt64 = 1, quality: DataQuality, conversionsQuality: DataQuality?
+    ) throws -> (report: SeedReport, pagerank: ScoreResult) {
+        let selection =
+            method == .celf
+            ? SeedSelection.celf(model: model, k: k, runs: runs, seed: seed)
+            : try SeedSelection.imm(model: model, k: k, epsilon: epsilon, seed: seed)
+        let chosen = selection.seeds.map(\.node)
+        let checked = Simulation(model: model, seeds: chosen, runs: runs, seed: seed)
+        let pagerank = try ScoringGraph(graph).score(ScoreOptions())
+        let top = top(chosen.count, by: pagerank.score, people: model.people)
+        let pagerankSpread = Simulation(model: model, seeds: top, runs: runs, seed: seed)
+        let report = SeedReport(
+            selection: selection, model: model, chosenSpread: checked, pagerankSpread: pagerankSpread, pagerankSeeds: top,
+            quality: quality, conversionsQuality: conversionsQuality)
+        return (report, pagerank)
+    }
+
+    /// One line: the method, the spread of the chosen seeds, and against the PageRank seeds.
+    public var summary: String {
         var text =
-            "\(selection.seeds.count) seeds by \(method): expected spread \(Format.short(chosenSpread.expectedSpread)) "
+            "\(selection.seeds.count) seeds by \(methodDescription): expected spread \(Format.short(chosenSpread.expectedSpread)) "
             + "(\(Format.short(chosenSpread.confidence * 100))% \(Format.short(chosenSpread.low)) to \(Format.short(chosenSpread.high)), \(chosenSpread.runs) runs)"
         if let p = pagerankSpread {
             text +=

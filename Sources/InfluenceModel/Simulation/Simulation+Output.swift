@@ -26,15 +26,7 @@ public struct SimulationReport: Sendable, OutputDocument {
     }
 
     /// How the edge probabilities were set, in words.
-    public var ruleDescription: String {
-        switch model.rule {
-        case .constant(let p): return "constant \(Format.short(p))"
-        case .perSender: return "per sender (share of referrals whose target converted or referred someone)"
-        case .perChannel: return "per channel (share of referrals whose target converted or referred someone)"
-        case .shrunk(let k): return "per sender and channel, shrunk toward the channel's rate with \(Format.short(k)) pseudo-referrals"
-        case .given(let given): return "from the column '\(given.column)'"
-        }
-    }
+    public var ruleDescription: String { model.ruleDescription }
 
     /// One line: the expected spread, its interval, the seeds, runs and how edges were weighed.
     public var summary: String {
@@ -99,5 +91,18 @@ public struct SimulationReport: Sendable, OutputDocument {
                 ),
             ],
             quality: InputQualities(referrals: quality, conversions: conversionsQuality))
+    }
+}
+
+extension CascadeModel {
+    /// How the edge probabilities were set, in words.
+    public var ruleDescription: String {
+        switch rule {
+        case .constant(let p): return "constant \(Format.short(p))"
+        case .perSender: return "per sender (share of referrals whose target converted or referred someone)"
+        case .perChannel: return "per channel (share of referrals whose target converted or referred someone)"
+        case .shrunk(let k): return "per sender and channel, shrunk toward the channel's rate with \(Format.short(k)) pseudo-referrals"
+        case .given(let given): return "from the column '\(given.column)'"
+        }
     }
 }

@@ -97,12 +97,14 @@ public struct ReferralReport: Sendable {
     public var comparison: ReportComparison?
     /// Reach over time of the referrals made on each channel, by channel name (for `--by channel`).
     public var channelReach: [String: [DailyReach]]
+    /// Whom to start the next campaign with, from `seeds`; `nil` leaves the section out.
+    public var nextAdvocates: ReportNextAdvocates?
 
     public init(
         title: String, currency: Currency = Currency(code: "USD"), grouping: Grouping = .campaign, spread: SpreadReport,
         conversions: ConversionTotals? = nil, advocates: [Advocate] = [], scoredPeople: Int = 0,
         channelCredit: [ChannelCredit] = [], cycleReferrals: Int = 0, skippedModels: [String] = [],
-        comparison: ReportComparison? = nil, channelReach: [String: [DailyReach]] = [:]
+        comparison: ReportComparison? = nil, channelReach: [String: [DailyReach]] = [:], nextAdvocates: ReportNextAdvocates? = nil
     ) {
         self.title = title
         self.currency = currency
@@ -116,6 +118,7 @@ public struct ReferralReport: Sendable {
         self.skippedModels = skippedModels
         self.comparison = comparison
         self.channelReach = channelReach
+        self.nextAdvocates = nextAdvocates
     }
 
     /// The first and last day anyone was reached (`YYYY-MM-DD`); `nil` without times.

@@ -43,6 +43,10 @@ extension ReferralReport {
                         comparison.rows.filter { $0.lift != nil }, baseline: comparison.baseline, title: "Lift over the baseline")
                     + table(comparisonTable))
         }
+        if let nextAdvocateSummary {
+            out += section(
+                "next", "Best next advocates", paragraph(nextAdvocateSummary) + (nextAdvocateTable.map { table($0) } ?? ""))
+        }
         out += section("quality", "Data quality", qualityBody)
         out += "</main>\n</body>\n</html>\n"
         return out

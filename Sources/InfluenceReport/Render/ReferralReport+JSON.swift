@@ -102,6 +102,25 @@ extension ReferralReport {
                     ),
                 ])
             } ?? .null
+        let nextValue: JSONValue =
+            nextAdvocates.map { n in
+                .object([
+                    ("method", .string(n.method)), ("probabilities", .string(n.probabilities)),
+                    (
+                        "seeds",
+                        .array(
+                            n.rows.enumerated().map { k, r in
+                                .object([
+                                    ("rank", .int(k + 1)), ("node", .string(r.id)), ("name", r.name.map(JSONValue.string) ?? .null),
+                                    ("marginal_gain", .number(r.marginalGain)), ("expected_spread", .number(r.expectedSpread)),
+                                ])
+                            })
+                    ),
+                    ("expected_spread", .number(n.spread)), ("low", .number(n.low)), ("high", .number(n.high)), ("runs", .int(n.runs)),
+                    ("pagerank_expected_spread", optional(n.pagerankSpread)), ("pagerank_low", optional(n.pagerankLow)),
+                    ("pagerank_high", optional(n.pagerankHigh)), ("unavailable", n.unavailable.map(JSONValue.string) ?? .null),
+                ])
+            } ?? .null
         return .document(
             command: "report",
             parameters: [("title", .string(title)), ("currency", .string(currency.code)), ("by", .string(grouping.rawValue))],
@@ -112,6 +131,7 @@ extension ReferralReport {
                 ("channels", channelList),
                 ("channel_credit", .array(credit)),
                 ("comparison", comparisonValue),
+                ("next_advocates", nextValue),
                 ("cycle_referrals", .int(cycleReferrals)),
                 ("skipped_models", .array(skippedModels.map(JSONValue.string))),
             ],

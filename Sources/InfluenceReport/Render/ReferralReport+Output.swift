@@ -37,10 +37,15 @@ extension ReferralReport: OutputDocument {
             "reach over time": "Reach over time", "generation funnel": "Generation funnel", "cascade sizes": "Cascade sizes",
             "campaigns": "Campaigns side by side", "top advocates": "Top advocates", "channels": "Channels compared",
             "channel credit": "Channel credit by attribution model", "campaign comparison": "Campaign comparison",
+            "next advocates": "Best next advocates",
             "data quality": "Data quality", "column mapping": "Columns used",
         ]
         for t in tables.dropFirst() {
+            if t.section == "data quality", let next = nextAdvocates, next.unavailable != nil, let text = nextAdvocateSummary {
+                out += "\n## Best next advocates\n\n" + MarkdownTable.escape(text) + "\n"
+            }
             out += "\n## " + (headings[t.section] ?? t.section) + "\n\n"
+            if t.section == "next advocates", let text = nextAdvocateSummary { out += MarkdownTable.escape(text) + "\n\n" }
             out += MarkdownTable.render(header: t.header, rows: t.rows, rightAligned: t.rightAligned)
             if t.section == "data quality", !qualityNotes.isEmpty {
                 out += "\n" + qualityNotes.map { "- " + MarkdownTable.escape($0) + "\n" }.joined()

@@ -114,6 +114,37 @@ extension ReferralReport {
             rows: rows, rightAligned: [2, 3, 4, 5, 6])
     }
 
+    /// The next campaign's seeds: each with what it adds and the running expected spread.
+    var nextAdvocateTable: ReportTable? {
+        guard let next = nextAdvocates, next.unavailable == nil else { return nil }
+        let named = next.rows.contains { $0.name != nil }
+        var header = ["rank", "advocate"]
+        if named { header.append("id") }
+        header += ["people added", "expected reach so far"]
+        let rows: [[String]] = next.rows.enumerated().map { k, r in
+            var row = [String(k + 1), r.name ?? r.id]
+            if named { row.append(r.id) }
+            return row + [HumanNumber.decimal(r.marginalGain), HumanNumber.decimal(r.expectedSpread)]
+        }
+        return ReportTable(
+            section: "next advocates", header: header, rows: rows, rightAligned: Set([0]).union((header.count - 2)..<header.count))
+    }
+
+    /// What the next-advocates section says in one paragraph.
+    var nextAdvocateSummary: String? {
+        guard let next = nextAdvocates else { return nil }
+        if let reason = next.unavailable { return "No seeds were chosen: \(reason)" }
+        var text =
+            "Starting the next campaign with these \(next.rows.count) people reaches about \(HumanNumber.decimal(next.spread)) people "
+            + "(\(HumanNumber.decimal(next.low)) to \(HumanNumber.decimal(next.high)), \(HumanNumber.count(next.runs)) simulated cascades)"
+        if let p = next.pagerankSpread {
+            text += ", against \(HumanNumber.decimal(p)) for the \(next.rows.count) people of highest PageRank"
+        }
+        text +=
+            ". Chosen by \(next.method) under the Independent Cascade model, each referral succeeding with the probability estimated \(next.probabilities)."
+        return text
+    }
+
     /// Data-quality counts: rows read, skipped and why, merges, self-referrals, cycles.
     var qualityTable: ReportTable {
         let q = spread.quality
@@ -181,6 +212,7 @@ extension ReferralReport {
         if spread.channels != nil { tables.append(channelTable) }
         if !channelCredit.isEmpty { tables.append(creditTable) }
         if let comparisonTable { tables.append(comparisonTable) }
+        if let nextAdvocateTable { tables.append(nextAdvocateTable) }
         tables += [qualityTable, columnTable]
         return tables
     }
