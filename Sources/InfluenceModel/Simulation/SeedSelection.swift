@@ -258,8 +258,12 @@ struct ReverseEdges: Sendable {
                                 lanes[l].found.removeAll(keepingCapacity: true)
                                 // The edge a jump landed on: kept (thinning) or not, then the
                                 // next jump along the same node's edges.
-                                if lanes[l].landing >= 0 {
+                                // Landings a few edges apart share cache lines (high probabilities):
+                                // those are read in the same step.
+                                var previous = -1
+                                while lanes[l].landing >= 0, previous < 0 || lanes[l].landing - previous <= 4 {
                                     let i = lanes[l].landing
+                                    previous = i
                                     let edge = edges[i]
                                     let bound = lanes[l].bound
                                     if !(edge.probability < bound) || lanes[l].rng.unit() * bound < edge.probability {
@@ -345,23 +349,34 @@ struct RRPool {
             Parallel.forEach(parts.count) { p in
                 var members: [Int32] = [], sizes: [Int] = [], singles: [Int32] = []
                 var seen = [UInt16](repeating: 0, count: n)
-                // Chunks of sets, so that the shared count of members is touched rarely.
+                // Chunks of sets, growing from 16 to 4096, so that the shared count of members is
+                // touched rarely. A part stops when the sets pass the room left, or when their
+                // mean size projects the whole draw to more than four times it (sets that each
+                // hold much of the graph are refused after a few of them).
                 var j = parts[p].lowerBound
+                var width = 16
                 while j < parts[p].upperBound {
-                    let chunk = j..<min(j + 4096, parts[p].upperBound)
+                    let chunk = j..<min(j + width, parts[p].upperBound)
                     let before = members.count + singles.count
                     reverse.draw(
                         (first + chunk.lowerBound)..<(first + chunk.upperBound), seed: seed, seen: &seen, members: &members,
                         sizes: &sizes, singles: &singles)
-                    if total.add(members.count + singles.count - before, ordering: .relaxed).newValue > room { break }
+                    let drawn = members.count + singles.count
+                    if total.add(drawn - before, ordering: .relaxed).newValue > room { break }
+                    let sets = sizes.count + singles.count
+                    if Double(drawn) / Double(sets) * Double(target - first) > 4 * Double(room) {
+                        total.add(room + 1, ordering: .relaxed)
+                        break
+                    }
                     j = chunk.upperBound
+                    width = min(width * 2, 4096)
                 }
                 shared[p] = (members, sizes, singles)
             }
         }
-        let drawn = total.load(ordering: .relaxed)
-        if drawn > room {
+        if total.load(ordering: .relaxed) > room {
             let sets = blocks.reduce(0) { $0 + $1.sizes.count + $1.singles.count }
+            let drawn = blocks.reduce(0) { $0 + $1.members.count + $1.singles.count }
             let mean = Double(drawn) / Double(max(sets, 1))
             throw .tooManySets(
                 sets: target, members: Int(min(Double(target) * mean, 9e18)), meanSize: mean, epsilon: epsilon)
