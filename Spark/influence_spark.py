@@ -149,6 +149,20 @@ def utf8_key(text):
     return text.encode("utf-8")
 
 
+class Phases:
+    """Wall time of each phase of the job, for summary.json."""
+
+    def __init__(self, summary):
+        self.summary = summary
+        self.last = time.time()
+        summary["phases"] = {}
+
+    def done(self, name):
+        now = time.time()
+        self.summary["phases"][name] = round(now - self.last, 3)
+        self.last = now
+
+
 # ---------------------------------------------------------------------------------------------
 # Spark session and input
 
@@ -289,6 +303,20 @@ class Vectors:
         return frame.localCheckpoint(eager=False)
 
 
+def scalars(spark, **values):
+    """A one-row table of `values`, broadcast beside a step's rows.
+
+    A number that changes every step (PageRank's dangling coefficient, HITS's normalizer)
+    enters the plan as data rather than as a literal: generated code inlines literals, so a
+    literal would make every step compile new code; as data, each step reuses the first's.
+    """
+    from pyspark.sql import functions as F
+
+    names = sorted(values)
+    return F.broadcast(spark.createDataFrame([tuple(float(values[k]) for k in names)],
+                                             ", ".join("%s double" % k for k in names)))
+
+
 def product(edges, state, column, key_from, key_to):
     """Σ over edges of w·state[key_from].column, by key_to: (node, p).
 
@@ -318,8 +346,9 @@ def affine(spark, params, edges_by_dst, state, alpha, c0, c1, vectors, growth_wi
         coefficient = c0 + c1 * dot
         scaled = state.select("node", (F.col("x") * F.col("scale")).alias("z"))
         sums = product(edges_by_dst, scaled, "z", "dst", "src")
-        nxt = state.join(sums.hint("shuffle_hash"), "node", "left").select(
-            "node", (alpha * F.coalesce(F.col("p"), F.lit(0.0)) + coefficient * F.col("b")).alias("x"),
+        nxt = state.join(sums.hint("shuffle_hash"), "node", "left").crossJoin(
+            scalars(spark, coefficient=coefficient)).select(
+            "node", (alpha * F.coalesce(F.col("p"), F.lit(0.0)) + F.col("coefficient") * F.col("b")).alias("x"),
             F.col("x").alias("previous"), "scale", "d", "b")
         nxt = vectors.step(nxt)
         totals = nxt.agg(F.sum(F.abs(F.col("x") - F.col("previous"))).alias("residual"),
@@ -368,7 +397,8 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
         if not (total > 0 and math.isfinite(total)):
             report.update(residual=0.0, converged=True, vanished=True)
             return state.select("node", F.lit(0.0).alias("x")), report
-        nxt = nxt.select("node", (F.col("y") * (1 / total)).alias("x"), "previous")
+        nxt = nxt.crossJoin(scalars(spark, inverse=1 / total)).select(
+            "node", (F.col("y") * F.col("inverse")).alias("x"), "previous")
         residual = nxt.agg(F.sum(F.abs(F.col("previous") - F.col("x")))).collect()[0][0]
         previous = report["residual"]
         ratio = residual / previous if math.isfinite(previous) and previous > 0 else 0.5
@@ -384,14 +414,15 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
         if len(ratios) >= 3 and steady(ratios):
             # x − (x_prev − x)·q/(1 − q), accepted only without a negative entry.
             factor = -ratio / (1 - ratio)
-            extrapolated = vectors.step(
-                nxt.select("node", ((F.col("previous") - F.col("x")) * factor + F.col("x")).alias("e")))
+            extrapolated = vectors.step(nxt.crossJoin(scalars(spark, factor=factor)).select(
+                "node", ((F.col("previous") - F.col("x")) * F.col("factor") + F.col("x")).alias("e")))
             check = extrapolated.agg(F.min("e").alias("low"), F.sum(F.abs("e")).alias("total"),
                                      F.sum(F.when(F.isnan("e"), 1).otherwise(0)).alias("nan")).collect()[0]
             if check["nan"] == 0 and check["low"] >= 0 and check["total"] > 0 and math.isfinite(check["total"]):
                 slowest = max(slowest, ratio)
                 ratios = []
-                state = extrapolated.select("node", (F.col("e") * (1 / check["total"])).alias("x"))
+                state = extrapolated.crossJoin(scalars(spark, inverse=1 / check["total"])).select(
+                    "node", (F.col("e") * F.col("inverse")).alias("x"))
                 continue
         state = nxt.select("node", "x")
     return state, report
@@ -404,11 +435,13 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
 def run_score(spark, params, summary):
     from pyspark.sql import functions as F
 
+    phases = Phases(summary)
     edges, people, quality = read_edges(spark, params)
     summary["data_quality"] = quality
     count = quality["rows"] - quality["self_referrals"]
     parts = partitions_for(spark, params, count)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    phases.done("read")
     # One edge per referred pair, weights summed; kept twice, hash-partitioned by target and by
     # source, so each product joins a vector with the edges already beside it.
     pairs = edges.groupBy("src", "dst").agg(F.sum("w").alias("w"))
@@ -418,6 +451,7 @@ def run_score(spark, params, summary):
     n = nodes.count()
     summary.update(people=n, edges=n_edges, partitions=parts)
     quality["merged_duplicates"] = count - n_edges
+    phases.done("build")
     vectors = Vectors(params)
     keep = vectors.keep
     log = []
@@ -492,7 +526,9 @@ def run_score(spark, params, summary):
                        % algorithm, 65)
     summary.update(iterations=report["iterations"], residual=report["residual"], converged=report["converged"],
                    iteration_log=log)
+    phases.done("iterate")
     write_scores(spark, params, scores.join(people, "node"), authority)
+    phases.done("write")
     return report["converged"]
 
 
@@ -880,6 +916,13 @@ def main(argv):
         return error.code
     finally:
         summary["seconds"] = time.time() - started
+        try:
+            metrics = spark._jvm.org.apache.spark.metrics.source.CodegenMetrics
+            summary["codegen"] = {"compilations": metrics.METRIC_COMPILATION_TIME().getCount(),
+                                  "compile_ms_sum": metrics.METRIC_COMPILATION_TIME().getSnapshot().getMean()
+                                  * metrics.METRIC_COMPILATION_TIME().getCount()}
+        except Exception:
+            pass
         try:
             write_small(params, "summary.json", json.dumps(summary, indent=1, sort_keys=False, default=str) + "\n")
         except Exception as error:  # the summary must not hide the run's own outcome
