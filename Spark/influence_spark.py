@@ -157,10 +157,17 @@ class Phases:
         self.last = time.time()
         summary["phases"] = {}
 
-    def done(self, name):
+    def done(self, name, spark=None, following=None):
         now = time.time()
         self.summary["phases"][name] = round(now - self.last, 3)
         self.last = now
+        if spark is not None and following:
+            describe(spark, following)
+
+
+def describe(spark, text):
+    """Labels the Spark jobs that follow (in the UI and the event log: per-iteration shuffle bytes)."""
+    spark.sparkContext.setJobDescription(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +350,7 @@ def affine(spark, params, edges_by_dst, state, alpha, c0, c1, vectors, growth_wi
     dot = (state.agg(F.sum(F.col("x") * F.col("d"))).collect()[0][0] or 0.0) if c1 != 0 else 0.0
     while report["iterations"] < cap:
         started = time.time()
+        describe(spark, "iteration %d" % (report["iterations"] + 1))
         coefficient = c0 + c1 * dot
         scaled = state.select("node", (F.col("x") * F.col("scale")).alias("z"))
         sums = product(edges_by_dst, scaled, "z", "dst", "src")
@@ -388,6 +396,7 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
     ratios, slowest = [], 0.0
     while report["iterations"] < cap:
         started = time.time()
+        describe(spark, "iteration %d" % (report["iterations"] + 1))
         between = product(edges_by_src, state, "x", "src", "dst")  # Wᵀ·x, by target
         y = product(edges_by_dst, between.withColumnRenamed("p", "t"), "t", "dst", "src")  # W·(Wᵀ·x)
         nxt = vectors.step(state.join(y.hint("shuffle_hash"), "node", "left").select(
@@ -436,12 +445,13 @@ def run_score(spark, params, summary):
     from pyspark.sql import functions as F
 
     phases = Phases(summary)
+    describe(spark, "read")
     edges, people, quality = read_edges(spark, params)
     summary["data_quality"] = quality
     count = quality["rows"] - quality["self_referrals"]
     parts = partitions_for(spark, params, count)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-    phases.done("read")
+    phases.done("read", spark, "build")
     # One edge per referred pair, weights summed; kept twice, hash-partitioned by target and by
     # source, so each product joins a vector with the edges already beside it.
     pairs = edges.groupBy("src", "dst").agg(F.sum("w").alias("w"))
@@ -526,7 +536,7 @@ def run_score(spark, params, summary):
                        % algorithm, 65)
     summary.update(iterations=report["iterations"], residual=report["residual"], converged=report["converged"],
                    iteration_log=log)
-    phases.done("iterate")
+    phases.done("iterate", spark, "write")
     write_scores(spark, params, scores.join(people, "node"), authority)
     phases.done("write")
     return report["converged"]
@@ -732,11 +742,14 @@ def run_spread(spark, params, summary):
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    phases = Phases(summary)
+    describe(spark, "read")
     edges, people, quality = read_edges(spark, params)
     summary["data_quality"] = quality
     count = quality["rows"] - quality["self_referrals"]
     parts = partitions_for(spark, params, count)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    phases.done("read", spark, "forest")
     keep = Vectors(params).keep
     edges = keep(edges.repartition(parts, "dst"))
     pairs = edges.select("src", "dst").distinct().count()
@@ -753,6 +766,7 @@ def run_spread(spark, params, summary):
     nodes = keep(nodes.join(sizes, ["scope", "node"]))
     summary.update(people=members.filter(F.col("scope") == all_scope).count(), edges=pairs, partitions=parts,
                    forest=info)
+    phases.done("forest", spark, "measure")
 
     # Per cascade.
     cascade_size = nodes.groupBy("scope", "root").agg(F.count(F.lit(1)).alias("size"), F.max("depth").alias("depth"))
@@ -870,8 +884,10 @@ def run_spread(spark, params, summary):
                 "" if r[5] is None else shortest(r[5]), "" if r[6] is None else iso8601(r[6]),
                 "" if r[7] is None else iso8601(r[7])])
 
+    phases.done("measure", spark, "write")
     write_text(spark, params, ordered.rdd.mapPartitions(cascade_lines), "cascades.csv",
                "root,campaign,size,depth,max_breadth,structural_virality,first_timestamp,last_timestamp")
+    phases.done("write")
     return True
 
 

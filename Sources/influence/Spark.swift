@@ -231,9 +231,8 @@ struct SparkSpread: ParsableCommand {
             var results = run.engine(summary)
             results.append(("people", .int(export.events.people.count)))
             results.append(("edges", .int(export.events.count - quality.mergedDuplicates)))
-            if let forest = summary["forest"] as? [String: Any] {
-                results.append(("cycle_referrals", .int(forest["cycle_referrals_refused"] as? Int ?? 0)))
-            }
+            let forest = summary["forest"] as? [String: Any]
+            results.append(("cycle_referrals", .int(forest?["cycle_referrals_refused"] as? Int ?? 0)))
             results.append(("files", .array(files.map(JSONValue.string))))
             let document = JSONValue.document(
                 command: "spark spread", parameters: [], results: results,

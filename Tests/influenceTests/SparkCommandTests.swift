@@ -220,6 +220,8 @@ struct SparkCommandTests {
             }
         }
         let summary = try json(out + "/summary.json")
+        let text = try String(contentsOf: URL(fileURLWithPath: out + "/summary.json"), encoding: .utf8)
+        #expect(JSONContractTests.topLevelKeys(text) == (try JSONContractTests.documentedKeys("spark score")))
         let swiftSummary =
             try JSONSerialization.jsonObject(
                 with: Data(try Runner.run(["score", events, "--format", "json", "--top", "1", "--quiet"] + flags).stdout.utf8))
@@ -260,6 +262,8 @@ struct SparkCommandTests {
                 }
             }
         }
+        let text = try String(contentsOf: URL(fileURLWithPath: out + "/summary.json"), encoding: .utf8)
+        #expect(JSONContractTests.topLevelKeys(text) == (try JSONContractTests.documentedKeys("spark spread")))
         return try json(out + "/summary.json")
     }
 
