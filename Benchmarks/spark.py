@@ -30,14 +30,15 @@ PEOPLE = {"1M": 1_400_000, "10M": 14_000_000}  # people per referral count (abou
 
 
 def timed(command, env=None):
-    """Runs `command` under /usr/bin/time -v: (seconds, peak GiB, stderr)."""
+    """Runs `command` under /usr/bin/time -v: (seconds, peak GiB, CPU seconds, stderr)."""
     start = time.time()
     done = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True, env=env)
     seconds = time.time() - start
     if done.returncode != 0:
         sys.exit("failed (%d): %s\n%s" % (done.returncode, " ".join(command), done.stderr[-3000:]))
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    return seconds, int(peak.group(1)) / 1024 / 1024 if peak else float("nan"), done.stderr
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr))
+    return seconds, int(peak.group(1)) / 1024 / 1024 if peak else float("nan"), cpu, done.stderr
 
 
 def shuffle_per_iteration(log_dir):
@@ -93,11 +94,11 @@ def main():
             if not command:
                 continue
             name = command[0]
-            seconds, peak, _ = timed([args.binary, name, events, "-o", os.path.join(DATA, "swift-%s-%s.csv" % (name, size)),
-                                      "--quiet"], env)
-            print("%s %s swift: %.1f s, %.2f GiB" % (size, name, seconds, peak), flush=True)
-            rows.append((size, referrals, name, "influence (Swift, one machine)", seconds, peak, None))
-            seconds, peak, _ = timed([args.binary, "spark", name, events] + spark_flags + ["--quiet"], env)
+            seconds, peak, cpu, _ = timed([args.binary, name, events, "-o",
+                                           os.path.join(DATA, "swift-%s-%s.csv" % (name, size)), "--quiet"], env)
+            print("%s %s swift: %.1f s (CPU %.1f s), %.2f GiB" % (size, name, seconds, cpu, peak), flush=True)
+            rows.append((size, referrals, name, "influence (Swift, one machine)", seconds, cpu, peak, None, None))
+            seconds, peak, cpu, _ = timed([args.binary, "spark", name, events] + spark_flags + ["--quiet"], env)
             summary = json.load(open(os.path.join(out, "summary.json")))
             shuffle = shuffle_per_iteration(log_dir) if name == "score" else {}
             per_iteration = None
@@ -105,18 +106,19 @@ def main():
                 written = [w for w, _ in shuffle.values()]
                 per_iteration = sum(written) / len(written)
             iterations = summary.get("iterations")
-            print("%s %s spark %s: %.1f s, %.2f GiB, %s iterations, shuffle written per iteration %s bytes" % (
-                size, name, args.master, seconds, peak, iterations,
+            print("%s %s spark %s: %.1f s (CPU %.1f s), %.2f GiB, %s iterations, shuffle written per iteration %s bytes" % (
+                size, name, args.master, seconds, cpu, peak, iterations,
                 "%.0f" % per_iteration if per_iteration is not None else "-"), flush=True)
-            rows.append((size, referrals, name, "influence spark, %s" % args.master, seconds, peak, per_iteration))
+            rows.append((size, referrals, name, "influence spark, %s" % args.master, seconds, cpu, peak, per_iteration,
+                         iterations))
             shutil.copy(os.path.join(out, "summary.json"), os.path.join(DATA, "spark-summary-%s-%s.json" % (name, size)))
     print()
-    print("| referrals | command | engine | wall | peak memory | shuffle written per iteration |")
-    print("|---|---|---|---|---|---|")
-    for size, referrals, name, engine, seconds, peak, per_iteration in rows:
+    print("| referrals | command | engine | wall | CPU | peak memory | iterations | shuffle written per iteration |")
+    print("|---|---|---|---|---|---|---|---|")
+    for size, referrals, name, engine, seconds, cpu, peak, per_iteration, iterations in rows:
         shuffle = "%.1f MB" % (per_iteration / 1e6) if per_iteration is not None else "—"
-        print("| %s (%s) | %s | %s | %.1f s | %.2f GiB | %s |" % (size, format(referrals, ","), name, engine, seconds,
-                                                                 peak, shuffle))
+        print("| %s (%s) | %s | %s | %.1f s | %.1f s | %.2f GiB | %s | %s |" % (
+            size, format(referrals, ","), name, engine, seconds, cpu, peak, iterations or "—", shuffle))
 
 
 if __name__ == "__main__":

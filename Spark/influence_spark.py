@@ -233,8 +233,10 @@ def read_edges(spark, params):
         raise JobError("%s: no referral links two different people; there is nothing to measure." % path, 65)
     # People are numbered by id; self-referral rows are gone first, so someone seen only in
     # one is not a person.
+    # The numbers are stored once (a local checkpoint): recomputing a distinct could number
+    # people differently, and every join below relies on one numbering.
     people = (kept.select(F.col("source").alias("id")).union(kept.select(F.col("target").alias("id"))).distinct()
-              .withColumn("node", F.monotonically_increasing_id()).cache())
+              .withColumn("node", F.monotonically_increasing_id()).localCheckpoint(eager=True))
     source_ids = people.select(F.col("id").alias("source"), F.col("node").alias("src"))
     target_ids = people.select(F.col("id").alias("target"), F.col("node").alias("dst"))
     edges = kept.join(source_ids, "source").join(target_ids, "target").select(
@@ -310,20 +312,6 @@ class Vectors:
         return frame.localCheckpoint(eager=False)
 
 
-def scalars(spark, **values):
-    """A one-row table of `values`, broadcast beside a step's rows.
-
-    A number that changes every step (PageRank's dangling coefficient, HITS's normalizer)
-    enters the plan as data rather than as a literal: generated code inlines literals, so a
-    literal would make every step compile new code; as data, each step reuses the first's.
-    """
-    from pyspark.sql import functions as F
-
-    names = sorted(values)
-    return F.broadcast(spark.createDataFrame([tuple(float(values[k]) for k in names)],
-                                             ", ".join("%s double" % k for k in names)))
-
-
 def product(edges, state, column, key_from, key_to):
     """Σ over edges of w·state[key_from].column, by key_to: (node, p).
 
@@ -354,9 +342,8 @@ def affine(spark, params, edges_by_dst, state, alpha, c0, c1, vectors, growth_wi
         coefficient = c0 + c1 * dot
         scaled = state.select("node", (F.col("x") * F.col("scale")).alias("z"))
         sums = product(edges_by_dst, scaled, "z", "dst", "src")
-        nxt = state.join(sums.hint("shuffle_hash"), "node", "left").crossJoin(
-            scalars(spark, coefficient=coefficient)).select(
-            "node", (alpha * F.coalesce(F.col("p"), F.lit(0.0)) + F.col("coefficient") * F.col("b")).alias("x"),
+        nxt = state.join(sums.hint("shuffle_hash"), "node", "left").select(
+            "node", (alpha * F.coalesce(F.col("p"), F.lit(0.0)) + coefficient * F.col("b")).alias("x"),
             F.col("x").alias("previous"), "scale", "d", "b")
         nxt = vectors.step(nxt)
         totals = nxt.agg(F.sum(F.abs(F.col("x") - F.col("previous"))).alias("residual"),
@@ -406,8 +393,7 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
         if not (total > 0 and math.isfinite(total)):
             report.update(residual=0.0, converged=True, vanished=True)
             return state.select("node", F.lit(0.0).alias("x")), report
-        nxt = nxt.crossJoin(scalars(spark, inverse=1 / total)).select(
-            "node", (F.col("y") * F.col("inverse")).alias("x"), "previous")
+        nxt = nxt.select("node", (F.col("y") * (1 / total)).alias("x"), "previous")
         residual = nxt.agg(F.sum(F.abs(F.col("previous") - F.col("x")))).collect()[0][0]
         previous = report["residual"]
         ratio = residual / previous if math.isfinite(previous) and previous > 0 else 0.5
@@ -423,15 +409,14 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
         if len(ratios) >= 3 and steady(ratios):
             # x − (x_prev − x)·q/(1 − q), accepted only without a negative entry.
             factor = -ratio / (1 - ratio)
-            extrapolated = vectors.step(nxt.crossJoin(scalars(spark, factor=factor)).select(
-                "node", ((F.col("previous") - F.col("x")) * F.col("factor") + F.col("x")).alias("e")))
+            extrapolated = vectors.step(
+                nxt.select("node", ((F.col("previous") - F.col("x")) * factor + F.col("x")).alias("e")))
             check = extrapolated.agg(F.min("e").alias("low"), F.sum(F.abs("e")).alias("total"),
                                      F.sum(F.when(F.isnan("e"), 1).otherwise(0)).alias("nan")).collect()[0]
             if check["nan"] == 0 and check["low"] >= 0 and check["total"] > 0 and math.isfinite(check["total"]):
                 slowest = max(slowest, ratio)
                 ratios = []
-                state = extrapolated.crossJoin(scalars(spark, inverse=1 / check["total"])).select(
-                    "node", (F.col("e") * F.col("inverse")).alias("x"))
+                state = extrapolated.select("node", (F.col("e") * (1 / check["total"])).alias("x"))
                 continue
         state = nxt.select("node", "x")
     return state, report
@@ -739,7 +724,6 @@ def subtree_sizes(nodes, keep):
 
 
 def run_spread(spark, params, summary):
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     phases = Phases(summary)
@@ -800,21 +784,7 @@ def run_spread(spark, params, summary):
         F.col("t0").isNotNull()).select("scope", ((F.col("ptime") - F.col("t0")) / 3600).alias("h"))
     medians = {}
     if quality["has_time"]:
-        counts = {r["scope"]: r["c"] for r in hops.groupBy("scope").agg(F.count(F.lit(1)).alias("c")).collect()}
-        ranked = hops.withColumn("k", F.row_number().over(Window.partitionBy("scope").orderBy("h")))
-        wanted = []
-        for scope, c in counts.items():
-            wanted += [(scope, (c + 1) // 2), (scope, c // 2 + 1)]
-        picks = {}
-        if wanted:
-            table = spark.createDataFrame(wanted, "scope int, k int").distinct()
-            for r in ranked.join(F.broadcast(table), ["scope", "k"]).collect():
-                picks[(r["scope"], r["k"])] = r["h"]
-        for scope, c in counts.items():
-            if c % 2 == 1:
-                medians[scope] = picks[(scope, (c + 1) // 2)]
-            else:
-                medians[scope] = (picks[(scope, c // 2)] + picks[(scope, c // 2 + 1)]) / 2
+        medians, counts = exact_medians(spark, hops, keep)
         summary["timed_hops"] = {scopes[s]: c for s, c in counts.items()}
 
     # Conversions: a referred person counts as converted for `all` with any conversion, and for
@@ -889,6 +859,47 @@ def run_spread(spark, params, summary):
                "root,campaign,size,depth,max_breadth,structural_virality,first_timestamp,last_timestamp")
     phases.done("write")
     return True
+
+
+def exact_medians(spark, values, keep):
+    """The median of `h` per `scope` (the mean of the middle two for an even count), exactly,
+    without gathering a scope into one task: the values are range-partitioned and sorted,
+    the counts per (partition, scope) give each partition's first position in its scope, and
+    only the partitions holding a middle position are read again.
+    - Returns: the medians and the counts, by scope.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    ordered = keep(values.repartitionByRange("scope", "h").sortWithinPartitions("scope", "h")
+                   .withColumn("pid", F.spark_partition_id()))
+    pieces = sorted((r["scope"], r["pid"], r["c"]) for r in
+                    ordered.groupBy("scope", "pid").agg(F.count(F.lit(1)).alias("c")).collect())
+    counts, wanted = {}, []
+    for scope, pid, c in pieces:
+        counts[scope] = counts.get(scope, 0) + c
+    seen = {}
+    for scope, pid, c in pieces:
+        first = seen.get(scope, 0)
+        n = counts[scope]
+        for rank in {(n + 1) // 2, n // 2 + 1}:  # 1-based middle positions
+            if first < rank <= first + c:
+                wanted.append((scope, pid, rank - first, rank))
+        seen[scope] = first + c
+    if not wanted:
+        return {}, counts
+    table = spark.createDataFrame(wanted, "scope int, pid int, k int, rank int")
+    chosen = ordered.join(F.broadcast(table.select("scope", "pid").distinct()), ["scope", "pid"]).withColumn(
+        "k", F.row_number().over(Window.partitionBy("scope", "pid").orderBy("h"))).join(
+        F.broadcast(table), ["scope", "pid", "k"])
+    picks = {(r["scope"], r["rank"]): r["h"] for r in chosen.collect()}
+    medians = {}
+    for scope, n in counts.items():
+        if n % 2 == 1:
+            medians[scope] = picks[(scope, (n + 1) // 2)]
+        else:
+            medians[scope] = (picks[(scope, n // 2)] + picks[(scope, n // 2 + 1)]) / 2
+    return medians, counts
 
 
 def write_small(params, name, text):
