@@ -72,6 +72,9 @@ def main():
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="12g")
     parser.add_argument("--skip-spread", action="store_true")
+    parser.add_argument("--spark-max-iterations", type=int,
+                        help="stop Spark's PageRank after this many iterations and extrapolate the full run from "
+                             "its time per iteration and Swift's iteration count")
     args = parser.parse_args()
     os.makedirs(DATA, exist_ok=True)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
@@ -84,21 +87,26 @@ def main():
                             "--quiet"], check=True)
         referrals = sum(1 for _ in open(events, "rb")) - 1
         out = os.path.join(DATA, "spark-out-%s" % size)
+        shutil.rmtree(out, ignore_errors=True)
         log_dir = os.path.join(DATA, "spark-events-%s" % size)
         shutil.rmtree(log_dir, ignore_errors=True)
         os.makedirs(log_dir)
-        spark_flags = ["--master", args.master, "--conf", "spark.driver.memory=%s" % args.driver_memory,
+        spark_flags = ["--keep-staging", "--master", args.master, "--conf", "spark.driver.memory=%s" % args.driver_memory,
                        "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=file://" + log_dir,
                        "-o", out]
         for command in (["score"], [] if args.skip_spread else ["spread"]):
             if not command:
                 continue
             name = command[0]
-            seconds, peak, cpu, _ = timed([args.binary, name, events, "-o",
-                                           os.path.join(DATA, "swift-%s-%s.csv" % (name, size)), "--quiet"], env)
+            seconds, peak, cpu, err = timed([args.binary, name, events, "-o",
+                                             os.path.join(DATA, "swift-%s-%s.csv" % (name, size)), "--quiet"]
+                                            + (["--timings"] if name == "score" else []), env)
+            found = re.search(r"\((\d+) iterations", err)
+            swift_iterations = int(found.group(1)) if found else None
             print("%s %s swift: %.1f s (CPU %.1f s), %.2f GiB" % (size, name, seconds, cpu, peak), flush=True)
             rows.append((size, referrals, name, "influence (Swift, one machine)", seconds, cpu, peak, None, None))
-            seconds, peak, cpu, _ = timed([args.binary, "spark", name, events] + spark_flags + ["--quiet"], env)
+            limit = ["--max-iterations", str(args.spark_max_iterations)] if args.spark_max_iterations and name == "score" else []
+            seconds, peak, cpu, _ = timed([args.binary, "spark", name, events] + spark_flags + limit + ["--quiet"], env)
             summary = json.load(open(os.path.join(out, "summary.json")))
             shuffle = shuffle_per_iteration(log_dir) if name == "score" else {}
             per_iteration = None
@@ -106,6 +114,15 @@ def main():
                 written = [w for w, _ in shuffle.values()]
                 per_iteration = sum(written) / len(written)
             iterations = summary.get("iterations")
+            if limit:
+                job = json.load(open(glob.glob(os.path.join(out, ".influence-spark-*", "out", "summary.json"))[-1]))
+                steps = [x["seconds"] for x in job["iteration_log"][1:]] or [x["seconds"] for x in job["iteration_log"]]
+                each = sum(steps) / len(steps)
+                rest = sum(v for k, v in job["phases"].items() if k != "iterate")
+                print("%s score spark: %.2f s per iteration over %d; the full run (%s iterations as Swift) would take "
+                      "about %.0f s of job time (read, build, write %.0f s)" % (
+                          size, each, iterations, swift_iterations, rest + each * (swift_iterations or 0), rest),
+                      flush=True)
             print("%s %s spark %s: %.1f s (CPU %.1f s), %.2f GiB, %s iterations, shuffle written per iteration %s bytes" % (
                 size, name, args.master, seconds, cpu, peak, iterations,
                 "%.0f" % per_iteration if per_iteration is not None else "-"), flush=True)

@@ -182,6 +182,10 @@ def session(params):
     # partition count, no adaptive re-planning and no broadcast that would change it.
     spark.conf.set("spark.sql.adaptive.enabled", "false")
     spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")
+    # A checkpointed table keeps its original plan for the optimizer's constraint inference,
+    # which then grows with every round of an iteration (exponentially through joins and
+    # unions): the plans here gain nothing from inferred filters, so it is off.
+    spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
     spark.conf.set("spark.sql.shuffle.partitions", str(params.get("partitions") or spark.sparkContext.defaultParallelism))
     spark.sparkContext.setLogLevel("WARN")
     if params.get("checkpoint_dir"):
@@ -304,6 +308,21 @@ class Vectors:
         if self.reliable:
             return frame.checkpoint(eager=True)
         return frame.localCheckpoint(eager=True)
+
+    def cut(self, frame):
+        """`keep`, then a table made afresh from the stored rows.
+
+        A checkpointed table still carries its origin's size estimate, and an estimate of a join
+        is the product of its sides': a table joined with itself round after round (pointer
+        jumping) would square it every round, which soon costs more than the work. Made afresh,
+        the table starts from the default estimate; it loses its known partitioning, which
+        the forest's few rounds can afford (the power iterations keep theirs).
+        """
+        from pyspark.sql import DataFrame
+
+        stored = self.keep(frame)
+        session = stored.sparkSession
+        return DataFrame(session._jsparkSession.createDataFrame(stored._jdf.rdd(), stored._jdf.schema()), session)
 
     def step(self, frame):
         self.steps += 1
@@ -734,7 +753,7 @@ def run_spread(spark, params, summary):
     parts = partitions_for(spark, params, count)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
     phases.done("read", spark, "forest")
-    keep = Vectors(params).keep
+    keep = Vectors(params).cut
     edges = keep(edges.repartition(parts, "dst"))
     pairs = edges.select("src", "dst").distinct().count()
     quality["merged_duplicates"] = count - pairs
