@@ -39,11 +39,19 @@ let package = Package(
             dependencies: ["InfluenceModel"],
             swiftSettings: strict
         ),
+        // The PySpark job, embedded as text in the binary (`influence spark`).
+        .target(
+            name: "SparkJob",
+            path: "Spark",
+            resources: [.embedInCode("influence_spark.py")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "influence",
             dependencies: [
                 "InfluenceModel",
                 "InfluenceReport",
+                "SparkJob",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

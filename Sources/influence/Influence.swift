@@ -12,10 +12,12 @@ struct Influence: ParsableCommand {
             graph (who referred whom) and scores it by power iteration on OpenBLAS.
 
             Exit codes: 0 success, 64 bad usage, 65 bad data, 66 missing or unreadable input, 70 internal error, \
-            74 output could not be written.
+            69 a program it needs (Spark, Java) is missing, 74 output could not be written.
             """,
         version: Tool.version,
-        subcommands: [Score.self, Spread.self, Attribute.self, Compare.self, Report.self, Simulate.self, Seeds.self, Generate.self]
+        subcommands: [
+            Score.self, Spread.self, Attribute.self, Compare.self, Report.self, Simulate.self, Seeds.self, Generate.self, Spark.self,
+        ]
     )
 
     static func main() {
