@@ -16,23 +16,10 @@ import argparse
 import array
 import heapq
 import os
-import pathlib
 import subprocess
-import sys
 import time
-import venv
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-VENV = ROOT / ".build" / "cynetdiff-venv"
-
-
-def ensure_venv():
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        venv.create(VENV, with_pip=True)
-        subprocess.check_call([str(python), "-m", "pip", "install", "-q", "cynetdiff==0.1.18", "networkx", "numpy"])
-    if pathlib.Path(sys.executable).resolve() != python.resolve():
-        sys.exit(subprocess.call([str(python), __file__] + sys.argv[1:]))
+from simulate import ROOT, ensure_venv, random_pairs
 
 
 def celf(model, n, k, trials):
@@ -65,11 +52,7 @@ def main():
     args = parser.parse_args()
     n, m = args.people, args.edges
 
-    rng = np.random.default_rng(3)
-    src = rng.integers(0, n, size=m * 2)
-    dst = rng.integers(0, n, size=m * 2)
-    keep = src != dst
-    pairs = np.unique(np.stack([src[keep], dst[keep]], axis=1), axis=0)[:m]
+    pairs = random_pairs(n, m, seed=3)
     data = ROOT / "Benchmarks" / "data" / f"seeds-{n}-{m}.csv"
     data.parent.mkdir(parents=True, exist_ok=True)
     with open(data, "w") as f:

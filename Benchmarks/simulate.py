@@ -26,8 +26,24 @@ def ensure_venv():
     if not python.exists():
         venv.create(VENV, with_pip=True)
         subprocess.check_call([str(python), "-m", "pip", "install", "-q", "cynetdiff==0.1.18", "networkx", "numpy"])
-    if pathlib.Path(sys.executable).resolve() != python.resolve():
-        sys.exit(subprocess.call([str(python), __file__] + sys.argv[1:]))
+    # The virtualenv's python is a link to the base interpreter: tell them apart by prefix.
+    if pathlib.Path(sys.prefix).resolve() != VENV.resolve():
+        sys.exit(subprocess.call([str(python), sys.argv[0]] + sys.argv[1:]))
+
+
+def random_pairs(n, m, seed, shuffle=False):
+    """m distinct directed pairs among n people, no self-pairs (numpy `seed`): sorted, or with
+    `shuffle` in a random order drawn from the same generator."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    src = rng.integers(0, n, size=m * 2)
+    dst = rng.integers(0, n, size=m * 2)
+    keep = src != dst
+    pairs = np.unique(np.stack([src[keep], dst[keep]], axis=1), axis=0)[:m]
+    if shuffle:
+        rng.shuffle(pairs)
+    return pairs
 
 
 def main():
@@ -37,12 +53,7 @@ def main():
 
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 100_000
     n, m = 100_000, 1_000_000
-    rng = np.random.default_rng(1)
-    src = rng.integers(0, n, size=m * 2)
-    dst = rng.integers(0, n, size=m * 2)
-    keep = src != dst
-    pairs = np.unique(np.stack([src[keep], dst[keep]], axis=1), axis=0)[:m]
-    rng.shuffle(pairs)
+    pairs = random_pairs(n, m, seed=1, shuffle=True)
     DATA.parent.mkdir(parents=True, exist_ok=True)
     if not DATA.exists():
         with open(DATA, "w") as f:

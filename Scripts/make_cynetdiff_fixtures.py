@@ -36,7 +36,8 @@ def ensure_venv():
     if not python.exists():
         venv.create(VENV, with_pip=True)
         subprocess.check_call([str(python), "-m", "pip", "install", "-q", "cynetdiff==0.1.18", "networkx", "numpy"])
-    if pathlib.Path(sys.executable).resolve() != python.resolve():
+    # The virtualenv's python is a link to the base interpreter: tell them apart by prefix.
+    if pathlib.Path(sys.prefix).resolve() != VENV.resolve():
         sys.exit(subprocess.call([str(python), __file__] + sys.argv[1:]))
 
 

@@ -445,9 +445,10 @@ def eigenvector(spark, params, edges_by_src, edges_by_dst, state, vectors, log=N
 # score
 
 
-def run_score(spark, params, summary):
-    from pyspark.sql import functions as F
-
+def read_phase(spark, params, summary, next_phase):
+    """Reads the canonical edges, records their data quality, and sets the shuffle partitions
+    from the count of referral rows (self-referrals left out); the job's phase clock then
+    moves on to `next_phase`."""
     phases = Phases(summary)
     describe(spark, "read")
     edges, people, quality = read_edges(spark, params)
@@ -455,7 +456,14 @@ def run_score(spark, params, summary):
     count = quality["rows"] - quality["self_referrals"]
     parts = partitions_for(spark, params, count)
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-    phases.done("read", spark, "build")
+    phases.done("read", spark, next_phase)
+    return phases, edges, people, quality, count, parts
+
+
+def run_score(spark, params, summary):
+    from pyspark.sql import functions as F
+
+    phases, edges, people, quality, count, parts = read_phase(spark, params, summary, "build")
     # One edge per referred pair, weights summed; kept twice, hash-partitioned by target and by
     # source, so each product joins a vector with the edges already beside it.
     pairs = edges.groupBy("src", "dst").agg(F.sum("w").alias("w"))
@@ -745,14 +753,7 @@ def subtree_sizes(nodes, keep):
 def run_spread(spark, params, summary):
     from pyspark.sql import functions as F
 
-    phases = Phases(summary)
-    describe(spark, "read")
-    edges, people, quality = read_edges(spark, params)
-    summary["data_quality"] = quality
-    count = quality["rows"] - quality["self_referrals"]
-    parts = partitions_for(spark, params, count)
-    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-    phases.done("read", spark, "forest")
+    phases, edges, people, quality, count, parts = read_phase(spark, params, summary, "forest")
     keep = Vectors(params).cut
     edges = keep(edges.repartition(parts, "dst"))
     pairs = edges.select("src", "dst").distinct().count()
