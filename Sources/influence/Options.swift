@@ -152,25 +152,67 @@ struct InputOptions: ParsableArguments {
 
 /// Flags of the power iteration, shared by every command that runs one.
 struct IterationOptions: ParsableArguments {
+    @OptionGroup var stop: StopOptions
+
+    @Option(help: "Operator for W: auto, sparse or dense (OpenBLAS gemv, up to 8,192 people).")
+    var `operator`: String = "auto"
+
+    func validate() throws {
+        guard OperatorChoice(rawValue: self.operator) != nil else {
+            throw ValidationError("--operator must be auto, sparse or dense, not '\(self.operator)'.")
+        }
+    }
+
+    var settings: IterationSettings { stop.settings }
+    var operatorChoice: OperatorChoice { OperatorChoice(rawValue: self.operator) ?? .auto }
+}
+
+/// When an iteration stops: shared by every iterating command and `spark score`.
+struct StopOptions: ParsableArguments {
     @Option(help: "Stop when the L1 change of one step is below this (hits and influence-flow: the estimated error).")
     var tolerance: Double = 1e-10
 
     @Option(help: "Stop after this many iterations and report non-convergence.")
     var maxIterations: Int = 1000
 
-    @Option(help: "Operator for W: auto, sparse or dense (OpenBLAS gemv, up to 8,192 people).")
-    var `operator`: String = "auto"
-
     func validate() throws {
         guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number, not \(tolerance).") }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations).") }
-        guard OperatorChoice(rawValue: self.operator) != nil else {
-            throw ValidationError("--operator must be auto, sparse or dense, not '\(self.operator)'.")
-        }
     }
 
     var settings: IterationSettings { IterationSettings(tolerance: tolerance, maxIterations: maxIterations) }
-    var operatorChoice: OperatorChoice { OperatorChoice(rawValue: self.operator) ?? .auto }
+}
+
+/// The score's algorithm and its parameters: shared by `score` and `spark score`.
+struct ScoreMethodOptions: ParsableArguments {
+    @Option(help: "pagerank, reach or hits.")
+    var algorithm: String = "pagerank"
+
+    @Option(help: "PageRank damping, in (0, 1).")
+    var damping: Double = 0.85
+
+    @Option(
+        help: ArgumentHelp(
+            "Reach's per-hop factor β (> 0); refused when β × spectral radius ≥ 1, where the series diverges.",
+            discussion:
+                "Default: chosen for the graph as min(0.1, 0.5/ρ̄), ρ̄ a certified upper bound on the spectral radius, so it always converges; 0.1 on a graph without cycles. The β used is in the JSON's parameters.beta."
+        ))
+    var beta: Double?
+
+    @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
+    var personalize: String?
+
+    func validate() throws {
+        guard let kind = ScoreAlgorithm(rawValue: algorithm) else {
+            throw ValidationError("--algorithm must be pagerank, reach or hits, not '\(algorithm)'.")
+        }
+        guard damping > 0, damping < 1 else { throw ValidationError("--damping must lie strictly between 0 and 1, not \(damping).") }
+        if let beta, !(beta > 0 && beta.isFinite) { throw ValidationError("--beta must be a positive number, not \(beta).") }
+        if personalize != nil, kind != .pagerank { throw ValidationError("--personalize applies to --algorithm pagerank only.") }
+    }
+
+    /// The algorithm (valid once `validate` has passed).
+    var kind: ScoreAlgorithm { ScoreAlgorithm(rawValue: algorithm) ?? .pagerank }
 }
 
 /// Tells the user on standard error that an iteration stopped before converging.

@@ -20,22 +20,7 @@ struct Score: ParsableCommand {
     @Argument(help: "Referral exports: CSV files (plain or .gz), folders of them, or - for standard input; read as one.")
     var files: [String] = []
 
-    @Option(help: "pagerank, reach or hits.")
-    var algorithm: String = "pagerank"
-
-    @Option(help: "PageRank damping, in (0, 1).")
-    var damping: Double = 0.85
-
-    @Option(
-        help: ArgumentHelp(
-            "Reach's per-hop factor β (> 0); refused when β × spectral radius ≥ 1, where the series diverges.",
-            discussion:
-                "Default: chosen for the graph as min(0.1, 0.5/ρ̄), ρ̄ a certified upper bound on the spectral radius, so it always converges; 0.1 on a graph without cycles. The β used is in the JSON's parameters.beta."
-        ))
-    var beta: Double?
-
-    @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
-    var personalize: String?
+    @OptionGroup var method: ScoreMethodOptions
 
     @OptionGroup var iteration: IterationOptions
 
@@ -55,15 +40,7 @@ struct Score: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
-        guard let algorithm = ScoreAlgorithm(rawValue: algorithm) else {
-            throw ValidationError("--algorithm must be pagerank, reach or hits, not '\(self.algorithm)'.")
-        }
-        guard damping > 0, damping < 1 else { throw ValidationError("--damping must lie strictly between 0 and 1, not \(damping).") }
-        if let beta, !(beta > 0 && beta.isFinite) { throw ValidationError("--beta must be a positive number, not \(beta).") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1, not \(top).") }
-        if personalize != nil, algorithm != .pagerank {
-            throw ValidationError("--personalize applies to --algorithm pagerank only.")
-        }
         if files.isEmpty { throw ValidationError("Name at least one referral export (a CSV file, a folder, or - for standard input).") }
         if each, outDir == nil { throw ValidationError("--each writes one file per input: name the folder with --out-dir DIR.") }
         if !each, outDir != nil { throw ValidationError("--out-dir goes with --each; for one output use -o FILE.") }
@@ -75,7 +52,7 @@ struct Score: ParsableCommand {
 
     var scoreOptions: ScoreOptions {
         ScoreOptions(
-            algorithm: ScoreAlgorithm(rawValue: algorithm)!, damping: damping, beta: beta,
+            algorithm: method.kind, damping: method.damping, beta: method.beta,
             iteration: iteration.settings, operatorChoice: iteration.operatorChoice)
     }
 
@@ -92,10 +69,11 @@ struct Score: ParsableCommand {
         var conversions: Conversions?
         if filter.isEmpty {
             graph = try ScoringGraph.read(paths: paths, options: events, timings: clock)
-            conversions = try personalize.map { p throws(InputError) in try Conversions.read(paths: [p], options: conversionOptions) }
+            conversions = try method.personalize.map { p throws(InputError) in try Conversions.read(paths: [p], options: conversionOptions)
+            }
         } else {
             let export = try Export.read(
-                events: paths, conversions: personalize.map { [$0] }, options: events,
+                events: paths, conversions: method.personalize.map { [$0] }, options: events,
                 conversionOptions: conversionOptions, filter: filter)
             graph = ScoringGraph(try ReferralGraph(checking: export.events))
             conversions = export.conversions

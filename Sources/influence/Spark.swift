@@ -80,36 +80,12 @@ struct SparkScore: ParsableCommand {
     @Argument(help: "Referral exports: CSV files (plain or .gz), folders of them; read as one.")
     var files: [String] = []
 
-    @Option(help: "pagerank, reach or hits.")
-    var algorithm: String = "pagerank"
-
-    @Option(help: "PageRank damping, in (0, 1).")
-    var damping: Double = 0.85
-
-    @Option(help: "Reach's per-hop factor β (> 0); default: chosen for the graph as influence score does.")
-    var beta: Double?
-
-    @Option(help: "Conversions CSV (user, value): personalize PageRank by each person's total conversion value.")
-    var personalize: String?
-
-    @Option(help: "Stop when the L1 change of one step is below this (hits: the estimated error).")
-    var tolerance: Double = 1e-10
-
-    @Option(help: "Stop after this many iterations and report non-convergence.")
-    var maxIterations: Int = 1000
-
+    @OptionGroup var method: ScoreMethodOptions
+    @OptionGroup var stop: StopOptions
     @OptionGroup var spark: SparkOptions
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        guard let algorithm = ScoreAlgorithm(rawValue: algorithm) else {
-            throw ValidationError("--algorithm must be pagerank, reach or hits, not '\(self.algorithm)'.")
-        }
-        guard damping > 0, damping < 1 else { throw ValidationError("--damping must lie strictly between 0 and 1, not \(damping).") }
-        if let beta, !(beta > 0 && beta.isFinite) { throw ValidationError("--beta must be a positive number, not \(beta).") }
-        if personalize != nil, algorithm != .pagerank { throw ValidationError("--personalize applies to --algorithm pagerank only.") }
-        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number, not \(tolerance).") }
-        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations).") }
         if files.isEmpty { throw ValidationError("Name at least one referral export (a CSV file or a folder).") }
     }
 
@@ -122,13 +98,13 @@ struct SparkScore: ParsableCommand {
             var conversionOptions = input.conversions
             conversionOptions.useTime = conversionOptions.useTime && filter.usesTime
             let export = try Export.read(
-                events: files, conversions: personalize.map { [$0] }, options: events, conversionOptions: conversionOptions,
+                events: files, conversions: method.personalize.map { [$0] }, options: events, conversionOptions: conversionOptions,
                 filter: filter)
             if export.events.count == 0 { _ = try ReferralGraph(checking: export.events) }
-            let algorithm = ScoreAlgorithm(rawValue: algorithm)!
+            let algorithm = method.kind
             var parameters: [String: Any] = [
-                "command": "score", "algorithm": algorithm.rawValue, "damping": damping, "tolerance": tolerance,
-                "max_iterations": maxIterations,
+                "command": "score", "algorithm": algorithm.rawValue, "damping": method.damping, "tolerance": stop.tolerance,
+                "max_iterations": stop.maxIterations,
             ]
             var jsonParameters: [(String, JSONValue)] = [("algorithm", .string(algorithm.rawValue))]
             if let conversions = export.conversions {
@@ -139,21 +115,21 @@ struct SparkScore: ParsableCommand {
             }
             switch algorithm {
             case .pagerank:
-                jsonParameters += [("damping", .number(damping)), ("personalized", .bool(personalize != nil))]
+                jsonParameters += [("damping", .number(method.damping)), ("personalized", .bool(method.personalize != nil))]
             case .reach:
                 // The β and the convergence proof influence score would use, from the same bounds.
                 let graph = ScoringGraph(try ReferralGraph(checking: export.events))
                 let bounds = Scores.spectralBounds(graph.adjacency())
-                let chosen = beta ?? ScoreOptions.automaticBeta(upper: bounds.upper)
+                let chosen = method.beta ?? ScoreOptions.automaticBeta(upper: bounds.upper)
                 if chosen >= bounds.divergentFrom { throw ScoreError.divergentReach(beta: chosen, spectralRadius: bounds.upper) }
-                let rule = beta == nil ? ScoreOptions.automaticBetaRule : "given"
+                let rule = method.beta == nil ? ScoreOptions.automaticBetaRule : "given"
                 parameters["beta"] = chosen
                 parameters["beta_chosen"] = rule
                 parameters["proven_convergent"] = chosen < bounds.convergentBelow
                 jsonParameters += [("beta", .number(chosen)), ("beta_chosen", .string(rule))]
             case .hits: break
             }
-            jsonParameters += [("tolerance", .number(tolerance)), ("max_iterations", .int(maxIterations))]
+            jsonParameters += [("tolerance", .number(stop.tolerance)), ("max_iterations", .int(stop.maxIterations))]
             var quality = export.events.quality
             quality.mergedDuplicates = ReferralGraph.repeatedRows(in: export.events)
             var run = SparkRun(options: spark, tools: tools, command: "score")
