@@ -19,7 +19,8 @@ public enum Attribution {
         pathsFromEvents: Bool = false
     ) throws(AttributionError) -> AttributionResult {
         try check(options)
-        let graph = ReferralGraph(events: events)
+        // Only influence-flow runs on the graph; the other models need its merge count alone.
+        let graph = options.model == .influenceFlow && !pathsFromEvents ? ReferralGraph(events: events) : nil
         let forest = ReferralForest(events: events)
         let chains = ConversionChains(events: events, forest: forest, conversions: conversions)
         var result: AttributionResult
@@ -38,7 +39,7 @@ public enum Attribution {
             result = try attribute(paths: paths, options: options)
             result.conversionsQuality = conversions.quality
             result.conversionRows = conversions.count
-        } else if options.model == .influenceFlow {
+        } else if let graph {
             result = try InfluenceFlow.attribute(
                 events: events, graph: graph, forest: forest, chains: chains,
                 conversions: conversions, options: options)
@@ -47,7 +48,12 @@ public enum Attribution {
                 events: events, forest: forest, chains: chains, conversions: conversions,
                 options: options)
         }
-        result.quality = graph.quality
+        if let graph {
+            result.quality = graph.quality
+        } else {
+            result.quality = events.quality
+            result.quality.mergedDuplicates = ReferralGraph.repeatedRows(in: events)
+        }
         result.quality.unknownConverters = result.organicCounts.unknownConverter
         return result
     }

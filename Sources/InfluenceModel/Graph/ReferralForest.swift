@@ -53,10 +53,16 @@ public struct ReferralForest: Sendable {
         }
         var inForest = [Bool](repeating: false, count: n)
         var members: [Int32] = []
+        members.reserveCapacity(n)
         for k in 0..<scope.count {
-            for p in [source[k], target[k]] where !inForest[Int(p)] {
-                inForest[Int(p)] = true
-                members.append(p)
+            let s = source[k], t = target[k]
+            if !inForest[Int(s)] {
+                inForest[Int(s)] = true
+                members.append(s)
+            }
+            if !inForest[Int(t)] {
+                inForest[Int(t)] = true
+                members.append(t)
             }
         }
         var parent = [Int32](repeating: -1, count: n)

@@ -55,8 +55,13 @@ public struct ReferralGraph: Sendable {
     /// readers that do not build it (spread), so every command reports the same count.
     /// - Complexity: O(people + rows), by the parallel build the scoring graph uses.
     public static func repeatedRows(in events: ReferralEvents) -> Int {
-        let pairs = PairColumns(source: events.source, target: events.target, weight: nil, map: [])
-        return CSRMatrix.build(people: events.people.count, chunks: [pairs]).merged
+        // In one chunk per thread: the build counts and places each chunk's rows on its own thread.
+        let parts = events.count < 1 << 18 ? 1 : Parallel.threads
+        let pairs = (0..<parts).map { p in
+            let rows = events.count * p / parts..<events.count * (p + 1) / parts
+            return PairColumns(source: Array(events.source[rows]), target: Array(events.target[rows]), weight: nil, map: [])
+        }
+        return CSRMatrix.build(people: events.people.count, chunks: pairs).merged
     }
 
     /// Reads and builds the graph of a referral export.

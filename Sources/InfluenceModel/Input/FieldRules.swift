@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one file's fields are read: times, amounts and ids, from the read options.
 struct FieldRules: Sendable {
     var timeFormat: TimeFormat = .auto
@@ -70,6 +72,10 @@ struct ReferralRowReader: Sendable {
         var time: (a: Double?, b: Double?)?
         /// How many of the two ids normalization changed.
         var normalized: Int
+        /// The two ids where the file holds them exactly as they are read (plain ASCII, not
+        /// escaped): then the reader's buffers are not filled. `nil`: they are in `source`
+        /// and `target`.
+        var inPlace: (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)? = nil
     }
 
     /// Checks a row in the order a person fixing the file would want — width, ids, weight,
@@ -82,11 +88,20 @@ struct ReferralRowReader: Sendable {
             throw .emptyValue(file: file, line: line, column: columns.target + 1, name: "target")
         }
         let exact = rules.exactIds
-        guard let s = try Self.id(record, columns.source, name: "source", file: file, exact: exact, out: &source, scratch: &scratch)
-        else { return .unreferred }
-        guard let t = try Self.id(record, columns.target, name: "target", file: file, exact: exact, out: &target, scratch: &scratch)
-        else { throw .emptyValue(file: file, line: line, column: columns.target + 1, name: "target") }
-        var values = Values(weight: nil, time: nil, normalized: (s ? 1 : 0) + (t ? 1 : 0))
+        var values: Values
+        var same: Bool
+        if let ids = plainIds(record) {
+            // The common row: both ids are used as the file holds them, without a copy.
+            values = Values(weight: nil, time: nil, normalized: 0, inPlace: ids)
+            same = ids.source.count == ids.target.count && memcmp(ids.source.baseAddress!, ids.target.baseAddress!, ids.source.count) == 0
+        } else {
+            guard let s = try Self.id(record, columns.source, name: "source", file: file, exact: exact, out: &source, scratch: &scratch)
+            else { return .unreferred }
+            guard let t = try Self.id(record, columns.target, name: "target", file: file, exact: exact, out: &target, scratch: &scratch)
+            else { throw .emptyValue(file: file, line: line, column: columns.target + 1, name: "target") }
+            values = Values(weight: nil, time: nil, normalized: (s ? 1 : 0) + (t ? 1 : 0))
+            same = source == target
+        }
         if columns.weight >= 0, !record.isBlank(columns.weight) {
             let parsed = record.withField(columns.weight) { rules.amount($0) }
             guard let parsed, (parsed.a ?? 0) >= 0, (parsed.b ?? 0) >= 0 else {
@@ -112,7 +127,38 @@ struct ReferralRowReader: Sendable {
         if columns.campaign >= 0, !record.withField(columns.campaign, { FieldValue.isUTF8($0) }) {
             throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
         }
-        return source == target ? .selfReferral : .referral(values)
+        return same ? .selfReferral : .referral(values)
+    }
+
+    /// The two ids of a row of the header's width when both are non-empty ASCII within the
+    /// length limit that `id(_:_:name:file:exact:out:scratch:)` would leave as they are;
+    /// `nil` sends the row through the full check.
+    @inline(__always)
+    func plainIds(_ record: CSVRecord) -> (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)? {
+        guard record.count == columns.width,
+            let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
+            !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
+            Self.isPlain(s, exact: rules.exactIds), Self.isPlain(t, exact: rules.exactIds)
+        else { return nil }
+        return (s, t)
+    }
+
+    /// ASCII that `PersonId.normalize` would leave as it is, in one pass: no surrounding
+    /// whitespace and, for an e-mail-like id, no capital letters (anything else takes the full path).
+    @inline(__always)
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, exact: Bool) -> Bool {
+        var any: UInt8 = 0
+        var at = false
+        var upper = false
+        for b in bytes {
+            any |= b
+            at = at || b == 0x40
+            upper = upper || b &- 0x41 < 26
+        }
+        guard any < 0x80 else { return false }
+        if exact { return true }
+        func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        return !space(bytes[0]) && !space(bytes[bytes.count - 1]) && !(at && upper)
     }
 
     /// Reads, checks and normalizes the id in `column` into `out` (`scratch` is working space).

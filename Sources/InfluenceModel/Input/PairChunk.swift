@@ -23,12 +23,8 @@ struct PairChunk: CSVRecordSink {
     var rows = 0
     var selfReferrals = 0
     var skips = SkipLog()
-    /// Rows checked but not yet interned (ids point into the file).
-    private var pending: ContiguousArray<(source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)> = []
-    private var hashes: ContiguousArray<(UInt64, UInt64)> = []
-    /// Keeps the batch's slot reads from being optimized away.
-    private(set) var touched: UInt64 = 0
-    static let batch = 64
+    /// Rows checked but not yet interned.
+    private var batch = PairBatch()
 
     init(columns: ReferralColumns, rules: FieldRules, header: [String], policy: ErrorPolicy, file: String, reserve: Int) {
         self.columns = columns
@@ -43,8 +39,6 @@ struct PairChunk: CSVRecordSink {
         source.reserveCapacity(reserve)
         target.reserveCapacity(reserve)
         if columns.weight >= 0 { weight.reserveCapacity(reserve) }
-        pending.reserveCapacity(Self.batch)
-        hashes.reserveCapacity(2 * Self.batch)
     }
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
@@ -55,8 +49,7 @@ struct PairChunk: CSVRecordSink {
                 selfReferrals += 1
                 return true
             }
-            pending.append((s, t))
-            if pending.count == Self.batch { flush() }
+            batch.append(s, t, people: &people, source: &source, target: &target)
             return true
         }
         do {
@@ -64,7 +57,6 @@ struct PairChunk: CSVRecordSink {
             case .selfReferral: selfReferrals += 1
             case .unreferred: unreferred += 1
             case .referral(let values):
-                flush()
                 normalizedIds += values.normalized
                 if columns.timestamp >= 0, values.time == nil { untimed += 1 }
                 if columns.weight >= 0 {
@@ -73,8 +65,7 @@ struct PairChunk: CSVRecordSink {
                     }
                     weight.append((w ?? 1) ?? 1)
                 }
-                source.append(reader.source.withUnsafeBufferPointer { people.intern($0).index })
-                target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
+                batch.add(values, reader: reader, people: &people, source: &source, target: &target)
             }
         } catch {
             guard policy == .skip else { throw error }
@@ -83,41 +74,63 @@ struct PairChunk: CSVRecordSink {
         return true
     }
 
-    mutating func finish() { flush() }
+    mutating func finish() { batch.flush(people: &people, source: &source, target: &target) }
 
     /// The ids of a row that `ReferralRowReader.read` would pass with weight 1 and no other
-    /// column to look at: the header's width, both ids non-empty ASCII within the length
-    /// limit, not escaped; `nil` sends the row through the full check.
+    /// column to look at; `nil` sends the row through the full check.
     @inline(__always)
-    private mutating func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
-        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0,
-            record.count == columns.width,
-            let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
-            !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
-            Self.isPlain(s, exact: reader.rules.exactIds), Self.isPlain(t, exact: reader.rules.exactIds)
-        else { return nil }
-        return (s, t)
+    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0 else { return nil }
+        return reader.plainIds(record).map { ($0.source, $0.target) }
+    }
+}
+
+/// Referral pairs interned in batches, in row order.
+///
+/// The hashes of a batch's ids are computed and their home slots read first, so the table's
+/// cache misses overlap, then the ids are interned in row order: the same numbering as one
+/// at a time. The ids of a pending pair point into the file being read, which outlives the
+/// scan that fills the batch.
+struct PairBatch {
+    private var pending: ContiguousArray<(source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)> = []
+    private var hashes: ContiguousArray<(UInt64, UInt64)> = []
+    /// Keeps the batch's slot reads from being optimized away.
+    private(set) var touched: UInt64 = 0
+    static let size = 64
+
+    init() {
+        pending.reserveCapacity(Self.size)
+        hashes.reserveCapacity(2 * Self.size)
     }
 
-    /// ASCII that `PersonId.normalize` would leave as it is, in one pass: no surrounding
-    /// whitespace and, for an e-mail-like id, no capital letters (anything else takes the full path).
+    /// Queues a pair whose ids the file holds as they are read.
     @inline(__always)
-    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, exact: Bool) -> Bool {
-        var any: UInt8 = 0
-        var at = false
-        var upper = false
-        for b in bytes {
-            any |= b
-            at = at || b == 0x40
-            upper = upper || b &- 0x41 < 26
+    mutating func append(
+        _ s: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>,
+        people: inout Interner, source: inout [Int32], target: inout [Int32]
+    ) {
+        pending.append((s, t))
+        if pending.count == Self.size { flush(people: &people, source: &source, target: &target) }
+    }
+
+    /// Adds the pair of a row `reader` read: queued when its ids are in place, else interned
+    /// from the reader's buffers after the pairs queued before it.
+    @inline(__always)
+    mutating func add(
+        _ values: ReferralRowReader.Values, reader: ReferralRowReader,
+        people: inout Interner, source: inout [Int32], target: inout [Int32]
+    ) {
+        if let ids = values.inPlace {
+            append(ids.source, ids.target, people: &people, source: &source, target: &target)
+            return
         }
-        guard any < 0x80 else { return false }
-        if exact { return true }
-        func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-        return !space(bytes[0]) && !space(bytes[bytes.count - 1]) && !(at && upper)
+        flush(people: &people, source: &source, target: &target)
+        source.append(reader.source.withUnsafeBufferPointer { people.intern($0).index })
+        target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
     }
 
-    private mutating func flush() {
+    /// Interns the queued pairs.
+    mutating func flush(people: inout Interner, source: inout [Int32], target: inout [Int32]) {
         guard !pending.isEmpty else { return }
         hashes.removeAll(keepingCapacity: true)
         for (s, t) in pending {

@@ -59,12 +59,14 @@ struct EventsChunk: CSVRecordSink {
     /// Numeric dates and amounts whose convention the whole file decides.
     var time = DeferredChoice()
     var amounts = DeferredChoice()
+    var batch = PairBatch()
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         events.quality.rows += 1
         do {
             switch try reader.read(record) {
-            case .referral(let values): events.add(values, reader: reader, record: record, time: &time, amounts: &amounts)
+            case .referral(let values):
+                events.add(values, reader: reader, record: record, time: &time, amounts: &amounts, batch: &batch)
             case .selfReferral: events.quality.selfReferrals += 1
             case .unreferred: events.quality.unreferredRows += 1
             }
@@ -74,6 +76,8 @@ struct EventsChunk: CSVRecordSink {
         }
         return true
     }
+
+    mutating func finish() { batch.flush(people: &events.people, source: &events.source, target: &events.target) }
 }
 
 extension ReferralEvents {

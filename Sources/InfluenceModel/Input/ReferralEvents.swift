@@ -79,9 +79,12 @@ public struct ReferralEvents: Sendable {
         if columns.channel >= 0 { template.channel = [] }
         if columns.campaign >= 0 { template.campaign = [] }
         let rules = FieldRules(options)
+        let expected = buffer.count / max(1, chunks) / 12
         let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
-            EventsChunk(
-                events: template, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
+            var events = template
+            events.reserve(rows: expected)
+            return EventsChunk(
+                events: events, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
                 header: head.layout.header, policy: options.onError)
         }
         var events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
@@ -109,6 +112,18 @@ public struct ReferralEvents: Sendable {
         return events
     }
 
+    /// Makes room for about `rows` rows, with a people table sized as `PairChunk` sizes its own.
+    mutating func reserve(rows: Int) {
+        people = Interner(capacity: min(max(rows / 8, 1024), 1 << 20))
+        source.reserveCapacity(rows)
+        target.reserveCapacity(rows)
+        weight.reserveCapacity(rows)
+        line.reserveCapacity(rows)
+        if timestamp != nil { timestamp!.reserveCapacity(rows) }
+        if channel != nil { channel!.reserveCapacity(rows) }
+        if campaign != nil { campaign!.reserveCapacity(rows) }
+    }
+
     static func header(_ record: CSVRecord, file: String, options: ReadOptions) throws(InputError) -> ColumnLayout {
         let optional: [ColumnRole] =
             (options.useTime ? [.timestamp, .channel, .campaign, .weight] : [.channel, .campaign, .weight]) + [.sourceName]
@@ -117,14 +132,14 @@ public struct ReferralEvents: Sendable {
             overrides: options.columns, file: file)
     }
 
-    /// Adds a row read by `reader` (which holds its normalized ids).
+    /// Adds a row read by `reader`; its pair goes through `batch`, so `source` and `target`
+    /// are complete only once the batch is flushed.
     mutating func add(
         _ values: ReferralRowReader.Values, reader: ReferralRowReader, record: CSVRecord,
-        time: inout DeferredChoice, amounts: inout DeferredChoice
+        time: inout DeferredChoice, amounts: inout DeferredChoice, batch: inout PairBatch
     ) {
-        let row = source.count
-        source.append(reader.source.withUnsafeBufferPointer { people.intern($0).index })
-        target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
+        let row = line.count
+        batch.add(values, reader: reader, people: &people, source: &source, target: &target)
         quality.normalizedIds += values.normalized
         let columns = reader.columns
         if let w = values.weight {

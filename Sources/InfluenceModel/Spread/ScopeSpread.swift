@@ -67,11 +67,12 @@ public struct ScopeSpread: Sendable {
     ///   - campaign: the campaign's index, or `nil` for the overall scope.
     ///   - converted: who converted, or `nil` without conversions.
     /// - Complexity: O(r log r + n) for r rows and n people of the scope.
-    init(events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: ConvertedPeople?) {
+    /// - Parameter forest: the scope's forest when the caller has it already (that of all rows).
+    init(events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: ConvertedPeople?, forest: ReferralForest? = nil) {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
         referrals = scope.count
-        let forest = ReferralForest(scope: scope)
+        let forest = forest ?? ReferralForest(scope: scope)
         people = forest.members.count
 
         var isSharer = [Bool](repeating: false, count: scope.peopleCount)

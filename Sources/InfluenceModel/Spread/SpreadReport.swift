@@ -67,7 +67,7 @@ public struct SpreadReport: Sendable {
                 scopes.append(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted))
             }
         }
-        let all = ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted)
+        let all = ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
         scopes.append(all)
         self.scopes = scopes
         if events.channel != nil {
