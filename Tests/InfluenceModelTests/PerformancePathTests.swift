@@ -380,7 +380,11 @@ struct PerformancePathTests {
         var rng = SplitMix64(seed: UInt64(seed))
         let n = 2000
         var people = Interner()
-        for i in 0..<n { var key = "p\((i * 7919) % n)"; _ = key.withUTF8 { people.intern($0) } }
+        // Short names, and from seed 5 names whose first eight bytes often agree ("user.123…").
+        for i in 0..<n {
+            var key = seed < 5 ? "p\((i * 7919) % n)" : "user.\((i * 7919) % n)@example.com"
+            _ = key.withUTF8 { people.intern($0) }
+        }
         let levels = [0.0, -0.0, 1e-300, 0.25, 0.5, 3, -2, 1e10]
         let score = (0..<n).map { _ in seed % 2 == 0 ? levels[Int(rng.next() % 8)] : Double(rng.next() % 50) / 7 }
         let authority: [Double]? = seed % 3 == 0 ? (0..<n).map { _ in Double(rng.next() % 3) } : nil
@@ -389,6 +393,19 @@ struct PerformancePathTests {
             report: IterationReport(iterations: 1, residual: 0, converged: true), operatorKind: .sparse,
             edgeCount: 0, quality: DataQuality())
         #expect(result.radixRanking() == result.comparisonRanking())
+    }
+
+    @Test func asciiNearMatchKeyEqualsTheGeneralKey() throws {
+        var rng = SplitMix64(seed: 11)
+        let alphabet = Array("aZ09._-+@ !~\t\"'AbCxyz".utf8)
+        for _ in 0..<5000 {
+            let bytes = (0..<Int(rng.next() % 24)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            let id = String(decoding: bytes, as: UTF8.self)
+            let fast = bytes.withUnsafeBufferPointer { NearMatch.asciiKey($0) }
+            #expect(fast == NearMatch.key(id), "\(id)")
+        }
+        let accented = Array("José.Ávila@example.com".utf8)
+        #expect(accented.withUnsafeBufferPointer { NearMatch.asciiKey($0) } == nil)
     }
 
     @Test func csvBytesEqualTheStringWriter() throws {

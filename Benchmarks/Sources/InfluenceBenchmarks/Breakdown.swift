@@ -23,6 +23,8 @@ enum Breakdown {
         }
         print("n = \(n), edges = \(graph.edgeCount) (\(w.storage)), threads \(Parallel.threads), OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
         time("W·x (sparse)") { x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { w.apply(xp, into: $0) } } }
+        let renumbered = graph.adjacency(renumbered: true)
+        time("W·x (sparse, renumbered)") { x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { renumbered.apply(xp, into: $0) } } }
         time("daxpy") { v.withUnsafeBufferPointer { vp in y.withUnsafeMutableBufferPointer { BLAS.axpy(0.5, vp, $0) } } }
         time("dscal") { y.withUnsafeMutableBufferPointer { BLAS.scal(0.999, $0) } }
         time("dasum") { _ = y.withUnsafeBufferPointer { BLAS.asum($0) } }

@@ -102,11 +102,26 @@ enum NearMatch {
         let wanted = Set(ids.map(key))
         var found: [String: String] = [:]
         for i in 0..<Int32(people.count) {
-            let name = people.name(i)
-            let k = key(name)
-            if wanted.contains(k), found[k] == nil { found[k] = name }
+            // Every known id is keyed: ASCII ones (nearly all) without making a String first.
+            let k = people.withKey(i) { asciiKey($0) } ?? key(people.name(i))
+            if wanted.contains(k), found[k] == nil { found[k] = people.name(i) }
         }
         return ids.map { id in found[key(id)].map { "\(id) (did you mean \"\($0)\"?)" } ?? id }
+    }
+
+    /// `key(_:)` of an ASCII id, from its bytes; `nil` when the id is not ASCII.
+    static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for b in bytes {
+            guard b < 0x80 else { return nil }
+            switch b {
+            case 0x30...0x39, 0x61...0x7A: out.append(b)
+            case 0x41...0x5A: out.append(b | 0x20)
+            default: break
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func key(_ id: String) -> String {

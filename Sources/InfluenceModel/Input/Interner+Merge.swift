@@ -25,6 +25,12 @@ extension Interner {
                 }
             }
         }
+        var missing = 0, missingBytes = 0
+        for i in 0..<n where map[i] < 0 {
+            missing += 1
+            missingBytes += other.offsets[i + 1] - other.offsets[i]
+        }
+        reserve(adding: missing, bytes: missingBytes)
         other.arena.withUnsafeBufferPointer { arena in
             for i in 0..<n where map[i] < 0 {
                 let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])

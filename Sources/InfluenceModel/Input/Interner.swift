@@ -164,10 +164,25 @@ public struct Interner: Sendable {
     }
 
     private mutating func grow() {
-        let size = (mask + 1) * 2
+        rehash(size: (mask + 1) * 2, keys: count - 1)  // the key being inserted is placed by the caller
+    }
+
+    /// Makes room for `extra` more keys of `bytes` bytes in all, so that adding them never
+    /// grows the table one doubling at a time (each doubling places every key again).
+    mutating func reserve(adding extra: Int, bytes: Int) {
+        var size = mask + 1
+        while (count + extra) * 2 > size { size <<= 1 }
+        if size > mask + 1 { rehash(size: size, keys: count) }
+        arena.reserveCapacity(arena.count + bytes)
+        offsets.reserveCapacity(offsets.count + extra)
+        hashes.reserveCapacity(hashes.count + extra)
+    }
+
+    /// A table of `size` slots holding the first `keys` keys.
+    private mutating func rehash(size: Int, keys: Int) {
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
-        for i in 0..<count - 1 {  // the key being inserted is placed by the caller
+        for i in 0..<keys {
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
             while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
             let word = withKey(Int32(i)) { Interner.hashAndPrefix($0).prefix }

@@ -64,21 +64,28 @@ extension Scores {
             if !v.contains(where: { $0 > 0 }) { throw .badPersonalization(people: n, entries: v.count, reason: "every value is 0") }
         }
         var authority: [Double]?
-        let solved: (x: [Double], report: IterationReport)
+        var solved: (x: [Double], report: IterationReport)
+        // Large sparse PageRank and reach iterate over people renumbered breadth-first (see
+        // `Renumbering`); HITS also needs Wᵀ and keeps the file's numbering.
+        let renumbering =
+            options.algorithm != .hits && w.kind == .sparse && Renumbering.pays(people: w.dimension) ? Renumbering(w.forward) : nil
+        let operand = renumbering.map { AdjacencyOperator(forward: $0.apply(w.forward), reverse: nil, kind: .sparse) } ?? w
         switch options.algorithm {
         case .pagerank:
+            let weights = inWeight()
             solved = Scores.pagerank(
-                w, inWeight: inWeight(), damping: options.damping,
-                personalization: options.personalization, settings: options.iteration)
+                operand, inWeight: renumbering?.forward(weights) ?? weights, damping: options.damping,
+                personalization: options.personalization.map { renumbering?.forward($0) ?? $0 }, settings: options.iteration)
         case .reach:
-            let bounds = Scores.spectralBounds(w)
+            let bounds = Scores.spectralBounds(operand)
             if options.automaticBeta { options.beta = ScoreOptions.automaticBeta(upper: bounds.upper) }
-            solved = try Scores.reach(w, beta: options.beta, bounds: bounds, settings: options.iteration)
+            solved = try Scores.reach(operand, beta: options.beta, bounds: bounds, settings: options.iteration)
         case .hits:
             let hits = try Scores.hits(w, settings: options.iteration)
             solved = (hits.hub, hits.report)
             authority = hits.authority
         }
+        if let renumbering { solved.x = renumbering.back(solved.x) }
         guard solved.report.finite, solved.x.allSatisfy(\.isFinite) else { throw .nonFinite(algorithm: options.algorithm) }
         return ScoreResult(
             options: options, people: people, score: solved.x, authority: authority,

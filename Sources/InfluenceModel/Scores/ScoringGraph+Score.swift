@@ -11,7 +11,9 @@ extension ScoringGraph {
     }
 
     /// The adjacency W as the operator `score` would use for `choice` (for benchmarks).
-    public func adjacency(_ choice: OperatorChoice = .auto) -> AdjacencyOperator {
-        AdjacencyOperator(forward: forward, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
+    /// With `renumbered`, people are in the breadth-first order PageRank and reach iterate in.
+    public func adjacency(_ choice: OperatorChoice = .auto, renumbered: Bool = false) -> AdjacencyOperator {
+        let w = renumbered ? Renumbering(forward).apply(forward) : forward
+        return AdjacencyOperator(forward: w, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
     }
 }
