@@ -24,7 +24,7 @@ Data (Benchmarks/data/, git-ignored; every file from the project's generators, -
                                     campaign; conversions with time and value) -- attribute
   program-SIZE-seedS/conversions-sampled.csv
                                     DERIVED here, not generated: the generator gives about 0.22
-                                    conversions per referral; the brief asks for referrals/10
+                                    conversions per referral; the benchmark uses referrals/10
                                     (1M at 10M), so that many rows are drawn without replacement
                                     with numpy's default_rng(S), kept in file order.
   cascades-2xSIZE-seedS.csv         InfluenceBenchmarks cascades --campaigns 2 --referrals SIZE
