@@ -395,6 +395,39 @@ struct PerformancePathTests {
         #expect(result.radixRanking() == result.comparisonRanking())
     }
 
+    @Test(arguments: [(UInt64(21), true), (UInt64(22), false)])
+    func renumberedProductIsThePermutedProduct(seed: UInt64, weighted: Bool) throws {
+        let bytes = randomExport(seed: seed, rows: 3000, people: 700, weighted: weighted)
+        let graph = try readScoring(bytes, file: "r.csv", chunks: 1)
+        let a = graph.forward
+        let r = Renumbering(a)
+        let n = a.rows
+        let sortedOrder: [Int32] = r.order.sorted()
+        #expect(sortedOrder == (0..<Int32(n)).map { $0 })
+        for i in 0..<n { #expect(r.number[Int(r.order[i])] == Int32(i)) }
+        let b = r.apply(a)
+        #expect(b.count == a.count && b.values.storage == a.values.storage)
+        var rng = SplitMix64(seed: seed)
+        let x = (0..<n).map { _ in Double(rng.next() % 1_000_003) / 997 }
+        var y = [Double](repeating: 0, count: n), y2 = y
+        let forward = AdjacencyOperator(forward: a, reverse: nil, kind: .sparse)
+        let renumbered = AdjacencyOperator(forward: b, reverse: nil, kind: .sparse)
+        let xr = r.forward(x)
+        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { forward.apply(xp, into: $0) } }
+        xr.withUnsafeBufferPointer { xp in y2.withUnsafeMutableBufferPointer { renumbered.apply(xp, into: $0) } }
+        // Same terms in the same order in every row: the same bits, only permuted.
+        #expect(r.back(y2) == y)
+        // PageRank in the new numbering, mapped back, is PageRank.
+        let inWeight = graph.inWeight
+        let plain = Scores.pagerank(forward, inWeight: inWeight, damping: 0.85, personalization: nil, settings: IterationSettings())
+        let moved = Scores.pagerank(
+            renumbered, inWeight: r.forward(inWeight), damping: 0.85, personalization: nil, settings: IterationSettings())
+        let back = r.back(moved.x)
+        let gap = zip(plain.x, back).map { abs($0 - $1) }.max() ?? 0
+        #expect(gap < 1e-15)
+        #expect(moved.report.converged)
+    }
+
     @Test func asciiNearMatchKeyEqualsTheGeneralKey() throws {
         var rng = SplitMix64(seed: 11)
         let alphabet = Array("aZ09._-+@ !~\t\"'AbCxyz".utf8)
