@@ -130,8 +130,7 @@ struct SparkScore: ParsableCommand {
             case .hits: break
             }
             jsonParameters += [("tolerance", .number(stop.tolerance)), ("max_iterations", .int(stop.maxIterations))]
-            var quality = export.events.quality
-            quality.mergedDuplicates = ReferralGraph.repeatedRows(in: export.events)
+            let quality = ReferralGraph.quality(of: export.events)
             var run = SparkRun(options: spark, tools: tools, command: "score")
             let summary = try run.execute(events: export.events, conversions: export.conversions, parameters: parameters)
 
@@ -198,8 +197,7 @@ struct SparkSpread: ParsableCommand {
                 events: files, conversions: conversions.map { [$0] }, options: input.events,
                 conversionOptions: input.conversions, filter: input.filter)
             if export.events.count == 0 { _ = try SpreadReport(checking: export.events) }
-            var quality = export.events.quality
-            quality.mergedDuplicates = ReferralGraph.repeatedRows(in: export.events)
+            let quality = ReferralGraph.quality(of: export.events)
             var run = SparkRun(options: spark, tools: tools, command: "spread")
             let summary = try run.execute(events: export.events, conversions: export.conversions, parameters: ["command": "spread"])
             try run.check(summary, people: export.events.people.count, edges: export.events.count - quality.mergedDuplicates)

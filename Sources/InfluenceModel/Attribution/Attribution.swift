@@ -48,12 +48,7 @@ public enum Attribution {
                 events: events, forest: forest, chains: chains, conversions: conversions,
                 options: options)
         }
-        if let graph {
-            result.quality = graph.quality
-        } else {
-            result.quality = events.quality
-            result.quality.mergedDuplicates = ReferralGraph.repeatedRows(in: events)
-        }
+        result.quality = graph?.quality ?? ReferralGraph.quality(of: events)
         result.quality.unknownConverters = result.organicCounts.unknownConverter
         return result
     }

@@ -171,8 +171,7 @@ public struct Comparison: Sendable {
     {
         file = events.file
         conversionsFile = conversions?.file
-        quality = events.quality
-        quality.mergedDuplicates = ReferralGraph.repeatedRows(in: events)
+        quality = ReferralGraph.quality(of: events)
         conversionsQuality = conversions?.quality
         self.options = options
 

@@ -64,6 +64,13 @@ public struct ReferralGraph: Sendable {
         return CSRMatrix.build(people: events.people.count, chunks: pairs).merged
     }
 
+    /// The events' data quality with their repeated rows counted, as the graph's would be.
+    public static func quality(of events: ReferralEvents) -> DataQuality {
+        var quality = events.quality
+        quality.mergedDuplicates = repeatedRows(in: events)
+        return quality
+    }
+
     /// Reads and builds the graph of a referral export.
     /// - Throws: `InputError`, including `.noReferrals` when no row links two different people.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralGraph {

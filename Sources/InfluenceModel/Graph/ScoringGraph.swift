@@ -143,7 +143,7 @@ public struct ScoringGraph: Sendable {
                 throw .headerOnly(file: file)
             }
             let columns = ReferralColumns(layout: head.layout, delimiter: head.delimiter)
-            let expected = bytes.count / max(1, chunks) / 12
+            let expected = ChunkedScan.expectedRows(bytes: bytes.count, chunks: chunks)
             let rules = FieldRules(options)
             let parts = try ChunkedScan.run(bytes, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
                 PairChunk(

@@ -19,6 +19,10 @@ enum ChunkedScan {
         return max(1, min(Parallel.threads, bytes / minimumChunkBytes))
     }
 
+    /// About how many rows one of `chunks` chunks of a `bytes`-byte file holds (rows of about
+    /// twelve bytes, the shortest common ones), for reserving its columns.
+    static func expectedRows(bytes: Int, chunks: Int) -> Int { bytes / max(1, chunks) / 12 }
+
     /// Where the header ends and what it says.
     /// Lines above the header (a report title, a date range) passed over when the first
     /// lines map no columns, at most this many.

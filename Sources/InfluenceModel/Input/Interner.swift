@@ -29,6 +29,13 @@ public struct Interner: Sendable {
         mask = size - 1
     }
 
+    /// A table for the ids of a chunk of about `rows` rows: sized for one new person per
+    /// eight rows, so a chunk of a typical export never rehashes; a table far larger than its
+    /// keys costs memory, not time (only the slots of keys that exist are ever touched).
+    init(chunkOfRows rows: Int) {
+        self.init(capacity: min(max(rows / 8, 1024), 1 << 20))
+    }
+
     /// The number of distinct keys.
     public var count: Int { offsets.count - 1 }
 

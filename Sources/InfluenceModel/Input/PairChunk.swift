@@ -32,10 +32,7 @@ struct PairChunk: CSVRecordSink {
         self.file = file
         self.header = header
         reader = ReferralRowReader(columns: columns, rules: rules, file: file)
-        // Sized for about one new person per eight rows, so a chunk of a typical export never
-        // rehashes; a table far larger than its keys costs memory, not time (only the slots
-        // of keys that exist are ever touched).
-        people = Interner(capacity: min(max(reserve / 8, 1024), 1 << 20))
+        people = Interner(chunkOfRows: reserve)
         source.reserveCapacity(reserve)
         target.reserveCapacity(reserve)
         if columns.weight >= 0 { weight.reserveCapacity(reserve) }

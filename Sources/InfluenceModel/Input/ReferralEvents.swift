@@ -79,7 +79,7 @@ public struct ReferralEvents: Sendable {
         if columns.channel >= 0 { template.channel = [] }
         if columns.campaign >= 0 { template.campaign = [] }
         let rules = FieldRules(options)
-        let expected = buffer.count / max(1, chunks) / 12
+        let expected = ChunkedScan.expectedRows(bytes: buffer.count, chunks: chunks)
         let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
             var events = template
             events.reserve(rows: expected)
@@ -112,9 +112,9 @@ public struct ReferralEvents: Sendable {
         return events
     }
 
-    /// Makes room for about `rows` rows, with a people table sized as `PairChunk` sizes its own.
+    /// Makes room for about `rows` rows, with a people table sized for a chunk of them.
     mutating func reserve(rows: Int) {
-        people = Interner(capacity: min(max(rows / 8, 1024), 1 << 20))
+        people = Interner(chunkOfRows: rows)
         source.reserveCapacity(rows)
         target.reserveCapacity(rows)
         weight.reserveCapacity(rows)

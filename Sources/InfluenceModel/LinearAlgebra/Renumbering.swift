@@ -68,28 +68,19 @@ struct Renumbering: Sendable {
             let old = Int(order[i])
             rowStart[i + 1] = rowStart[i] + (a.rowStart[old + 1] - a.rowStart[old])
         }
-        var column = [Int32](repeating: 0, count: a.count)
-        var weights: [Double]? = nil
-        switch a.values {
-        case .ones: break
-        case .float, .double: weights = [Double](repeating: 0, count: a.count)
+        // A per-entry array with its rows in the new order.
+        func rows<T>(_ entries: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(entries.count)
+            for old in order { out.append(contentsOf: entries[a.rowStart[Int(old)]..<a.rowStart[Int(old) + 1]]) }
+            return out
         }
-        column.withUnsafeMutableBufferPointer { out in
-            for i in 0..<n {
-                let old = Int(order[i])
-                var k = rowStart[i]
-                for e in a.rowStart[old]..<a.rowStart[old + 1] {
-                    out[k] = number[Int(a.column[e])]
-                    if weights != nil { weights![k] = a.values[e] }
-                    k += 1
-                }
-            }
-        }
+        let column = rows(a.column).map { number[Int($0)] }
         let values: EdgeValues
         switch a.values {
         case .ones: values = .ones
-        case .float: values = .float(weights!.map { Float($0) })
-        case .double: values = .double(weights!)
+        case .float(let v): values = .float(rows(v))
+        case .double(let v): values = .double(rows(v))
         }
         return CSRMatrix(rows: n, columns: n, rowStart: rowStart, column: column, values: values)
     }

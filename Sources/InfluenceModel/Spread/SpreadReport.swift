@@ -46,8 +46,7 @@ public struct SpreadReport: Sendable {
         conversionsFile = conversions?.file
         people = events.people
         hasTimestamps = events.timestamp != nil
-        quality = events.quality
-        quality.mergedDuplicates = ReferralGraph.repeatedRows(in: events)
+        quality = ReferralGraph.quality(of: events)
         conversionsQuality = conversions?.quality
         rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
         rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
