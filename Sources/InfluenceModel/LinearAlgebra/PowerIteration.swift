@@ -24,9 +24,27 @@ public struct IterationReport: Sendable, Equatable {
     public var growing: Bool = false
 }
 
-/// The fixed-point engine every score runs on. Vector updates, norms and convergence checks
-/// are BLAS level-1 calls (`axpy`, `scal`, `asum`, `dot`, `copy`); the operator is the
-/// caller's (sparse CSR or dense `gemv`).
+extension IterationReport {
+    /// Counts one step with L1 change `residual` and iterate norm `norm`, and says whether the
+    /// iteration stops: a value not finite, the change grown for `growthWindow` steps running
+    /// (when it is above 0; `grew` counts them), or the change within the tolerance (or within
+    /// rounding of the norm).
+    mutating func record(residual: Double, norm: Double, grew: inout Int, growthWindow: Int, tolerance: Double) -> Bool {
+        iterations += 1
+        grew = iterations > 1 && residual > self.residual ? grew + 1 : 0
+        self.residual = residual
+        guard residual.isFinite, norm.isFinite else { finite = false; return true }
+        if growthWindow > 0, grew >= growthWindow { growing = true; return true }
+        if residual <= max(tolerance, 16 * Double.ulpOfOne * norm) { converged = true; return true }
+        return false
+    }
+}
+
+/// The fixed-point engine every score runs on. In `affine`, `eigenvector` and `affineBlock`
+/// vector updates, norms and convergence checks are BLAS level-1 calls (`axpy`, `scal`,
+/// `asum`, `dot`, `copy`) and the operator is the caller's (sparse CSR or dense `gemv`);
+/// `affine(sparse:)`, which sparse PageRank and reach run, does the same steps inside the
+/// product's sweep over the rows.
 public enum PowerIteration {
     /// Iterates x ← α·M(x) + (c₀ + c₁·⟨d, x⟩)·b to its fixed point.
     ///
@@ -81,12 +99,9 @@ public enum PowerIteration {
             Double.axpy(n, coefficient, bv.base, y.base)
             let (residual, norm) = step(n, x.buffer, y.buffer)
             swap(&x, &y)
-            report.iterations += 1
-            grew = report.iterations > 1 && residual > report.residual ? grew + 1 : 0
-            report.residual = residual
-            guard residual.isFinite, norm.isFinite else { report.finite = false; break }
-            if growthWindow > 0, grew >= growthWindow { report.growing = true; break }
-            if residual <= max(settings.tolerance, 16 * Double.ulpOfOne * norm) { report.converged = true; break }
+            if report.record(residual: residual, norm: norm, grew: &grew, growthWindow: growthWindow, tolerance: settings.tolerance) {
+                break
+            }
         }
         return (x.array, report)
     }

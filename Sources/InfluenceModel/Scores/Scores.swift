@@ -30,6 +30,14 @@ public enum Scores {
         teleport = teleport.map { $0 / total }
         let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         let dangling = inWeight.map { $0 > 0 ? 0.0 : 1.0 }
+        if w.kind == .sparse {
+            // 1/in is 0 exactly where in is 0 unless an in-weight is infinite.
+            let fromScale = zip(inverse, dangling).allSatisfy { ($0 == 0) == ($1 == 1) }
+            return PowerIteration.affine(
+                sparse: w.forward, start: [Double](repeating: 1 / Double(n), count: n), alpha: damping, scale: inverse,
+                constant: teleport, c0: 1 - damping, c1: damping, dangling: fromScale ? .whereScaleIsZero : .vector(dangling),
+                settings: settings)
+        }
         let scaled = AlignedVector(count: n)  // x ⊘ in, aligned for the dense operator's gemv
         let z = scaled.buffer
         return inverse.withUnsafeBufferPointer { inverse in
@@ -82,10 +90,15 @@ public enum Scores {
         let product = AlignedVector(count: n)
         w.apply(UnsafeBufferPointer(ones.buffer), into: product.buffer)
         let direct = product.array
-        let solved = PowerIteration.affine(
-            start: [Double](repeating: 0, count: n), alpha: beta, constant: direct,
-            c0: beta, settings: settings, growthWindow: proven ? 0 : 50
-        ) { x, y in w.apply(x, into: y) }
+        let start = [Double](repeating: 0, count: n)
+        let solved =
+            w.kind == .sparse
+            ? PowerIteration.affine(
+                sparse: w.forward, start: start, alpha: beta, scale: nil, constant: direct, c0: beta, c1: 0, dangling: .none,
+                settings: settings, growthWindow: proven ? 0 : 50)
+            : PowerIteration.affine(
+                start: start, alpha: beta, constant: direct, c0: beta, settings: settings, growthWindow: proven ? 0 : 50
+            ) { x, y in w.apply(x, into: y) }
         if !proven, !solved.report.converged || solved.report.growing {
             throw .divergentReach(beta: beta, spectralRadius: bounds.upper)
         }

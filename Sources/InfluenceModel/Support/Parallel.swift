@@ -30,11 +30,15 @@ public enum Parallel {
         return (0..<parts).map { p in (count * p / parts)..<(count * (p + 1) / parts) }
     }
 
-    /// Row blocks of near-equal entries for rows starting at `offsets` (one past the last: the
-    /// count); one block when there are fewer than `minimum` entries or one part.
-    static func blocks(offsets rowStart: [Int], parts: Int, minimum parallelThreshold: Int) -> [Range<Int>] {
+    /// Row blocks of near-equal cost for rows starting at `offsets` (one past the last: the
+    /// count), a row costing its entries plus `rowCost`; one block when the total cost is below
+    /// `minimum` or there is one part. Every block but the last starts and ends on a multiple
+    /// of `align` rows (blocks may then be empty).
+    static func blocks(offsets rowStart: [Int], parts: Int, minimum parallelThreshold: Int, rowCost: Int = 0, align: Int = 1)
+        -> [Range<Int>]
+    {
         let rows = rowStart.count - 1
-        let count = rowStart[rows]
+        let count = rowStart[rows] + rowCost * rows
         guard parts > 1, count >= parallelThreshold else { return [0..<rows] }
         var bounds = [0]
         rowStart.withUnsafeBufferPointer { start in
@@ -43,9 +47,9 @@ public enum Parallel {
                 var lo = bounds.last!, hi = rows
                 while lo < hi {
                     let mid = (lo + hi) / 2
-                    if start[mid] < target { lo = mid + 1 } else { hi = mid }
+                    if start[mid] + rowCost * mid < target { lo = mid + 1 } else { hi = mid }
                 }
-                bounds.append(lo)
+                bounds.append(max(bounds.last!, lo / align * align))
             }
         }
         bounds.append(rows)

@@ -1,0 +1,244 @@
+/// What the rank-one term's ⟨d, x⟩ reads in a fused sparse step.
+enum DanglingTerm {
+    /// c₁ = 0: no rank-one term.
+    case none
+    /// d given entry by entry.
+    case vector([Double])
+    /// d is 1 where the column scale s is 0 and 0 elsewhere (PageRank's people nobody
+    /// referred), so no vector of its own is read.
+    case whereScaleIsZero
+}
+
+extension PowerIteration {
+    /// Rows per reduction chunk of a fused step: the L1 change, the norm and ⟨d, y⟩ are summed
+    /// left to right within each chunk and the chunks' sums in chunk order, so the bits do not
+    /// depend on how rows are shared among threads.
+    static let reductionChunk = 1024
+
+    /// Iterates x ← α·W·(x ⊙ s) + (c₀ + c₁·⟨d, x⟩)·b over a sparse W, each step one sweep of W's
+    /// rows that also does what `affine` leaves to BLAS level-1 passes.
+    ///
+    /// For a row r the sweep forms (W·z)ᵣ from z = x ⊙ s, then yᵣ = α·(W·z)ᵣ + c·bᵣ (two products
+    /// and a sum, each rounded: a fused multiply-add is a library call on the baseline x86-64
+    /// target, and cost a third of the sweep), and in the same pass |xᵣ − yᵣ|, |yᵣ|, dᵣ·yᵣ for the next step's c, and
+    /// yᵣ·sᵣ, the next step's z. On a graph of millions of people the vectors no longer fit in
+    /// cache; `affine` then streams them about ten times a step on one core, this once on every
+    /// core. The stopping rule is `affine`'s.
+    /// - Parameters:
+    ///   - w: W, square.
+    ///   - start: x₀.
+    ///   - alpha: α.
+    ///   - scale: s, or `nil` for all ones.
+    ///   - constant: b; when every entry is equal it is read as that one number.
+    ///   - c0, c1, dangling: the coefficient of b.
+    ///   - settings, growthWindow: as for `affine`.
+    ///   - parts, minimum: row blocks (threads) for a sweep, and the cost below which one does.
+    ///
+    /// Every vector must have one entry per row of W (checked).
+    /// - Returns: the last iterate and how it ended.
+    /// - Complexity: O(iterations × (n + entries of W)).
+    static func affine(
+        sparse w: CSRMatrix, start: [Double], alpha: Double, scale s: [Double]?, constant b: [Double],
+        c0: Double, c1: Double, dangling: DanglingTerm, settings: IterationSettings, growthWindow: Int = 0,
+        parts: Int = Parallel.threads, minimum: Int = SparseProduct.parallelThreshold
+    ) -> (x: [Double], report: IterationReport) {
+        let n = start.count
+        precondition(w.rows == n && w.columns == n, "PowerIteration.affine(sparse:): W is \(w.rows)×\(w.columns) for a start of \(n)")
+        precondition(b.count == n && (s?.count ?? n) == n, "PowerIteration.affine(sparse:): b or s is not \(n) long")
+        if case .vector(let d) = dangling { precondition(d.count == n, "PowerIteration.affine(sparse:): d is not \(n) long") }
+        if case .whereScaleIsZero = dangling { precondition(s != nil, "PowerIteration.affine(sparse:): d needs s") }
+        precondition(alpha.isFinite && c0.isFinite && c1.isFinite, "PowerIteration.affine(sparse:): coefficients must be finite")
+        var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)
+        if n == 0 { report.residual = 0; return (start, report) }
+
+        // One allocation holds every vector (each on a 64-byte boundary), so that all of them
+        // live until the result is copied out of it.
+        let stride = (n + 7) / 8 * 8
+        let uniform = b.allSatisfy { $0 == b[0] }
+        var dVector: [Double]?
+        if case .vector(let d) = dangling { dVector = d }
+        // With a scale the rows gather z, not x, so y overwrites x in place (row r reads xᵣ
+        // just before writing yᵣ): one vector less to stream, and to keep in cache.
+        let inputs: [[Double]?] = [start, s == nil ? [] : nil, s == nil ? nil : [], s == nil ? nil : [], s, uniform ? nil : b, dVector]
+        let used = inputs.indices.filter { $0 == 0 || inputs[$0] != nil }
+        let storage = AlignedVector(count: stride * used.count)
+        var slot = [UnsafeMutablePointer<Double>?](repeating: nil, count: inputs.count)
+        for (k, i) in used.enumerated() {
+            let base = storage.base + k * stride
+            if let input = inputs[i], !input.isEmpty { base.update(from: input, count: n) }
+            slot[i] = base
+        }
+        if slot[1] == nil { slot[1] = slot[0] }
+        let chunks = (n + reductionChunk - 1) / reductionChunk
+        var partials = [Double](repeating: 0, count: 3 * chunks)
+        let blocks = Parallel.blocks(
+            offsets: w.rowStart, parts: parts, minimum: minimum, rowCost: 1, align: reductionChunk)
+
+        return w.rowStart.withUnsafeBufferPointer { start in
+            w.column.withUnsafeBufferPointer { column in
+                partials.withUnsafeMutableBufferPointer { partials in
+                    var sweep = FusedSweep(
+                        n: n, start: start.baseAddress!, column: column.baseAddress ?? UnsafePointer(bitPattern: 4)!,
+                        x: slot[0]!, y: slot[1]!, z: slot[2], zNext: slot[3], s: slot[4], b: slot[5], bValue: b[0],
+                        d: slot[6], dFromScale: { if case .whereScaleIsZero = dangling { true } else { false } }(),
+                        partials: partials.baseAddress!, alpha: alpha, coefficient: 0)
+                    // z₀ = x₀ ⊙ s and ⟨d, x₀⟩, chunked as a step's sums are.
+                    Parallel.forEach(blocks.count) { sweep.prepare(blocks[$0]) }
+                    var weighted = sweep.total(2, chunks: chunks)
+                    var grew = 0
+                    while report.iterations < settings.maxIterations {
+                        sweep.coefficient = c1 == 0 ? c0 : c0 + c1 * weighted
+                        let current = sweep  // a constant for the threads, not a captured variable
+                        switch w.values {
+                        case .ones: Parallel.forEach(blocks.count) { current.step(blocks[$0], Ones()) }
+                        case .float(let v):
+                            v.withUnsafeBufferPointer { v in
+                                let values = Weights(value: v.baseAddress ?? UnsafePointer(bitPattern: 4)!)
+                                Parallel.forEach(blocks.count) { current.step(blocks[$0], values) }
+                            }
+                        case .double(let v):
+                            v.withUnsafeBufferPointer { v in
+                                let values = Weights(value: v.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                                Parallel.forEach(blocks.count) { current.step(blocks[$0], values) }
+                            }
+                        }
+                        let residual = sweep.total(0, chunks: chunks)
+                        let norm = sweep.total(1, chunks: chunks)
+                        weighted = sweep.total(2, chunks: chunks)
+                        sweep.swap()
+                        if report.record(
+                            residual: residual, norm: norm, grew: &grew, growthWindow: growthWindow,
+                            tolerance: settings.tolerance)
+                        {
+                            break
+                        }
+                    }
+                    let last = sweep.x == storage.base ? 0 : stride
+                    return (Array(storage.buffer[last..<last + n]), report)
+                }
+            }
+        }
+    }
+}
+
+/// A row's sum Σₑ W[r][cₑ]·z[cₑ], specialized for unit and stored weights.
+protocol RowWeights {
+    func term(_ e: Int, _ zc: Double) -> Double
+}
+
+/// Every weight is 1.
+struct Ones: RowWeights {
+    @inline(__always) func term(_ e: Int, _ zc: Double) -> Double { zc }
+}
+
+/// Weights stored as `Float` (exact) or `Double`, each term formed in `Double`.
+///
+/// `@unchecked Sendable` is sound: the pointer is only read, during a sweep, from a buffer its
+/// caller holds open.
+struct Weights<V: BinaryFloatingPoint>: RowWeights, @unchecked Sendable {
+    let value: UnsafePointer<V>
+    @inline(__always) func term(_ e: Int, _ zc: Double) -> Double { Double(value[e]) * zc }
+}
+
+/// The pointers of one fused iteration, shared by its threads.
+///
+/// `@unchecked Sendable` is sound: within a sweep W, z, s, b and d are only read, x is read
+/// at random only when there is no z (and then y is a vector of its own), and each thread
+/// reads xᵣ and writes y, the next z and the partial sums only for the rows and chunks of its
+/// own block (blocks start on chunk boundaries); every buffer is held open by `affine(sparse:)`
+/// for the whole iteration, and the swaps happen between sweeps, on one thread.
+struct FusedSweep: @unchecked Sendable {
+    let n: Int
+    let start: UnsafePointer<Int>
+    let column: UnsafePointer<Int32>
+    var x: UnsafeMutablePointer<Double>
+    var y: UnsafeMutablePointer<Double>
+    var z: UnsafeMutablePointer<Double>?
+    var zNext: UnsafeMutablePointer<Double>?
+    let s: UnsafeMutablePointer<Double>?
+    let b: UnsafeMutablePointer<Double>?
+    let bValue: Double
+    let d: UnsafeMutablePointer<Double>?
+    let dFromScale: Bool
+    /// Three sums per chunk: the L1 change, the norm, ⟨d, y⟩.
+    let partials: UnsafeMutablePointer<Double>
+    let alpha: Double
+    var coefficient: Double
+
+    /// dᵣ.
+    @inline(__always) func dangling(_ r: Int) -> Double {
+        if dFromScale { return s![r] == 0 ? 1 : 0 }
+        return d?[r] ?? 0
+    }
+
+    /// z ← x ⊙ s and the chunks' ⟨d, x⟩ for the rows of one block.
+    func prepare(_ rows: Range<Int>) {
+        var r = rows.lowerBound
+        while r < rows.upperBound {
+            let chunk = r / PowerIteration.reductionChunk
+            let end = min(rows.upperBound, r + PowerIteration.reductionChunk)
+            var weighted = 0.0
+            while r < end {
+                if let s, let z { z[r] = x[r] * s[r] }
+                weighted += dangling(r) * x[r]
+                r += 1
+            }
+            partials[3 * chunk + 2] = weighted
+        }
+    }
+
+    /// One step for the rows of one block: y, the next z, and the chunks' sums.
+    func step<W: RowWeights>(_ rows: Range<Int>, _ weights: W) {
+        // The sweep's pointers as locals, so that the row loop keeps them in registers.
+        let (start, column, x, y, alpha, coefficient) = (start, column, x, y, alpha, coefficient)
+        let operand = UnsafePointer(z ?? x)
+        var r = rows.lowerBound
+        var e = start[r]
+        while r < rows.upperBound {
+            let chunk = r / PowerIteration.reductionChunk
+            let end = min(rows.upperBound, r + PowerIteration.reductionChunk)
+            var change = 0.0, norm = 0.0, weighted = 0.0
+            let first = r
+            while r < end {
+                let stop = start[r + 1]
+                var sum = 0.0
+                while e < stop {
+                    sum += weights.term(e, operand[Int(column[e])])
+                    e &+= 1
+                }
+                let value = alpha * sum + coefficient * (b?[r] ?? bValue)
+                change += abs(x[r] - value)
+                y[r] = value  // may be x itself
+                norm += abs(value)
+                r += 1
+            }
+            // ⟨d, y⟩ and the next z over the chunk, while its rows are still in cache.
+            if let s {
+                if let zNext { for i in first..<end { zNext[i] = y[i] * s[i] } }
+                if dFromScale {
+                    for i in first..<end where s[i] == 0 { weighted += y[i] }
+                } else if let d {
+                    for i in first..<end { weighted += d[i] * y[i] }
+                }
+            } else if let d {
+                for i in first..<end { weighted += d[i] * y[i] }
+            }
+            partials[3 * chunk] = change
+            partials[3 * chunk + 1] = norm
+            partials[3 * chunk + 2] = weighted
+        }
+    }
+
+    /// The sum of one of the three partials over all chunks, in chunk order.
+    func total(_ which: Int, chunks: Int) -> Double {
+        var sum = 0.0
+        for c in 0..<chunks { sum += partials[3 * c + which] }
+        return sum
+    }
+
+    /// After a step: the new iterate becomes x, the next z becomes z.
+    mutating func swap() {
+        Swift.swap(&x, &y)
+        Swift.swap(&z, &zNext)
+    }
+}

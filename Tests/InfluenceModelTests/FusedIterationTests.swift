@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import InfluenceModel
+
+/// A random sparse n×n matrix with at most `entries` entries (repeats left out), weights stored as asked.
+private func randomMatrix(_ n: Int, entries: Int, storage: String, seed: UInt64) -> CSRMatrix {
+    var rng = SplitMix64(seed: seed)
+    var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = []
+    var seen = Set<Int>()
+    for _ in 0..<entries {
+        // Skewed sources: a few people refer many, as in referral exports.
+        let s = Int(rng.next() % UInt64(n)) % (1 + Int(rng.next() % UInt64(n)))
+        let t = Int(rng.next() % UInt64(n))
+        guard seen.insert(s * n + t).inserted else { continue }
+        rows.append(Int32(s))
+        columns.append(Int32(t))
+        values.append(
+            storage == "index-only" ? 1 : storage == "float32" ? Double(1 + rng.next() % 8) / 4 : Double(rng.next() % 1000) / 7 + 0.1)
+    }
+    return CSRMatrix(rows: n, columns: n, row: rows, column: columns, value: values)
+}
+
+/// The same iteration through `affine`'s BLAS level-1 steps, for reference.
+private func reference(
+    _ w: CSRMatrix, start: [Double], alpha: Double, scale s: [Double]?, constant b: [Double], c0: Double, c1: Double,
+    d: [Double]?
+) -> (x: [Double], report: IterationReport) {
+    let op = AdjacencyOperator(forward: w, reverse: nil, kind: .sparse)
+    var z = [Double](repeating: 0, count: start.count)
+    return PowerIteration.affine(start: start, alpha: alpha, constant: b, c0: c0, c1: c1, d: d, settings: IterationSettings()) {
+        x, y in
+        guard let s else { op.apply(x, into: y); return }
+        for i in 0..<z.count { z[i] = x[i] * s[i] }
+        z.withUnsafeBufferPointer { op.apply($0, into: y) }
+    }
+}
+
+struct FusedIterationTests {
+    /// PageRank's form (column scale, dangling term, uniform teleport) and reach's form (no
+    /// scale, a constant vector) against the unfused iteration, for every weight storage.
+    @Test(arguments: ["index-only", "float32", "float64"])
+    func fusedStepsMatchTheBLASSteps(storage: String) {
+        let n = 3000
+        let w = randomMatrix(n, entries: 7000, storage: storage, seed: 7)
+        #expect(w.values.storage == storage)
+        let inWeight = w.transposed().rowSums()
+        let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
+        let dangling = inWeight.map { $0 > 0 ? 0.0 : 1.0 }
+        #expect(dangling.contains(1) && dangling.contains(0))
+        let start = [Double](repeating: 1 / Double(n), count: n)
+        let teleport = [Double](repeating: 1 / Double(n), count: n)
+        let want = reference(w, start: start, alpha: 0.85, scale: inverse, constant: teleport, c0: 0.15, c1: 0.85, d: dangling)
+        for term in [DanglingTerm.whereScaleIsZero, .vector(dangling)] {
+            let got = PowerIteration.affine(
+                sparse: w, start: start, alpha: 0.85, scale: inverse, constant: teleport, c0: 0.15, c1: 0.85, dangling: term,
+                settings: IterationSettings())
+            #expect(got.report.converged && want.report.converged)
+            #expect(abs(got.report.iterations - want.report.iterations) <= 1)
+            let gap = zip(got.x, want.x).map { abs($0 - $1) }.max()!
+            #expect(gap < 1e-13, "PageRank \(storage): largest difference \(gap)")
+            #expect(abs(got.x.reduce(0, +) - 1) < 1e-12)
+        }
+        // Reach: β below 1/ρ, a constant that is not uniform.
+        let direct = w.rowSums()
+        let beta = 0.5 / max(1, direct.max()!)
+        let zero = [Double](repeating: 0, count: n)
+        let wantReach = reference(w, start: zero, alpha: beta, scale: nil, constant: direct, c0: beta, c1: 0, d: nil)
+        let gotReach = PowerIteration.affine(
+            sparse: w, start: zero, alpha: beta, scale: nil, constant: direct, c0: beta, c1: 0, dangling: .none,
+            settings: IterationSettings())
+        #expect(gotReach.report.converged)
+        let relative = zip(gotReach.x, wantReach.x).map { abs($0 - $1) / max(1e-300, abs($1)) }.max()!
+        #expect(relative < 1e-13, "reach \(storage): largest relative difference \(relative)")
+    }
+
+    /// The bits do not depend on how the rows are shared among threads.
+    @Test func fusedStepsAreTheSameBitsOnAnyNumberOfParts() {
+        let n = 9000  // nine reduction chunks, so blocks land on several boundaries
+        let w = randomMatrix(n, entries: 30000, storage: "float64", seed: 3)
+        let inWeight = w.transposed().rowSums()
+        let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
+        var rng = SplitMix64(seed: 5)
+        let teleport = (0..<n).map { _ in Double(rng.next() % 100) / 100 / Double(n) * 2 }
+        func run(_ parts: Int) -> (x: [Double], report: IterationReport) {
+            PowerIteration.affine(
+                sparse: w, start: [Double](repeating: 1 / Double(n), count: n), alpha: 0.85, scale: inverse, constant: teleport,
+                c0: 0.15, c1: 0.85, dangling: .whereScaleIsZero, settings: IterationSettings(), parts: parts, minimum: 0)
+        }
+        let one = run(1)
+        #expect(one.report.converged)
+        for parts in [2, 3, 5, 16] {
+            let other = run(parts)
+            #expect(other.x == one.x, "\(parts) parts")
+            #expect(other.report == one.report)
+        }
+    }
+
+    /// Blocks start on chunk boundaries, cover every row once, and balance rows as well as entries.
+    @Test func alignedBlocksCoverTheRows() {
+        let w = randomMatrix(10_000, entries: 20_000, storage: "index-only", seed: 9)
+        for parts in [1, 2, 3, 7] {
+            let blocks = Parallel.blocks(offsets: w.rowStart, parts: parts, minimum: 0, rowCost: 1, align: 1024)
+            #expect(blocks.count == parts)
+            #expect(blocks.first!.lowerBound == 0 && blocks.last!.upperBound == 10_000)
+            for (a, b) in zip(blocks, blocks.dropFirst()) {
+                #expect(a.upperBound == b.lowerBound)
+                #expect(a.upperBound % 1024 == 0)
+            }
+        }
+    }
+}
