@@ -441,8 +441,17 @@ struct PerformancePathTests {
         #expect(accented.withUnsafeBufferPointer { NearMatch.asciiKey($0) } == nil)
     }
 
-    @Test func csvBytesEqualTheStringWriter() throws {
-        let bytes = randomExport(seed: 5, rows: 400)
+    /// The byte writer against Strings, on a random export and on a forest of 60,000 referrals
+    /// whose leaves share a few scores (written in several parts, each repeating the text of
+    /// the score before it).
+    @Test(arguments: [false, true])
+    func csvBytesEqualTheStringWriter(forest: Bool) throws {
+        var bytes = randomExport(seed: 5, rows: 400)
+        if forest {
+            var text = "source,target\n"
+            for i in 0..<60_000 { text += i < 20 ? "root,h\(i)\n" : "h\(i % 47 % 20),leaf\(i)\n" }
+            bytes = Array(text.utf8)
+        }
         let graph = try readScoring(bytes, file: "c.csv", options: ReadOptions(), chunks: 2)
         for algorithm in ScoreAlgorithm.allCases {
             let result = try graph.score(ScoreOptions(algorithm: algorithm, beta: 1e-4))

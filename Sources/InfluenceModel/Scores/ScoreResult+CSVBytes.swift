@@ -22,6 +22,10 @@ extension ScoreResult {
                             // scores and first key bytes in tight loops first, so the cache
                             // misses overlap, then format the batch.
                             var touched = 0
+                            // Rank order puts equal scores side by side (a forest's leaves share
+                            // a few), so the last score's text is kept and copied when it repeats.
+                            var lastBits: UInt64?
+                            var lastText: [UInt8] = []
                             var k = parts[p].lowerBound
                             while k < parts[p].upperBound {
                                 let end = min(k + 64, parts[p].upperBound)
@@ -38,7 +42,16 @@ extension ScoreResult {
                                     let key = UnsafeBufferPointer(rebasing: arena[offsets[person]..<offsets[person + 1]])
                                     CSVText.appendField(bytes: key, to: &bytes)
                                     bytes.append(0x2C)
-                                    Format.appendShortest(score[person], to: &bytes)
+                                    let value = score[person]
+                                    if value.bitPattern == lastBits {
+                                        bytes.append(contentsOf: lastText)
+                                    } else {
+                                        let from = bytes.count
+                                        Format.appendShortest(value, to: &bytes)
+                                        lastText.removeAll(keepingCapacity: true)
+                                        lastText.append(contentsOf: bytes[from...])
+                                        lastBits = value.bitPattern
+                                    }
                                     if let authority {
                                         bytes.append(0x2C)
                                         Format.appendShortest(authority[person], to: &bytes)
