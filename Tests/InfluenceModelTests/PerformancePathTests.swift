@@ -375,6 +375,26 @@ struct PerformancePathTests {
         #expect(checked > 900_000)
     }
 
+    /// Both digit widths (8 bits below 65,536 keys, 16 from there) against a stable
+    /// comparison sort: keys with many ties, digits that vary only in some places, and the
+    /// top bit set.
+    @Test(arguments: [0, 1, 2, 3, 257, 65_535, 65_536, 70_001])
+    func radixSortIsAStableSort(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) &+ 7)
+        var keys = (0..<count).map { _ -> UInt64 in
+            let tie = rng.next() % 97
+            return (rng.next() % 3) << 62 | tie << 20 | (rng.next() % 2) << 7
+        }
+        var payload = (0..<count).map { Int32($0) }
+        let expected: [Int32] = payload.sorted { a, b in
+            keys[Int(a)] != keys[Int(b)] ? keys[Int(a)] < keys[Int(b)] : a < b
+        }
+        let expectedKeys: [UInt64] = expected.map { keys[Int($0)] }
+        RadixSort.sort(keys: &keys, payload: &payload)
+        #expect(payload == expected)
+        #expect(keys == expectedKeys)
+    }
+
     @Test(arguments: 0..<10)
     func radixRankingEqualsComparisonRanking(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed))
