@@ -427,6 +427,13 @@ struct PerformancePathTests {
         for i in 0..<n { #expect(r.number[Int(r.order[i])] == Int32(i)) }
         let b = r.apply(a)
         #expect(b.count == a.count && b.values.storage == a.values.storage)
+        // The matrix built during the walk is the one gathered row by row afterwards, for
+        // each stored form of the values (none, Float, Double), and for no people at all.
+        #expect(r.matrix == b)
+        let fractional = CSRMatrix(rows: n, columns: n, rowStart: a.rowStart, column: a.column, value: a.value.map { $0 + 0.1 })
+        #expect(Renumbering(fractional).matrix == Renumbering(fractional).apply(fractional))
+        let empty = CSRMatrix(rows: 0, columns: 0, rowStart: [0], column: [], value: [])
+        #expect(Renumbering(empty).matrix == empty)
         var rng = SplitMix64(seed: seed)
         let x = (0..<n).map { _ in Double(rng.next() % 1_000_003) / 997 }
         var y = [Double](repeating: 0, count: n), y2 = y

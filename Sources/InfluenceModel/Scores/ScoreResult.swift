@@ -69,7 +69,7 @@ extension Scores {
         // `Renumbering`); HITS also needs Wᵀ and keeps the file's numbering.
         let renumbering =
             options.algorithm != .hits && w.kind == .sparse && Renumbering.pays(people: w.dimension) ? Renumbering(w.forward) : nil
-        let operand = renumbering.map { AdjacencyOperator(forward: $0.apply(w.forward), reverse: nil, kind: .sparse) } ?? w
+        let operand = renumbering.map { AdjacencyOperator(forward: $0.matrix, reverse: nil, kind: .sparse) } ?? w
         switch options.algorithm {
         case .pagerank:
             let weights = inWeight()

@@ -13,7 +13,7 @@ extension ScoringGraph {
     /// The adjacency W as the operator `score` would use for `choice` (for benchmarks).
     /// With `renumbered`, people are in the breadth-first order PageRank and reach iterate in.
     public func adjacency(_ choice: OperatorChoice = .auto, renumbered: Bool = false) -> AdjacencyOperator {
-        let w = renumbered ? Renumbering(forward).apply(forward) : forward
+        let w = renumbered ? Renumbering(forward).matrix : forward
         return AdjacencyOperator(forward: w, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
     }
 }
