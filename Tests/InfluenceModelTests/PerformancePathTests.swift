@@ -2,6 +2,34 @@ import Foundation
 import Testing
 @testable import InfluenceModel
 
+extension Renumbering {
+    /// `a` with rows and columns renumbered, row by row after the walk: the reference that
+    /// `matrix`, written during the walk, is checked against.
+    func apply(_ a: CSRMatrix) -> CSRMatrix {
+        let n = a.rows
+        var rowStart = [Int](repeating: 0, count: n + 1)
+        for i in 0..<n {
+            let old = Int(order[i])
+            rowStart[i + 1] = rowStart[i] + (a.rowStart[old + 1] - a.rowStart[old])
+        }
+        // A per-entry array with its rows in the new order.
+        func rows<T>(_ entries: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(entries.count)
+            for old in order { out.append(contentsOf: entries[a.rowStart[Int(old)]..<a.rowStart[Int(old) + 1]]) }
+            return out
+        }
+        let column = rows(a.column).map { number[Int($0)] }
+        let values: EdgeValues
+        switch a.values {
+        case .ones: values = .ones
+        case .float(let v): values = .float(rows(v))
+        case .double(let v): values = .double(rows(v))
+        }
+        return CSRMatrix(rows: n, columns: n, rowStart: rowStart, column: column, values: values)
+    }
+}
+
 /// Random referral exports: quoted ids holding commas, quotes and line breaks, CRLF and LF,
 /// blank lines, self-referrals, repeated pairs, weights, timestamps, labels, and (when asked)
 /// bad rows of every kind.

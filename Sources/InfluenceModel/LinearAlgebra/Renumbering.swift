@@ -19,7 +19,8 @@ struct Renumbering: Sendable {
     let order: [Int32]
     /// New number of each old person.
     let number: [Int32]
-    /// The matrix renumbered (`apply(_:)` of the matrix it was made from).
+    /// The matrix it was made from, renumbered: rows and columns in the new order, each row's
+    /// entries in their original order.
     let matrix: CSRMatrix
 
     /// Products over fewer people than this are left as they are: their vectors stay in cache.
@@ -86,11 +87,11 @@ struct Renumbering: Sendable {
         self.number = number
         self.matrix = CSRMatrix(
             rows: n, columns: n, rowStart: rowStart, column: column,
-            values: Self.rows(of: a.values, from: a.rowStart, order: order, rowStart: rowStart))
+            values: Self.gatheredValues(a.values, from: a.rowStart, order: order, rowStart: rowStart))
     }
 
     /// Per-entry values with their rows in the new order.
-    private static func rows(of values: EdgeValues, from old: [Int], order: [Int32], rowStart: [Int]) -> EdgeValues {
+    private static func gatheredValues(_ values: EdgeValues, from old: [Int], order: [Int32], rowStart: [Int]) -> EdgeValues {
         func gather<T>(_ entries: [T]) -> [T] {
             guard let first = entries.first else { return [] }
             var out = [T](repeating: first, count: entries.count)
@@ -109,32 +110,6 @@ struct Renumbering: Sendable {
         case .float(let v): return .float(gather(v))
         case .double(let v): return .double(gather(v))
         }
-    }
-
-    /// `a` with rows and columns renumbered; each row's entries keep their order. (`matrix`
-    /// is this, for the matrix the renumbering was made from.)
-    func apply(_ a: CSRMatrix) -> CSRMatrix {
-        let n = a.rows
-        var rowStart = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            let old = Int(order[i])
-            rowStart[i + 1] = rowStart[i] + (a.rowStart[old + 1] - a.rowStart[old])
-        }
-        // A per-entry array with its rows in the new order.
-        func rows<T>(_ entries: [T]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(entries.count)
-            for old in order { out.append(contentsOf: entries[a.rowStart[Int(old)]..<a.rowStart[Int(old) + 1]]) }
-            return out
-        }
-        let column = rows(a.column).map { number[Int($0)] }
-        let values: EdgeValues
-        switch a.values {
-        case .ones: values = .ones
-        case .float(let v): values = .float(rows(v))
-        case .double(let v): values = .double(rows(v))
-        }
-        return CSRMatrix(rows: n, columns: n, rowStart: rowStart, column: column, values: values)
     }
 
     /// `v` (indexed by old person) in the new numbering.
