@@ -85,11 +85,11 @@ struct FusedIterationTests {
         let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         var rng = SplitMix64(seed: 5)
         let teleport = (0..<n).map { _ in Double(rng.next() % 100) / 100 / Double(n) * 2 }
-        func run(_ parts: Int, byEntries: Bool? = nil) -> (x: [Double], report: IterationReport) {
+        func run(_ parts: Int, walk: SweepWalk? = nil) -> (x: [Double], report: IterationReport) {
             PowerIteration.affine(
                 sparse: w, start: [Double](repeating: 1 / Double(n), count: n), alpha: 0.85, scale: inverse, constant: teleport,
                 c0: 0.15, c1: 0.85, dangling: .whereScaleIsZero, settings: IterationSettings(), parts: parts, minimum: 0,
-                byEntries: byEntries)
+                walk: walk)
         }
         let one = run(1)
         #expect(one.report.converged)
@@ -98,11 +98,54 @@ struct FusedIterationTests {
             #expect(other.x == one.x, "\(parts) parts")
             #expect(other.report == one.report)
         }
-        for byEntries in [false, true] {
-            let other = run(3, byEntries: byEntries)
-            #expect(other.x == one.x, "byEntries \(byEntries)")
-            #expect(other.report == one.report)
+        // Tiles of 1,024 rows (a reduction chunk) by 256 or 64 columns: nine bands.
+        let shapes = [TileShape(rowBits: 10, columnBits: 8), TileShape(rowBits: 11, columnBits: 6)]
+        for shape in shapes { #expect(TiledMatrix(w, shape: shape) != nil) }
+        let walks: [SweepWalk] = [.rows, .entries] + shapes.map { .tiles($0) }
+        for walk in walks {
+            for parts in [1, 3] {
+                let other = run(parts, walk: walk)
+                #expect(other.x == one.x, "\(walk), \(parts) parts")
+                #expect(other.report == one.report)
+            }
         }
+    }
+
+    /// Tiles hold W's entries, each once, a tile's entries by row and then column, with their
+    /// values; a matrix whose rows do not all have ascending columns is not tiled.
+    @Test(arguments: ["index-only", "float32", "float64"])
+    func tilesHoldTheMatrix(storage: String) throws {
+        let n = 5000
+        let w = randomMatrix(n, entries: 20_000, storage: storage, seed: 11)
+        let shape = TileShape(rowBits: 10, columnBits: 7)
+        let tiles = try #require(TiledMatrix(w, shape: shape))
+        #expect(tiles.bands == 5 && tiles.blocks == 40)
+        var seen: [[Int]] = []
+        for band in 0..<tiles.bands {
+            for block in 0..<tiles.blocks {
+                let t = band * tiles.blocks + block
+                var last = -1
+                for e in tiles.tileStart[t]..<tiles.tileStart[t + 1] {
+                    let row = band * shape.rows + Int(tiles.entries[e] >> 16)
+                    let column = block * shape.columns + Int(tiles.entries[e] & 0xFFFF)
+                    #expect(row * n + column > last)
+                    last = row * n + column
+                    seen.append([row, column, Int(tiles.values[e] * 1000)])
+                }
+            }
+        }
+        var want: [[Int]] = []
+        for r in 0..<n {
+            for e in w.rowStart[r]..<w.rowStart[r + 1] { want.append([r, Int(w.column[e]), Int(w.values[e] * 1000)]) }
+        }
+        let order: ([Int], [Int]) -> Bool = { $0.lexicographicallyPrecedes($1) }
+        #expect(seen.sorted(by: order) == want.sorted(by: order))
+        // Swap the first two columns of a row with several: no longer ascending.
+        let r = try #require((0..<n).first { w.rowStart[$0 + 1] - w.rowStart[$0] >= 2 })
+        var column = w.column
+        column.swapAt(w.rowStart[r], w.rowStart[r] + 1)
+        let unordered = CSRMatrix(rows: n, columns: n, rowStart: w.rowStart, column: column, values: w.values)
+        #expect(TiledMatrix(unordered, shape: shape) == nil)
     }
 
     /// Blocks start on chunk boundaries, cover every row once, and balance rows as well as entries.

@@ -377,6 +377,36 @@ struct PerformancePathTests {
         #expect(global.names == one.names)
     }
 
+    /// The hash and prefix of keys of every length up to 40, against the bytes taken one at a
+    /// time (the tail loads overlap; this checks they give the same bits). Each key sits in its
+    /// own allocation of exactly its length, so a load past its end would read outside it.
+    @Test(arguments: 0..<4)
+    func hashTailReadsMatchByteByByte(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed))
+        for length in 0...40 {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let key = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length)
+            defer { key.deallocate() }
+            _ = key.initialize(from: bytes)
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(length)
+            var i = 0
+            while i + 8 <= length {
+                var word: UInt64 = 0
+                for k in 0..<8 { word |= UInt64(bytes[i + k]) << UInt64(8 * k) }
+                h = ((h ^ word) &* 0xBF58_476D_1CE4_E5B9)
+                h = (h << 31) | (h >> 33)
+                i += 8
+            }
+            var tail: UInt64 = 0
+            for k in i..<length { tail |= UInt64(bytes[k]) << UInt64(8 * (k - i)) }
+            var prefix: UInt64 = 0
+            for k in 0..<min(length, 8) { prefix |= UInt64(bytes[k]) << UInt64(8 * k) }
+            let got = Interner.hashAndPrefix(UnsafeBufferPointer(key))
+            #expect(got.hash == Interner.finish(h, tail: tail), "length \(length)")
+            #expect(got.prefix == prefix, "length \(length)")
+        }
+    }
+
     // MARK: Output
 
     @Test func exactFormatMatchesPrintfOnRandomDoubles() {
@@ -403,13 +433,14 @@ struct PerformancePathTests {
         #expect(checked > 900_000)
     }
 
-    /// Both digit widths (8 bits below 65,536 keys, 16 from there) against a stable
-    /// comparison sort: keys with many ties, digits that vary only in some places, and the
-    /// top bit set.
+    /// Both digit widths (8 bits below 65,536 keys, 11 from there) against a stable
+    /// comparison sort: keys with many ties, digits that vary only in some places (and across
+    /// digit boundaries), the top bit set, and a fifth of the keys random in every bit.
     @Test(arguments: [0, 1, 2, 3, 257, 65_535, 65_536, 70_001])
     func radixSortIsAStableSort(count: Int) {
         var rng = SplitMix64(seed: UInt64(count) &+ 7)
         var keys = (0..<count).map { _ -> UInt64 in
+            if rng.next() % 5 == 0 { return rng.next() }
             let tie = rng.next() % 97
             return (rng.next() % 3) << 62 | tie << 20 | (rng.next() % 2) << 7
         }

@@ -16,6 +16,7 @@ enum Phases {
             let wall = Date()
             let graph = try ScoringGraph.read(path: path, timings: timings)
             let result = try graph.score(ScoreOptions(), timings: timings)
+            _ = timings.measure("rank") { result.ranking() }
             let bytes = timings.measure("rank+format") { result.csvBytes() }
             try timings.measure("write") { try OutputFile.write(bytes: bytes, to: out ?? "/dev/null") }
             let total = Date().timeIntervalSince(wall)
@@ -32,7 +33,7 @@ enum Phases {
         print(summary)
         print("best of \(repeats):")
         let ingest = best["parse+intern", default: 0] + best["merge", default: 0] + best["build", default: 0]
-        for name in ["map", "parse-only", "parse+intern", "merge", "build", "iterate", "rank+format", "write"] {
+        for name in ["map", "parse-only", "parse+intern", "merge", "build", "iterate", "rank", "rank+format", "write"] {
             guard let s = best[name] else { continue }
             var extra = ""
             if name == "parse-only" || name == "parse+intern" { extra = String(format: "  %.0f MB/s", mb / s) }

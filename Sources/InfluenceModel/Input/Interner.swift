@@ -213,12 +213,25 @@ public struct Interner: Sendable {
             h = (h << 31) | (h >> 33)
             i += 8
         }
+        // The last n mod 8 bytes, little-endian, read as at most two overlapping loads inside
+        // the key (never past it): the bytes both loads read land on the same bits.
+        let r = n &- i
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(base[i]) << shift
-            shift += 8
-            i += 1
+        if r > 0 {
+            let raw = UnsafeRawPointer(base)
+            if n >= 8 {
+                tail = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64((8 &- r) &* 8)
+            } else if r >= 4 {
+                let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+                let high = UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+                tail = low | high << UInt64((r &- 4) &* 8)
+            } else if r >= 2 {
+                let low = UInt64(raw.loadUnaligned(as: UInt16.self))
+                let high = UInt64(raw.loadUnaligned(fromByteOffset: n &- 2, as: UInt16.self))
+                tail = low | high << UInt64((r &- 2) &* 8)
+            } else {
+                tail = UInt64(base[0])
+            }
         }
         if n < 8 { first = tail }
         return (Interner.finish(h, tail: tail), first)

@@ -70,13 +70,14 @@ extension ScoreResult {
 /// Stable least-significant-digit radix sort of 64-bit keys carrying a payload.
 enum RadixSort {
     /// Sorts `keys` ascending, moving `payload` alongside; equal keys keep their order.
-    /// Digits of 16 bits, or of 8 bits below 65,536 keys, where clearing and summing 65,536
-    /// counters per digit would cost more than the keys (a 100-person ranking spent nearly
-    /// all its time there); a digit that is the same in every key is skipped.
+    /// Digits of 11 bits, or of 8 bits below 65,536 keys, where clearing and summing 2,048
+    /// counters per digit would cost more than the keys; a digit that is the same in every key
+    /// is skipped. With 16-bit digits each pass scattered to 65,536 places at once, which misses
+    /// the cache at every key: ranking 1M people took 162 ms.
     static func sort(keys: inout [UInt64], payload: inout [Int32]) {
         let n = keys.count
         guard n > 1 else { return }
-        let bits = n < 1 << 16 ? 8 : 16
+        let bits = n < 1 << 16 ? 8 : 11
         let mask = UInt64(1) << UInt64(bits) - 1
         var otherKeys = [UInt64](repeating: 0, count: n)
         var otherPayload = [Int32](repeating: 0, count: n)

@@ -65,10 +65,11 @@ extension Scores {
         }
         var authority: [Double]?
         var solved: (x: [Double], report: IterationReport)
-        // Large sparse PageRank and reach iterate over people renumbered breadth-first (see
-        // `Renumbering`); HITS also needs Wᵀ and keeps the file's numbering.
+        // Large sparse PageRank and reach on forest-like graphs iterate over people renumbered
+        // breadth-first (see `Renumbering`); HITS also needs Wᵀ and keeps the file's numbering.
         let renumbering =
-            options.algorithm != .hits && w.kind == .sparse && Renumbering.pays(people: w.dimension) ? Renumbering(w.forward) : nil
+            options.algorithm != .hits && w.kind == .sparse && Renumbering.pays(people: w.dimension, entries: w.forward.count)
+            ? Renumbering(w.forward) : nil
         let operand = renumbering.map { AdjacencyOperator(forward: $0.matrix, reverse: nil, kind: .sparse) } ?? w
         switch options.algorithm {
         case .pagerank:
