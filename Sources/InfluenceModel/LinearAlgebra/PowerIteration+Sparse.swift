@@ -28,10 +28,11 @@ extension PowerIteration {
     /// 18–30 ms by tiles of 65,536 × 16,384.
     static let tilesFrom = 1 << 18
 
-    /// How a fused step walks W, for `n` rows and `entries` entries.
-    static func walk(rows n: Int, entries: Int) -> SweepWalk {
+    /// How a fused step walks W, for `n` rows and `entries` entries (by rows or entries only,
+    /// without `tiles`).
+    static func walk(rows n: Int, entries: Int, tiles: Bool = true) -> SweepWalk {
         if entries < entryOrderBelow * n { return .entries }
-        return n >= tilesFrom ? .tiles(.standard) : .rows
+        return tiles && n >= tilesFrom ? .tiles(.standard) : .rows
     }
 
     /// Iterates x ← α·W·(x ⊙ s) + (c₀ + c₁·⟨d, x⟩)·b over a sparse W, each step one sweep of W's
@@ -113,52 +114,52 @@ extension PowerIteration {
                 partials.withUnsafeMutableBufferPointer { partials in
                     rowOf.withUnsafeBufferPointer { rowOf in
                         tileStart.withUnsafeBufferPointer { tileStart in
-                        tileEntries.withUnsafeBufferPointer { tileEntries in
-                        var sweep = FusedSweep(
-                            n: n, start: start.baseAddress!, column: column.baseAddress ?? UnsafePointer(bitPattern: 4)!,
-                            rowOf: rowOf.isEmpty ? nil : rowOf.baseAddress,
-                            tiles: tiles.map { t in
-                                Tiles(
-                                    shape: t.shape, blocks: t.blocks, start: tileStart.baseAddress!,
-                                    entries: tileEntries.baseAddress ?? UnsafePointer(bitPattern: 4)!)
-                            },
-                            x: slot[0]!, y: slot[1]!, z: slot[2], zNext: slot[3], s: slot[4], b: slot[5], bValue: b[0],
-                            d: slot[6], dFromScale: { if case .whereScaleIsZero = dangling { true } else { false } }(),
-                            partials: partials.baseAddress!, alpha: alpha, coefficient: 0)
-                        // z₀ = x₀ ⊙ s and ⟨d, x₀⟩, chunked as a step's sums are.
-                        Parallel.forEach(blocks.count) { sweep.prepare(blocks[$0]) }
-                        var weighted = sweep.total(2, chunks: chunks)
-                        var grew = 0
-                        while report.iterations < settings.maxIterations {
-                            sweep.coefficient = c1 == 0 ? c0 : c0 + c1 * weighted
-                            let current = sweep  // a constant for the threads, not a captured variable
-                            switch values {
-                            case .ones: Parallel.forEach(blocks.count) { current.step(blocks[$0], Ones()) }
-                            case .float(let v):
-                                v.withUnsafeBufferPointer { v in
-                                    let values = Weights(value: v.baseAddress ?? UnsafePointer(bitPattern: 4)!)
-                                    Parallel.forEach(blocks.count) { current.step(blocks[$0], values) }
+                            tileEntries.withUnsafeBufferPointer { tileEntries in
+                                var sweep = FusedSweep(
+                                    n: n, start: start.baseAddress!, column: column.baseAddress ?? UnsafePointer(bitPattern: 4)!,
+                                    rowOf: rowOf.isEmpty ? nil : rowOf.baseAddress,
+                                    tiles: tiles.map { t in
+                                        Tiles(
+                                            shape: t.shape, blocks: t.blocks, start: tileStart.baseAddress!,
+                                            entries: tileEntries.baseAddress ?? UnsafePointer(bitPattern: 4)!)
+                                    },
+                                    x: slot[0]!, y: slot[1]!, z: slot[2], zNext: slot[3], s: slot[4], b: slot[5], bValue: b[0],
+                                    d: slot[6], dFromScale: { if case .whereScaleIsZero = dangling { true } else { false } }(),
+                                    partials: partials.baseAddress!, alpha: alpha, coefficient: 0)
+                                // z₀ = x₀ ⊙ s and ⟨d, x₀⟩, chunked as a step's sums are.
+                                Parallel.forEach(blocks.count) { sweep.prepare(blocks[$0]) }
+                                var weighted = sweep.total(2, chunks: chunks)
+                                var grew = 0
+                                while report.iterations < settings.maxIterations {
+                                    sweep.coefficient = c1 == 0 ? c0 : c0 + c1 * weighted
+                                    let current = sweep  // a constant for the threads, not a captured variable
+                                    switch values {
+                                    case .ones: Parallel.forEach(blocks.count) { current.step(blocks[$0], Ones()) }
+                                    case .float(let v):
+                                        v.withUnsafeBufferPointer { v in
+                                            let values = Weights(value: v.baseAddress ?? UnsafePointer(bitPattern: 4)!)
+                                            Parallel.forEach(blocks.count) { current.step(blocks[$0], values) }
+                                        }
+                                    case .double(let v):
+                                        v.withUnsafeBufferPointer { v in
+                                            let values = Weights(value: v.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                                            Parallel.forEach(blocks.count) { current.step(blocks[$0], values) }
+                                        }
+                                    }
+                                    let residual = sweep.total(0, chunks: chunks)
+                                    let norm = sweep.total(1, chunks: chunks)
+                                    weighted = sweep.total(2, chunks: chunks)
+                                    sweep.swap()
+                                    if report.record(
+                                        residual: residual, norm: norm, grew: &grew, growthWindow: growthWindow,
+                                        tolerance: settings.tolerance)
+                                    {
+                                        break
+                                    }
                                 }
-                            case .double(let v):
-                                v.withUnsafeBufferPointer { v in
-                                    let values = Weights(value: v.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-                                    Parallel.forEach(blocks.count) { current.step(blocks[$0], values) }
-                                }
+                                let last = sweep.x == storage.base ? 0 : stride
+                                return (Array(storage.buffer[last..<last + n]), report)
                             }
-                            let residual = sweep.total(0, chunks: chunks)
-                            let norm = sweep.total(1, chunks: chunks)
-                            weighted = sweep.total(2, chunks: chunks)
-                            sweep.swap()
-                            if report.record(
-                                residual: residual, norm: norm, grew: &grew, growthWindow: growthWindow,
-                                tolerance: settings.tolerance)
-                            {
-                                break
-                            }
-                        }
-                        let last = sweep.x == storage.base ? 0 : stride
-                        return (Array(storage.buffer[last..<last + n]), report)
-                        }
                         }
                     }
                 }

@@ -43,7 +43,8 @@ struct TiledMatrix: Sendable {
     /// `w` tiled, or `nil` when a row's columns do not ascend.
     /// - Complexity: O(rows + entries), on every thread.
     init?(_ w: CSRMatrix, shape: TileShape = .standard) {
-        precondition(shape.rowBits >= 0 && shape.rowBits <= 16 && shape.columnBits >= 0 && shape.columnBits <= 16, "TiledMatrix: tile too large")
+        precondition(
+            shape.rowBits >= 0 && shape.rowBits <= 16 && shape.columnBits >= 0 && shape.columnBits <= 16, "TiledMatrix: tile too large")
         let n = w.rows
         let blocks = max(1, (w.columns + shape.columns - 1) >> shape.columnBits)
         let bands = (n + shape.rows - 1) >> shape.rowBits

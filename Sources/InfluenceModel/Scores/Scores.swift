@@ -11,12 +11,14 @@ public enum Scores {
     ///   - inWeight: in(t) for each person.
     ///   - damping: α.
     ///   - personalization: v before normalizing; `nil` is uniform.
+    ///   - tiles: whether a large sparse W may be walked in tiles (`TiledMatrix`; the same
+    ///     bits); `false` for benchmarks that compare the walks.
     ///
     /// `inWeight` and `personalization` must have one entry per person (checked).
     /// - Complexity: O(iterations × cost of W).
     public static func pagerank(
         _ w: AdjacencyOperator, inWeight: [Double], damping: Double,
-        personalization: [Double]?, settings: IterationSettings
+        personalization: [Double]?, settings: IterationSettings, tiles: Bool = true
     )
         -> (x: [Double], report: IterationReport)
     {
@@ -36,7 +38,7 @@ public enum Scores {
             return PowerIteration.affine(
                 sparse: w.forward, start: [Double](repeating: 1 / Double(n), count: n), alpha: damping, scale: inverse,
                 constant: teleport, c0: 1 - damping, c1: damping, dangling: fromScale ? .whereScaleIsZero : .vector(dangling),
-                settings: settings)
+                settings: settings, walk: tiles ? nil : PowerIteration.walk(rows: n, entries: w.forward.count, tiles: false))
         }
         let scaled = AlignedVector(count: n)  // x ⊘ in, aligned for the dense operator's gemv
         let z = scaled.buffer
