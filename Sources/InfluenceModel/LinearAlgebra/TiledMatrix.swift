@@ -59,15 +59,18 @@ struct TiledMatrix: Sendable {
                         Parallel.forEach(bands) { band in
                             let first = band << shape.rowBits
                             let tiles = countSlots.base + band * blocks
+                            let columnBits = shape.columnBits
+                            var ordered = true
                             for r in first..<min(n, first + shape.rows) {
                                 var previous: Int32 = -1
                                 for e in start[r]..<start[r + 1] {
                                     let c = column[e]
-                                    if c <= previous { orderSlots[band] = false }
+                                    ordered = ordered && c > previous
                                     previous = c
-                                    tiles[Int(c) >> shape.columnBits] += 1
+                                    tiles[Int(c) >> columnBits] += 1
                                 }
                             }
+                            orderSlots[band] = ordered
                         }
                     }
                 }
@@ -88,14 +91,16 @@ struct TiledMatrix: Sendable {
                 w.rowStart.withUnsafeBufferPointer { start in
                     w.column.withUnsafeBufferPointer { column in
                         Parallel.forEach(bands) { band in
-                            var next = Array(tileStart[band * blocks..<(band + 1) * blocks])
+                            let next = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
+                            defer { next.deallocate() }
+                            for block in 0..<blocks { next[block] = tileStart[band * blocks + block] }
                             let first = band << shape.rowBits
-                            let columnMask = Int32(shape.columns - 1)
+                            let (columnBits, columnMask) = (shape.columnBits, Int32(shape.columns - 1))
                             for r in first..<min(n, first + shape.rows) {
                                 let high = UInt32(r - first) << 16
                                 for e in start[r]..<start[r + 1] {
                                     let c = column[e]
-                                    let block = Int(c) >> shape.columnBits
+                                    let block = Int(c) >> columnBits
                                     let at = next[block]
                                     next[block] = at + 1
                                     entrySlots[at] = high | UInt32(c & columnMask)
