@@ -111,6 +111,36 @@ struct FusedIterationTests {
         }
     }
 
+    /// A graph of 300,000 people with three referrals each is walked in the standard tiles
+    /// (five bands of 65,536 rows, nineteen blocks of 16,384 columns), with the row walk's bits.
+    @Test func largeGraphsAreWalkedInTilesWithTheRowBits() {
+        let n = 300_000
+        var rng = SplitMix64(seed: 21)
+        var rows: [Int32] = [], columns: [Int32] = []
+        for r in 0..<n {
+            for _ in 0..<3 {
+                rows.append(Int32(r))
+                columns.append(Int32(rng.next() % UInt64(n)))
+            }
+        }
+        let w = CSRMatrix(rows: n, columns: n, row: rows, column: columns, value: [Double](repeating: 1, count: rows.count))
+        #expect(PowerIteration.walk(rows: n, entries: w.count) == .tiles(.standard))
+        #expect(TiledMatrix(w)?.bands == 5 && TiledMatrix(w)?.blocks == 19)
+        let inWeight = w.transposed().rowSums()
+        let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
+        let start = [Double](repeating: 1 / Double(n), count: n)
+        let five = IterationSettings(tolerance: 0, maxIterations: 5)
+        func run(_ walk: SweepWalk?) -> [Double] {
+            PowerIteration.affine(
+                sparse: w, start: start, alpha: 0.85, scale: inverse, constant: start, c0: 0.15, c1: 0.85,
+                dangling: .whereScaleIsZero, settings: five, walk: walk
+            ).x
+        }
+        let byRows = run(.rows)
+        #expect(run(nil) == byRows)
+        #expect(byRows.reduce(0, +) > 0.99)
+    }
+
     /// Tiles hold W's entries, each once, a tile's entries by row and then column, with their
     /// values; a matrix whose rows do not all have ascending columns is not tiled.
     @Test(arguments: ["index-only", "float32", "float64"])
