@@ -49,69 +49,66 @@ struct TiledMatrix: Sendable {
         let blocks = max(1, (w.columns + shape.columns - 1) >> shape.columnBits)
         let bands = (n + shape.rows - 1) >> shape.rowBits
         var counts = [Int](repeating: 0, count: bands * blocks)
-        var ascending = [Bool](repeating: true, count: bands)
-        // Count each band's entries per block (bands on their own threads), checking the order.
+        // Count each band's entries per block, bands on their own threads: the band's entries
+        // in one run, without a loop per row.
         counts.withUnsafeMutableBufferPointer { counts in
-            ascending.withUnsafeMutableBufferPointer { ascending in
-                let (countSlots, orderSlots) = (SharedBuffer(counts), SharedBuffer(ascending))
-                w.rowStart.withUnsafeBufferPointer { start in
-                    w.column.withUnsafeBufferPointer { column in
-                        Parallel.forEach(bands) { band in
-                            let first = band << shape.rowBits
-                            let tiles = countSlots.base + band * blocks
-                            let columnBits = shape.columnBits
-                            var ordered = true
-                            for r in first..<min(n, first + shape.rows) {
-                                var previous: Int32 = -1
-                                for e in start[r]..<start[r + 1] {
-                                    let c = column[e]
-                                    ordered = ordered && c > previous
-                                    previous = c
-                                    tiles[Int(c) >> columnBits] += 1
-                                }
-                            }
-                            orderSlots[band] = ordered
-                        }
+            let countSlots = SharedBuffer(counts)
+            w.rowStart.withUnsafeBufferPointer { start in
+                w.column.withUnsafeBufferPointer { column in
+                    Parallel.forEach(bands) { band in
+                        let first = band << shape.rowBits
+                        let tiles = countSlots.base + band * blocks
+                        let columnBits = shape.columnBits
+                        for e in start[first]..<start[min(n, first + shape.rows)] { tiles[Int(column[e]) >> columnBits] += 1 }
                     }
                 }
             }
         }
-        guard ascending.allSatisfy({ $0 }) else { return nil }
         var tileStart = [Int](repeating: 0, count: bands * blocks + 1)
         for t in 0..<counts.count { tileStart[t + 1] = tileStart[t] + counts[t] }
-        var entries = [UInt32](repeating: 0, count: w.count)
         // Values in the entries' order, by the same walk: `order[k]` is the entry of W at k.
         var order: [Int32] = []
         if case .ones = w.values {} else { order = [Int32](repeating: 0, count: w.count) }
-        // Each band fills its own tiles, rows in order: each tile's entries by row, then column.
-        entries.withUnsafeMutableBufferPointer { entries in
+        var ascending = [Bool](repeating: true, count: bands)
+        // Each band fills its own tiles, rows in order: each tile's entries by row, then column;
+        // every slot is written once (the cursors run through exactly the counted ranges).
+        let entries = [UInt32](unsafeUninitializedCapacity: w.count) { entries, initialized in
             order.withUnsafeMutableBufferPointer { order in
-                let (entrySlots, orderSlots) = (SharedBuffer(entries), SharedBuffer(order))
-                let keepOrder = !order.isEmpty
-                w.rowStart.withUnsafeBufferPointer { start in
-                    w.column.withUnsafeBufferPointer { column in
-                        Parallel.forEach(bands) { band in
-                            let next = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
-                            defer { next.deallocate() }
-                            for block in 0..<blocks { next[block] = tileStart[band * blocks + block] }
-                            let first = band << shape.rowBits
-                            let (columnBits, columnMask) = (shape.columnBits, Int32(shape.columns - 1))
-                            for r in first..<min(n, first + shape.rows) {
-                                let high = UInt32(r - first) << 16
-                                for e in start[r]..<start[r + 1] {
-                                    let c = column[e]
-                                    let block = Int(c) >> columnBits
-                                    let at = next[block]
-                                    next[block] = at + 1
-                                    entrySlots[at] = high | UInt32(c & columnMask)
-                                    if keepOrder { orderSlots[at] = Int32(e) }
+                ascending.withUnsafeMutableBufferPointer { ascending in
+                    let (entrySlots, orderSlots, bandOrdered) = (SharedBuffer(entries), SharedBuffer(order), SharedBuffer(ascending))
+                    let keepOrder = !order.isEmpty
+                    w.rowStart.withUnsafeBufferPointer { start in
+                        w.column.withUnsafeBufferPointer { column in
+                            Parallel.forEach(bands) { band in
+                                let next = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
+                                defer { next.deallocate() }
+                                for block in 0..<blocks { next[block] = tileStart[band * blocks + block] }
+                                let first = band << shape.rowBits
+                                let (columnBits, columnMask) = (shape.columnBits, Int32(shape.columns - 1))
+                                var ordered = true
+                                for r in first..<min(n, first + shape.rows) {
+                                    let high = UInt32(r - first) << 16
+                                    var previous: Int32 = -1
+                                    for e in start[r]..<start[r + 1] {
+                                        let c = column[e]
+                                        ordered = ordered && c > previous
+                                        previous = c
+                                        let block = Int(c) >> columnBits
+                                        let at = next[block]
+                                        next[block] = at + 1
+                                        entrySlots[at] = high | UInt32(c & columnMask)
+                                        if keepOrder { orderSlots[at] = Int32(e) }
+                                    }
                                 }
+                                bandOrdered[band] = ordered
                             }
                         }
                     }
                 }
             }
+            initialized = w.count
         }
+        guard ascending.allSatisfy({ $0 }) else { return nil }
         self.shape = shape
         self.rows = n
         self.blocks = blocks
