@@ -23,59 +23,63 @@ extension CSRMatrix {
     static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CSRMatrix, merged: Int) {
         let weighted = chunks.contains { $0.weight != nil }
         let total = chunks.reduce(0) { $0 + $1.count }
-        // Count each chunk's rows per source, on the chunk's thread.
-        var counts = [[Int]](repeating: [], count: chunks.count)
-        counts.withUnsafeMutableBufferPointer { slots in
-            let out = SharedBuffer(slots)
-            Parallel.forEach(chunks.count) { c in
-                var local = [Int](repeating: 0, count: n)
+        precondition(total < Int(Int32.max), "CSRMatrix.build: \(total) rows")
+        let k = chunks.count
+        // Count each chunk's rows per source, on the chunk's thread: chunk c's counters are
+        // counts[c·n ..< (c + 1)·n], 32-bit so that the counters read at random take half the cache.
+        var counts = [Int32](repeating: 0, count: k * n)
+        counts.withUnsafeMutableBufferPointer { all in
+            let slots = SharedBuffer(all)
+            Parallel.forEach(k) { c in
+                let l = slots.base + c * n
                 let chunk = chunks[c]
-                local.withUnsafeMutableBufferPointer { l in
-                    chunk.source.withUnsafeBufferPointer { s in
-                        chunk.map.withUnsafeBufferPointer { m in
-                            if m.isEmpty { for v in s { l[Int(v)] &+= 1 } } else { for v in s { l[Int(m[Int(v)])] &+= 1 } }
-                        }
+                chunk.source.withUnsafeBufferPointer { s in
+                    chunk.map.withUnsafeBufferPointer { m in
+                        if m.isEmpty { for v in s { l[Int(v)] &+= 1 } } else { for v in s { l[Int(m[Int(v)])] &+= 1 } }
                     }
                 }
-                out[c] = local
             }
         }
         // Row starts, and each chunk's first slot in every row (its cursor).
         var rowStart = [Int](repeating: 0, count: n + 1)
-        var sum = 0
-        for r in 0..<n {
-            rowStart[r] = sum
-            for c in 0..<chunks.count {
-                let k = counts[c][r]
-                counts[c][r] = sum
-                sum += k
+        counts.withUnsafeMutableBufferPointer { counts in
+            rowStart.withUnsafeMutableBufferPointer { rowStart in
+                var sum: Int32 = 0
+                for r in 0..<n {
+                    rowStart[r] = Int(sum)
+                    for c in 0..<k {
+                        let count = counts[c &* n &+ r]
+                        counts[c &* n &+ r] = sum
+                        sum &+= count
+                    }
+                }
+                rowStart[n] = Int(sum)
             }
         }
-        rowStart[n] = sum
-        var column = [Int32](repeating: 0, count: total)
+        // Every slot of `column` is written once: the cursors run through exactly the counts.
         var value = [Double](repeating: 0, count: weighted ? total : 0)
-        column.withUnsafeMutableBufferPointer { col in
+        let column = [Int32](unsafeUninitializedCapacity: total) { col, initialized in
             value.withUnsafeMutableBufferPointer { val in
                 let (colOut, valOut) = (SharedBuffer(col), SharedBuffer(val))
                 counts.withUnsafeMutableBufferPointer { cursors in
                     let cursorSlots = SharedBuffer(cursors)
-                    Parallel.forEach(chunks.count) { c in
+                    Parallel.forEach(k) { c in
                         let chunk = chunks[c]
-                        cursorSlots[c].withUnsafeMutableBufferPointer { next in
-                            chunk.map.withUnsafeBufferPointer { m in
-                                for i in 0..<chunk.count {
-                                    let s = Int(chunk.source[i]), t = chunk.target[i]
-                                    let r = m.isEmpty ? s : Int(m[s])
-                                    let p = next[r]
-                                    next[r] = p + 1
-                                    colOut[p] = m.isEmpty ? t : m[Int(t)]
-                                    if weighted { valOut[p] = chunk.weight?[i] ?? 1 }
-                                }
+                        let next = cursorSlots.base + c * n
+                        chunk.map.withUnsafeBufferPointer { m in
+                            for i in 0..<chunk.count {
+                                let s = Int(chunk.source[i]), t = chunk.target[i]
+                                let r = m.isEmpty ? s : Int(m[s])
+                                let p = Int(next[r])
+                                next[r] = Int32(truncatingIfNeeded: p &+ 1)
+                                colOut[p] = m.isEmpty ? t : m[Int(t)]
+                                if weighted { valOut[p] = chunk.weight?[i] ?? 1 }
                             }
                         }
                     }
                 }
             }
+            initialized = total
         }
         counts = []
         return sortAndMerge(people: n, rowStart: rowStart, column: column, value: weighted ? value : nil)
