@@ -96,7 +96,11 @@ extension PowerIteration {
         let chosen = walk ?? Self.walk(rows: n, entries: w.count)
         // W in tiles, for the tiled step (see `tilesFrom`).
         var tiles: TiledMatrix?
-        if case .tiles(let shape) = chosen { tiles = TiledMatrix(w, shape: shape) }
+        if case .tiles(let shape) = chosen {
+            // A block of whole bands must also be a block of whole reduction chunks.
+            precondition(shape.rows % reductionChunk == 0, "PowerIteration.affine(sparse:): bands of \(shape.rows) rows")
+            tiles = TiledMatrix(w, shape: shape)
+        }
         let blocks = Parallel.blocks(
             offsets: w.rowStart, parts: parts, minimum: minimum, rowCost: 1, align: tiles?.shape.rows ?? reductionChunk)
         // Each entry's row, for the entry-order step (see `entryOrderBelow`).
