@@ -45,7 +45,7 @@ extension OutputDocument {
     @discardableResult
     public func write(as format: OutputFormat, to path: String?) throws(OutputError) -> Bool {
         if format == .csv {
-            try OutputFile.write(String(decoding: csvBytes(), as: UTF8.self), to: path)
+            try OutputFile.write(bytes: csvBytes(), to: path)
             return true
         }
         guard let text = rendered(as: format) else { return false }
