@@ -40,7 +40,7 @@ enum Breakdown {
         // sweep the score runs, and on the file's numbering the fused sweep by rows against
         // by tiles. A run of 25 iterations less one of 5, over 20, so that setting up
         // (vectors, tiles, copies) is not counted; that is timed on its own.
-        let renumbers = n >= 131_072 && graph.edgeCount < 2 * n
+        let renumbers = graph.iteratesRenumbered
         let operand = renumbers ? renumbered : w
         func inWeights(_ m: AdjacencyOperator) -> [Double] {
             let ones = [Double](repeating: 1, count: n)
@@ -48,7 +48,7 @@ enum Breakdown {
             ones.withUnsafeBufferPointer { o in weights.withUnsafeMutableBufferPointer { m.apply(o, into: $0) } }
             return weights
         }
-        let weights = inWeights(operand), plainWeights = inWeights(w)
+        let weights = inWeights(operand), plainWeights = renumbers ? inWeights(w) : weights
         let inverse = weights.map { $0 > 0 ? 1 / $0 : 0 }, dangling = weights.map { $0 > 0 ? 0.0 : 1.0 }
         let teleport = [Double](repeating: 1 / Double(n), count: n)
         var scratch = [Double](repeating: 0, count: n)
@@ -91,7 +91,8 @@ enum Breakdown {
         print(String(format: "  PageRank iteration, BLAS steps %7.3f ms", blasBest))
         print(String(format: "  PageRank iteration, fused      %7.3f ms (%.2f×)", fusedBest, fusedBest / blasBest))
         if !renumbers {
-            let rows = perIteration(plain(tiles: false)), tiled = perIteration(plain(tiles: true))
+            // On the file's numbering the fused sweep above is the tiled one (when it tiles).
+            let rows = perIteration(plain(tiles: false)), tiled = fusedBest
             time("fused set-up with tiles") { plain(tiles: true)(0) }
             time("fused set-up without") { plain(tiles: false)(0) }
             print(String(format: "  fused by rows %7.3f ms, by tiles %7.3f ms (%.2f×)", rows, tiled, tiled / rows))

@@ -24,8 +24,9 @@ extension PowerIteration {
 
     /// From this many rows on (z is then 2 MB, a core's L2), a step that would walk the rows
     /// walks W in tiles instead (`TiledMatrix`), when W's rows have ascending columns: the
-    /// same bits. On 1M people with 10M referrals one core took 47–66 ms a step by rows and
-    /// 18–30 ms by tiles of 65,536 × 16,384.
+    /// same bits. On 1M people with 10M referrals, two threads took 31.9–33.1 ms a step by
+    /// rows and 18.5–19.0 ms by tiles of 65,536 × 16,384 (the benchmark's `breakdown`), for
+    /// 63–74 ms once to cut the tiles.
     static let tilesFrom = 1 << 18
 
     /// How a fused step walks W, for `n` rows and `entries` entries (by rows or entries only,

@@ -7,8 +7,8 @@ struct TileShape: Sendable, Equatable {
     /// 512 KB, together well inside a core's 2 MB L2.
     static let standard = TileShape(rowBits: 16, columnBits: 14)
 
-    /// Rows per tile: a multiple of the fused sweep's reduction chunk, so that a block of
-    /// whole tiles is also a block of whole chunks.
+    /// Rows per tile. The fused sweep takes only multiples of its reduction chunk (checked
+    /// there), so that a block of whole bands is also a block of whole chunks.
     var rows: Int { 1 << rowBits }
     var columns: Int { 1 << columnBits }
 }
@@ -27,7 +27,6 @@ struct TileShape: Sendable, Equatable {
 /// block (low 16 bits): 4 bytes, as a column index is.
 struct TiledMatrix: Sendable {
     let shape: TileShape
-    let rows: Int
     /// Column blocks per band of rows.
     let blocks: Int
     /// Tile t = band × `blocks` + block holds entries `tileStart[t] ..< tileStart[t + 1]`.
@@ -110,7 +109,6 @@ struct TiledMatrix: Sendable {
         }
         guard ascending.allSatisfy({ $0 }) else { return nil }
         self.shape = shape
-        self.rows = n
         self.blocks = blocks
         self.tileStart = tileStart
         self.entries = entries

@@ -10,8 +10,13 @@ extension ScoringGraph {
         }
     }
 
+    /// Whether sparse PageRank and reach on this graph iterate over people renumbered
+    /// breadth-first (`Renumbering.pays`: large graphs under 2 referrals per person).
+    public var iteratesRenumbered: Bool { Renumbering.pays(people: nodeCount, entries: edgeCount) }
+
     /// The adjacency W as the operator `score` would use for `choice` (for benchmarks).
-    /// With `renumbered`, people are in the breadth-first order PageRank and reach iterate in.
+    /// With `renumbered`, people are in the breadth-first order PageRank and reach iterate in
+    /// when `iteratesRenumbered`.
     public func adjacency(_ choice: OperatorChoice = .auto, renumbered: Bool = false) -> AdjacencyOperator {
         let w = renumbered ? Renumbering(forward).matrix : forward
         return AdjacencyOperator(forward: w, reverse: nil, kind: choice.resolve(people: nodeCount, edges: edgeCount))
