@@ -282,6 +282,13 @@ enum RunReport {
         var stderr = StandardError()
         print("influence: wrote \(what) to \(output)", to: &stderr)
     }
+
+    /// `--timings`: each phase's wall time on one line, with what follows it (`detail`).
+    static func timings(_ clock: PhaseTimings, detail: String = "") {
+        var stderr = StandardError()
+        let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
+        print("influence: timings: " + phases.joined(separator: ", ") + detail, to: &stderr)
+    }
 }
 
 func fail(_ message: String, _ code: Int32) -> Never {

@@ -120,11 +120,7 @@ struct Score: ParsableCommand {
             if let (q, n) = conversionsQuality { RunReport.read(q, kept: RunReport.count(n, "conversion"), quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: RunReport.count(result.people.count, "score"), quiet: outputOptions.quiet)
             if let clock {
-                var stderr = StandardError()
-                let phases = clock.phases.map { "\($0.name) \(Int(($0.seconds * 1000).rounded())) ms" }
-                print(
-                    "influence: timings: " + phases.joined(separator: ", ")
-                        + " (\(result.report.iterations) iterations, \(result.operatorKind.rawValue) operator)", to: &stderr)
+                RunReport.timings(clock, detail: " (\(result.report.iterations) iterations, \(result.operatorKind.rawValue) operator)")
             }
             if !result.report.converged { warnNotConverged(result.summary) }
         }

@@ -34,6 +34,9 @@ struct Spread: ParsableCommand {
     @Option(help: "List by campaign, cascade, channel, generation or day.")
     var per: String = "campaign"
 
+    @Flag(help: "Print the wall time of each phase (read, duplicates, forest, campaigns, all, channels, write) on standard error.")
+    var timings = false
+
     @OptionGroup var input: InputOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -47,19 +50,23 @@ struct Spread: ParsableCommand {
     func run() throws {
         let level = SpreadLevel(rawValue: per)!
         try reportingErrors {
+            let clock = timings ? PhaseTimings() : nil
             let progress = Progress(reading: files, quiet: outputOptions.quiet)
-            let export = try Export.read(
-                events: files, conversions: conversions.map { [$0] }, options: input.events,
-                conversionOptions: input.conversions, filter: input.filter)
-            let report = try SpreadReport(checking: export.events, conversions: export.conversions)
+            let export = try clock.measure("read") { () throws(InputError) in
+                try Export.read(
+                    events: files, conversions: conversions.map { [$0] }, options: input.events,
+                    conversionOptions: input.conversions, filter: input.filter)
+            }
+            let report = try SpreadReport(checking: export.events, conversions: export.conversions, timings: clock)
             progress.done()
             try report.check(level: level)
-            try outputOptions.write(SpreadListing(report, per: level))
+            try clock.measure("write") { () throws in try outputOptions.write(SpreadListing(report, per: level)) }
             RunReport.read(report.quality, kept: RunReport.count(export.events.count, "referral"), quiet: outputOptions.quiet)
             if let c = export.conversions {
                 RunReport.read(c.quality, kept: RunReport.count(c.count, "conversion"), quiet: outputOptions.quiet)
             }
             RunReport.wrote(outputOptions.output, what: "spread by \(level.rawValue)", quiet: outputOptions.quiet)
+            if let clock { RunReport.timings(clock) }
         }
     }
 }

@@ -101,6 +101,16 @@ public struct Interner: Sendable {
         }
     }
 
+    /// The first eight bytes of key `index` as a big-endian number, zero-padded: keys whose
+    /// numbers differ are ordered as `precedes` orders them; equal numbers need `precedes`.
+    func leadingBytes(_ index: Int32) -> UInt64 {
+        let i = Int(index)
+        let from = offsets[i], count = min(offsets[i + 1] - from, 8)
+        var word: UInt64 = 0
+        for k in 0..<count { word |= UInt64(arena[from + k]) << UInt64(56 - 8 * k) }
+        return word
+    }
+
     /// Calls `body` with the bytes of key `index`.
     func withKey<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let i = Int(index)

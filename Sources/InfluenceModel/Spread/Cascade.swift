@@ -38,7 +38,8 @@ public struct Cascade: Sendable, Equatable {
     /// Structural virality from subtree sizes: removing the edge above a subtree of s people
     /// separates s·(n − s) pairs, and each pair's path crosses exactly the edges that separate
     /// it, so the sum of all pairwise distances is Σ_edges s·(n − s) and their mean over the
-    /// n(n − 1)/2 pairs is Σ_edges 2·s·(n − s) / (n(n − 1)).
+    /// n(n − 1)/2 pairs is Σ_edges 2·s·(n − s) / (n(n − 1)). The sum is taken exactly, in
+    /// integers, so it does not depend on the order of the edges.
     /// - Parameters:
     ///   - size: n, the people in the tree.
     ///   - subtreeSizes: s for each edge (each person but the root: the people at or below it).
@@ -46,10 +47,25 @@ public struct Cascade: Sendable, Equatable {
     /// - Complexity: O(n).
     public static func structuralVirality(size: Int, subtreeSizes: some Sequence<Int>) -> Double? {
         guard size >= 2 else { return nil }
-        let n = Double(size)
-        var sum = 0.0
-        for s in subtreeSizes { sum += 2 * Double(s) * (n - Double(s)) }
-        return sum / (n * (n - 1))
+        var sum = PairDistances()
+        for s in subtreeSizes { sum.add(subtree: s, of: size) }
+        return sum.mean(size: size)
+    }
+}
+
+/// The exact sum of Σ 2·s·(n − s) over a tree's edges (at most n³/2, beyond 64 bits for trees
+/// of millions), and the mean pairwise distance it gives.
+struct PairDistances {
+    private var sum: Int128 = 0
+
+    @inline(__always) mutating func add(subtree s: Int, of n: Int) {
+        sum += Int128(2 * s) * Int128(n - s)
+    }
+
+    func mean(size n: Int) -> Double? {
+        guard n >= 2 else { return nil }
+        let size = Double(n)
+        return Double(sum) / (size * (size - 1))
     }
 }
 
@@ -60,53 +76,68 @@ extension ReferralForest {
     ///     times; `nil` without one.
     ///   - scope: the scope the forest was built from, to name roots by the events' people;
     ///     `nil` when the forest is numbered by the events' people already.
-    /// - Complexity: O(m + N) for m people in the forest and N in the events (one scratch
-    ///   array): each tree is walked breadth-first once, subtree sizes summed on the way back.
+    /// - Complexity: O(m) for m people in the forest: each tree is one run of `preorder`,
+    ///   walked forward for its generations and times and backward for its subtree sizes.
     public func cascades(timestamps: [Double]?, scope: ScopeRows? = nil) -> [Cascade] {
         var result: [Cascade] = []
         result.reserveCapacity(roots.count)
-        var subtree = [Int32](repeating: 0, count: parent.count)
-        var order: [Int32] = []
-        for root in roots {
-            // Breadth-first, so generations come in order and every descendant of a person
-            // comes after it.
-            order.removeAll(keepingCapacity: true)
-            order.append(root)
-            var head = 0
-            while head < order.count {
-                let p = order[head]
-                head += 1
-                order.append(contentsOf: children(of: p))
-            }
-            var generations: [Int] = []
-            var first = Double.infinity, last = -Double.infinity
-            for v in order {
-                subtree[Int(v)] = 1
-                let g = Int(depth[Int(v)] - depth[Int(root)])
-                if g == generations.count { generations.append(0) }
-                generations[g] += 1
-                if let timestamps, v != root {
-                    let t = timestamps[Int(parentRow[Int(v)])]
-                    if t.isFinite {
-                        first = Swift.min(first, t)
-                        last = Swift.max(last, t)
+        // One tree's depths by preorder position, and while walking it backward, the people
+        // counted so far below the last person met at each depth.
+        var levels: [Int32] = []
+        var below: [Int] = []
+        preorder.withUnsafeBufferPointer { preorder in
+            depth.withUnsafeBufferPointer { depth in
+                parentRow.withUnsafeBufferPointer { parentRow in
+                    var start = 0
+                    while start < preorder.count {
+                        let root = preorder[start]
+                        levels.removeAll(keepingCapacity: true)
+                        levels.append(0)
+                        var end = start + 1
+                        while end < preorder.count {
+                            let d = depth[Int(preorder[end])]
+                            if d == 0 { break }
+                            levels.append(d)
+                            end += 1
+                        }
+                        let n = end - start
+                        var generations: [Int] = []
+                        for d in levels {
+                            if Int(d) == generations.count { generations.append(0) }
+                            generations[Int(d)] += 1
+                        }
+                        var first = Double.infinity, last = -Double.infinity
+                        if let timestamps {
+                            for k in start + 1..<end {
+                                let t = timestamps[Int(parentRow[Int(preorder[k])])]
+                                if t.isFinite {
+                                    first = Swift.min(first, t)
+                                    last = Swift.max(last, t)
+                                }
+                            }
+                        }
+                        // Backward through a preorder, a person's descendants come just before
+                        // it: its subtree is 1 + what its children left one level down.
+                        below.removeAll(keepingCapacity: true)
+                        below.append(contentsOf: repeatElement(0, count: generations.count + 1))
+                        var distances = PairDistances()
+                        for k in stride(from: n - 1, to: 0, by: -1) {
+                            let d = Int(levels[k])
+                            let s = 1 + below[d + 1]
+                            below[d + 1] = 0
+                            below[d] += s
+                            distances.add(subtree: s, of: n)
+                        }
+                        result.append(
+                            Cascade(
+                                root: scope?.person(root) ?? root, size: n, depth: generations.count - 1,
+                                maxBreadth: generations.max() ?? 1, generationSizes: generations,
+                                structuralVirality: distances.mean(size: n),
+                                firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))
+                        start = end
                     }
                 }
             }
-            var sizes: [Int] = []
-            sizes.reserveCapacity(order.count - 1)
-            for v in order.reversed() where v != root {
-                let s = subtree[Int(v)]
-                subtree[Int(parent[Int(v)])] += s
-                sizes.append(Int(s))
-            }
-            let n = order.count
-            result.append(
-                Cascade(
-                    root: scope?.person(root) ?? root, size: n, depth: generations.count - 1, maxBreadth: generations.max() ?? 1,
-                    generationSizes: generations,
-                    structuralVirality: Cascade.structuralVirality(size: n, subtreeSizes: sizes),
-                    firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))
         }
         return result
     }

@@ -35,10 +35,12 @@ public struct DailyReach: Sendable, Equatable {
             let d = day(of: t)
             low = min(low, d)
             high = max(high, d)
-            for p in [scope.source[k], scope.target[k]] {
+            @inline(__always) func reach(_ p: Int32) {
                 if first[Int(p)] == .infinity { seen.append(p) }
                 first[Int(p)] = min(first[Int(p)], t)
             }
+            reach(scope.source[k])
+            reach(scope.target[k])
         }
         guard low <= high else { return [] }
         var fresh = [Int](repeating: 0, count: high - low + 1)

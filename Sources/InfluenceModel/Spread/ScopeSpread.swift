@@ -91,10 +91,7 @@ public struct ScopeSpread: Sendable {
         referredPeople = referred
         convertedReferredPeople = converted == nil ? nil : converts
 
-        let people = events.people
-        cascades = forest.cascades(timestamps: events.timestamp, scope: scope).sorted { a, b in
-            a.size != b.size ? a.size > b.size : people.precedes(a.root, b.root)
-        }
+        cascades = Self.largestFirst(forest.cascades(timestamps: events.timestamp, scope: scope), people: events.people)
         largestCascade = cascades.first?.size ?? 0
         maxDepth = cascades.map(\.depth).max() ?? 0
         maxBreadth = cascades.map(\.maxBreadth).max() ?? 0
@@ -135,12 +132,75 @@ public struct ScopeSpread: Sendable {
         return hops
     }
 
+    /// Cascades largest first, then by their root's id (UTF-8 byte order).
+    /// - Complexity: O(c) radix sorts by the ids' first eight bytes and by size, plus a
+    ///   comparison sort of each run of roots whose first eight bytes agree.
+    static func largestFirst(_ cascades: [Cascade], people: Interner) -> [Cascade] {
+        var keys = cascades.map { people.leadingBytes($0.root) }
+        var order = (0..<Int32(cascades.count)).map { $0 }
+        RadixSort.sort(keys: &keys, payload: &order)
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count, keys[end] == keys[start] { end += 1 }
+            if end - start > 1 { order[start..<end].sort { people.precedes(cascades[Int($0)].root, cascades[Int($1)].root) } }
+            start = end
+        }
+        // Stable, so equal sizes keep the order by id.
+        keys = order.map { ~UInt64(cascades[Int($0)].size) }
+        RadixSort.sort(keys: &keys, payload: &order)
+        return order.map { cascades[Int($0)] }
+    }
+
     /// The median (the mean of the middle two for an even count); `nil` for no values.
     /// - Complexity: O(n log n).
+    /// - Complexity: O(n) expected: a selection, not a sort (a sort past 2 log₂ n rounds).
     static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        var values = values
+        let mid = values.count / 2
+        let upper = select(&values, rank: mid)
+        guard values.count % 2 == 0 else { return upper }
+        // Everything before `mid` is at most `upper`: the largest of them is the lower middle.
+        return (values[0..<mid].max()! + upper) / 2
+    }
+
+    /// The value of rank `k` (0 is the smallest) of `values`, which are not NaN; on return no
+    /// value before position k is larger than it and none after is smaller.
+    static func select(_ values: inout [Double], rank k: Int) -> Double {
+        var lo = 0, hi = values.count  // k is in lo..<hi
+        var rounds = 2 * (Int.bitWidth - values.count.leadingZeroBitCount)
+        while hi - lo > 1 {
+            if rounds == 0 {
+                values[lo..<hi].sort()
+                return values[k]
+            }
+            rounds -= 1
+            let a = values[lo], b = values[lo + (hi - lo) / 2], c = values[hi - 1]
+            let pivot = max(min(a, b), min(max(a, b), c))
+            // Three ways: lo..<less below the pivot, less..<more equal, more..<hi above.
+            var less = lo, i = lo, more = hi
+            while i < more {
+                let x = values[i]
+                if x < pivot {
+                    values.swapAt(i, less)
+                    less += 1
+                    i += 1
+                } else if x > pivot {
+                    more -= 1
+                    values.swapAt(i, more)
+                } else {
+                    i += 1
+                }
+            }
+            if k < less {
+                hi = less
+            } else if k >= more {
+                lo = more
+            } else {
+                return pivot
+            }
+        }
+        return values[k]
     }
 }

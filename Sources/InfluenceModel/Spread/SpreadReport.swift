@@ -39,44 +39,49 @@ public struct SpreadReport: Sendable {
     /// - Parameters:
     ///   - events: the referral export.
     ///   - conversions: purchases, for conversion rates and K-factors.
+    ///   - timings: records the wall time of each phase (duplicates, forest, campaigns, all, channels).
     /// - Complexity: O(r log r + N) for r rows and N people: each campaign's forest is built
     ///   on its own rows and people.
-    public init(events: ReferralEvents, conversions: Conversions? = nil) {
+    public init(events: ReferralEvents, conversions: Conversions? = nil, timings: PhaseTimings? = nil) {
         file = events.file
         conversionsFile = conversions?.file
         people = events.people
         hasTimestamps = events.timestamp != nil
-        quality = ReferralGraph.quality(of: events)
+        quality = timings.measure("duplicates") { ReferralGraph.quality(of: events) }
         conversionsQuality = conversions?.quality
         rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
         rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
-        let forest = ReferralForest(events: events)
-        let converted = conversions.map { ConvertedPeople($0, events: events, forest: forest) }
+        let forest = timings.measure("forest") { ReferralForest(events: events) }
+        let converted = timings.measure("conversions") { conversions.map { ConvertedPeople($0, events: events, forest: forest) } }
         if let converted { quality.unknownConverters = converted.unknown }
 
         var scopes: [ScopeSpread] = []
-        if let campaign = events.campaign {
-            var rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
-            for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
-            let order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
-            // A campaign with no rows left (after --campaign or --since) has nothing to measure.
-            var numbering = ScopeNumbering(events: events)
-            for c in order where !rowsOf[Int(c)].isEmpty {
-                let scope = numbering.scope(rowsOf[Int(c)], of: events)
-                scopes.append(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted))
+        timings.measure("campaigns") {
+            if let campaign = events.campaign {
+                var rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
+                for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
+                let order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
+                // A campaign with no rows left (after --campaign or --since) has nothing to measure.
+                var numbering = ScopeNumbering(events: events)
+                for c in order where !rowsOf[Int(c)].isEmpty {
+                    let scope = numbering.scope(rowsOf[Int(c)], of: events)
+                    scopes.append(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted))
+                }
             }
         }
-        let all = ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
+        let all = timings.measure("all") {
+            ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
+        }
         scopes.append(all)
         self.scopes = scopes
         if events.channel != nil {
-            channels = ChannelSpread.measure(events: events, forest: forest, converted: converted)
+            channels = timings.measure("channels") { ChannelSpread.measure(events: events, forest: forest, converted: converted) }
         }
     }
 
     /// Measures the spread, refusing an export with no referral between two people.
     /// - Throws: `InputError.noReferrals`.
-    public init(checking events: ReferralEvents, conversions: Conversions? = nil) throws(InputError) {
+    public init(checking events: ReferralEvents, conversions: Conversions? = nil, timings: PhaseTimings? = nil) throws(InputError) {
         guard events.count > 0 else {
             let q = events.quality
             var detail = "no referral links two different people"
@@ -84,7 +89,7 @@ public struct SpreadReport: Sendable {
             if q.skippedRows > 0 { detail += " (\(q.skippedRows) bad row\(q.skippedRows == 1 ? "" : "s") skipped)" }
             throw .noReferrals(file: events.file, detail: detail + "; there is no spread to measure. Check the source and target columns.")
         }
-        self.init(events: events, conversions: conversions)
+        self.init(events: events, conversions: conversions, timings: timings)
     }
 
     /// Every scope's cascades: campaigns by name, then `all`; within one, largest first, then by root id.

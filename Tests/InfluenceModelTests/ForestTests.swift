@@ -1,0 +1,186 @@
+import Testing
+
+@testable import InfluenceModel
+
+/// The referral forest and the cascade listing against plain restatements of their
+/// definitions (DESIGN.md, The model): rows taken in order of time, untimed last, input order
+/// on ties; a person's parent is the sharer of the first referral in that does not close a
+/// cycle; a cascade is one tree.
+struct ForestTests {
+    /// Events of `rows` (source, target, time) among `people` people named p0, p1, …
+    static func events(people: Int, rows: [(Int32, Int32, Double)], timed: Bool) -> ReferralEvents {
+        var events = ReferralEvents(file: "forest.csv")
+        for p in 0..<people { var name = "p\(p)"; _ = name.withUTF8 { events.people.intern($0) } }
+        events.source = rows.map(\.0)
+        events.target = rows.map(\.1)
+        events.weight = rows.map { _ in 1 }
+        events.line = (0..<Int32(rows.count)).map { $0 + 2 }
+        if timed { events.timestamp = rows.map(\.2) }
+        return events
+    }
+
+    /// The forest by its definition: a stable sort by time, and each cycle check by climbing
+    /// the sharer's ancestors.
+    static func reference(_ events: ReferralEvents) -> (parent: [Int32], parentRow: [Int32], order: [Int]) {
+        let n = events.people.count
+        var order = Array(0..<events.count)
+        if let time = events.timestamp {
+            order.sort { a, b in
+                let ta = time[a], tb = time[b]
+                if ta.isNaN != tb.isNaN { return !ta.isNaN }
+                if !ta.isNaN, ta != tb { return ta < tb }
+                return a < b
+            }
+        }
+        var parent = [Int32](repeating: -1, count: n)
+        var parentRow = [Int32](repeating: -1, count: n)
+        for k in order {
+            let s = events.source[k], t = events.target[k]
+            guard parent[Int(t)] < 0 else { continue }
+            var a = s
+            var closes = false
+            while true {
+                if a == t { closes = true; break }
+                if parent[Int(a)] < 0 { break }
+                a = parent[Int(a)]
+            }
+            if closes { continue }
+            parent[Int(t)] = s
+            parentRow[Int(t)] = Int32(k)
+        }
+        return (parent, parentRow, order)
+    }
+
+    /// Random rows over few people, so there are repeated pairs, cycles and late referrers;
+    /// times drawn from a few values (ties, −0 beside 0), some missing, sometimes in order.
+    static func randomRows(seed: UInt64) -> (people: Int, rows: [(Int32, Int32, Double)], timed: Bool) {
+        var rng = SplitMix64(seed: seed)
+        let people = Int.random(in: 2...40, using: &rng)
+        let count = Int.random(in: 1...120, using: &rng)
+        let times: [Double] = [-0.0, 0, 1, 2, 2.5, 1e9, .nan]
+        var rows: [(Int32, Int32, Double)] = []
+        for _ in 0..<count {
+            let s = Int32.random(in: 0..<Int32(people), using: &rng)
+            var t = Int32.random(in: 0..<Int32(people), using: &rng)
+            if t == s { t = (s + 1) % Int32(people) }
+            rows.append((s, t, times.randomElement(using: &rng)!))
+        }
+        if seed % 3 == 0 { rows.sort { ($0.2.isNaN ? .infinity : $0.2) < ($1.2.isNaN ? .infinity : $1.2) } }
+        return (people, rows, seed % 4 != 1)
+    }
+
+    @Test(arguments: 0..<300)
+    func forestMatchesItsDefinition(seed: UInt64) throws {
+        let (people, rows, timed) = Self.randomRows(seed: seed)
+        let events = Self.events(people: people, rows: rows, timed: timed)
+        let forest = ReferralForest(events: events)
+        let want = Self.reference(events)
+        #expect(forest.parent == want.parent, "seed \(seed)")
+        #expect(forest.parentRow == want.parentRow, "seed \(seed)")
+
+        // Members in order of first appearance, roots among them in that order.
+        var members: [Int32] = []
+        for k in 0..<events.count {
+            for p in [events.source[k], events.target[k]] where !members.contains(p) { members.append(p) }
+        }
+        #expect(forest.members == members)
+        #expect(forest.roots == members.filter { want.parent[Int($0)] < 0 })
+        for p in 0..<Int32(people) where !members.contains(p) {
+            #expect(!forest.inForest[Int(p)] && forest.depth[Int(p)] == -1 && forest.root[Int(p)] == -1)
+        }
+        // Depth and root by climbing; children of each person in the order they joined, which
+        // is the order of their parent rows in time order.
+        for p in members {
+            var a = p
+            var depth: Int32 = 0
+            while want.parent[Int(a)] >= 0 { a = want.parent[Int(a)]; depth += 1 }
+            #expect(forest.depth[Int(p)] == depth && forest.root[Int(p)] == a, "seed \(seed), person \(p)")
+        }
+        for p in members {
+            let joined = members.filter { want.parent[Int($0)] == p }
+                .sorted {
+                    want.order.firstIndex(of: Int(want.parentRow[Int($0)]))! < want.order.firstIndex(of: Int(want.parentRow[Int($1)]))!
+                }
+            #expect(Array(forest.children(of: p)) == joined, "seed \(seed), children of \(p)")
+        }
+        // Each tree is one run of the preorder: its root first, every person after its parent.
+        #expect(forest.preorder.count == members.count)
+        var position = [Int](repeating: -1, count: people)
+        for (i, p) in forest.preorder.enumerated() { position[Int(p)] = i }
+        #expect(Set(forest.preorder) == Set(members))
+        var runStarts: [Int32] = []
+        for (i, p) in forest.preorder.enumerated() {
+            if forest.depth[Int(p)] == 0 {
+                runStarts.append(p)
+            } else {
+                let up = forest.parent[Int(p)]
+                #expect(position[Int(up)] < i && forest.root[Int(p)] == runStarts.last)
+            }
+        }
+        #expect(runStarts == forest.roots)
+    }
+
+    /// Cascade sizes, depths and generations from the forest's own depths, per tree.
+    @Test(arguments: 0..<100)
+    func cascadesCountEachTree(seed: UInt64) throws {
+        let (people, rows, timed) = Self.randomRows(seed: seed &+ 1000)
+        let events = Self.events(people: people, rows: rows, timed: timed)
+        let forest = ReferralForest(events: events)
+        let cascades = forest.cascades(timestamps: events.timestamp)
+        #expect(cascades.map(\.root) == forest.roots)
+        for cascade in cascades {
+            let tree = forest.members.filter { forest.root[Int($0)] == cascade.root }
+            var generations = [Int](repeating: 0, count: Int(tree.map { forest.depth[Int($0)] }.max()!) + 1)
+            for p in tree { generations[Int(forest.depth[Int(p)])] += 1 }
+            #expect(cascade.size == tree.count && cascade.generationSizes == generations && cascade.depth == generations.count - 1)
+            let times = tree.compactMap { p -> Double? in
+                let row = forest.parentRow[Int(p)]
+                guard row >= 0, let t = events.timestamp?[Int(row)], t.isFinite else { return nil }
+                return t
+            }
+            #expect(cascade.firstTimestamp == times.min() && cascade.lastTimestamp == times.max())
+        }
+    }
+
+    /// A time column out of order is sorted stably; NaN (no time) goes last, −0 ties with 0.
+    @Test func timeOrderIsStableWithUntimedLast() {
+        let time: [Double] = [3, .nan, 0, -0.0, 1, .nan, 0, -5]
+        let order = ReferralForest.timeOrder(time)
+        let want: [Int32] = [7, 2, 3, 6, 4, 0, 1, 5]
+        #expect(order == want)
+        #expect(ReferralForest.timeOrder([-0.0, 0, 0, 1, .nan, .nan]) == nil)
+    }
+
+    /// Cascades are listed largest first, then by root id in byte order, also when ids share
+    /// their first eight bytes or one id is a prefix of another.
+    @Test func largestFirstOrdersByIdBeyondEightBytes() {
+        var people = Interner()
+        let names = ["https://x/b", "https://x/a", "https://x/", "zz", "a", "https://x/ab", "https://x/a\u{e9}"]
+        for name in names { var key = name; _ = key.withUTF8 { people.intern($0) } }
+        let sizes = [2, 2, 2, 5, 2, 2, 2]
+        let cascades = names.indices.map { i in
+            Cascade(
+                root: Int32(i), size: sizes[i], depth: 1, maxBreadth: 1, generationSizes: [1, sizes[i] - 1],
+                structuralVirality: nil, firstTimestamp: nil, lastTimestamp: nil)
+        }
+        let listed = ScopeSpread.largestFirst(cascades, people: people).map { people.name($0.root) }
+        let want = ["zz", "a", "https://x/", "https://x/a", "https://x/ab", "https://x/a\u{e9}", "https://x/b"]
+        #expect(listed == want)
+    }
+
+    /// The median by selection equals the middle of the sorted values, with ties and both parities.
+    @Test(arguments: 0..<200)
+    func medianBySelectionMatchesSorting(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = Int.random(in: 1...300, using: &rng)
+        let spread = Int.random(in: 1...50, using: &rng)
+        let values = (0..<n).map { _ in Double(Int.random(in: 0..<spread, using: &rng)) / 4 }
+        let sorted = values.sorted()
+        let want = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        #expect(ScopeSpread.median(values) == want)
+        var scratch = values
+        let k = Int.random(in: 0..<n, using: &rng)
+        #expect(ScopeSpread.select(&scratch, rank: k) == sorted[k])
+        #expect(scratch[..<k].allSatisfy { $0 <= sorted[k] } && scratch[(k + 1)...].allSatisfy { $0 >= sorted[k] })
+    }
+}
