@@ -21,6 +21,25 @@ extension CSRMatrix {
     /// - Returns: the matrix and the number of rows merged into earlier pairs.
     /// - Complexity: O(n + rows) expected, plus a sort of each row.
     static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CSRMatrix, merged: Int) {
+        let (rowStart, column, value) = bucket(people: n, chunks: chunks)
+        return sortAndMerge(people: n, rowStart: rowStart, column: column, value: value)
+    }
+
+    /// The number of rows of `chunks` that repeat an earlier pair: what `build` merges, by
+    /// the same bucketing and row sort without making the matrix.
+    static func repeatedPairs(people n: Int, chunks: [PairColumns]) -> Int {
+        var (rowStart, column, _) = bucket(
+            people: n, chunks: chunks.map { PairColumns(source: $0.source, target: $0.target, weight: nil, map: $0.map) })
+        var empty: [Double] = []
+        let unique = sortRows(people: n, rowStart: rowStart, column: &column, value: &empty, weighted: false)
+        rowStart = []
+        return column.count - unique.reduce(0, +)
+    }
+
+    /// Each chunk's rows bucketed by source (renumbered through the chunk's map) in input
+    /// order: row r's columns are `column[rowStart[r] ..< rowStart[r + 1]]`, with their
+    /// weights in `value` when a chunk has any.
+    private static func bucket(people n: Int, chunks: [PairColumns]) -> (rowStart: [Int], column: [Int32], value: [Double]?) {
         let weighted = chunks.contains { $0.weight != nil }
         let total = chunks.reduce(0) { $0 + $1.count }
         precondition(total < Int(Int32.max), "CSRMatrix.build: \(total) rows")
@@ -82,7 +101,7 @@ extension CSRMatrix {
             initialized = total
         }
         counts = []
-        return sortAndMerge(people: n, rowStart: rowStart, column: column, value: weighted ? value : nil)
+        return (rowStart, column, weighted ? value : nil)
     }
 
     /// Sorts each row by column (stably) and merges repeated columns, summing their values
@@ -91,29 +110,8 @@ extension CSRMatrix {
         let weighted = value != nil
         var column = column
         var value = value ?? []
-        var unique = [Int](repeating: 0, count: n)
         let blocks = Parallel.blocks(offsets: rowStart, parts: Parallel.threads, minimum: 1 << 18)  // as the sparse product splits rows
-        // Pass 1: sort every row in place; count the distinct columns of each.
-        column.withUnsafeMutableBufferPointer { col in
-            value.withUnsafeMutableBufferPointer { val in
-                unique.withUnsafeMutableBufferPointer { uniq in
-                    let (c, v, u) = (SharedBuffer(col), SharedBuffer(val), SharedBuffer(uniq))
-                    Parallel.forEach(blocks.count) { b in
-                        for r in blocks[b] {
-                            let lo = rowStart[r], hi = rowStart[r + 1]
-                            RowSort.sort(c.base + lo, weighted ? v.base + lo : nil, count: hi - lo)
-                            var distinct = hi > lo ? 1 : 0
-                            var e = lo + 1
-                            while e < hi {
-                                if c[e] != c[e - 1] { distinct += 1 }
-                                e += 1
-                            }
-                            u[r] = distinct
-                        }
-                    }
-                }
-            }
-        }
+        let unique = sortRows(people: n, rowStart: rowStart, column: &column, value: &value, weighted: weighted)
         let kept = unique.reduce(0, +)
         let merged = column.count - kept
         guard merged > 0 else {
@@ -156,6 +154,34 @@ extension CSRMatrix {
         let matrix = CSRMatrix(rows: n, columns: n, rowStart: newStart, column: outColumn, values: .compact(outValue))
         matrix.checkInvariants()
         return (matrix, merged)
+    }
+
+    /// Sorts every row by column in place (stably, carrying values when `weighted`) and
+    /// returns the distinct columns of each.
+    private static func sortRows(people n: Int, rowStart: [Int], column: inout [Int32], value: inout [Double], weighted: Bool) -> [Int] {
+        var unique = [Int](repeating: 0, count: n)
+        let blocks = Parallel.blocks(offsets: rowStart, parts: Parallel.threads, minimum: 1 << 18)  // as the sparse product splits rows
+        column.withUnsafeMutableBufferPointer { col in
+            value.withUnsafeMutableBufferPointer { val in
+                unique.withUnsafeMutableBufferPointer { uniq in
+                    let (c, v, u) = (SharedBuffer(col), SharedBuffer(val), SharedBuffer(uniq))
+                    Parallel.forEach(blocks.count) { b in
+                        for r in blocks[b] {
+                            let lo = rowStart[r], hi = rowStart[r + 1]
+                            RowSort.sort(c.base + lo, weighted ? v.base + lo : nil, count: hi - lo)
+                            var distinct = hi > lo ? 1 : 0
+                            var e = lo + 1
+                            while e < hi {
+                                if c[e] != c[e - 1] { distinct += 1 }
+                                e += 1
+                            }
+                            u[r] = distinct
+                        }
+                    }
+                }
+            }
+        }
+        return unique
     }
 }
 

@@ -53,7 +53,8 @@ public struct ReferralGraph: Sendable {
 
     /// Rows that repeat an earlier (source, target) pair: what building the graph merges, for
     /// readers that do not build it (spread), so every command reports the same count.
-    /// - Complexity: O(people + rows), by the parallel build the scoring graph uses.
+    /// - Complexity: O(people + rows), by the parallel bucketing and row sort the scoring
+    ///   graph's build uses, without making the matrix.
     public static func repeatedRows(in events: ReferralEvents) -> Int {
         // In one chunk per thread: the build counts and places each chunk's rows on its own thread.
         let parts = events.count < 1 << 18 ? 1 : Parallel.threads
@@ -61,7 +62,7 @@ public struct ReferralGraph: Sendable {
             let rows = events.count * p / parts..<events.count * (p + 1) / parts
             return PairColumns(source: Array(events.source[rows]), target: Array(events.target[rows]), weight: nil, map: [])
         }
-        return CSRMatrix.build(people: events.people.count, chunks: pairs).merged
+        return CSRMatrix.repeatedPairs(people: events.people.count, chunks: pairs)
     }
 
     /// The events' data quality with their repeated rows counted, as the graph's would be.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The field positions of the roles in a referral export, and how to read them.
 struct ReferralColumns: Sendable {
     var source = 0
@@ -63,6 +65,17 @@ struct EventsChunk: CSVRecordSink {
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         events.quality.rows += 1
+        if let (s, t) = plainPair(record) {
+            // The common row of a two-column export, checked without the general path: the
+            // same outcome as `reader.read`, fewer passes over the fields.
+            if s.count == t.count, memcmp(s.baseAddress!, t.baseAddress!, s.count) == 0 {
+                events.quality.selfReferrals += 1
+                return true
+            }
+            events.line.append(Int32(truncatingIfNeeded: record.line))
+            batch.append(s, t, people: &events.people, source: &events.source, target: &events.target)
+            return true
+        }
         do {
             switch try reader.read(record) {
             case .referral(let values):
@@ -78,12 +91,22 @@ struct EventsChunk: CSVRecordSink {
     }
 
     mutating func finish() { batch.flush(people: &events.people, source: &events.source, target: &events.target) }
+
+    /// The ids of a row with nothing but the two ids to read (no weight, time, channel or
+    /// campaign column) that `reader.read` would take as they are; `nil` sends the row
+    /// through the full check.
+    @inline(__always)
+    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+        let columns = reader.columns
+        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0 else { return nil }
+        return reader.plainIds(record).map { ($0.source, $0.target) }
+    }
 }
 
 extension ReferralEvents {
     /// Joins chunks read in file order into the events one pass would have read: people,
     /// channels and campaigns numbered by first appearance, rows in order, lines absolute.
-    init(merging parts: [ChunkedScan.Part<EventsChunk>], headerBlank: Int, template: ReferralEvents) {
+    init(merging parts: [ChunkedScan.Part<EventsChunk>], headerBlank: Int, template: ReferralEvents, weighted: Bool) {
         self = template
         var maps: [(people: [Int32], channels: [Int32], campaigns: [Int32])] = []
         for (c, part) in parts.enumerated() {
@@ -100,7 +123,8 @@ extension ReferralEvents {
         let total = offsets.last!
         source = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.source, maps[c].people) }
         target = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.target, maps[c].people) }
-        weight = parts.flatMap { $0.sink.events.weight }
+        // Without a weight column every row weighs 1, filled here rather than row by row.
+        weight = weighted ? parts.flatMap { $0.sink.events.weight } : [Double](repeating: 1, count: total)
         line = parts.flatMap { part in part.sink.events.line.map { $0 &+ Int32(truncatingIfNeeded: part.lineShift) } }
         if template.timestamp != nil { timestamp = parts.flatMap { $0.sink.events.timestamp! } }
         if template.channel != nil {

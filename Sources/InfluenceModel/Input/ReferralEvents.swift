@@ -87,7 +87,7 @@ public struct ReferralEvents: Sendable {
                 events: events, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
                 header: head.layout.header, policy: options.onError)
         }
-        var events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template)
+        var events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template, weighted: columns.weight >= 0)
         events.quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]
         if events.quality.rows == 0 { throw .headerOnly(file: file) }
         // Rows and people are numbered with Int32 downstream.
@@ -142,10 +142,13 @@ public struct ReferralEvents: Sendable {
         batch.add(values, reader: reader, people: &people, source: &source, target: &target)
         quality.normalizedIds += values.normalized
         let columns = reader.columns
-        if let w = values.weight {
-            weight.append(amounts.take(a: w.a, b: w.b, row: row, line: record.line) { record.string(columns.weight) ?? "" } ?? 1)
-        } else {
-            weight.append(1)
+        // Without a weight column the weights are filled when the chunks are merged.
+        if columns.weight >= 0 {
+            if let w = values.weight {
+                weight.append(amounts.take(a: w.a, b: w.b, row: row, line: record.line) { record.string(columns.weight) ?? "" } ?? 1)
+            } else {
+                weight.append(1)
+            }
         }
         self.line.append(Int32(truncatingIfNeeded: record.line))
         if timestamp != nil {
