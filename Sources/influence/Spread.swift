@@ -34,7 +34,7 @@ struct Spread: ParsableCommand {
     @Option(help: "List by campaign, cascade, channel, generation or day.")
     var per: String = "campaign"
 
-    @Flag(help: "Print the wall time of each phase (read, duplicates, forest, campaigns, all, channels, write) on standard error.")
+    @Flag(help: "Print the wall time of each phase (read, duplicates, forest, conversions, measure, write) on standard error.")
     var timings = false
 
     @OptionGroup var input: InputOptions

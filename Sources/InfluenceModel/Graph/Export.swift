@@ -99,29 +99,38 @@ enum NearMatch {
     /// `ana_silva@example.com (did you mean "ana.silva@example.com"?)`.
     static func describe(_ ids: [String], among people: Interner) -> [String] {
         guard !ids.isEmpty else { return [] }
-        let wanted = Set(ids.map(key))
-        var found: [String: String] = [:]
+        let wanted = ids.map { Array(key($0).utf8) }
+        let lengths = Set(wanted.map(\.count))
+        var found: [[UInt8]: String] = [:]
+        var scratch: [UInt8] = []
         for i in 0..<Int32(people.count) {
-            // Every known id is keyed: ASCII ones (nearly all) without making a String first.
-            let k = people.withKey(i) { asciiKey($0) } ?? key(people.name(i))
+            // Every known id is keyed: ASCII ones (nearly all) into one reused buffer, compared
+            // with the few wanted keys only when the length agrees.
+            let ascii = people.withKey(i) { asciiKey($0, into: &scratch) }
+            let k: [UInt8]
+            if ascii {
+                guard lengths.contains(scratch.count), wanted.contains(scratch) else { continue }
+                k = scratch
+            } else {
+                k = Array(key(people.name(i)).utf8)
+            }
             if wanted.contains(k), found[k] == nil { found[k] = people.name(i) }
         }
-        return ids.map { id in found[key(id)].map { "\(id) (did you mean \"\($0)\"?)" } ?? id }
+        return ids.map { id in found[Array(key(id).utf8)].map { "\(id) (did you mean \"\($0)\"?)" } ?? id }
     }
 
-    /// `key(_:)` of an ASCII id, from its bytes; `nil` when the id is not ASCII.
-    static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+    /// `key(_:)` of an ASCII id, from its bytes, into `out`; `false` when the id is not ASCII.
+    static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
         for b in bytes {
-            guard b < 0x80 else { return nil }
+            guard b < 0x80 else { return false }
             switch b {
             case 0x30...0x39, 0x61...0x7A: out.append(b)
             case 0x41...0x5A: out.append(b | 0x20)
             default: break
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return true
     }
 
     static func key(_ id: String) -> String {

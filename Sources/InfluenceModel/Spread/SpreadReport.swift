@@ -1,3 +1,5 @@
+import Foundation
+
 /// How far and how fast word of mouth travelled (DESIGN.md, Spread): per campaign and
 /// overall, per cascade, per channel, per generation and per day.
 ///
@@ -39,7 +41,7 @@ public struct SpreadReport: Sendable {
     /// - Parameters:
     ///   - events: the referral export.
     ///   - conversions: purchases, for conversion rates and K-factors.
-    ///   - timings: records the wall time of each phase (duplicates, forest, campaigns, all, channels).
+    ///   - timings: records the wall time of each phase (duplicates, forest, conversions, measure).
     /// - Complexity: O(r log r + N) for r rows and N people: each campaign's forest is built
     ///   on its own rows and people.
     public init(events: ReferralEvents, conversions: Conversions? = nil, timings: PhaseTimings? = nil) {
@@ -55,28 +57,56 @@ public struct SpreadReport: Sendable {
         let converted = timings.measure("conversions") { conversions.map { ConvertedPeople($0, events: events, forest: forest) } }
         if let converted { quality.unknownConverters = converted.unknown }
 
-        var scopes: [ScopeSpread] = []
-        timings.measure("campaigns") {
-            if let campaign = events.campaign {
-                var rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
-                for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
-                let order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }
-                // A campaign with no rows left (after --campaign or --since) has nothing to measure.
-                var numbering = ScopeNumbering(events: events)
-                for c in order where !rowsOf[Int(c)].isEmpty {
-                    let scope = numbering.scope(rowsOf[Int(c)], of: events)
-                    scopes.append(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted))
+        // Campaigns, the overall scope and the channels are measured apart, so they run side by
+        // side: the largest first, each worker taking the next one left. Each result has its
+        // own place, so the report is the same whatever ran where.
+        var rowsOf: [[Int]] = []
+        var order: [Int32] = []
+        if let campaign = events.campaign {
+            rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
+            for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
+            // A campaign with no rows left (after --campaign or --since) has nothing to measure.
+            order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }.filter { !rowsOf[Int($0)].isEmpty }
+        }
+        let measured = timings.measure("measure") {
+            Self.measure(events: events, campaigns: order, rowsOf: rowsOf, forest: forest, converted: converted)
+        }
+        scopes = measured.scopes
+        channels = measured.channels
+    }
+
+    /// The spread of each campaign in `campaigns` (in that order), then of all rows, and the
+    /// channels when there is a channel column, measured on `Parallel.threads` workers.
+    private static func measure(
+        events: ReferralEvents, campaigns: [Int32], rowsOf: [[Int]], forest: ReferralForest, converted: ConvertedPeople?
+    ) -> (scopes: [ScopeSpread], channels: [ChannelSpread]?) {
+        enum Job { case campaign(Int), overall, channels }
+        var jobs: [(job: Job, cost: Int)] = campaigns.indices.map { (.campaign($0), 2 * rowsOf[Int(campaigns[$0])].count) }
+        jobs.append((.overall, events.count))  // its forest is built already
+        if events.channel != nil { jobs.append((.channels, events.count / 2)) }
+        jobs.sort { $0.cost > $1.cost }
+        let results = ResultSlots<ScopeSpread>(count: campaigns.count + 1)
+        let channelResult = ResultSlots<[ChannelSpread]>(count: 1)
+        let next = ResultSlots<Int>(count: 0)
+        Parallel.forEach(min(Parallel.threads, jobs.count)) { _ in
+            var numbering: ScopeNumbering?
+            while let j = next.take(below: jobs.count) {
+                switch jobs[j].job {
+                case .campaign(let k):
+                    let c = campaigns[k]
+                    if numbering == nil { numbering = ScopeNumbering(events: events) }
+                    let scope = numbering!.scope(rowsOf[Int(c)], of: events)
+                    results.put(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted), at: k)
+                case .overall:
+                    let all = ScopeSpread(
+                        events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
+                    results.put(all, at: campaigns.count)
+                case .channels:
+                    channelResult.put(ChannelSpread.measure(events: events, forest: forest, converted: converted), at: 0)
                 }
             }
         }
-        let all = timings.measure("all") {
-            ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
-        }
-        scopes.append(all)
-        self.scopes = scopes
-        if events.channel != nil {
-            channels = timings.measure("channels") { ChannelSpread.measure(events: events, forest: forest, converted: converted) }
-        }
+        return (results.values.map { $0! }, events.channel == nil ? nil : channelResult.values[0]!)
     }
 
     /// Measures the spread, refusing an export with no referral between two people.
@@ -134,3 +164,26 @@ public enum SpreadError: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 extension SpreadError: InfluenceError {}
+
+/// Results filled in by parallel workers, each at its own index, and a shared counter handing
+/// out work: both under one lock, which the few and large jobs it serves do not contend for.
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    private var taken = 0
+
+    init(count: Int) { slots = [Value?](repeating: nil, count: count) }
+
+    func put(_ value: Value, at index: Int) { lock.withLock { slots[index] = value } }
+
+    /// The next index below `limit` that no worker has taken yet, or `nil`.
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard taken < limit else { return nil }
+            taken += 1
+            return taken - 1
+        }
+    }
+
+    var values: [Value?] { lock.withLock { slots } }
+}
