@@ -4,7 +4,8 @@ import InfluenceModel
 /// Times each phase of `influence score FILE -o OUT` in-process: the same library calls.
 enum Phases {
     static func run(path: String, repeats: Int, out: String?) throws {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        // The file's own size, also when `path` is a symbolic link to it.
+        let size = (try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath)[.size] as? Int) ?? 0
         let mb = Double(size) / 1e6
         print("file \(path): \(String(format: "%.1f", mb)) MB; threads \(Parallel.threads); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
         var best: [String: Double] = [:]
