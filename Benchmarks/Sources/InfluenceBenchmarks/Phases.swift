@@ -5,7 +5,8 @@ import InfluenceModel
 enum Phases {
     static func run(path: String, repeats: Int, out: String?) throws {
         // The file's own size, also when `path` is a symbolic link to it.
-        let size = (try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath)[.size] as? Int) ?? 0
+        var info = stat()
+        let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
         let mb = Double(size) / 1e6
         print("file \(path): \(String(format: "%.1f", mb)) MB; threads \(Parallel.threads); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")")
         var best: [String: Double] = [:]
