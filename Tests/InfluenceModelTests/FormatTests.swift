@@ -60,6 +60,35 @@ import Testing
         #expect(String(decoding: result.csvBytes(), as: UTF8.self) == result.csv())
     }
 
+    /// The layout and escapes of the JSON writer, spelled out: nested objects indented by two,
+    /// arrays of scalars on one line, arrays of objects a line per item, negative and extreme
+    /// integers, and every escape a string can need (quote, backslash, newline, return, tab,
+    /// other control characters as \u00XX) with non-ASCII text left as it is.
+    @Test func jsonLayoutAndEscapes() {
+        let value = JSONValue.object([
+            ("name", .string("a\"b\\c\nd\re\tf\u{01}g\u{1F}é😀")),
+            ("counts", .array([.int(-7), .int(0), .int(Int.min), .int(Int.max), .bool(true), .null])),
+            ("rows", .array([.object([("x", .number(-0.5))]), .object([])])),
+            ("empty", .array([])),
+        ])
+        let want = """
+            {
+              "name": "a\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fé😀",
+              "counts": [-7, 0, -9223372036854775808, 9223372036854775807, true, null],
+              "rows": [
+                {
+                  "x": -0.5
+                },
+                {}
+              ],
+              "empty": []
+            }
+
+            """
+        #expect(value.rendered() == want)
+        #expect(value.renderedBytes() == Array(want.utf8))
+    }
+
     // MARK: Tables
 
     @Test(arguments: [

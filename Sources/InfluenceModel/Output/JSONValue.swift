@@ -16,68 +16,93 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// The document as text, indented by two spaces, ending in a newline.
     public func rendered() -> String {
-        var out = ""
+        String(decoding: renderedBytes(), as: UTF8.self)
+    }
+
+    /// `rendered()` as UTF-8 bytes, written straight into one buffer.
+    public func renderedBytes() -> [UInt8] {
+        var out: [UInt8] = []
         write(into: &out, indent: 0)
-        out.append("\n")
+        out.append(0x0A)
         return out
     }
 
-    func write(into out: inout String, indent: Int) {
+    func write(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out.append("null")
-        case .bool(let b): out.append(b ? "true" : "false")
-        case .int(let i): out.append(String(i))
-        case .number(let d): out.append(d.isFinite ? Format.shortest(d) : "null")
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): Self.appendInteger(i, to: &out)
+        case .number(let d):
+            if d.isFinite { Format.appendShortest(d, to: &out) } else { out.append(contentsOf: "null".utf8) }
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append("[]"); return }
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             // Arrays of scalars stay on one line; arrays of objects get a line each.
             let flat = items.allSatisfy {
                 if case .object = $0 { return false }; if case .array = $0 { return false }; return true
             }
-            out.append("[")
+            out.append(0x5B)
             for (k, item) in items.enumerated() {
-                if k > 0 { out.append(flat ? ", " : ",") }
-                if !flat { out.append("\n"); out.append(String(repeating: " ", count: indent + 2)) }
+                if k > 0 {
+                    out.append(0x2C)
+                    if flat { out.append(0x20) }
+                }
+                if !flat { Self.newline(indent + 2, &out) }
                 item.write(into: &out, indent: indent + 2)
             }
-            if !flat { out.append("\n"); out.append(String(repeating: " ", count: indent)) }
-            out.append("]")
+            if !flat { Self.newline(indent, &out) }
+            out.append(0x5D)
         case .object(let fields):
-            if fields.isEmpty { out.append("{}"); return }
-            out.append("{")
+            if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(0x7B)
             for (k, (key, value)) in fields.enumerated() {
-                if k > 0 { out.append(",") }
-                out.append("\n")
-                out.append(String(repeating: " ", count: indent + 2))
+                if k > 0 { out.append(0x2C) }
+                Self.newline(indent + 2, &out)
                 JSONValue.quote(key, into: &out)
-                out.append(": ")
+                out.append(0x3A)
+                out.append(0x20)
                 value.write(into: &out, indent: indent + 2)
             }
-            out.append("\n")
-            out.append(String(repeating: " ", count: indent))
-            out.append("}")
+            Self.newline(indent, &out)
+            out.append(0x7D)
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out.append("\"")
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    out.unicodeScalars.append(scalar)
+    private static func newline(_ indent: Int, _ out: inout [UInt8]) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: indent))
+    }
+
+    /// Decimal digits of `value`, with a minus sign when negative.
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(0x2D) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var v = value.magnitude, count = 0
+            repeat { d[count] = UInt8(truncatingIfNeeded: 0x30 + v % 10); v /= 10; count += 1 } while v > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+
+    /// `s` in quotes, with `"`, backslash and control characters escaped; the rest as its UTF-8.
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            for b in bytes {
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                default: out.append(b)
                 }
             }
         }
-        out.append("\"")
+        out.append(0x22)
     }
 }

@@ -44,9 +44,14 @@ extension OutputDocument {
     /// - Throws: `OutputError`.
     @discardableResult
     public func write(as format: OutputFormat, to path: String?) throws(OutputError) -> Bool {
-        if format == .csv {
+        switch format {
+        case .csv:
             try OutputFile.write(bytes: csvBytes(), to: path)
             return true
+        case .json:
+            try OutputFile.write(bytes: json().renderedBytes(), to: path)
+            return true
+        default: break
         }
         guard let text = rendered(as: format) else { return false }
         try OutputFile.write(text, to: path)
