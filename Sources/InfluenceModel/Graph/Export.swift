@@ -100,21 +100,13 @@ enum NearMatch {
     static func describe(_ ids: [String], among people: Interner) -> [String] {
         guard !ids.isEmpty else { return [] }
         let wanted = ids.map { Array(key($0).utf8) }
-        let lengths = Set(wanted.map(\.count))
         var found: [[UInt8]: String] = [:]
         var scratch: [UInt8] = []
         for i in 0..<Int32(people.count) {
-            // Every known id is keyed: ASCII ones (nearly all) into one reused buffer, compared
-            // with the few wanted keys only when the length agrees.
-            let ascii = people.withKey(i) { asciiKey($0, into: &scratch) }
-            let k: [UInt8]
-            if ascii {
-                guard lengths.contains(scratch.count), wanted.contains(scratch) else { continue }
-                k = scratch
-            } else {
-                k = Array(key(people.name(i)).utf8)
-            }
-            if wanted.contains(k), found[k] == nil { found[k] = people.name(i) }
+            // Every known id is keyed: ASCII ones (nearly all) into one reused buffer, without
+            // making a String; the few wanted keys are compared (by length first) against it.
+            if !people.withKey(i, { asciiKey($0, into: &scratch) }) { scratch = Array(key(people.name(i)).utf8) }
+            if wanted.contains(scratch), found[scratch] == nil { found[scratch] = people.name(i) }
         }
         return ids.map { id in found[Array(key(id).utf8)].map { "\(id) (did you mean \"\($0)\"?)" } ?? id }
     }

@@ -40,9 +40,9 @@ struct PairChunk: CSVRecordSink {
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         rows += 1
-        if let (s, t) = plainPair(record) {
+        if let (s, t) = reader.plainPair(record) {
             // The common row, checked without the general path: same outcome, fewer passes.
-            if s.count == t.count, memcmp(s.baseAddress!, t.baseAddress!, s.count) == 0 {
+            if ReferralRowReader.sameId(s, t) {
                 selfReferrals += 1
                 return true
             }
@@ -72,14 +72,6 @@ struct PairChunk: CSVRecordSink {
     }
 
     mutating func finish() { batch.flush(people: &people, source: &source, target: &target) }
-
-    /// The ids of a row that `ReferralRowReader.read` would pass with weight 1 and no other
-    /// column to look at; `nil` sends the row through the full check.
-    @inline(__always)
-    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
-        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0 else { return nil }
-        return reader.plainIds(record).map { ($0.source, $0.target) }
-    }
 }
 
 /// Referral pairs interned in batches, in row order.

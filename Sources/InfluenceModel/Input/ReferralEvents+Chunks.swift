@@ -1,5 +1,3 @@
-import Foundation
-
 /// The field positions of the roles in a referral export, and how to read them.
 struct ReferralColumns: Sendable {
     var source = 0
@@ -65,10 +63,10 @@ struct EventsChunk: CSVRecordSink {
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         events.quality.rows += 1
-        if let (s, t) = plainPair(record) {
+        if let (s, t) = reader.plainPair(record) {
             // The common row of a two-column export, checked without the general path: the
             // same outcome as `reader.read`, fewer passes over the fields.
-            if s.count == t.count, memcmp(s.baseAddress!, t.baseAddress!, s.count) == 0 {
+            if ReferralRowReader.sameId(s, t) {
                 events.quality.selfReferrals += 1
                 return true
             }
@@ -91,16 +89,6 @@ struct EventsChunk: CSVRecordSink {
     }
 
     mutating func finish() { batch.flush(people: &events.people, source: &events.source, target: &events.target) }
-
-    /// The ids of a row with nothing but the two ids to read (no weight, time, channel or
-    /// campaign column) that `reader.read` would take as they are; `nil` sends the row
-    /// through the full check.
-    @inline(__always)
-    private func plainPair(_ record: CSVRecord) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
-        let columns = reader.columns
-        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0 else { return nil }
-        return reader.plainIds(record).map { ($0.source, $0.target) }
-    }
 }
 
 extension ReferralEvents {

@@ -97,8 +97,8 @@ public indirect enum JSONValue: Sendable, Equatable {
                 case 0x0D: out.append(contentsOf: [0x5C, 0x72])
                 case 0x09: out.append(contentsOf: [0x5C, 0x74])
                 case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                    let hex = { (d: UInt8) in d < 10 ? 0x30 + d : 0x57 + d }  // 0–9, a–f
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex(b >> 4), hex(b & 15)])
                 default: out.append(b)
                 }
             }

@@ -153,7 +153,6 @@ public struct ScopeSpread: Sendable {
     }
 
     /// The median (the mean of the middle two for an even count); `nil` for no values.
-    /// - Complexity: O(n log n).
     /// - Complexity: O(n) expected: a selection, not a sort (a sort past 2 log₂ n rounds).
     static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }

@@ -42,8 +42,9 @@ public struct SpreadReport: Sendable {
     ///   - events: the referral export.
     ///   - conversions: purchases, for conversion rates and K-factors.
     ///   - timings: records the wall time of each phase (duplicates, forest, conversions, measure).
-    /// - Complexity: O(r log r + N) for r rows and N people: each campaign's forest is built
-    ///   on its own rows and people.
+    /// - Complexity: O(r + N) for r rows and N people (plus a radix sort of a scope's times
+    ///   when its rows are not in time order): each campaign's forest is built on its own rows
+    ///   and people.
     public init(events: ReferralEvents, conversions: Conversions? = nil, timings: PhaseTimings? = nil) {
         file = events.file
         conversionsFile = conversions?.file
@@ -87,10 +88,9 @@ public struct SpreadReport: Sendable {
         jobs.sort { $0.cost > $1.cost }
         let results = ResultSlots<ScopeSpread>(count: campaigns.count + 1)
         let channelResult = ResultSlots<[ChannelSpread]>(count: 1)
-        let next = ResultSlots<Int>(count: 0)
         Parallel.forEach(min(Parallel.threads, jobs.count)) { _ in
             var numbering: ScopeNumbering?
-            while let j = next.take(below: jobs.count) {
+            while let j = results.take(below: jobs.count) {
                 switch jobs[j].job {
                 case .campaign(let k):
                     let c = campaigns[k]
@@ -165,8 +165,8 @@ public enum SpreadError: Error, CustomStringConvertible, Equatable, Sendable {
 
 extension SpreadError: InfluenceError {}
 
-/// Results filled in by parallel workers, each at its own index, and a shared counter handing
-/// out work: both under one lock, which the few and large jobs it serves do not contend for.
+/// Results filled in by parallel workers, each at its own index, and a counter handing out
+/// the jobs: both under one lock, which the few and large jobs it serves do not contend for.
 private final class ResultSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Value?]
