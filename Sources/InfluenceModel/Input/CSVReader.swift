@@ -128,15 +128,15 @@ public struct CSVReader: Sendable {
         _ buffer: UnsafeBufferPointer<UInt8>, until end: Int, delimiter delim: UInt8, file: String,
         cursor: inout CSVCursor, sink: inout Sink
     ) throws {
-        var fields = ContiguousArray<CSVField>()
-        fields.reserveCapacity(16)
+        var fields = FieldBuffer()
+        defer { fields.deallocate() }
         var blank = cursor.blank
         var i = cursor.position
         var line = cursor.line
         defer { cursor = CSVCursor(position: i, line: line, blank: blank) }
         let n = buffer.count
         while i < end {
-            fields.removeAll(keepingCapacity: true)
+            fields.count = 0
             let recordLine = line
             var atRecordEnd = false
             while !atRecordEnd {
@@ -171,13 +171,8 @@ public struct CSVReader: Sendable {
                     throw InputError.strayQuote(file: file, line: line, column: fields.count)
                 }
                 // Unquoted field: runs to the delimiter or the end of the line.
-                var j = i
-                while j < n {
-                    let b = buffer[j]
-                    if b == delim || b == 0x0A || b == 0x0D { break }
-                    if b == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
-                    j += 1
-                }
+                let j = unquotedEnd(buffer, from: i, delimiter: delim)
+                if j < n, buffer[j] == 0 { throw InputError.nulByte(file: file, line: line, column: fields.count + 1) }
                 fields.append(CSVField(start: i, end: j, escaped: false, line: fieldLine))
                 if j >= n { i = j; atRecordEnd = true; break }
                 let b = buffer[j]
@@ -189,14 +184,71 @@ public struct CSVReader: Sendable {
                 line += 1
                 atRecordEnd = true
             }
-            if fields.count == 1, fields[0].start == fields[0].end, !fields[0].quoted(in: buffer) {
+            if fields.count == 1, fields.base[0].start == fields.base[0].end, !fields.base[0].quoted(in: buffer) {
                 blank += 1
                 continue
             }
-            let more = try fields.withUnsafeBufferPointer { try sink.take(CSVRecord(buffer: buffer, fields: $0, line: recordLine)) }
-            if !more { break }
+            let record = CSVRecord(buffer: buffer, fields: UnsafeBufferPointer(start: fields.base, count: fields.count), line: recordLine)
+            if try !sink.take(record) { break }
         }
     }
+
+    /// The offset of the first byte at or after `from` that ends an unquoted field (the
+    /// delimiter, a line feed or a carriage return) or is NUL; `buffer.count` when none does.
+    ///
+    /// Eight bytes at a time: one word flags its bytes below 0x0E (NUL, LF and CR among them)
+    /// and its bytes equal to the delimiter, with the usual borrow trick, whose lowest flagged
+    /// byte is always a true one. That byte is then tested exactly; a tab or other control
+    /// byte that is not the delimiter resumes the search after it.
+    @inline(__always)
+    static func unquotedEnd(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, delimiter: UInt8) -> Int {
+        let n = buffer.count
+        guard let base = buffer.baseAddress else { return n }
+        @inline(__always) func ends(_ b: UInt8) -> Bool { b == delimiter || b == 0x0A || b == 0x0D || b == 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let delimiters = ones &* UInt64(delimiter)
+        var j = from
+        while j &+ 8 <= n {
+            let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            let same = word ^ delimiters
+            let flags = (((word &- ones &* 0x0E) & ~word) | ((same &- ones) & ~same)) & highs
+            if flags == 0 {
+                j &+= 8
+                continue
+            }
+            let k = j &+ flags.trailingZeroBitCount &>> 3
+            if ends(base[k]) { return k }
+            j = k &+ 1
+        }
+        while j < n, !ends(base[j]) { j &+= 1 }
+        return j
+    }
+}
+
+/// The fields of the record being read: one buffer for a whole scan, doubled when a record
+/// has more fields than it holds (an `Array` would check its uniqueness on every append).
+private struct FieldBuffer {
+    private(set) var base: UnsafeMutablePointer<CSVField>
+    private var capacity = 16
+    var count = 0
+
+    init() { base = .allocate(capacity: 16) }
+
+    @inline(__always)
+    mutating func append(_ field: CSVField) {
+        if count == capacity {
+            let larger = UnsafeMutablePointer<CSVField>.allocate(capacity: capacity * 2)
+            larger.initialize(from: base, count: count)
+            base.deallocate()
+            base = larger
+            capacity *= 2
+        }
+        (base + count).initialize(to: field)
+        count += 1
+    }
+
+    func deallocate() { base.deallocate() }
 }
 
 /// Where a scan is: the next record's offset and line, and the blank lines passed so far.

@@ -155,25 +155,38 @@ struct ReferralRowReader: Sendable {
     /// Whether two ids read as they are name the same person (a self-referral).
     @inline(__always)
     static func sameId(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+        guard a.count == b.count else { return false }
+        if a.count <= 8 { return ByteWords.padded(a) == ByteWords.padded(b) }
+        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
     }
 
     /// ASCII that `PersonId.normalize` would leave as it is, in one pass: no surrounding
-    /// whitespace and, for an e-mail-like id, no capital letters (anything else takes the full path).
+    /// whitespace and, for an e-mail-like id, no capital letters (anything else takes the full
+    /// path). `bytes` is not empty.
+    ///
+    /// Eight bytes at a time (the last word overlaps the one before it, which changes none of
+    /// the tests): a high bit anywhere is non-ASCII; once every byte is ASCII no addition
+    /// below carries into the next byte, so a byte's high bit after adding 0x3F says it is at
+    /// least `A`, after adding 0x25 at least `[`; a byte of the word XOR `@@@@…` is zero
+    /// exactly where an `@` is, and subtracting one from each byte flags that zero.
     @inline(__always)
     static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, exact: Bool) -> Bool {
-        var any: UInt8 = 0
-        var at = false
-        var upper = false
-        for b in bytes {
-            any |= b
-            at = at || b == 0x40
-            upper = upper || b &- 0x41 < 26
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var any: UInt64 = 0
+        var at: UInt64 = 0
+        var upper: UInt64 = 0
+        @inline(__always) func visit(_ word: UInt64) {
+            any |= word
+            let other = word ^ (ones &* 0x40)
+            at |= (other &- ones) & ~other
+            upper |= (word &+ ones &* 0x3F) & ~(word &+ ones &* 0x25)
         }
-        guard any < 0x80 else { return false }
+        ByteWords.forEachWord(bytes, visit)
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        guard any & highs == 0 else { return false }
         if exact { return true }
         func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-        return !space(bytes[0]) && !space(bytes[bytes.count - 1]) && !(at && upper)
+        return !space(bytes[0]) && !space(bytes[bytes.count - 1]) && !(at & highs != 0 && upper & highs != 0)
     }
 
     /// Reads, checks and normalizes the id in `column` into `out` (`scratch` is working space).

@@ -230,24 +230,15 @@ public struct Interner: Sendable {
             h = (h << 31) | (h >> 33)
             i += 8
         }
-        // The last n mod 8 bytes, little-endian, read as at most two overlapping loads inside
-        // the key (never past it): the bytes both loads read land on the same bits.
+        // The last n mod 8 bytes, little-endian: for a key of eight bytes or more, one load
+        // of its last eight shifted down (never past the key); else the whole key.
         let r = n &- i
         var tail: UInt64 = 0
         if r > 0 {
-            let raw = UnsafeRawPointer(base)
             if n >= 8 {
-                tail = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64((8 &- r) &* 8)
-            } else if r >= 4 {
-                let low = UInt64(raw.loadUnaligned(as: UInt32.self))
-                let high = UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
-                tail = low | high << UInt64((r &- 4) &* 8)
-            } else if r >= 2 {
-                let low = UInt64(raw.loadUnaligned(as: UInt16.self))
-                let high = UInt64(raw.loadUnaligned(fromByteOffset: n &- 2, as: UInt16.self))
-                tail = low | high << UInt64((r &- 2) &* 8)
+                tail = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> UInt64((8 &- r) &* 8)
             } else {
-                tail = UInt64(base[0])
+                tail = ByteWords.padded(key)
             }
         }
         if n < 8 { first = tail }

@@ -82,14 +82,16 @@ struct PairChunk: CSVRecordSink {
 /// scan that fills the batch.
 struct PairBatch {
     private var pending: ContiguousArray<(source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)> = []
-    private var hashes: ContiguousArray<(UInt64, UInt64)> = []
+    /// Hash and prefix of the pending ids (source, target, source, …), and their indices
+    /// (the sources' from 0, the targets' from `size`): fixed buffers, filled in place.
+    private var hashes = ContiguousArray(repeating: (hash: UInt64(0), prefix: UInt64(0)), count: 2 * PairBatch.size)
+    private var indices = ContiguousArray(repeating: Int32(0), count: 2 * PairBatch.size)
     /// Keeps the batch's slot reads from being optimized away.
     private(set) var touched: UInt64 = 0
     static let size = 64
 
     init() {
         pending.reserveCapacity(Self.size)
-        hashes.reserveCapacity(2 * Self.size)
     }
 
     /// Queues a pair whose ids the file holds as they are read.
@@ -120,21 +122,30 @@ struct PairBatch {
 
     /// Interns the queued pairs.
     mutating func flush(people: inout Interner, source: inout [Int32], target: inout [Int32]) {
-        guard !pending.isEmpty else { return }
-        hashes.removeAll(keepingCapacity: true)
-        for (s, t) in pending {
-            hashes.append(Interner.hashAndPrefix(s))
-            hashes.append(Interner.hashAndPrefix(t))
-        }
-        // A tight loop of independent reads: the cache misses overlap.
+        let n = pending.count
+        guard n > 0 else { return }
+        let size = Self.size
         var sum: UInt64 = 0
-        for (h, _) in hashes { sum &+= people.touch(h) }
-        touched &+= sum
-        for (k, (s, t)) in pending.enumerated() {
-            let (hs, ps) = hashes[2 * k], (ht, pt) = hashes[2 * k + 1]
-            source.append(people.intern(s, hash: hs, prefix: ps))
-            target.append(people.intern(t, hash: ht, prefix: pt))
+        pending.withUnsafeBufferPointer { pairs in
+            hashes.withUnsafeMutableBufferPointer { hashes in
+                indices.withUnsafeMutableBufferPointer { indices in
+                    for k in 0..<n {
+                        hashes[2 &* k] = Interner.hashAndPrefix(pairs[k].source)
+                        hashes[2 &* k &+ 1] = Interner.hashAndPrefix(pairs[k].target)
+                    }
+                    // A tight loop of independent reads: the cache misses overlap.
+                    for k in 0..<2 &* n { sum &+= people.touch(hashes[k].hash) }
+                    for k in 0..<n {
+                        let (hs, ps) = hashes[2 &* k], (ht, pt) = hashes[2 &* k &+ 1]
+                        indices[k] = people.intern(pairs[k].source, hash: hs, prefix: ps)
+                        indices[size &+ k] = people.intern(pairs[k].target, hash: ht, prefix: pt)
+                    }
+                    source.append(contentsOf: UnsafeBufferPointer(rebasing: indices[0..<n]))
+                    target.append(contentsOf: UnsafeBufferPointer(rebasing: indices[size..<size &+ n]))
+                }
+            }
         }
+        touched &+= sum
         pending.removeAll(keepingCapacity: true)
     }
 }

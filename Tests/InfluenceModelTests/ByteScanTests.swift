@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import InfluenceModel
+
+/// The word-at-a-time byte tests of the readers' hot loops against byte-by-byte
+/// restatements, on random bytes drawn to hit every edge: the delimiters, every control byte
+/// below 0x10 (NUL, tab, LF, CR and the ones the field search flags and must pass over),
+/// `@`, the letters around `A`–`Z`, spaces and bytes with the high bit set.
+struct ByteScanTests {
+    static let alphabet: [UInt8] =
+        [0x00, 0x01, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x20, 0x22, 0x2C, 0x3B, 0x3F, 0x40, 0x41, 0x4D, 0x5A, 0x5B, 0x60]
+        + [0x61, 0x7A, 0x7F, 0x80, 0x81, 0x8E, 0xAC, 0xC3, 0xFF, 0x30, 0x75]
+
+    static func randomBytes(_ count: Int, _ rng: inout SplitMix64, from pool: [UInt8] = alphabet) -> [UInt8] {
+        (0..<count).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }
+    }
+
+    @Test func unquotedFieldEndMatchesAByteLoop() {
+        var rng = SplitMix64(seed: 11)
+        for round in 0..<20_000 {
+            let count = Int(rng.next() % 40)
+            // Mostly plain letters, so runs longer than a word occur as well as dense controls.
+            let dense = round % 3 == 0
+            let bytes = (0..<count).map { _ -> UInt8 in
+                dense || rng.next() % 6 == 0 ? Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))] : 0x61
+            }
+            let delimiter = [Delimiter.comma, .semicolon, .tab][round % 3].rawValue
+            let from = count == 0 ? 0 : Int(rng.next() % UInt64(count + 1))
+            var expected = from
+            while expected < count, ![delimiter, 0x0A, 0x0D, 0].contains(bytes[expected]) { expected += 1 }
+            let found = bytes.withUnsafeBufferPointer { CSVReader.unquotedEnd($0, from: from, delimiter: delimiter) }
+            #expect(found == expected, "bytes \(bytes) from \(from), delimiter \(delimiter)")
+            if found != expected { return }
+        }
+    }
+
+    @Test func fieldsSplitLikeAPlainSplitter() throws {
+        // Unquoted rows whose fields hold tabs, vertical tabs and form feeds in a comma file:
+        // each one is flagged by the word test and must be passed over, not taken as an end.
+        var rng = SplitMix64(seed: 12)
+        let pool: [UInt8] = [0x61, 0x62, 0x31, 0x09, 0x0B, 0x0C, 0x0E, 0x01, 0x3B, 0x40, 0xC3, 0xA9]
+        for _ in 0..<500 {
+            var expected: [[[UInt8]]] = []
+            var text: [UInt8] = []
+            for _ in 0..<Int(1 + rng.next() % 6) {
+                var row: [[UInt8]] = []
+                for _ in 0..<Int(1 + rng.next() % 4) {
+                    var field = Self.randomBytes(Int(rng.next() % 20), &rng, from: pool)
+                    if field.isEmpty { field = [0x78] }  // no blank lines, no trimmed-away fields
+                    row.append(field)
+                }
+                expected.append(row)
+                text += Array(row.joined(separator: [0x2C])) + (rng.next() % 2 == 0 ? [0x0A] : [0x0D, 0x0A])
+            }
+            let reader = try CSVReader(bytes: text, file: "split.csv", delimiter: .comma)
+            var seen: [[[UInt8]]] = []
+            try reader.forEachRecord { record in
+                seen.append((0..<record.count).map { i in record.withField(i) { Array($0) } })
+                return true
+            }
+            #expect(seen == expected)
+        }
+    }
+
+    @Test func plainIdTestMatchesAByteLoop() {
+        var rng = SplitMix64(seed: 13)
+        for round in 0..<50_000 {
+            let count = 1 + Int(rng.next() % 24)
+            let bytes =
+                round % 2 == 0
+                ? Self.randomBytes(count, &rng)
+                : (0..<count).map { _ in rng.next() % 8 == 0 ? Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))] : 0x62 }
+            for exact in [false, true] {
+                let ascii = bytes.allSatisfy { $0 < 0x80 }
+                func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+                let expected =
+                    ascii
+                    && (exact
+                        || (!space(bytes.first!) && !space(bytes.last!)
+                            && !(bytes.contains(0x40) && bytes.contains { $0 >= 0x41 && $0 <= 0x5A })))
+                let found = bytes.withUnsafeBufferPointer { ReferralRowReader.isPlain($0, exact: exact) }
+                #expect(found == expected, "bytes \(bytes), exact \(exact)")
+                if found != expected { return }
+            }
+        }
+    }
+
+    @Test func paddedWordsAndSameIds() {
+        var rng = SplitMix64(seed: 14)
+        for _ in 0..<20_000 {
+            let a = Self.randomBytes(Int(rng.next() % 20), &rng)
+            // Half the time a near copy: same bytes, or one byte changed, or one byte longer.
+            var b = a
+            switch rng.next() % 4 {
+            case 0: b = Self.randomBytes(Int(rng.next() % 20), &rng)
+            case 1: if !b.isEmpty { b[Int(rng.next() % UInt64(b.count))] ^= 1 }
+            case 2: b.append(0)
+            default: break
+            }
+            var word: UInt64 = 0
+            for (k, byte) in a.prefix(8).enumerated() { word |= UInt64(byte) << UInt64(8 * k) }
+            a.withUnsafeBufferPointer { pa in
+                #expect(ByteWords.padded(pa) == word, "bytes \(a)")
+                b.withUnsafeBufferPointer { pb in
+                    #expect(ReferralRowReader.sameId(pa, pb) == (a == b), "\(a) vs \(b)")
+                }
+            }
+        }
+    }
+}
