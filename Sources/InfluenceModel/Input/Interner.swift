@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Interns byte strings to dense `Int32` indices in order of first appearance.
@@ -59,11 +60,11 @@ public struct Interner: Sendable {
         }
     }
 
-    /// Reads the home slot of hash `h`, so that a later probe finds it in cache: a batch of
-    /// such independent reads overlaps its cache misses where one lookup at a time would not.
+    /// Asks the processor to fetch the home slot of hash `h`, so that a later probe finds it
+    /// in cache (a hint: it cannot fault and changes no result).
     @inline(__always)
-    func touch(_ h: UInt64) -> UInt64 {
-        slots.withUnsafeBufferPointer { $0[2 &* (Int(truncatingIfNeeded: h) & mask)] }
+    func prefetch(_ h: UInt64) {
+        slots.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + 2 &* (Int(truncatingIfNeeded: h) & mask)) }
     }
 
     /// The index of `key`, or `nil`.

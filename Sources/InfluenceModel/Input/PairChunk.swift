@@ -76,18 +76,21 @@ struct PairChunk: CSVRecordSink {
 
 /// Referral pairs interned in batches, in row order.
 ///
-/// The hashes of a batch's ids are computed and their home slots read first, so the table's
-/// cache misses overlap, then the ids are interned in row order: the same numbering as one
-/// at a time. The ids of a pending pair point into the file being read, which outlives the
-/// scan that fills the batch.
+/// Each id is hashed as its row is queued, while its bytes are still in cache, and the
+/// processor is asked to fetch the table slot it will probe; the batch is interned in row
+/// order once it is full (the same numbering as one at a time), by which time those
+/// fetches have overlapped the reading of the rows after it. The ids of a pending pair point
+/// into the file being read, which outlives the scan that fills the batch.
 struct PairBatch {
-    private var pending: ContiguousArray<(source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)> = []
-    /// Hash and prefix of the pending ids (source, target, source, …), and their indices
-    /// (the sources' from 0, the targets' from `size`): fixed buffers, filled in place.
-    private var hashes = ContiguousArray(repeating: (hash: UInt64(0), prefix: UInt64(0)), count: 2 * PairBatch.size)
+    struct Pending {
+        var source: UnsafeBufferPointer<UInt8>
+        var target: UnsafeBufferPointer<UInt8>
+        var sourceHash: (hash: UInt64, prefix: UInt64)
+        var targetHash: (hash: UInt64, prefix: UInt64)
+    }
+    private var pending: ContiguousArray<Pending> = []
+    /// The indices of the batch (the sources' from 0, the targets' from `size`), filled in place.
     private var indices = ContiguousArray(repeating: Int32(0), count: 2 * PairBatch.size)
-    /// Keeps the batch's slot reads from being optimized away.
-    private(set) var touched: UInt64 = 0
     static let size = 64
 
     init() {
@@ -100,7 +103,10 @@ struct PairBatch {
         _ s: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>,
         people: inout Interner, source: inout [Int32], target: inout [Int32]
     ) {
-        pending.append((s, t))
+        let hs = Interner.hashAndPrefix(s), ht = Interner.hashAndPrefix(t)
+        people.prefetch(hs.hash)
+        people.prefetch(ht.hash)
+        pending.append(Pending(source: s, target: t, sourceHash: hs, targetHash: ht))
         if pending.count == Self.size { flush(people: &people, source: &source, target: &target) }
     }
 
@@ -125,27 +131,17 @@ struct PairBatch {
         let n = pending.count
         guard n > 0 else { return }
         let size = Self.size
-        var sum: UInt64 = 0
         pending.withUnsafeBufferPointer { pairs in
-            hashes.withUnsafeMutableBufferPointer { hashes in
-                indices.withUnsafeMutableBufferPointer { indices in
-                    for k in 0..<n {
-                        hashes[2 &* k] = Interner.hashAndPrefix(pairs[k].source)
-                        hashes[2 &* k &+ 1] = Interner.hashAndPrefix(pairs[k].target)
-                    }
-                    // A tight loop of independent reads: the cache misses overlap.
-                    for k in 0..<2 &* n { sum &+= people.touch(hashes[k].hash) }
-                    for k in 0..<n {
-                        let (hs, ps) = hashes[2 &* k], (ht, pt) = hashes[2 &* k &+ 1]
-                        indices[k] = people.intern(pairs[k].source, hash: hs, prefix: ps)
-                        indices[size &+ k] = people.intern(pairs[k].target, hash: ht, prefix: pt)
-                    }
-                    source.append(contentsOf: UnsafeBufferPointer(rebasing: indices[0..<n]))
-                    target.append(contentsOf: UnsafeBufferPointer(rebasing: indices[size..<size &+ n]))
+            indices.withUnsafeMutableBufferPointer { indices in
+                for k in 0..<n {
+                    let pair = pairs[k]
+                    indices[k] = people.intern(pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix)
+                    indices[size &+ k] = people.intern(pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix)
                 }
+                source.append(contentsOf: UnsafeBufferPointer(rebasing: indices[0..<n]))
+                target.append(contentsOf: UnsafeBufferPointer(rebasing: indices[size..<size &+ n]))
             }
         }
-        touched &+= sum
         pending.removeAll(keepingCapacity: true)
     }
 }
