@@ -308,6 +308,39 @@ struct PerformancePathTests {
         #expect(reference.transposed() == CSRMatrix(rows: n, columns: n, row: all.t, column: all.s, value: all.w))
     }
 
+    /// Graphs of several thousand people, so that the build's first pass spreads entries over
+    /// many row blocks (and a partial last one); the first chunk is in the file's numbering
+    /// (no map) as in a real read; weights whose sum depends on the order of addition.
+    @Test(arguments: 0..<6)
+    func blockedBuildEqualsCSRMatrix(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(500 + seed))
+        let n = [4096, 4097, 9_000, 20_011, 1, 70_000][seed]
+        let weighted = seed % 2 == 0
+        var chunks: [PairColumns] = []
+        var all = (s: [Int32](), t: [Int32](), w: [Double]())
+        for c in 0..<(1 + seed % 3) {
+            let local = c == 0 ? Array(0..<Int32(n)) : (0..<Int32(n)).shuffled(using: &rng)
+            var inverse = [Int32](repeating: 0, count: n)
+            for (g, l) in local.enumerated() { inverse[Int(l)] = Int32(g) }
+            var chunk = PairColumns(source: [], target: [], weight: weighted ? [] : nil, map: c == 0 ? [] : inverse)
+            for _ in 0..<Int(rng.next() % 40_000) {
+                // Sources crowd into a few rows now and then, so some rows repeat pairs.
+                let s = Int32(rng.next() % UInt64(rng.next() % 4 == 0 ? min(n, 50) : n)), t = Int32(rng.next() % UInt64(n))
+                let w = [0.1, 1, 1e16, 3e-300, 0.7][Int(rng.next() % 5)]
+                chunk.source.append(local[Int(s)])
+                chunk.target.append(local[Int(t)])
+                if weighted { chunk.weight!.append(w) }
+                all.s.append(s); all.t.append(t); all.w.append(weighted ? w : 1)
+            }
+            chunks.append(chunk)
+        }
+        let (built, merged) = CSRMatrix.build(people: n, chunks: chunks)
+        let reference = CSRMatrix(rows: n, columns: n, row: all.s, column: all.t, value: all.w)
+        #expect(built == reference)
+        #expect(merged == all.s.count - reference.count)
+        #expect(CSRMatrix.repeatedPairs(people: n, chunks: chunks) == merged)
+    }
+
     @Test(arguments: 0..<10)
     func narrowStorageGivesTheSameProduct(seed: Int) {
         var rng = SplitMix64(seed: UInt64(77 + seed))

@@ -39,60 +39,108 @@ extension CSRMatrix {
     /// Each chunk's rows bucketed by source (renumbered through the chunk's map) in input
     /// order: row r's columns are `column[rowStart[r] ..< rowStart[r + 1]]`, with their
     /// weights in `value` when a chunk has any.
+    ///
+    /// A counting sort in two passes, so that neither scatters at random over all rows: the
+    /// first moves each entry, stably, to its block of 2^`shift` consecutive rows (a few
+    /// hundred blocks, each written front to back), the second sorts each block by row with
+    /// counters and a destination that fit in a core's cache. In a block, the entries of chunk
+    /// 0 come first, in input order, then chunk 1's: the order of one pass over the chunks.
     private static func bucket(people n: Int, chunks: [PairColumns]) -> (rowStart: [Int], column: [Int32], value: [Double]?) {
         let weighted = chunks.contains { $0.weight != nil }
         let total = chunks.reduce(0) { $0 + $1.count }
         precondition(total < Int(Int32.max), "CSRMatrix.build: \(total) rows")
         let k = chunks.count
-        // Count each chunk's rows per source, on the chunk's thread: chunk c's counters are
-        // counts[c·n ..< (c + 1)·n], 32-bit so that the counters read at random take half the cache.
-        var counts = [Int32](repeating: 0, count: k * n)
-        counts.withUnsafeMutableBufferPointer { all in
+        // At most about a thousand blocks; at least 4,096 rows in each.
+        let shift = max(12, (Int.bitWidth - n.leadingZeroBitCount) - 10)
+        let blocks = max(1, (n + (1 << shift) - 1) >> shift)
+        func row(_ chunk: PairColumns, _ m: UnsafeBufferPointer<Int32>, _ i: Int) -> Int {
+            let s = Int(chunk.source[i])
+            return m.isEmpty ? s : Int(m[s])
+        }
+        // Pass 1a: each chunk's entries per block (chunk c's counts at c·blocks ..< (c + 1)·blocks).
+        var cursor = [Int](repeating: 0, count: k * blocks)
+        cursor.withUnsafeMutableBufferPointer { all in
             let slots = SharedBuffer(all)
             Parallel.forEach(k) { c in
-                let l = slots.base + c * n
+                let l = slots.base + c * blocks
                 let chunk = chunks[c]
-                chunk.source.withUnsafeBufferPointer { s in
-                    chunk.map.withUnsafeBufferPointer { m in
-                        if m.isEmpty { for v in s { l[Int(v)] &+= 1 } } else { for v in s { l[Int(m[Int(v)])] &+= 1 } }
+                chunk.map.withUnsafeBufferPointer { m in
+                    for i in 0..<chunk.count { l[row(chunk, m, i) >> shift] &+= 1 }
+                }
+            }
+        }
+        // Where each block starts, and each chunk's first slot in it.
+        var blockStart = [Int](repeating: 0, count: blocks + 1)
+        var sum = 0
+        for b in 0..<blocks {
+            blockStart[b] = sum
+            for c in 0..<k {
+                let count = cursor[c * blocks + b]
+                cursor[c * blocks + b] = sum
+                sum += count
+            }
+        }
+        blockStart[blocks] = sum
+        // Pass 1b: each chunk moves its entries (row, mapped column, weight) to its slots of
+        // their blocks; every slot is written once, the cursors running through the counts.
+        let rowOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: total)
+        let columnOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: total)
+        let valueOf = UnsafeMutableBufferPointer<Double>.allocate(capacity: weighted ? total : 0)
+        defer {
+            rowOf.deallocate()
+            columnOf.deallocate()
+            valueOf.deallocate()
+        }
+        cursor.withUnsafeMutableBufferPointer { all in
+            let (slots, rows, columns, values) = (SharedBuffer(all), SharedBuffer(rowOf), SharedBuffer(columnOf), SharedBuffer(valueOf))
+            Parallel.forEach(k) { c in
+                let next = slots.base + c * blocks
+                let chunk = chunks[c]
+                chunk.map.withUnsafeBufferPointer { m in
+                    for i in 0..<chunk.count {
+                        let r = row(chunk, m, i)
+                        let p = next[r >> shift]
+                        next[r >> shift] = p &+ 1
+                        rows[p] = Int32(truncatingIfNeeded: r)
+                        let t = chunk.target[i]
+                        columns[p] = m.isEmpty ? t : m[Int(t)]
+                        if weighted { values[p] = chunk.weight?[i] ?? 1 }
                     }
                 }
             }
         }
-        // Row starts, and each chunk's first slot in every row (its cursor).
+        // Pass 2: each block counted and placed by row, blocks shared out by their entries.
         var rowStart = [Int](repeating: 0, count: n + 1)
-        counts.withUnsafeMutableBufferPointer { counts in
-            rowStart.withUnsafeMutableBufferPointer { rowStart in
-                var sum: Int32 = 0
-                for r in 0..<n {
-                    rowStart[r] = Int(sum)
-                    for c in 0..<k {
-                        let count = counts[c &* n &+ r]
-                        counts[c &* n &+ r] = sum
-                        sum &+= count
-                    }
-                }
-                rowStart[n] = Int(sum)
-            }
-        }
-        // Every slot of `column` is written once: the cursors run through exactly the counts.
+        rowStart[n] = total
         var value = [Double](repeating: 0, count: weighted ? total : 0)
+        let parts = Parallel.blocks(offsets: blockStart, parts: Parallel.threads, minimum: 1 << 16)
         let column = [Int32](unsafeUninitializedCapacity: total) { col, initialized in
-            value.withUnsafeMutableBufferPointer { val in
-                let (colOut, valOut) = (SharedBuffer(col), SharedBuffer(val))
-                counts.withUnsafeMutableBufferPointer { cursors in
-                    let cursorSlots = SharedBuffer(cursors)
-                    Parallel.forEach(k) { c in
-                        let chunk = chunks[c]
-                        let next = cursorSlots.base + c * n
-                        chunk.map.withUnsafeBufferPointer { m in
-                            for i in 0..<chunk.count {
-                                let s = Int(chunk.source[i]), t = chunk.target[i]
-                                let r = m.isEmpty ? s : Int(m[s])
-                                let p = Int(next[r])
-                                next[r] = Int32(truncatingIfNeeded: p &+ 1)
-                                colOut[p] = m.isEmpty ? t : m[Int(t)]
-                                if weighted { valOut[p] = chunk.weight?[i] ?? 1 }
+            rowStart.withUnsafeMutableBufferPointer { starts in
+                value.withUnsafeMutableBufferPointer { val in
+                    let (colOut, valOut, startOut) = (SharedBuffer(col), SharedBuffer(val), SharedBuffer(starts))
+                    let (rows, columns, values) = (UncheckedSendable(rowOf), UncheckedSendable(columnOf), UncheckedSendable(valueOf))
+                    Parallel.forEach(parts.count) { part in
+                        var next = [Int](repeating: 0, count: 1 << shift)
+                        next.withUnsafeMutableBufferPointer { next in
+                            for b in parts[part] {
+                                let first = b << shift, last = min(n, first + (1 << shift))
+                                let entries = blockStart[b]..<blockStart[b + 1]
+                                for r in first..<last { next[r - first] = 0 }
+                                for e in entries { next[Int(rows.value[e]) &- first] &+= 1 }
+                                var at = entries.lowerBound
+                                for r in first..<last {
+                                    let count = next[r - first]
+                                    startOut[r] = at
+                                    next[r - first] = at
+                                    at += count
+                                }
+                                for e in entries {
+                                    let local = Int(rows.value[e]) &- first
+                                    let p = next[local]
+                                    next[local] = p &+ 1
+                                    colOut[p] = columns.value[e]
+                                    if weighted { valOut[p] = values.value[e] }
+                                }
                             }
                         }
                     }
@@ -100,7 +148,6 @@ extension CSRMatrix {
             }
             initialized = total
         }
-        counts = []
         return (rowStart, column, weighted ? value : nil)
     }
 
