@@ -112,9 +112,14 @@ extension ReferralEvents {
         source = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.source, maps[c].people) }
         target = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.target, maps[c].people) }
         // Without a weight column every row weighs 1, filled here rather than row by row.
-        weight = weighted ? parts.flatMap { $0.sink.events.weight } : [Double](repeating: 1, count: total)
-        line = parts.flatMap { part in part.sink.events.line.map { $0 &+ Int32(truncatingIfNeeded: part.lineShift) } }
-        if template.timestamp != nil { timestamp = parts.flatMap { $0.sink.events.timestamp! } }
+        weight =
+            weighted
+            ? Self.concatenate(parts.count, total, offsets) { c in parts[c].sink.events.weight }
+            : [Double](repeating: 1, count: total)
+        line = Self.concatenate(parts.count, total, offsets, shift: { c in Int32(truncatingIfNeeded: parts[c].lineShift) }) { c in
+            parts[c].sink.events.line
+        }
+        if template.timestamp != nil { timestamp = Self.concatenate(parts.count, total, offsets) { c in parts[c].sink.events.timestamp! } }
         if template.channel != nil {
             channel = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.channel!, maps[c].channels) }
         }
@@ -132,6 +137,45 @@ extension ReferralEvents {
             quality.blankLines += part.end.blank
         }
         SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &quality)
+    }
+
+    /// Concatenates the chunks' columns into one array allocated once (`flatMap` would grow
+    /// it by doubling, copying it each time), each chunk's values copied on its own thread.
+    private static func concatenate<T: BitwiseCopyable>(_ count: Int, _ total: Int, _ offsets: [Int], _ column: (Int) -> [T])
+        -> [T]
+    {
+        let sources = (0..<count).map(column)
+        for c in 0..<count { precondition(sources[c].count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s column length") }
+        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let shared = SharedBuffer(buffer)
+            Parallel.forEach(count) { c in
+                sources[c].withUnsafeBufferPointer { values in
+                    guard let from = values.baseAddress, !values.isEmpty else { return }
+                    (shared.base + offsets[c]).initialize(from: from, count: values.count)
+                }
+            }
+            initialized = total
+        }
+    }
+
+    /// `concatenate` of line numbers, each chunk's shifted by `shift(c)`.
+    private static func concatenate(
+        _ count: Int, _ total: Int, _ offsets: [Int], shift: (Int) -> Int32, _ column: (Int) -> [Int32]
+    ) -> [Int32] {
+        let sources = (0..<count).map { c in (column(c), shift(c)) }
+        for c in 0..<count { precondition(sources[c].0.count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s lines") }
+        return [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let shared = SharedBuffer(buffer)
+            Parallel.forEach(count) { c in
+                let (values, shift) = sources[c]
+                var k = offsets[c]
+                for v in values {
+                    shared[k] = v &+ shift
+                    k += 1
+                }
+            }
+            initialized = total
+        }
     }
 
     /// Concatenates the chunks' index columns, each renumbered through its map (-1 stays -1;
