@@ -17,7 +17,10 @@ extension Interner {
             let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : threads)
             Parallel.forEach(parts.count) { p in
                 other.arena.withUnsafeBufferPointer { arena in
+                    // Each key's slot is fetched a few keys ahead, so the misses overlap.
+                    let ahead = 16
                     for i in parts[p] {
+                        if i &+ ahead < parts[p].upperBound { table.prefetch(other.hashes[i &+ ahead]) }
                         let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
                         let word = Interner.hashAndPrefix(key).prefix
                         if case .found(let index) = table.probe(key, hash: other.hashes[i], prefix: word) { shared[i] = index }
@@ -25,14 +28,16 @@ extension Interner {
                 }
             }
         }
-        var missing = 0, missingBytes = 0
+        var missing: [Int32] = []
+        var missingBytes = 0
         for i in 0..<n where map[i] < 0 {
-            missing += 1
+            missing.append(Int32(i))
             missingBytes += other.offsets[i + 1] - other.offsets[i]
         }
-        reserve(adding: missing, bytes: missingBytes)
+        reserve(adding: missing.count, bytes: missingBytes)
         other.arena.withUnsafeBufferPointer { arena in
-            for i in 0..<n where map[i] < 0 {
+            for (j, i) in missing.lazy.map(Int.init).enumerated() {
+                if j + 16 < missing.count { prefetch(other.hashes[Int(missing[j + 16])]) }
                 let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
                 map[i] = appendAbsent(key, hash: other.hashes[i])
             }

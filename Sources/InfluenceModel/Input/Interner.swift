@@ -208,6 +208,7 @@ public struct Interner: Sendable {
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
         for i in 0..<keys {
+            if i &+ 16 < keys { prefetch(hashes[i &+ 16]) }  // the misses overlap
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
             while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
             let word = withKey(Int32(i)) { Interner.hashAndPrefix($0).prefix }
