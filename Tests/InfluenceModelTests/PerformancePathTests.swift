@@ -272,26 +272,27 @@ struct PerformancePathTests {
 
     // MARK: Storage and products
 
-    @Test(arguments: 0..<20)
-    func compactBuildEqualsCSRMatrix(seed: Int) {
-        var rng = SplitMix64(seed: UInt64(seed))
-        let n = 5 + seed * 3
-        let rows = 10 + seed * 40
-        let weighted = seed % 2 == 1
+    /// Random referral pairs among `n` people in chunks of `sizes` rows, each chunk numbering
+    /// people its own way (`map` takes them back; the first chunk in the file's numbering,
+    /// without a map, when `firstInFileOrder`), and the same pairs in the file's numbering.
+    /// A quarter of the sources fall among the first 50 people when `crowded`, so some rows
+    /// repeat pairs.
+    static func randomChunks(
+        n: Int, sizes: [Int], weighted: Bool, weights: [Double], firstInFileOrder: Bool, crowded: Bool,
+        _ rng: inout SplitMix64
+    ) -> (chunks: [PairColumns], s: [Int32], t: [Int32], w: [Double]) {
         var chunks: [PairColumns] = []
         var all = (s: [Int32](), t: [Int32](), w: [Double]())
-        var remaining = rows
-        while remaining > 0 {
-            let size = min(remaining, 1 + Int(rng.next() % 50))
-            remaining -= size
-            // Each chunk numbers people its own way; `map` takes them back.
-            let local = (0..<Int32(n)).shuffled(using: &rng)
+        for (c, size) in sizes.enumerated() {
+            let plain = firstInFileOrder && c == 0
+            let local = plain ? Array(0..<Int32(n)) : (0..<Int32(n)).shuffled(using: &rng)
             var inverse = [Int32](repeating: 0, count: n)
             for (g, l) in local.enumerated() { inverse[Int(l)] = Int32(g) }
-            var chunk = PairColumns(source: [], target: [], weight: weighted ? [] : nil, map: inverse)
+            var chunk = PairColumns(source: [], target: [], weight: weighted ? [] : nil, map: plain ? [] : inverse)
             for _ in 0..<size {
-                let s = Int32(rng.next() % UInt64(n)), t = Int32(rng.next() % UInt64(n))
-                let w = [0.5, 1, 2, 0.1, 3e-300][Int(rng.next() % 5)]
+                let range = crowded && rng.next() % 4 == 0 ? min(n, 50) : n
+                let s = Int32(rng.next() % UInt64(range)), t = Int32(rng.next() % UInt64(n))
+                let w = weights[Int(rng.next() % UInt64(weights.count))]
                 chunk.source.append(local[Int(s)])
                 chunk.target.append(local[Int(t)])
                 if weighted { chunk.weight!.append(w) }
@@ -299,13 +300,30 @@ struct PerformancePathTests {
             }
             chunks.append(chunk)
         }
+        return (chunks, all.s, all.t, all.w)
+    }
+
+    @Test(arguments: 0..<20)
+    func compactBuildEqualsCSRMatrix(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed))
+        let n = 5 + seed * 3
+        let rows = 10 + seed * 40
+        var sizes: [Int] = []
+        var remaining = rows
+        while remaining > 0 {
+            sizes.append(min(remaining, 1 + Int(rng.next() % 50)))
+            remaining -= sizes.last!
+        }
+        let (chunks, s, t, w) = Self.randomChunks(
+            n: n, sizes: sizes, weighted: seed % 2 == 1, weights: [0.5, 1, 2, 0.1, 3e-300], firstInFileOrder: false, crowded: false,
+            &rng)
         let (compact, merged) = CSRMatrix.build(people: n, chunks: chunks)
-        let reference = CSRMatrix(rows: n, columns: n, row: all.s, column: all.t, value: all.w)
+        let reference = CSRMatrix(rows: n, columns: n, row: s, column: t, value: w)
         #expect(compact == reference)
         #expect(merged == rows - reference.count)
         #expect(compact.columnSums() == reference.transposed().rowSums())
         // The transpose equals the matrix of the swapped triples (duplicates summed in the same order).
-        #expect(reference.transposed() == CSRMatrix(rows: n, columns: n, row: all.t, column: all.s, value: all.w))
+        #expect(reference.transposed() == CSRMatrix(rows: n, columns: n, row: t, column: s, value: w))
     }
 
     /// Graphs of several thousand people, so that the build's first pass spreads entries over
@@ -315,29 +333,14 @@ struct PerformancePathTests {
     func blockedBuildEqualsCSRMatrix(seed: Int) {
         var rng = SplitMix64(seed: UInt64(500 + seed))
         let n = [4096, 4097, 9_000, 20_011, 1, 70_000][seed]
-        let weighted = seed % 2 == 0
-        var chunks: [PairColumns] = []
-        var all = (s: [Int32](), t: [Int32](), w: [Double]())
-        for c in 0..<(1 + seed % 3) {
-            let local = c == 0 ? Array(0..<Int32(n)) : (0..<Int32(n)).shuffled(using: &rng)
-            var inverse = [Int32](repeating: 0, count: n)
-            for (g, l) in local.enumerated() { inverse[Int(l)] = Int32(g) }
-            var chunk = PairColumns(source: [], target: [], weight: weighted ? [] : nil, map: c == 0 ? [] : inverse)
-            for _ in 0..<Int(rng.next() % 40_000) {
-                // Sources crowd into a few rows now and then, so some rows repeat pairs.
-                let s = Int32(rng.next() % UInt64(rng.next() % 4 == 0 ? min(n, 50) : n)), t = Int32(rng.next() % UInt64(n))
-                let w = [0.1, 1, 1e16, 3e-300, 0.7][Int(rng.next() % 5)]
-                chunk.source.append(local[Int(s)])
-                chunk.target.append(local[Int(t)])
-                if weighted { chunk.weight!.append(w) }
-                all.s.append(s); all.t.append(t); all.w.append(weighted ? w : 1)
-            }
-            chunks.append(chunk)
-        }
+        let sizes = (0..<(1 + seed % 3)).map { _ in Int(rng.next() % 40_000) }
+        let (chunks, s, t, w) = Self.randomChunks(
+            n: n, sizes: sizes, weighted: seed % 2 == 0, weights: [0.1, 1, 1e16, 3e-300, 0.7], firstInFileOrder: true,
+            crowded: true, &rng)
         let (built, merged) = CSRMatrix.build(people: n, chunks: chunks)
-        let reference = CSRMatrix(rows: n, columns: n, row: all.s, column: all.t, value: all.w)
+        let reference = CSRMatrix(rows: n, columns: n, row: s, column: t, value: w)
         #expect(built == reference)
-        #expect(merged == all.s.count - reference.count)
+        #expect(merged == s.count - reference.count)
         #expect(CSRMatrix.repeatedPairs(people: n, chunks: chunks) == merged)
     }
 
