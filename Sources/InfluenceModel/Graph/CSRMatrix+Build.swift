@@ -15,9 +15,9 @@ extension CSRMatrix {
     ///
     /// The result is entry for entry the `CSRMatrix(rows:columns:row:column:value:)` of the
     /// chunks' rows concatenated in order: columns ascending within a row, a repeated pair's
-    /// weights added in input order. Rows are bucketed by a counting sort in which each chunk
-    /// fills its own slots of every row (so input order is kept with the chunks sorted on
-    /// their own threads), then each row is sorted by column, stably, on its own.
+    /// weights added in input order. Rows are bucketed by a stable counting sort (`bucket`: the
+    /// chunks move their entries on their own threads, each to its own slots, so input order
+    /// is kept), then each row is sorted by column, stably, on its own.
     /// - Returns: the matrix and the number of rows merged into earlier pairs.
     /// - Complexity: O(n + rows) expected, plus a sort of each row.
     static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CSRMatrix, merged: Int) {
