@@ -89,6 +89,22 @@ import Testing
         #expect(value.renderedBytes() == Array(want.utf8))
     }
 
+    /// Long listings (a cascade per item) are made and rendered in parts on several threads:
+    /// the text is still the one layout, item after item, spelled out here line by line.
+    @Test(arguments: [JSONValue.parallelItems - 1, JSONValue.parallelItems, 3 * JSONValue.parallelItems + 5])
+    func longListingsKeepTheLayout(count: Int) {
+        let items = JSONValue.parallelMap(count) { i in
+            .object([("id", .string("p\(i)")), ("sizes", .array([.int(i), .int(-i)]))])
+        }
+        let value = JSONValue.object([("list", .array(items)), ("n", .int(count))])
+        var want = "{\n  \"list\": ["
+        for i in 0..<count {
+            want += (i > 0 ? "," : "") + "\n    {\n      \"id\": \"p\(i)\",\n      \"sizes\": [\(i), \(-i)]\n    }"
+        }
+        want += "\n  ],\n  \"n\": \(count)\n}\n"
+        #expect(value.rendered() == want)
+    }
+
     // MARK: Tables
 
     @Test(arguments: [

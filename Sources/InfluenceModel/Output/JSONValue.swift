@@ -41,6 +41,29 @@ public indirect enum JSONValue: Sendable, Equatable {
             let flat = items.allSatisfy {
                 if case .object = $0 { return false }; if case .array = $0 { return false }; return true
             }
+            if !flat, items.count >= Self.parallelItems, Parallel.threads > 1 {
+                // A long listing (a cascade per item): runs of items rendered on their own
+                // threads, then joined in order, so the bytes are those of one pass.
+                let parts = Parallel.ranges(items.count, parts: Parallel.threads * 2)
+                var pieces = [[UInt8]](repeating: [], count: parts.count)
+                pieces.withUnsafeMutableBufferPointer { slots in
+                    let shared = SharedBuffer(slots)
+                    Parallel.forEach(parts.count) { p in
+                        var bytes: [UInt8] = []
+                        for k in parts[p] {
+                            if k > 0 { bytes.append(0x2C) }
+                            Self.newline(indent + 2, &bytes)
+                            items[k].write(into: &bytes, indent: indent + 2)
+                        }
+                        shared[p] = bytes
+                    }
+                }
+                out.append(0x5B)
+                for piece in pieces { out.append(contentsOf: piece) }
+                Self.newline(indent, &out)
+                out.append(0x5D)
+                return
+            }
             out.append(0x5B)
             for (k, item) in items.enumerated() {
                 if k > 0 {
@@ -67,6 +90,24 @@ public indirect enum JSONValue: Sendable, Equatable {
             out.append(0x7D)
         }
     }
+
+    /// `(0..<count).map(item)`, the items made on several threads when there are many (a
+    /// listing of cascades or people); the same array in the same order.
+    static func parallelMap(_ count: Int, _ item: (Int) -> JSONValue) -> [JSONValue] {
+        guard count >= parallelItems, Parallel.threads > 1 else { return (0..<count).map(item) }
+        let parts = Parallel.ranges(count, parts: Parallel.threads * 2)
+        return [JSONValue](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let slots = SharedBuffer(buffer)
+            // Each slot is initialized exactly once, by the part that owns its index.
+            Parallel.forEach(parts.count) { p in
+                for i in parts[p] { (slots.base + i).initialize(to: item(i)) }
+            }
+            initialized = count
+        }
+    }
+
+    /// Arrays of objects at least this long are rendered on several threads.
+    static let parallelItems = 4096
 
     private static func newline(_ indent: Int, _ out: inout [UInt8]) {
         out.append(0x0A)

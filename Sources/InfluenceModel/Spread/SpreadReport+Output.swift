@@ -156,8 +156,10 @@ extension SpreadReport {
                         ])
                     })
             } ?? .null
-        let cascadeList: [JSONValue] = cascades.map { campaign, c in
-            .object([
+        let listed = cascades
+        let cascadeList: [JSONValue] = JSONValue.parallelMap(listed.count) { i in
+            let (campaign, c) = listed[i]
+            return .object([
                 ("root", .string(people.name(c.root))),
                 ("campaign", .string(campaign)),
                 ("size", .int(c.size)),
