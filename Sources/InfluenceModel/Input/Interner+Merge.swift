@@ -36,8 +36,9 @@ extension Interner {
         }
         reserve(adding: missing.count, bytes: missingBytes)
         other.arena.withUnsafeBufferPointer { arena in
-            for (j, i) in missing.lazy.map(Int.init).enumerated() {
-                if j + 16 < missing.count { prefetch(other.hashes[Int(missing[j + 16])]) }
+            for j in missing.indices {
+                if j + 16 < missing.count { prefetch(other.hashes[Int(missing[j + 16])]) }  // the misses overlap
+                let i = Int(missing[j])
                 let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
                 map[i] = appendAbsent(key, hash: other.hashes[i])
             }

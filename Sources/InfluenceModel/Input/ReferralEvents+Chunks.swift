@@ -109,22 +109,28 @@ extension ReferralEvents {
         }
         let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.sink.events.count) }
         let total = offsets.last!
-        source = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.source, maps[c].people) }
-        target = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.target, maps[c].people) }
-        // Without a weight column every row weighs 1, filled here rather than row by row.
-        weight =
-            weighted
-            ? Self.concatenate(parts.count, total, offsets) { c in parts[c].sink.events.weight }
-            : [Double](repeating: 1, count: total)
-        line = Self.concatenate(parts.count, total, offsets, shift: { c in Int32(truncatingIfNeeded: parts[c].lineShift) }) { c in
-            parts[c].sink.events.line
+        /// A chunk's index column renumbered through its map, in place (-1 stays -1; an empty
+        /// map is the identity).
+        func renumber(_ map: [Int32]) -> ((UnsafeMutableBufferPointer<Int32>) -> Void)? {
+            map.isEmpty ? nil : { column in for k in column.indices where column[k] >= 0 { column[k] = map[Int(column[k])] } }
         }
-        if template.timestamp != nil { timestamp = Self.concatenate(parts.count, total, offsets) { c in parts[c].sink.events.timestamp! } }
+        func join<T: BitwiseCopyable>(_ column: (ReferralEvents) -> [T]) -> [T] {
+            Self.concatenate(offsets) { c in (column(parts[c].sink.events), nil) }
+        }
+        source = Self.concatenate(offsets) { c in (parts[c].sink.events.source, renumber(maps[c].people)) }
+        target = Self.concatenate(offsets) { c in (parts[c].sink.events.target, renumber(maps[c].people)) }
+        // Without a weight column every row weighs 1, filled here rather than row by row.
+        weight = weighted ? join(\.weight) : [Double](repeating: 1, count: total)
+        line = Self.concatenate(offsets) { c in
+            let shift = Int32(truncatingIfNeeded: parts[c].lineShift)
+            return (parts[c].sink.events.line, { lines in for k in lines.indices { lines[k] &+= shift } })
+        }
+        if template.timestamp != nil { timestamp = join { $0.timestamp! } }
         if template.channel != nil {
-            channel = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.channel!, maps[c].channels) }
+            channel = Self.concatenate(offsets) { c in (parts[c].sink.events.channel!, renumber(maps[c].channels)) }
         }
         if template.campaign != nil {
-            campaign = Self.gather(parts.count, total, offsets) { c in (parts[c].sink.events.campaign!, maps[c].campaigns) }
+            campaign = Self.concatenate(offsets) { c in (parts[c].sink.events.campaign!, renumber(maps[c].campaigns)) }
         }
         quality.blankLines = headerBlank
         for part in parts {
@@ -139,61 +145,28 @@ extension ReferralEvents {
         SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &quality)
     }
 
-    /// Concatenates the chunks' columns into one array allocated once (`flatMap` would grow
-    /// it by doubling, copying it each time), each chunk's values copied on its own thread.
-    private static func concatenate<T: BitwiseCopyable>(_ count: Int, _ total: Int, _ offsets: [Int], _ column: (Int) -> [T])
-        -> [T]
-    {
+    /// Concatenates the chunks' columns (chunk c's at `offsets[c] ..< offsets[c + 1]`) into
+    /// one array allocated once (`flatMap` would grow it by doubling, copying it each time):
+    /// each chunk's values are copied, then changed in place by its `adjust` (renumbered,
+    /// lines shifted), on its own thread.
+    private static func concatenate<T: BitwiseCopyable>(
+        _ offsets: [Int], _ column: (Int) -> ([T], adjust: ((UnsafeMutableBufferPointer<T>) -> Void)?)
+    ) -> [T] {
+        let count = offsets.count - 1
         let sources = (0..<count).map(column)
-        for c in 0..<count { precondition(sources[c].count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s column length") }
-        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+        for c in 0..<count { precondition(sources[c].0.count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s column length") }
+        return [T](unsafeUninitializedCapacity: offsets[count]) { buffer, initialized in
             let shared = SharedBuffer(buffer)
             Parallel.forEach(count) { c in
-                sources[c].withUnsafeBufferPointer { values in
+                let (values, adjust) = sources[c]
+                values.withUnsafeBufferPointer { values in
                     guard let from = values.baseAddress, !values.isEmpty else { return }
-                    (shared.base + offsets[c]).initialize(from: from, count: values.count)
+                    let to = UnsafeMutableBufferPointer(start: shared.base + offsets[c], count: values.count)
+                    _ = to.initialize(fromContentsOf: values)
+                    adjust?(to)
                 }
             }
-            initialized = total
+            initialized = offsets[count]
         }
-    }
-
-    /// `concatenate` of line numbers, each chunk's shifted by `shift(c)`.
-    private static func concatenate(
-        _ count: Int, _ total: Int, _ offsets: [Int], shift: (Int) -> Int32, _ column: (Int) -> [Int32]
-    ) -> [Int32] {
-        let sources = (0..<count).map { c in (column(c), shift(c)) }
-        for c in 0..<count { precondition(sources[c].0.count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s lines") }
-        return [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let shared = SharedBuffer(buffer)
-            Parallel.forEach(count) { c in
-                let (values, shift) = sources[c]
-                var k = offsets[c]
-                for v in values {
-                    shared[k] = v &+ shift
-                    k += 1
-                }
-            }
-            initialized = total
-        }
-    }
-
-    /// Concatenates the chunks' index columns, each renumbered through its map (-1 stays -1;
-    /// an empty map is the identity).
-    private static func gather(_ count: Int, _ total: Int, _ offsets: [Int], _ column: (Int) -> ([Int32], [Int32])) -> [Int32] {
-        var out = [Int32](repeating: 0, count: total)
-        let sources = (0..<count).map(column)
-        out.withUnsafeMutableBufferPointer { buffer in
-            let shared = SharedBuffer(buffer)
-            Parallel.forEach(count) { c in
-                let (values, map) = sources[c]
-                var k = offsets[c]
-                for v in values {
-                    shared[k] = v < 0 || map.isEmpty ? v : map[Int(v)]
-                    k += 1
-                }
-            }
-        }
-        return out
     }
 }

@@ -41,37 +41,19 @@ public indirect enum JSONValue: Sendable, Equatable {
             let flat = items.allSatisfy {
                 if case .object = $0 { return false }; if case .array = $0 { return false }; return true
             }
+            out.append(0x5B)
             if !flat, items.count >= Self.parallelItems, Parallel.threads > 1 {
                 // A long listing (a cascade per item): runs of items rendered on their own
                 // threads, then joined in order, so the bytes are those of one pass.
                 let parts = Parallel.ranges(items.count, parts: Parallel.threads * 2)
-                var pieces = [[UInt8]](repeating: [], count: parts.count)
-                pieces.withUnsafeMutableBufferPointer { slots in
-                    let shared = SharedBuffer(slots)
-                    Parallel.forEach(parts.count) { p in
-                        var bytes: [UInt8] = []
-                        for k in parts[p] {
-                            if k > 0 { bytes.append(0x2C) }
-                            Self.newline(indent + 2, &bytes)
-                            items[k].write(into: &bytes, indent: indent + 2)
-                        }
-                        shared[p] = bytes
-                    }
+                let pieces = Parallel.pieces(parts) { range in
+                    var bytes: [UInt8] = []
+                    Self.appendItems(items, range, flat: false, indent: indent, into: &bytes)
+                    return bytes
                 }
-                out.append(0x5B)
                 for piece in pieces { out.append(contentsOf: piece) }
-                Self.newline(indent, &out)
-                out.append(0x5D)
-                return
-            }
-            out.append(0x5B)
-            for (k, item) in items.enumerated() {
-                if k > 0 {
-                    out.append(0x2C)
-                    if flat { out.append(0x20) }
-                }
-                if !flat { Self.newline(indent + 2, &out) }
-                item.write(into: &out, indent: indent + 2)
+            } else {
+                Self.appendItems(items, items.indices, flat: flat, indent: indent, into: &out)
             }
             if !flat { Self.newline(indent, &out) }
             out.append(0x5D)
@@ -95,14 +77,19 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// listing of cascades or people); the same array in the same order.
     static func parallelMap(_ count: Int, _ item: (Int) -> JSONValue) -> [JSONValue] {
         guard count >= parallelItems, Parallel.threads > 1 else { return (0..<count).map(item) }
-        let parts = Parallel.ranges(count, parts: Parallel.threads * 2)
-        return [JSONValue](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let slots = SharedBuffer(buffer)
-            // Each slot is initialized exactly once, by the part that owns its index.
-            Parallel.forEach(parts.count) { p in
-                for i in parts[p] { (slots.base + i).initialize(to: item(i)) }
+        return Parallel.map(count, parts: Parallel.threads * 2, item)
+    }
+
+    /// Items `range` of an array, each after its separator (`, ` on one line when `flat`,
+    /// else `,` and a new line indented one level deeper than `indent`).
+    private static func appendItems(_ items: [JSONValue], _ range: Range<Int>, flat: Bool, indent: Int, into out: inout [UInt8]) {
+        for k in range {
+            if k > 0 {
+                out.append(0x2C)
+                if flat { out.append(0x20) }
             }
-            initialized = count
+            if !flat { newline(indent + 2, &out) }
+            items[k].write(into: &out, indent: indent + 2)
         }
     }
 

@@ -8,66 +8,62 @@ extension ScoreResult {
         let order = ranking().prefix(top ?? .max)
         var out = Array((authority == nil ? "node,score,rank\n" : "node,hub,authority,rank\n").utf8)
         let parts = Parallel.ranges(order.count, parts: order.count < 50_000 ? 1 : Parallel.threads * 2)
-        var pieces = [[UInt8]](repeating: [], count: parts.count)
         let first = order.startIndex
-        pieces.withUnsafeMutableBufferPointer { slots in
-            let shared = SharedBuffer(slots)
-            Parallel.forEach(parts.count) { p in
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(parts[p].count * 48)
-                people.arena.withUnsafeBufferPointer { arena in
-                    people.offsets.withUnsafeBufferPointer { offsets in
-                        score.withUnsafeBufferPointer { score in
-                            // Rank order visits people at random: read each batch's offsets,
-                            // scores and first key bytes in tight loops first, so the cache
-                            // misses overlap, then format the batch.
-                            var touched = 0
-                            // Rank order puts equal scores side by side (a forest's leaves share
-                            // a few), so the last score's text is kept and copied when it repeats.
-                            var lastBits: UInt64?
-                            var lastText: [UInt8] = []
-                            var k = parts[p].lowerBound
-                            while k < parts[p].upperBound {
-                                let end = min(k + 64, parts[p].upperBound)
-                                for j in k..<end {
-                                    let person = Int(order[first + j])
-                                    touched &+= offsets[person] &+ Int(truncatingIfNeeded: score[person].bitPattern)
-                                }
-                                for j in k..<end {
-                                    let at = offsets[Int(order[first + j])]
-                                    if at < arena.count { touched &+= Int(arena[at]) }
-                                }
-                                for j in k..<end {
-                                    let person = Int(order[first + j])
-                                    let key = UnsafeBufferPointer(rebasing: arena[offsets[person]..<offsets[person + 1]])
-                                    CSVText.appendField(bytes: key, to: &bytes)
-                                    bytes.append(0x2C)
-                                    let value = score[person]
-                                    if value.bitPattern == lastBits {
-                                        bytes.append(contentsOf: lastText)
-                                    } else {
-                                        let from = bytes.count
-                                        Format.appendShortest(value, to: &bytes)
-                                        lastText.removeAll(keepingCapacity: true)
-                                        lastText.append(contentsOf: bytes[from...])
-                                        lastBits = value.bitPattern
-                                    }
-                                    if let authority {
-                                        bytes.append(0x2C)
-                                        Format.appendShortest(authority[person], to: &bytes)
-                                    }
-                                    bytes.append(0x2C)
-                                    CSVText.appendDecimal(j + 1, to: &bytes)
-                                    bytes.append(0x0A)
-                                }
-                                k = end
+        let pieces = Parallel.pieces(parts) { range in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(range.count * 48)
+            people.arena.withUnsafeBufferPointer { arena in
+                people.offsets.withUnsafeBufferPointer { offsets in
+                    score.withUnsafeBufferPointer { score in
+                        // Rank order visits people at random: read each batch's offsets,
+                        // scores and first key bytes in tight loops first, so the cache
+                        // misses overlap, then format the batch.
+                        var touched = 0
+                        // Rank order puts equal scores side by side (a forest's leaves share
+                        // a few), so the last score's text is kept and copied when it repeats.
+                        var lastBits: UInt64?
+                        var lastText: [UInt8] = []
+                        var k = range.lowerBound
+                        while k < range.upperBound {
+                            let end = min(k + 64, range.upperBound)
+                            for j in k..<end {
+                                let person = Int(order[first + j])
+                                touched &+= offsets[person] &+ Int(truncatingIfNeeded: score[person].bitPattern)
                             }
-                            if touched == 42 { bytes.reserveCapacity(bytes.count) }  // keeps the reads
+                            for j in k..<end {
+                                let at = offsets[Int(order[first + j])]
+                                if at < arena.count { touched &+= Int(arena[at]) }
+                            }
+                            for j in k..<end {
+                                let person = Int(order[first + j])
+                                let key = UnsafeBufferPointer(rebasing: arena[offsets[person]..<offsets[person + 1]])
+                                CSVText.appendField(bytes: key, to: &bytes)
+                                bytes.append(0x2C)
+                                let value = score[person]
+                                if value.bitPattern == lastBits {
+                                    bytes.append(contentsOf: lastText)
+                                } else {
+                                    let from = bytes.count
+                                    Format.appendShortest(value, to: &bytes)
+                                    lastText.removeAll(keepingCapacity: true)
+                                    lastText.append(contentsOf: bytes[from...])
+                                    lastBits = value.bitPattern
+                                }
+                                if let authority {
+                                    bytes.append(0x2C)
+                                    Format.appendShortest(authority[person], to: &bytes)
+                                }
+                                bytes.append(0x2C)
+                                CSVText.appendDecimal(j + 1, to: &bytes)
+                                bytes.append(0x0A)
+                            }
+                            k = end
                         }
+                        if touched == 42 { bytes.reserveCapacity(bytes.count) }  // keeps the reads
                     }
                 }
-                shared[p] = bytes
             }
+            return bytes
         }
         out.reserveCapacity(out.count + pieces.reduce(0) { $0 + $1.count })
         for piece in pieces { out.append(contentsOf: piece) }

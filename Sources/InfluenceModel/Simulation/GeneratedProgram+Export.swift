@@ -46,15 +46,11 @@ extension GeneratedProgram {
     /// `body` appends the rows of one range, in order.
     func formatted(_ rows: Int, header: String, _ body: (inout ExportBytes, Range<Int>) -> Void) -> [[UInt8]] {
         let parts = Parallel.ranges(rows, parts: rows < 20_000 ? 1 : Parallel.threads * 4)
-        var pieces = [[UInt8]](repeating: [], count: parts.count)
-        pieces.withUnsafeMutableBufferPointer { slots in
-            let shared = SharedBuffer(slots)
-            Parallel.forEach(parts.count) { p in
-                var out = ExportBytes()
-                out.bytes.reserveCapacity(parts[p].count * 80)
-                body(&out, parts[p])
-                shared[p] = out.bytes
-            }
+        let pieces = Parallel.pieces(parts) { range in
+            var out = ExportBytes()
+            out.bytes.reserveCapacity(range.count * 80)
+            body(&out, range)
+            return out.bytes
         }
         return [Array(header.utf8)] + pieces
     }

@@ -24,6 +24,26 @@ public enum Parallel {
         }
     }
 
+    /// `(0 ..< count).map(item)`, with `0 ..< count` cut into `parts` ranges made on several
+    /// threads: the same array in the same order, whatever the timing.
+    static func map<T>(_ count: Int, parts: Int, _ item: (Int) -> T) -> [T] {
+        let ranges = ranges(count, parts: parts)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let slots = SharedBuffer(buffer)
+            // Each slot is initialized exactly once, by the range that holds its index.
+            forEach(ranges.count) { p in
+                for i in ranges[p] { (slots.base + i).initialize(to: item(i)) }
+            }
+            initialized = count
+        }
+    }
+
+    /// `body(range)` for each range of `parts`, on several threads, in the ranges' order
+    /// (a long output formatted in pieces, then joined).
+    static func pieces<T>(_ parts: [Range<Int>], _ body: (Range<Int>) -> T) -> [T] {
+        map(parts.count, parts: parts.count) { body(parts[$0]) }
+    }
+
     /// `0 ..< count` cut into `parts` contiguous ranges of near-equal length.
     public static func ranges(_ count: Int, parts: Int) -> [Range<Int>] {
         let parts = max(1, min(parts, count))
