@@ -160,7 +160,7 @@ extension ReferralEvents {
             Parallel.forEach(count) { c in
                 let (values, adjust) = sources[c]
                 values.withUnsafeBufferPointer { values in
-                    guard let from = values.baseAddress, !values.isEmpty else { return }
+                    guard !values.isEmpty else { return }
                     let to = UnsafeMutableBufferPointer(start: shared.base + offsets[c], count: values.count)
                     _ = to.initialize(fromContentsOf: values)
                     adjust?(to)
