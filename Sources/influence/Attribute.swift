@@ -66,6 +66,9 @@ struct Attribute: ParsableCommand {
 
     @OptionGroup var iteration: IterationOptions
 
+    @Flag(help: "Print the wall time of each phase (read, forest, chains, credit, write) on standard error.")
+    var timings = false
+
     @Option(help: "Show only the first K rows (default: all; 20 in a table).")
     var top: Int?
 
@@ -153,6 +156,7 @@ struct Attribute: ParsableCommand {
             iteration: iteration.settings,
             operatorChoice: iteration.operatorChoice, seed: seed, shapleySamples: samples)
         try reportingErrors {
+            let clock = timings ? PhaseTimings() : nil
             let result: AttributionResult
             var qualities: [(DataQuality, String)] = []
             if let paths {
@@ -166,10 +170,10 @@ struct Attribute: ParsableCommand {
                 defer { progress.done() }
                 let export = try Export.read(
                     events: files, conversions: [conversions!], options: input.events,
-                    conversionOptions: input.conversions, filter: input.filter)
+                    conversionOptions: input.conversions, filter: input.filter, timings: clock)
                 result = try Attribution.attribute(
                     events: export.events, conversions: export.conversions!, options: options,
-                    pathsFromEvents: pathsFromEvents)
+                    pathsFromEvents: pathsFromEvents, timings: clock)
                 // The result's counts include what building the graph merged.
                 qualities = [
                     (result.quality, RunReport.count(export.events.count, "referral")),
@@ -179,10 +183,11 @@ struct Attribute: ParsableCommand {
                     ),
                 ]
             }
-            try outputOptions.write(AttributionListing(result, top: top))
+            try clock.measure("write") { () throws in try outputOptions.write(AttributionListing(result, top: top)) }
             for (q, kept) in qualities { RunReport.read(q, kept: kept, quiet: outputOptions.quiet) }
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }
+            if let clock { RunReport.timings(clock) }
         }
     }
 }

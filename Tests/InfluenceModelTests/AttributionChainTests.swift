@@ -86,7 +86,7 @@ enum HandExample {
 struct AttributionChainTests {
     @Test func chainsStopAtTheFirstLaterReferral() throws {
         let events = try HandExample.referrals()
-        let forest = ReferralForest(events: events)
+        let forest = ReferralParents(events: events)
         let chains = ConversionChains(events: events, forest: forest, conversions: try HandExample.purchases())
         #expect(chains.timed)
         let names = (0..<chains.count).map { chains.referrers(of: $0).map { events.people.name($0) } }
@@ -105,7 +105,7 @@ struct AttributionChainTests {
         }.joined(separator: "\n")
         let events = try HandExample.referrals()
         let chains = ConversionChains(
-            events: events, forest: ReferralForest(events: events),
+            events: events, forest: ReferralParents(events: events),
             conversions: try HandExample.purchases(untimed))
         #expect(!chains.timed)
         let names = (0..<chains.count).map { chains.referrers(of: $0).map { events.people.name($0) } }

@@ -220,7 +220,7 @@ struct AttributionPathTests {
     @Test func pathsFromEvents() throws {
         let events = try HandExample.referrals()
         let conversions = try HandExample.purchases()
-        let forest = ReferralForest(events: events)
+        let forest = ReferralParents(events: events)
         let chains = ConversionChains(events: events, forest: forest, conversions: conversions)
         let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
         let rows = (0..<paths.count).map { i in paths.path(i).map { paths.channels[Int($0)] }.joined(separator: " > ") }

@@ -77,6 +77,10 @@ struct ForestTests {
         let want = Self.reference(events)
         #expect(forest.parent == want.parent, "seed \(seed)")
         #expect(forest.parentRow == want.parentRow, "seed \(seed)")
+        // The parents alone (what attribution builds) are the forest's.
+        let parents = ReferralParents(events: events)
+        #expect(parents.parent == want.parent && parents.parentRow == want.parentRow, "seed \(seed)")
+        #expect(parents.members == forest.members && parents.inForest == forest.inForest, "seed \(seed)")
 
         // Members in order of first appearance, roots among them in that order.
         var members: [Int32] = []
@@ -145,10 +149,10 @@ struct ForestTests {
     /// A time column out of order is sorted stably; NaN (no time) goes last, −0 ties with 0.
     @Test func timeOrderIsStableWithUntimedLast() {
         let time: [Double] = [3, .nan, 0, -0.0, 1, .nan, 0, -5]
-        let order = ReferralForest.timeOrder(time)
+        let order = ReferralParents.timeOrder(time)
         let want: [Int32] = [7, 2, 3, 6, 4, 0, 1, 5]
         #expect(order == want)
-        #expect(ReferralForest.timeOrder([-0.0, 0, 0, 1, .nan, .nan]) == nil)
+        #expect(ReferralParents.timeOrder([-0.0, 0, 0, 1, .nan, .nan]) == nil)
     }
 
     /// Cascades are listed largest first, then by root id in byte order, also when ids share

@@ -46,6 +46,37 @@ struct InternerTests {
         #expect(bytes.withUnsafeBufferPointer { interner.index(of: $0) } == 1)
     }
 
+    /// Long keys are matched by their bytes in the arena, which the slot points at: keys that
+    /// share their first eight bytes and their length, keys past 255 bytes (whose tag caps the
+    /// length) that differ only in length, through every doubling of the table and in a
+    /// look-up of another table's keys on several threads.
+    @Test func longKeysThatShareTheirStart() {
+        var keys: [String] = []
+        for length in [9, 16, 17, 31, 254, 255, 256, 300, 301] {
+            for last in ["a", "b", "c"] { keys.append("p1234567" + String(repeating: "x", count: length - 9) + last) }
+        }
+        for k in 0..<70_000 { keys.append("person\(k)@example.com") }
+        var interner = Interner(capacity: 4)
+        let indices = keys.map { interner.intern(text: $0).index }
+        #expect(indices == (0..<Int32(keys.count)).map { $0 })
+        #expect(interner.names == keys)
+        #expect(keys.indices.allSatisfy { interner.index(of: keys[$0]) == Int32($0) })
+        // Same length and start as present keys but another last byte; past 255 bytes, a
+        // length no key has (the tag's length is capped, so `offsets` must tell).
+        let absent = [
+            "p1234567" + String(repeating: "x", count: 246) + "d", "p1234567" + String(repeating: "x", count: 293) + "a",
+            "person70000@example.com", "person1@example.co",
+        ]
+        #expect(absent.allSatisfy { interner.index(of: $0) == nil })
+        var other = Interner()
+        let asked = absent + keys.reversed()
+        for key in asked { _ = other.intern(text: key) }
+        let map = interner.indices(of: other, threads: 3)
+        let position = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, Int32($0.offset)) })
+        let expected: [Int32] = asked.map { position[$0] ?? -1 }
+        #expect(map == expected)
+    }
+
     @Test func nonASCIIKeysAreBytes() {
         var interner = Interner()
         let keys = ["Zoë", "Zoe\u{308}", "日本", "🙂", "zoë", "Zoë"]

@@ -560,6 +560,17 @@ struct PerformancePathTests {
             let ascii = bytes.withUnsafeBufferPointer { NearMatch.asciiKey($0, into: &fast) }
             #expect(ascii && fast == Array(NearMatch.key(id).utf8), "\(id)")
         }
+        // The early-stopping comparison decides as the keys do, or defers for non-ASCII ids.
+        let pieces = ["a", "Z", "0", "9", ".", "@", "-", "é", "K", "\u{212A}", "İ", "ß", "x", "1"]
+        for _ in 0..<5000 {
+            let id = (0..<Int(rng.next() % 10)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let other = (0..<Int(rng.next() % 10)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let wanted = Array(NearMatch.key(rng.next() % 3 == 0 ? id : other).utf8)
+            let same = Array(NearMatch.key(id).utf8) == wanted
+            let bytes = Array(id.utf8)
+            let fast = bytes.withUnsafeBufferPointer { NearMatch.keyMatches($0, wanted) }
+            #expect(fast == same || (fast == nil && bytes.contains { $0 >= 0x80 }), "\(id) against \(other)")
+        }
         let accented = Array("José.Ávila@example.com".utf8)
         var scratch: [UInt8] = []
         #expect(!accented.withUnsafeBufferPointer { NearMatch.asciiKey($0, into: &scratch) })

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Attribution of conversions to the people and channels that earned them (DESIGN.md, Attribution).
 public enum Attribution {
     /// Credits each conversion to the referrers (or channels) behind it.
@@ -16,13 +18,14 @@ public enum Attribution {
     ///   O(iterations × columns × (people + edges)).
     public static func attribute(
         events: ReferralEvents, conversions: Conversions, options: AttributionOptions,
-        pathsFromEvents: Bool = false
+        pathsFromEvents: Bool = false, timings: PhaseTimings? = nil
     ) throws(AttributionError) -> AttributionResult {
         try check(options)
         // Only influence-flow runs on the graph; the other models need its merge count alone.
-        let graph = options.model == .influenceFlow && !pathsFromEvents ? ReferralGraph(events: events) : nil
-        let forest = ReferralForest(events: events)
-        let chains = ConversionChains(events: events, forest: forest, conversions: conversions)
+        let graph = options.model == .influenceFlow && !pathsFromEvents ? timings.measure("graph") { ReferralGraph(events: events) } : nil
+        let forest = timings.measure("parents") { ReferralParents(events: events) }
+        let chains = timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) }
+        let credit = DispatchTime.now().uptimeNanoseconds
         var result: AttributionResult
         if pathsFromEvents || options.model == .markov || options.model == .shapley {
             guard options.model.isPathModel else {
@@ -48,7 +51,8 @@ public enum Attribution {
                 events: events, forest: forest, chains: chains, conversions: conversions,
                 options: options)
         }
-        result.quality = graph?.quality ?? ReferralGraph.quality(of: events)
+        timings?.record("credit", seconds: Double(DispatchTime.now().uptimeNanoseconds - credit) / 1e9)
+        result.quality = timings.measure("merge count") { graph?.quality ?? ReferralGraph.quality(of: events) }
         result.quality.unknownConverters = result.organicCounts.unknownConverter
         return result
     }
@@ -82,7 +86,7 @@ public enum Attribution {
 
     /// The chain models: each conversion split over its chain's referrers.
     static func chainAttribution(
-        events: ReferralEvents, forest: ReferralForest, chains: ConversionChains,
+        events: ReferralEvents, forest: ReferralParents, chains: ConversionChains,
         conversions: Conversions, options: AttributionOptions
     ) throws(AttributionError) -> AttributionResult {
         let model = options.model

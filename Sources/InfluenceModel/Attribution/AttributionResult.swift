@@ -149,7 +149,7 @@ struct CampaignLabels {
     /// The conversion's own campaign, else the campaign of the converter's first referral.
     /// - Throws: `AttributionError.needsColumn` when neither file has a campaign column.
     init(
-        events: ReferralEvents, forest: ReferralForest, conversions: Conversions, chains: ConversionChains,
+        events: ReferralEvents, forest: ReferralParents, conversions: Conversions, chains: ConversionChains,
         model: AttributionModel
     ) throws(AttributionError) {
         guard conversions.campaign != nil || events.campaign != nil else {

@@ -97,7 +97,7 @@ public struct ChannelPaths: Sendable {
     /// - Throws: `AttributionError.needsColumn` without a channel column.
     /// - Complexity: O(conversions × chain length + people × depth).
     public init(
-        events: ReferralEvents, forest: ReferralForest, chains: ConversionChains,
+        events: ReferralEvents, forest: ReferralParents, chains: ConversionChains,
         conversions: Conversions
     ) throws(AttributionError) {
         guard let channelColumn = events.channel else {

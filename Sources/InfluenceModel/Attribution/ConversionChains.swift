@@ -41,9 +41,9 @@ public struct ConversionChains: Sendable {
     ///   - forest: the referral forest of `events`.
     ///   - conversions: the conversions.
     /// - Complexity: O(conversions × chain length + distinct converters).
-    public init(events: ReferralEvents, forest: ReferralForest, conversions: Conversions) {
+    public init(events: ReferralEvents, forest: ReferralParents, conversions: Conversions) {
         let users = conversions.users
-        let node = (0..<Int32(users.count)).map { events.people.index(of: users.name($0)) ?? -1 }
+        let node = events.people.indices(of: users)
         let referralTime = events.timestamp
         let conversionTime = conversions.timestamp
         let timed = referralTime != nil && conversionTime != nil

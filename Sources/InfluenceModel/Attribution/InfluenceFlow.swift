@@ -60,7 +60,7 @@ public enum InfluenceFlow {
     /// Attributes every conversion by `influence-flow`.
     /// - Throws: `AttributionError` when grouping needs a missing column or credit is not conserved.
     static func attribute(
-        events: ReferralEvents, graph: ReferralGraph, forest: ReferralForest, chains: ConversionChains,
+        events: ReferralEvents, graph: ReferralGraph, forest: ReferralParents, chains: ConversionChains,
         conversions: Conversions, options: AttributionOptions
     ) throws(AttributionError) -> AttributionResult {
         let n = graph.nodeCount

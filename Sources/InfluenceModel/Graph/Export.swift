@@ -17,10 +17,12 @@ public struct Export: Sendable {
     public static func read(
         events paths: [String], conversions conversionPaths: [String]? = nil,
         options: ReadOptions = ReadOptions(), conversionOptions: ReadOptions = ReadOptions(),
-        filter: RowFilter = RowFilter()
+        filter: RowFilter = RowFilter(), timings: PhaseTimings? = nil
     ) throws(InputError) -> Export {
-        var events = try ReferralEvents.read(paths: paths, options: options)
-        var conversions = try conversionPaths.map { p throws(InputError) in try Conversions.read(paths: p, options: conversionOptions) }
+        var events = try timings.measure("read") { () throws(InputError) in try ReferralEvents.read(paths: paths, options: options) }
+        var conversions = try timings.measure("read conversions") { () throws(InputError) in
+            try conversionPaths.map { p throws(InputError) in try Conversions.read(paths: p, options: conversionOptions) }
+        }
         if !filter.isEmpty, conversions != nil {
             conversions!.apply(filter, events: events)
         }
@@ -35,7 +37,7 @@ public struct Export: Sendable {
         }
         if let c = conversions {
             var q = c.quality
-            (q.unknownConverters, q.unknownExamples) = c.unknownReport(over: events.people)
+            (q.unknownConverters, q.unknownExamples) = timings.measure("unknown converters") { c.unknownReport(over: events.people) }
             conversions!.quality = q
         }
         return Export(events: events, conversions: conversions)
@@ -57,9 +59,9 @@ extension Conversions {
         if !filter.campaigns.isEmpty {
             keepNames = Set(filter.campaigns)
             if let eventCampaign = events.campaign {
-                let forest = ReferralForest(events: events)
-                bringer = (0..<Int32(users.count)).map { u in
-                    guard let p = events.people.index(of: users.name(u)) else { return -1 }
+                let forest = ReferralParents(events: events)
+                bringer = events.people.indices(of: users).map { p in
+                    guard p >= 0 else { return -1 }
                     let r = forest.parentRow[Int(p)]
                     return r >= 0 ? eventCampaign[Int(r)] : -1
                 }
@@ -100,15 +102,49 @@ enum NearMatch {
     static func describe(_ ids: [String], among people: Interner) -> [String] {
         guard !ids.isEmpty else { return [] }
         let wanted = ids.map { Array(key($0).utf8) }
-        var found: [[UInt8]: String] = [:]
-        var scratch: [UInt8] = []
-        for i in 0..<Int32(people.count) {
-            // Every known id is keyed: ASCII ones (nearly all) into one reused buffer, without
-            // making a String; the few wanted keys are compared (by length first) against it.
-            if !people.withKey(i, { asciiKey($0, into: &scratch) }) { scratch = Array(key(people.name(i)).utf8) }
-            if wanted.contains(scratch), found[scratch] == nil { found[scratch] = people.name(i) }
+        // Every known id is compared with each wanted key, on several threads, each part
+        // keeping the first id that matches: from its bytes, stopping at the first difference
+        // (a few bytes into most ids), and through a String only for an id that is not ASCII
+        // up to where it differs.
+        let n = people.count
+        let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : Parallel.threads)
+        let firsts = Parallel.pieces(parts) { range -> [Int32?] in
+            var first = [Int32?](repeating: nil, count: wanted.count)
+            for i in range {
+                let index = Int32(i)
+                people.withKey(index) { bytes in
+                    for w in wanted.indices where first[w] == nil {
+                        let same = keyMatches(bytes, wanted[w]) ?? (Array(key(people.name(index)).utf8) == wanted[w])
+                        if same { first[w] = index }
+                    }
+                }
+            }
+            return first
         }
-        return ids.map { id in found[Array(key(id).utf8)].map { "\(id) (did you mean \"\($0)\"?)" } ?? id }
+        return ids.indices.map { w in
+            let match = firsts.lazy.compactMap { $0[w] }.first
+            return match.map { "\(ids[w]) (did you mean \"\(people.name($0))\"?)" } ?? ids[w]
+        }
+    }
+
+    /// Whether `key(_:)` of the id whose bytes are `bytes` equals `wanted`, decided from its
+    /// ASCII bytes before the first difference; `nil` when a byte of a non-ASCII character
+    /// comes first (its key needs `key(_:)`: such a character may lowercase to ASCII). An
+    /// ASCII byte's part of the key does not depend on the characters around it.
+    static func keyMatches(_ bytes: UnsafeBufferPointer<UInt8>, _ wanted: [UInt8]) -> Bool? {
+        var at = 0
+        for b in bytes {
+            guard b < 0x80 else { return nil }
+            let folded: UInt8
+            switch b {
+            case 0x30...0x39, 0x61...0x7A: folded = b
+            case 0x41...0x5A: folded = b | 0x20
+            default: continue
+            }
+            guard at < wanted.count, wanted[at] == folded else { return false }
+            at += 1
+        }
+        return at == wanted.count
     }
 
     /// `key(_:)` of an ASCII id, from its bytes, into `out`; `false` when the id is not ASCII.

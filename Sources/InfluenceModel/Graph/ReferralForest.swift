@@ -39,97 +39,13 @@ public struct ReferralForest: Sendable {
 
     /// Builds the forest of one scope's rows; arrays are indexed by the scope's local people
     /// (`scope.person(_:)` maps them back), and `parentRow` holds event rows.
-    /// - Complexity: O(r + n) for r rows and n people of the scope when the rows are in time
-    ///   order already (or untimed), else a radix sort of their times first; cycle checks are
-    ///   near-constant with a union–find that remembers each set's tree root.
+    /// - Complexity: that of `ReferralParents(scope:)`, then O(n) for the children, depths and
+    ///   preorder.
     public init(scope: ScopeRows) {
-        let n = scope.peopleCount, rowCount = scope.count
-        precondition(scope.target.count == rowCount && (scope.time?.count ?? rowCount) == rowCount, "scope columns differ in length")
-        precondition(rowCount < Int(Int32.max) && n < Int(Int32.max), "too many rows or people for 32-bit indices")
-        // Members in order of first appearance; the indices are checked here, once, so the
-        // loops below may read without bounds checks.
-        var inForest = [Bool](repeating: false, count: n)
-        var members: [Int32] = []
-        members.reserveCapacity(n)
-        scope.source.withUnsafeBufferPointer { source in
-            scope.target.withUnsafeBufferPointer { target in
-                inForest.withUnsafeMutableBufferPointer { seen in
-                    for k in 0..<rowCount {
-                        let s = source[k], t = target[k]
-                        precondition(
-                            UInt32(bitPattern: s) < UInt32(n) && UInt32(bitPattern: t) < UInt32(n),
-                            "row \(k) names a person outside 0..<\(n)")
-                        if !seen[Int(s)] { seen[Int(s)] = true; members.append(s) }
-                        if !seen[Int(t)] { seen[Int(t)] = true; members.append(t) }
-                    }
-                }
-            }
-        }
-        let order = scope.time.flatMap(Self.timeOrder)
-        var parent = [Int32](repeating: -1, count: n)
-        var parentRow = [Int32](repeating: -1, count: n)
-        var joined = [Int32](repeating: 0, count: n)  // children in the order they got their parent
-        var joinedCount = 0
-        // Union–find over trees: `up[x] < 0` marks a set's representative (its size negated);
-        // `top[r]` is the referral-tree root of representative r's set (-1: r itself).
-        var up = [Int32](repeating: -1, count: n)
-        var top = [Int32](repeating: -1, count: n)
-        // Whether a person has a parent, one bit each: the test most rows stop at, read at
-        // random, from a table an eighth the size of `parent`'s bytes that stays in cache.
-        var linked = [UInt64](repeating: 0, count: (n + 63) / 64)
-        scope.source.withUnsafeBufferPointer { source in
-            scope.target.withUnsafeBufferPointer { target in
-                parent.withUnsafeMutableBufferPointer { parent in
-                    parentRow.withUnsafeMutableBufferPointer { parentRow in
-                        joined.withUnsafeMutableBufferPointer { joined in
-                            up.withUnsafeMutableBufferPointer { up in
-                                top.withUnsafeMutableBufferPointer { top in
-                                    linked.withUnsafeMutableBufferPointer { linked in
-                                        @inline(__always) func find(_ x: Int32) -> Int32 {
-                                            var r = Int(x)
-                                            while up[r] >= 0 { r = Int(up[r]) }
-                                            var y = Int(x)
-                                            while up[y] >= 0, up[y] != Int32(r) { let next = Int(up[y]); up[y] = Int32(r); y = next }
-                                            return Int32(r)
-                                        }
-                                        @inline(__always) func link(_ k: Int) {
-                                            let s = source[k], t = target[k]
-                                            let word = Int(t) >> 6, bit = UInt64(1) << UInt64(Int(t) & 63)
-                                            guard linked[word] & bit == 0 else { return }
-                                            // t has no parent yet, so it is the root of its tree:
-                                            // s → t closes a cycle exactly when s is in t's tree.
-                                            let a = find(s)
-                                            let treeTop = top[Int(a)] < 0 ? a : top[Int(a)]
-                                            if treeTop == t { return }
-                                            linked[word] |= bit
-                                            parent[Int(t)] = s
-                                            parentRow[Int(t)] = Int32(truncatingIfNeeded: scope.row(k))
-                                            joined[joinedCount] = t
-                                            joinedCount += 1
-                                            // t's set is t's tree, whose representative differs from a
-                                            // (else s would be in t's tree); join by size.
-                                            let b = find(t)
-                                            let (big, small) = -up[Int(a)] >= -up[Int(b)] ? (a, b) : (b, a)
-                                            up[Int(big)] += up[Int(small)]
-                                            up[Int(small)] = big
-                                            top[Int(big)] = treeTop
-                                        }
-                                        if let order {
-                                            for k in order { link(Int(k)) }
-                                        } else {
-                                            for k in 0..<rowCount { link(k) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        up = []
-        top = []
-        linked = []
+        let links = ReferralParents(scope: scope)
+        let n = scope.peopleCount
+        let (parent, members, joined) = (links.parent, links.members, links.joined)
+        let joinedCount = joined.count
         // Children lists in the order they joined (chronological), then depths top-down.
         var childStart = [Int32](repeating: 0, count: n + 1)
         var children = [Int32](repeating: 0, count: joinedCount)
@@ -139,12 +55,12 @@ public struct ReferralForest: Sendable {
         var preorder = [Int32](repeating: 0, count: members.count)
         parent.withUnsafeBufferPointer { parent in
             childStart.withUnsafeMutableBufferPointer { start in
-                for c in joined[0..<joinedCount] { start[Int(parent[Int(c)]) + 1] += 1 }
+                for c in joined { start[Int(parent[Int(c)]) + 1] += 1 }
                 for i in 0..<n { start[i + 1] += start[i] }
                 children.withUnsafeMutableBufferPointer { children in
                     var next = Array(start[0..<n])
                     next.withUnsafeMutableBufferPointer { next in
-                        for c in joined[0..<joinedCount] {
+                        for c in joined {
                             let p = Int(parent[Int(c)])
                             children[Int(next[p])] = c
                             next[p] += 1
@@ -184,37 +100,15 @@ public struct ReferralForest: Sendable {
             }
         }
         self.parent = parent
-        self.parentRow = parentRow
+        self.parentRow = links.parentRow
         self.depth = depth
         self.root = root
-        self.inForest = inForest
+        self.inForest = links.inForest
         self.childStart = childStart
         self.children = children
         self.roots = roots
         self.members = members
         self.preorder = preorder
-    }
-
-    /// The rows in order of time (untimed rows last), input order on ties; `nil` when that is
-    /// input order already, as in most exports.
-    /// - Complexity: O(r): one pass to check, else a radix sort of the times' bit patterns.
-    static func timeOrder(_ time: [Double]) -> [Int32]? {
-        // −0 and 0 are equal times; NaN (no time) after every time.
-        @inline(__always) func key(_ t: Double) -> UInt64 { t.isNaN ? .max : RadixSort.orderKey(t) }
-        var sorted = true
-        time.withUnsafeBufferPointer { time in
-            var previous: UInt64 = 0
-            for t in time {
-                let k = key(t)
-                if k < previous { sorted = false; break }
-                previous = k
-            }
-        }
-        if sorted { return nil }
-        var keys = time.map(key)
-        var order = (0..<Int32(time.count)).map { $0 }
-        RadixSort.sort(keys: &keys, payload: &order)
-        return order
     }
 
     /// Each parent is the source of the person's parent row and one generation up; roots have none.
@@ -231,5 +125,10 @@ public struct ReferralForest: Sendable {
     /// Children of `person`.
     public func children(of person: Int32) -> ArraySlice<Int32> {
         children[Int(childStart[Int(person)])..<Int(childStart[Int(person) + 1])]
+    }
+
+    /// The parents alone, as `ReferralParents(events:)` gives them.
+    public var parents: ReferralParents {
+        ReferralParents(parent: parent, parentRow: parentRow, inForest: inForest, members: members, joined: [])
     }
 }

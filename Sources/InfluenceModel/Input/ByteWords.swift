@@ -41,4 +41,23 @@ enum ByteWords {
         }
         if i < n { body(raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) }
     }
+
+    /// Whether the `count` bytes at `a` and at `b` are equal, compared eight at a time (the
+    /// last word overlapping the one before it), without a call for the short keys ids are.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count n: Int) -> Bool {
+        guard n >= 8 else {
+            return padded(UnsafeBufferPointer(start: a, count: n)) == padded(UnsafeBufferPointer(start: b, count: n))
+        }
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i &+ 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i &+= 8
+        }
+        return i == n
+            || ra.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    }
 }

@@ -108,9 +108,10 @@ public struct Conversions: Sendable {
     public func totals(over people: Interner) -> (values: [Double], unknown: Int) {
         var totals = [Double](repeating: 0, count: people.count)
         var unknown = 0
-        let map = (0..<Int32(users.count)).map { people.index(of: users.name($0)) }
+        let map = people.indices(of: users)
         for (u, v) in zip(user, value) {
-            if let node = map[Int(u)] { totals[Int(node)] += v } else { unknown += 1 }
+            let node = map[Int(u)]
+            if node >= 0 { totals[Int(node)] += v } else { unknown += 1 }
         }
         return (totals, unknown)
     }
@@ -119,13 +120,12 @@ public struct Conversions: Sendable {
     public func unknown(over people: Interner, examples limit: Int = 3) -> (count: Int, examples: [String]) {
         var count = 0
         var examples: [String] = []
-        var known = [Bool?](repeating: nil, count: users.count)
-        for u in user {
-            if known[Int(u)] == nil { known[Int(u)] = people.index(of: users.name(u)) != nil }
-            if known[Int(u)] == false {
-                count += 1
+        let known = people.indices(of: users)
+        for u in user where known[Int(u)] < 0 {
+            count += 1
+            if examples.count < limit {
                 let name = users.name(u)
-                if examples.count < limit, !examples.contains(name) { examples.append(name) }
+                if !examples.contains(name) { examples.append(name) }
             }
         }
         return (count, examples)

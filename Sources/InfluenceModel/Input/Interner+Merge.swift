@@ -10,24 +10,7 @@ extension Interner {
     /// - Complexity: O(total key length of `other`) expected.
     mutating func absorb(_ other: Interner, threads: Int = Parallel.threads) -> [Int32] {
         let n = other.count
-        var map = [Int32](repeating: -1, count: n)
-        let table = self
-        map.withUnsafeMutableBufferPointer { out in
-            let shared = SharedBuffer(out)
-            let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : threads)
-            Parallel.forEach(parts.count) { p in
-                other.arena.withUnsafeBufferPointer { arena in
-                    // Each key's slot is fetched a few keys ahead, so the misses overlap.
-                    let ahead = 16
-                    for i in parts[p] {
-                        if i &+ ahead < parts[p].upperBound { table.prefetch(other.hashes[i &+ ahead]) }
-                        let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
-                        let word = Interner.hashAndPrefix(key).prefix
-                        if case .found(let index) = table.probe(key, hash: other.hashes[i], prefix: word) { shared[i] = index }
-                    }
-                }
-            }
-        }
+        var map = indices(of: other, threads: threads)
         var missing: [Int32] = []
         var missingBytes = 0
         for i in 0..<n where map[i] < 0 {
@@ -41,6 +24,40 @@ extension Interner {
                 let i = Int(missing[j])
                 let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
                 map[i] = appendAbsent(key, hash: other.hashes[i])
+            }
+        }
+        return map
+    }
+
+    /// Where each key of `other` is in this table, -1 for keys it lacks: `map[i]` for
+    /// `other`'s key `i`. Look-ups run on several threads, straight from `other`'s bytes.
+    /// - Complexity: O(total key length of `other`) expected.
+    public func indices(of other: Interner, threads: Int = Parallel.threads) -> [Int32] {
+        let n = other.count
+        var map = [Int32](repeating: -1, count: n)
+        let table = self
+        map.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffer(out)
+            let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : threads)
+            Parallel.forEach(parts.count) { p in
+                other.arena.withUnsafeBufferPointer { arena in
+                    other.offsets.withUnsafeBufferPointer { offsets in
+                        // Each key's slot is fetched a few keys ahead, then the arena bytes it
+                        // points at a few keys later, so the misses overlap.
+                        let ahead = 16
+                        let range = parts[p]
+                        for i in range {
+                            if i &+ ahead < range.upperBound { table.prefetch(other.hashes[i &+ ahead]) }
+                            if i &+ ahead / 2 < range.upperBound {
+                                let j = i &+ ahead / 2
+                                table.prefetchKey(other.hashes[j], length: offsets[j + 1] &- offsets[j])
+                            }
+                            let key = UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]])
+                            let word = ByteWords.padded(key)
+                            if case .found(let index) = table.probe(key, hash: other.hashes[i], prefix: word) { shared[i] = index }
+                        }
+                    }
+                }
             }
         }
         return map

@@ -9,8 +9,10 @@ import Foundation
 /// addressing with linear probing, kept at most 70% full (`overfull`).
 ///
 /// A slot is two words, so a probe touches one cache line: a tag (24 bits of the hash, the
-/// key's length capped at 255, the index) and the key's first eight bytes. Keys of up to
-/// eight bytes, such as `u123456`, are therefore matched without reading the arena.
+/// key's length capped at 255, the index) and either the key itself, for keys of up to
+/// eight bytes such as `u123456` (matched without reading the arena), or where a longer key
+/// starts in the arena (so a hit on an e-mail id costs one cache miss in the arena, not a
+/// second one in `offsets` before it).
 public struct Interner: Sendable {
     /// All keys, back to back.
     private(set) var arena: ContiguousArray<UInt8> = []
@@ -19,7 +21,8 @@ public struct Interner: Sendable {
     /// The full hash of each key, for growing and merging without rehashing.
     private(set) var hashes: ContiguousArray<UInt64> = []
     /// Slot `s` is `slots[2s]` (tag: hash bits 40–63, length, index + 1; 0 = empty) and
-    /// `slots[2s + 1]` (the key's first eight bytes, little-endian, zero-padded).
+    /// `slots[2s + 1]` (a key of up to eight bytes, little-endian, zero-padded; else the
+    /// key's offset in `arena`).
     private var slots: ContiguousArray<UInt64>
     private var mask: Int
 
@@ -134,25 +137,50 @@ public struct Interner: Sendable {
             while true {
                 let meta = slots[2 &* slot]
                 if meta == 0 { return .empty(slot: slot) }
-                if meta & 0xFFFF_FFFF_0000_0000 == want, slots[2 &* slot &+ 1] == word {
+                if meta & 0xFFFF_FFFF_0000_0000 == want {
                     let i = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1
-                    if key.count <= 8 || sameKey(i, key) { return .found(Int32(truncatingIfNeeded: i)) }
+                    let stored = slots[2 &* slot &+ 1]
+                    if key.count <= 8 ? stored == word : sameKey(i, at: Int(truncatingIfNeeded: stored), key) {
+                        return .found(Int32(truncatingIfNeeded: i))
+                    }
                 }
                 slot = (slot &+ 1) & mask
             }
         }
     }
 
-    /// Key `i` equals `key` (whose first eight bytes are known to match).
-    private func sameKey(_ i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offsets[i]
-        guard offsets[i + 1] - start == key.count else { return false }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+    /// Key `i`, which starts at `start` in the arena and whose tag matches `key`'s (so its
+    /// length does too, below 255), equals `key`.
+    @inline(__always)
+    private func sameKey(_ i: Int, at start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        if key.count >= 255, offsets[i + 1] - offsets[i] != key.count { return false }
+        return arena.withUnsafeBufferPointer { arena in
+            guard start >= 0, start <= arena.count &- key.count else { return false }
+            return ByteWords.equal(arena.baseAddress! + start, key.baseAddress!, count: key.count)
+        }
+    }
+
+    /// Asks the processor to fetch the arena bytes of the key in `h`'s home slot, when that
+    /// slot holds a long key of `length` bytes whose tag matches (a hint, as `prefetch`): run
+    /// once the slot itself is in cache, it overlaps the one miss a hit still costs.
+    @inline(__always)
+    func prefetchKey(_ h: UInt64, length: Int) {
+        guard length > 8 else { return }
+        let want = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32)
+        let slot = Int(truncatingIfNeeded: h) & mask
+        slots.withUnsafeBufferPointer { slots in
+            guard slots[2 &* slot] & 0xFFFF_FFFF_0000_0000 == want else { return }
+            let start = Int(truncatingIfNeeded: slots[2 &* slot &+ 1])
+            arena.withUnsafeBufferPointer { arena in
+                if start >= 0, start < arena.count { influence_prefetch(arena.baseAddress! + start) }
+            }
+        }
     }
 
     /// Adds a key known to be absent, at `slot` (from `probe`), and returns its index.
     private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, at slot: Int) -> Int32 {
         let index = count
+        let word = key.count > 8 ? UInt64(arena.count) : word
         arena.append(contentsOf: key)
         offsets.append(arena.count)
         hashes.append(h)
@@ -160,9 +188,9 @@ public struct Interner: Sendable {
             grow()
             var s = Int(truncatingIfNeeded: h) & mask
             while slots[2 * s] != 0 { s = (s + 1) & mask }
-            place(index, hash: h, prefix: word, length: key.count, at: s)
+            place(index, hash: h, word: word, length: key.count, at: s)
         } else {
-            place(index, hash: h, prefix: word, length: key.count, at: slot)
+            place(index, hash: h, word: word, length: key.count, at: slot)
         }
         return Int32(index)
     }
@@ -176,7 +204,7 @@ public struct Interner: Sendable {
     }
 
     @inline(__always)
-    private mutating func place(_ index: Int, hash h: UInt64, prefix word: UInt64, length: Int, at slot: Int) {
+    private mutating func place(_ index: Int, hash h: UInt64, word: UInt64, length: Int, at slot: Int) {
         slots[2 * slot] = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32) | UInt64(index + 1)
         slots[2 * slot + 1] = word
     }
@@ -211,8 +239,9 @@ public struct Interner: Sendable {
             if i &+ 16 < keys { prefetch(hashes[i &+ 16]) }  // the misses overlap
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
             while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
-            let word = withKey(Int32(i)) { Interner.hashAndPrefix($0).prefix }
-            place(i, hash: hashes[i], prefix: word, length: offsets[i + 1] - offsets[i], at: slot)
+            let length = offsets[i + 1] - offsets[i]
+            let word = length > 8 ? UInt64(offsets[i]) : withKey(Int32(i)) { ByteWords.padded($0) }
+            place(i, hash: hashes[i], word: word, length: length, at: slot)
         }
     }
 

@@ -132,6 +132,12 @@ struct PairBatch {
         guard n > 0 else { return }
         let size = Self.size
         pending.withUnsafeBufferPointer { pairs in
+            // The home slots are in cache by now: fetch the arena bytes of the long keys
+            // they point at, so that the comparisons below overlap their misses.
+            for k in 0..<n {
+                people.prefetchKey(pairs[k].sourceHash.hash, length: pairs[k].source.count)
+                people.prefetchKey(pairs[k].targetHash.hash, length: pairs[k].target.count)
+            }
             indices.withUnsafeMutableBufferPointer { indices in
                 for k in 0..<n {
                     let pair = pairs[k]

@@ -65,8 +65,9 @@ public struct CascadeModel: Sendable {
         var succeeded = [Bool](repeating: false, count: n)
         for r in 0..<events.count { succeeded[Int(events.source[r])] = true }
         if let conversions {
-            for k in 0..<conversions.count {
-                if let p = events.people.index(of: conversions.users.name(conversions.user[k])) { succeeded[Int(p)] = true }
+            let person = events.people.indices(of: conversions.users)
+            for k in 0..<conversions.count where person[Int(conversions.user[k])] >= 0 {
+                succeeded[Int(person[Int(conversions.user[k])])] = true
             }
         }
         rowStart = graph.forward.rowStart

@@ -28,13 +28,14 @@ struct ConvertedPeople: Sendable {
         let n = events.people.count
         any = [Bool](repeating: false, count: n)
         anyPurchases = [Purchases](repeating: Purchases(), count: n)
-        let person = (0..<Int32(conversions.users.count)).map { events.people.index(of: conversions.users.name($0)) }
+        let person = events.people.indices(of: conversions.users)
         // A conversions campaign that no referral names is -2: it counts for `all` only.
         let campaign: [Int32] = (0..<Int32(conversions.campaigns.count)).map {
             events.campaigns.index(of: conversions.campaigns.name($0)) ?? -2
         }
         for k in 0..<conversions.count {
-            guard let p = person[Int(conversions.user[k])] else {
+            let p = person[Int(conversions.user[k])]
+            guard p >= 0 else {
                 unknown += 1
                 continue
             }

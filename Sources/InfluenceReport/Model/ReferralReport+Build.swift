@@ -66,9 +66,7 @@ extension ReferralReport {
             for row in linear.rows { credited[row.id, default: 0] += row.credit.value }
             totals = ConversionTotals(count: conversions.count, value: linear.total.value, referred: linear.credited)
             var flags = [Bool](repeating: false, count: events.people.count)
-            for u in 0..<Int32(conversions.users.count) {
-                if let p = events.people.index(of: conversions.users.name(u)) { flags[Int(p)] = true }
-            }
+            for p in events.people.indices(of: conversions.users) where p >= 0 { flags[Int(p)] = true }
             converted = flags
             if events.channel != nil {
                 for model in Self.chainModels + [.markov, .shapley] {

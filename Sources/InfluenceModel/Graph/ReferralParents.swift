@@ -1,0 +1,155 @@
+/// Each person's parent in the referral forest (DESIGN.md, The model), without the trees
+/// built on it: what attribution needs (a conversion's chain climbs parents), at about half
+/// the cost of `ReferralForest`, whose children, depths and preorder are reads and writes at
+/// random over every person.
+///
+/// Referrals are taken in order of time (rows without a time after all timed rows), input
+/// order on ties or without timestamps. A person's parent is the sharer of the first
+/// referral they receive that does not close a cycle: a referral s → t where t is already
+/// an ancestor of s is passed over, and t's next referral is considered.
+public struct ReferralParents: Sendable {
+    /// Parent of each person, -1 for roots and for people outside the rows.
+    public let parent: [Int32]
+    /// The event row of each person's parent referral, -1 where there is none.
+    public let parentRow: [Int32]
+    /// Whether each person appears in the rows.
+    public let inForest: [Bool]
+    /// People in the rows, in order of first appearance.
+    public let members: [Int32]
+    /// People with a parent, in the order they got it (empty when made from a forest).
+    let joined: [Int32]
+
+    init(parent: [Int32], parentRow: [Int32], inForest: [Bool], members: [Int32], joined: [Int32]) {
+        self.parent = parent
+        self.parentRow = parentRow
+        self.inForest = inForest
+        self.members = members
+        self.joined = joined
+    }
+
+    /// The parents of every row of `events`; arrays are indexed by the events' people.
+    /// - Complexity: O(r + n) for r rows and n people (see `init(scope:)`).
+    public init(events: ReferralEvents) {
+        self.init(scope: ScopeRows(allOf: events))
+    }
+
+    /// The parents of one scope's rows; arrays are indexed by the scope's local people, and
+    /// `parentRow` holds event rows.
+    /// - Complexity: O(r + n) for r rows and n people of the scope when the rows are in time
+    ///   order already (or untimed), else a radix sort of their times first; cycle checks are
+    ///   near-constant with a union–find that remembers each set's tree root.
+    public init(scope: ScopeRows) {
+        let n = scope.peopleCount, rowCount = scope.count
+        precondition(scope.target.count == rowCount && (scope.time?.count ?? rowCount) == rowCount, "scope columns differ in length")
+        precondition(rowCount < Int(Int32.max) && n < Int(Int32.max), "too many rows or people for 32-bit indices")
+        // Members in order of first appearance; the indices are checked here, once, so the
+        // loops below may read without bounds checks.
+        var inForest = [Bool](repeating: false, count: n)
+        var members: [Int32] = []
+        members.reserveCapacity(n)
+        scope.source.withUnsafeBufferPointer { source in
+            scope.target.withUnsafeBufferPointer { target in
+                inForest.withUnsafeMutableBufferPointer { seen in
+                    for k in 0..<rowCount {
+                        let s = source[k], t = target[k]
+                        precondition(
+                            UInt32(bitPattern: s) < UInt32(n) && UInt32(bitPattern: t) < UInt32(n),
+                            "row \(k) names a person outside 0..<\(n)")
+                        if !seen[Int(s)] { seen[Int(s)] = true; members.append(s) }
+                        if !seen[Int(t)] { seen[Int(t)] = true; members.append(t) }
+                    }
+                }
+            }
+        }
+        let order = scope.time.flatMap(Self.timeOrder)
+        var parent = [Int32](repeating: -1, count: n)
+        var parentRow = [Int32](repeating: -1, count: n)
+        var joined = [Int32](repeating: 0, count: n)  // people in the order they got their parent
+        var joinedCount = 0
+        // Union–find over trees: `up[x] < 0` marks a set's representative (its size negated);
+        // `top[r]` is the referral-tree root of representative r's set (-1: r itself).
+        var up = [Int32](repeating: -1, count: n)
+        var top = [Int32](repeating: -1, count: n)
+        // Whether a person has a parent, one bit each: the test most rows stop at, read at
+        // random, from a table an eighth the size of `parent`'s bytes that stays in cache.
+        var linked = [UInt64](repeating: 0, count: (n + 63) / 64)
+        scope.source.withUnsafeBufferPointer { source in
+            scope.target.withUnsafeBufferPointer { target in
+                parent.withUnsafeMutableBufferPointer { parent in
+                    parentRow.withUnsafeMutableBufferPointer { parentRow in
+                        joined.withUnsafeMutableBufferPointer { joined in
+                            up.withUnsafeMutableBufferPointer { up in
+                                top.withUnsafeMutableBufferPointer { top in
+                                    linked.withUnsafeMutableBufferPointer { linked in
+                                        @inline(__always) func find(_ x: Int32) -> Int32 {
+                                            var r = Int(x)
+                                            while up[r] >= 0 { r = Int(up[r]) }
+                                            var y = Int(x)
+                                            while up[y] >= 0, up[y] != Int32(r) { let next = Int(up[y]); up[y] = Int32(r); y = next }
+                                            return Int32(r)
+                                        }
+                                        @inline(__always) func link(_ k: Int) {
+                                            let s = source[k], t = target[k]
+                                            let word = Int(t) >> 6, bit = UInt64(1) << UInt64(Int(t) & 63)
+                                            guard linked[word] & bit == 0 else { return }
+                                            // t has no parent yet, so it is the root of its tree:
+                                            // s → t closes a cycle exactly when s is in t's tree.
+                                            let a = find(s)
+                                            let treeTop = top[Int(a)] < 0 ? a : top[Int(a)]
+                                            if treeTop == t { return }
+                                            linked[word] |= bit
+                                            parent[Int(t)] = s
+                                            parentRow[Int(t)] = Int32(truncatingIfNeeded: scope.row(k))
+                                            joined[joinedCount] = t
+                                            joinedCount += 1
+                                            // t's set is t's tree, whose representative differs from a
+                                            // (else s would be in t's tree); join by size.
+                                            let b = find(t)
+                                            let (big, small) = -up[Int(a)] >= -up[Int(b)] ? (a, b) : (b, a)
+                                            up[Int(big)] += up[Int(small)]
+                                            up[Int(small)] = big
+                                            top[Int(big)] = treeTop
+                                        }
+                                        if let order {
+                                            for k in order { link(Int(k)) }
+                                        } else {
+                                            for k in 0..<rowCount { link(k) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.parent = parent
+        self.parentRow = parentRow
+        self.inForest = inForest
+        self.members = members
+        joined.removeSubrange(joinedCount...)
+        self.joined = joined
+    }
+
+    /// The rows in order of time (untimed rows last), input order on ties; `nil` when that is
+    /// input order already, as in most exports.
+    /// - Complexity: O(r): one pass to check, else a radix sort of the times' bit patterns.
+    static func timeOrder(_ time: [Double]) -> [Int32]? {
+        // −0 and 0 are equal times; NaN (no time) after every time.
+        @inline(__always) func key(_ t: Double) -> UInt64 { t.isNaN ? .max : RadixSort.orderKey(t) }
+        var sorted = true
+        time.withUnsafeBufferPointer { time in
+            var previous: UInt64 = 0
+            for t in time {
+                let k = key(t)
+                if k < previous { sorted = false; break }
+                previous = k
+            }
+        }
+        if sorted { return nil }
+        var keys = time.map(key)
+        var order = (0..<Int32(time.count)).map { $0 }
+        RadixSort.sort(keys: &keys, payload: &order)
+        return order
+    }
+}
