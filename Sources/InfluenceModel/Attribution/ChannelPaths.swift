@@ -42,21 +42,21 @@ public struct ChannelPaths: Sendable {
 
     /// Appends a row.
     public mutating func append(path names: [String], conversions: Double, value: Double, nulls: Double, line: Int = 0) {
-        for name in names {
-            if let c = channelIndex[name] {
-                channel.append(c)
-            } else {
-                let c = Int32(channels.count)
-                channelIndex[name] = c
-                channels.append(name)
-                channel.append(c)
-            }
-        }
+        for name in names { channel.append(number(channel: name)) }
         pathStart.append(channel.count)
         self.conversions.append(conversions)
         self.value.append(value)
         self.nulls.append(nulls)
         self.line.append(Int32(truncatingIfNeeded: line))
+    }
+
+    /// The index of channel `name`, numbered on first sight.
+    private mutating func number(channel name: String) -> Int32 {
+        if let c = channelIndex[name] { return c }
+        let c = Int32(channels.count)
+        channelIndex[name] = c
+        channels.append(name)
+        return c
     }
 
     /// Splits a path on `>`, trimming spaces and passing over empty segments.
@@ -95,7 +95,7 @@ public struct ChannelPaths: Sendable {
     /// with no credited conversion adds a null journey on their full chain. Conversions without
     /// a chain stay organic.
     /// - Throws: `AttributionError.needsColumn` without a channel column.
-    /// - Complexity: O(conversions × chain length + people × depth).
+    /// - Complexity: O(conversions × chain length + people), expected.
     public init(
         events: ReferralEvents, forest: ReferralParents, chains: ConversionChains,
         conversions: Conversions
@@ -105,19 +105,39 @@ public struct ChannelPaths: Sendable {
         }
         self.init(file: events.file)
         quality = events.quality
-        func name(_ row: Int32) -> String {
+        // Paths are nodes of a trie of channel labels, root-first: a journey's node is its
+        // first referrer's node extended by one label, so a referred person's full chain costs
+        // one step from their parent's (kept per person), not a climb and an array of names.
+        // A referral without a channel takes the label of a channel named "(none)" if there
+        // is one, as the names would have merged them.
+        let none = events.channels.index(of: Self.noChannel) ?? -1
+        @inline(__always) func label(_ row: Int32) -> Int32 {
             let c = channelColumn[Int(row)]
-            return c >= 0 ? events.channels.name(c) : Self.noChannel
+            return c >= 0 ? c : none
         }
-        var rowOf: [[String]: Int] = [:]
-        var pending: [(names: [String], credit: Credit, nulls: Double)] = []
-        func add(_ names: [String], _ credit: Credit, nulls: Double) {
-            if let r = rowOf[names] {
+        var nodeParent: [Int32] = [-1]
+        var nodeLabel: [Int32] = [0]
+        var child: [Int64: Int32] = [:]
+        func step(_ node: Int32, _ label: Int32) -> Int32 {
+            let key = Int64(node) << 32 | Int64(UInt32(bitPattern: label))
+            if let next = child[key] { return next }
+            let next = Int32(nodeParent.count)
+            nodeParent.append(node)
+            nodeLabel.append(label)
+            child[key] = next
+            return next
+        }
+        var rowOf: [Int32] = [-1]  // each node's pending row, -1 for none yet
+        var pending: [(node: Int32, credit: Credit, nulls: Double)] = []
+        func add(_ node: Int32, _ credit: Credit, nulls: Double) {
+            while rowOf.count < nodeParent.count { rowOf.append(-1) }
+            let r = Int(rowOf[Int(node)])
+            if r >= 0 {
                 pending[r].credit += credit
                 pending[r].nulls += nulls
             } else {
-                rowOf[names] = pending.count
-                pending.append((names, credit, nulls))
+                rowOf[Int(node)] = Int32(pending.count)
+                pending.append((node, credit, nulls))
             }
         }
         var converted = [Bool](repeating: false, count: events.people.count)
@@ -135,19 +155,49 @@ public struct ChannelPaths: Sendable {
                 continue
             }
             converted[Int(chains.converter[i])] = true
-            add(rows.reversed().map(name), credit, nulls: 0)
+            add(rows.reversed().reduce(0) { step($0, label($1)) }, credit, nulls: 0)
         }
+        // The node of each person's full chain (0: the empty path of a root), found by
+        // climbing to the nearest person whose node is known and stepping back down.
+        var nodeOf = [Int32](repeating: -1, count: events.people.count)
+        var climb: [Int32] = []
         for p in forest.members where forest.parent[Int(p)] >= 0 && !converted[Int(p)] {
-            var names: [String] = []
-            var child = p
-            while forest.parent[Int(child)] >= 0 {
-                names.append(name(forest.parentRow[Int(child)]))
-                child = forest.parent[Int(child)]
+            var a = p
+            while nodeOf[Int(a)] < 0, forest.parent[Int(a)] >= 0 {
+                climb.append(a)
+                a = forest.parent[Int(a)]
             }
-            add(names.reversed(), Credit(), nulls: 1)
+            var node = nodeOf[Int(a)] < 0 ? 0 : nodeOf[Int(a)]
+            while let b = climb.popLast() {
+                node = step(node, label(forest.parentRow[Int(b)]))
+                nodeOf[Int(b)] = node
+            }
+            add(node, Credit(), nulls: 1)
         }
+        // Rows as `append(path:…)` would add them, each label's name looked up once.
+        var channelOf: [Int32: Int32] = [:]
+        var labels: [Int32] = []
         for row in pending {
-            append(path: row.names, conversions: row.credit.conversions, value: row.credit.value, nulls: row.nulls)
+            labels.removeAll(keepingCapacity: true)
+            var at = row.node
+            while at > 0 {
+                labels.append(nodeLabel[Int(at)])
+                at = nodeParent[Int(at)]
+            }
+            for l in labels.reversed() {
+                if let c = channelOf[l] {
+                    channel.append(c)
+                } else {
+                    let c = number(channel: l >= 0 ? events.channels.name(l) : Self.noChannel)
+                    channelOf[l] = c
+                    channel.append(c)
+                }
+            }
+            pathStart.append(channel.count)
+            self.conversions.append(row.credit.conversions)
+            value.append(row.credit.value)
+            nulls.append(row.nulls)
+            line.append(0)
         }
     }
 }
