@@ -94,6 +94,32 @@ struct TimestampTests {
         #expect(naiveSeconds(2038, 1, 19, 3, 14, 8) == 2_147_483_648)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ` is read at fixed places; the same instant written with `+00:00`
+    /// takes the general path. Both give the same value, or the same refusal, for fields in
+    /// and out of range (month 13, February 30, hour 24, second 60 and 61, years out of range,
+    /// a letter among the digits) and against the independent calendar.
+    @Test func fixedPlaceISOAgreesWithTheGeneralPath() {
+        var rng = SplitMix64(seed: 17)
+        func pick(_ values: [Int]) -> Int { values[Int(rng.next() % UInt64(values.count))] }
+        for _ in 0..<4000 {
+            let year = pick([1899, 1900, 1970, 1999, 2000, 2024, 2100, 2199, 2200, Int(1900 + rng.next() % 300)])
+            let month = pick([0, 1, 2, 6, 12, 13, Int(1 + rng.next() % 12)])
+            let day = pick([0, 1, 28, 29, 30, 31, 32, Int(1 + rng.next() % 28)])
+            let hour = pick([0, 9, 23, 24, Int(rng.next() % 24)])
+            let minute = pick([0, 59, 60, Int(rng.next() % 60)])
+            let second = pick([0, 59, 60, 61, Int(rng.next() % 60)])
+            func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            var body = "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))"
+            if rng.next() % 50 == 0 { body = body.replacingOccurrences(of: "1", with: "l") }
+            let fixed = Result { () throws(Timestamp.Failure) in try Timestamp.parse(body + "Z") }
+            let general = Result { () throws(Timestamp.Failure) in try Timestamp.parse(body + "+00:00") }
+            #expect(fixed == general, "\(body)")
+            if case .success(let value) = fixed, (1...12).contains(month), day >= 1, day <= 28, second < 60 {
+                #expect(value == naiveSeconds(year, month, day, hour, minute, second), "\(body)")
+            }
+        }
+    }
+
     @Test func isoDates() throws {
         #expect(try Timestamp.parse("2025-03-04") == Self.anchor - (9 * 3600 + 15 * 60))
         #expect(try Timestamp.parse("1970-01-01") == 0)

@@ -143,12 +143,21 @@ struct ConversionsChunk: CSVRecordSink {
     var amounts = DeferredChoice()
     private var id: [UInt8] = []
     private var scratch: [UInt8] = []
+    /// The layout's fields, looked up once rather than in its dictionary at every row.
+    private let userColumn: Int
+    private let valueColumn: Int?
+    private let timeColumn: Int?
+    private let campaignColumn: Int?
 
     init(conversions: Conversions, layout: ColumnLayout, rules: FieldRules, policy: ErrorPolicy) {
         self.conversions = conversions
         self.layout = layout
         self.rules = rules
         self.policy = policy
+        userColumn = layout[.user]!
+        valueColumn = layout[.value]
+        timeColumn = layout[.conversionTimestamp]
+        campaignColumn = layout[.conversionCampaign]
     }
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
@@ -166,13 +175,13 @@ struct ConversionsChunk: CSVRecordSink {
         let file = conversions.file
         try ReferralEvents.checkWidth(record, width: layout.header.count, file: file)
         let line = record.line
-        let u = layout[.user]!
+        let u = userColumn
         guard
             let changed = try ReferralRowReader.id(record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)
         else { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
         if changed { conversions.quality.normalizedIds += 1 }
         var amount: (a: Double?, b: Double?)?
-        if let c = layout[.value] {
+        if let c = valueColumn {
             if record.isBlank(c) {
                 // An export of referrals with an order value: an empty value is no purchase.
                 conversions.quality.rowsWithoutValue += 1
@@ -187,7 +196,7 @@ struct ConversionsChunk: CSVRecordSink {
             amount = parsed
         }
         var when: (a: Double?, b: Double?)?
-        if let c = layout[.conversionTimestamp], !record.isBlank(c) {
+        if let c = timeColumn, !record.isBlank(c) {
             let parsed = record.withField(c) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
             switch parsed {
             case .success(let value): when = value
@@ -197,19 +206,19 @@ struct ConversionsChunk: CSVRecordSink {
                     reason: error.description)
             }
         }
-        if let c = layout[.conversionCampaign], !record.withField(c, { FieldValue.isUTF8($0) }) {
+        if let c = campaignColumn, !record.withField(c, { FieldValue.isUTF8($0) }) {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }
         let row = conversions.count
         conversions.user.append(id.withUnsafeBufferPointer { conversions.users.intern($0).index })
-        if let amount, let c = layout[.value] {
+        if let amount, let c = valueColumn {
             conversions.value.append(amounts.take(a: amount.a, b: amount.b, row: row, line: line) { record.string(c) ?? "" } ?? 0)
         } else {
             conversions.value.append(1)
         }
         conversions.line.append(Int32(truncatingIfNeeded: line))
         if conversions.timestamp != nil {
-            let c = layout[.conversionTimestamp]!
+            let c = timeColumn!
             if let when {
                 conversions.timestamp!.append(time.take(a: when.a, b: when.b, row: row, line: line) { record.string(c) ?? "" } ?? .nan)
             } else {
@@ -217,7 +226,7 @@ struct ConversionsChunk: CSVRecordSink {
                 conversions.quality.untimedRows += 1
             }
         }
-        if let c = layout[.conversionCampaign] {
+        if let c = campaignColumn {
             conversions.campaign!.append(ReferralEvents.internLabel(record, c, into: &conversions.campaigns))
         }
     }

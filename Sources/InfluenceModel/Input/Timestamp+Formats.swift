@@ -5,6 +5,9 @@
 extension Timestamp {
     /// Reads a field in any of the forms `TimeFormat.auto` lists.
     static func readAuto(_ s: inout Scanner, order: DateOrder) throws(Failure) -> TimeReading {
+        if let (year, month, day, secondOfDay) = utcISO(s) {
+            return .exact(try seconds(try civilMillis(year: year, month: month, day: day, secondOfDay: secondOfDay, millis: 0, offset: 0)))
+        }
         let start = s.index
         if let n = s.plainNumber(), s.atEnd { return try autoNumber(n) }
         s.index = start
@@ -25,6 +28,31 @@ extension Timestamp {
         default:
             throw .unparsable
         }
+    }
+
+    /// The fields of `YYYY-MM-DDTHH:MM:SSZ`, the form most exports write, read at fixed places
+    /// with the hour, minute and second in range: the value `yearFirst` then `clock` and `zone`
+    /// give it, without their scanning. `nil` for anything else, which takes the general path
+    /// (and gets its messages).
+    @inline(__always)
+    static func utcISO(_ s: Scanner) -> (year: Int, month: Int, day: Int, secondOfDay: Int)? {
+        guard s.end &- s.index == 20 else { return nil }
+        let b = UnsafeBufferPointer(rebasing: s.bytes[s.index..<s.end])
+        guard b[4] == 0x2D, b[7] == 0x2D, b[10] | 0x20 == 0x74, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
+        var ok = true
+        @inline(__always) func digits(_ at: Int, _ count: Int) -> Int {
+            var value = 0
+            for k in at..<at &+ count {
+                let d = b[k] &- 0x30
+                if d > 9 { ok = false }
+                value = value &* 10 &+ Int(d)
+            }
+            return value
+        }
+        let year = digits(0, 4), month = digits(5, 2), day = digits(8, 2)
+        let hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2)
+        guard ok, hour <= 23, minute <= 59, second <= 60 else { return nil }
+        return (year, month, day, hour * 3600 + minute * 60 + second)
     }
 
     /// A whole field that is a plain number: Unix seconds (9 or 10 digits), a basic ISO date
