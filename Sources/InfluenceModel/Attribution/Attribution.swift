@@ -23,8 +23,14 @@ public enum Attribution {
         try check(options)
         // Only influence-flow runs on the graph; the other models need its merge count alone.
         let graph = options.model == .influenceFlow && !pathsFromEvents ? timings.measure("graph") { ReferralGraph(events: events) } : nil
-        let forest = timings.measure("parents") { ReferralParents(events: events) }
-        let chains = timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) }
+        // The duplicate count (for the data quality report) needs only the rows: it runs
+        // beside the parents and chains.
+        let ((forest, chains), merged) = Parallel.both(
+            {
+                let forest = timings.measure("parents") { ReferralParents(events: events) }
+                return (forest, timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) })
+            },
+            { graph == nil ? timings.measure("merge count (beside them)") { ReferralGraph.quality(of: events) } : nil })
         let credit = DispatchTime.now().uptimeNanoseconds
         var result: AttributionResult
         if pathsFromEvents || options.model == .markov || options.model == .shapley {
@@ -52,7 +58,7 @@ public enum Attribution {
                 options: options)
         }
         timings?.record("credit", seconds: Double(DispatchTime.now().uptimeNanoseconds - credit) / 1e9)
-        result.quality = timings.measure("merge count") { graph?.quality ?? ReferralGraph.quality(of: events) }
+        result.quality = graph?.quality ?? merged!
         result.quality.unknownConverters = result.organicCounts.unknownConverter
         return result
     }

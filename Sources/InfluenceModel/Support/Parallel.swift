@@ -24,6 +24,17 @@ public enum Parallel {
         }
     }
 
+    /// `(a(), b())`, the two run side by side when there is more than one thread.
+    static func both<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+        guard threads > 1 else { return (a(), b()) }
+        // Each slot is written by one of the two bodies, and read after both have ended.
+        let slots = BothSlots<A, B>()
+        forEach(2) { i in
+            if i == 0 { slots.a = a() } else { slots.b = b() }
+        }
+        return (slots.a!, slots.b!)
+    }
+
     /// `(0 ..< count).map(item)`, with `0 ..< count` cut into `parts` ranges made on several
     /// threads: the same array in the same order, whatever the timing.
     static func map<T>(_ count: Int, parts: Int, _ item: (Int) -> T) -> [T] {
@@ -115,4 +126,11 @@ struct SharedBuffer<Element>: @unchecked Sendable {
     }
 
     var buffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
+}
+
+/// The two results of `Parallel.both`. `@unchecked Sendable` is sound: each property is
+/// written by exactly one of the two bodies, and read only after `forEach` has returned.
+private final class BothSlots<A, B>: @unchecked Sendable {
+    var a: A?
+    var b: B?
 }
