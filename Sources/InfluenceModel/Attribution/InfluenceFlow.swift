@@ -31,6 +31,27 @@ public enum InfluenceFlow {
         columns k: Int, settings: IterationSettings
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
+        // Large forest-like graphs are solved over people renumbered breadth-first, as
+        // PageRank is (`Renumbering`): each product then reads x front to back. Row sums keep
+        // their terms and order, so every column's values are the same bits, permuted.
+        if w.kind == .sparse, Renumbering.pays(people: n, entries: w.forward.count) {
+            let r = Renumbering(w.forward)
+            let columns = (0..<k).map { j in r.forward(Array(values[j * n..<(j + 1) * n])) }
+            let solved = solve(
+                AdjacencyOperator(forward: r.matrix, reverse: nil, kind: .sparse), inWeight: r.forward(inWeight), damping: d,
+                values: Array(columns.joined()), columns: k, settings: settings)
+            let mass = (0..<k).map { j in r.back(Array(solved.mass[j * n..<(j + 1) * n])) }
+            return (Array(mass.joined()), solved.report)
+        }
+        return solve(w, inWeight: inWeight, damping: d, values: values, columns: k, settings: settings)
+    }
+
+    /// `receivedMass` in `w`'s numbering.
+    private static func solve(
+        _ w: AdjacencyOperator, inWeight: [Double], damping d: Double, values: [Double],
+        columns k: Int, settings: IterationSettings
+    ) -> (mass: [Double], report: BlockIterationReport) {
+        let n = w.dimension
         let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         var scaled = [Double](repeating: 0, count: n)
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
