@@ -77,6 +77,39 @@ struct InternerTests {
         #expect(map == expected)
     }
 
+    /// The triple builder against a dictionary: rows in order, each row's columns ascending,
+    /// repeated pairs summed in input order, and `merge` told each stored entry's input
+    /// positions in input order; with a hub row longer than the short-run sort, and empty rows.
+    @Test(arguments: 0..<6)
+    func tripleBuilderMatchesADictionary(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = 50
+        let m = 2000
+        var row: [Int32] = [], column: [Int32] = [], value: [Double] = []
+        for _ in 0..<m {
+            row.append(rng.next() % 3 == 0 ? 7 : Int32(rng.next() % UInt64(n - 10)))
+            column.append(Int32(rng.next() % UInt64(rng.next() % 2 == 0 ? 5 : n)))
+            value.append(Double(rng.next() % 1000) / 8)
+        }
+        var merged: [(Int, [Int])] = []
+        let a = CSRMatrix(rows: n, columns: n, row: row, column: column, value: value) { entry, positions in
+            merged.append((entry, Array(positions)))
+        }
+        var positions: [Int64: [Int]] = [:]
+        for p in 0..<m { positions[Int64(row[p]) << 32 | Int64(column[p]), default: []].append(p) }
+        let keys = positions.keys.sorted()
+        let expectedColumns: [Int32] = keys.map { Int32($0 & 0xFFFF_FFFF) }
+        let expectedValues: [Double] = keys.map { k in positions[k]!.reduce(0.0) { $0 + value[$1] } }
+        var expectedStart = [Int](repeating: 0, count: n + 1)
+        for k in keys { expectedStart[Int(k >> 32) + 1] += 1 }
+        for r in 0..<n { expectedStart[r + 1] += expectedStart[r] }
+        #expect(a.rowStart == expectedStart)
+        #expect(a.column == expectedColumns)
+        #expect(a.value == expectedValues)
+        #expect(merged.map(\.0) == Array(0..<keys.count))
+        #expect(merged.map(\.1) == keys.map { positions[$0]! })
+    }
+
     @Test func nonASCIIKeysAreBytes() {
         var interner = Interner()
         let keys = ["Zoë", "Zoe\u{308}", "日本", "🙂", "zoë", "Zoë"]

@@ -47,13 +47,15 @@ public struct CSRMatrix: Sendable, Equatable {
 
     /// Builds the matrix from coordinate triples, summing repeated (row, column) pairs.
     ///
-    /// Two stable counting sorts (by column, then by row) order the entries without
-    /// comparisons, so equal pairs end up adjacent in input order.
+    /// One stable counting sort by row places each entry's column and input position in its
+    /// row's run; each run is then sorted by (column, position), so equal pairs end up adjacent
+    /// in input order. The second pass reads one row at a time, in cache, where a second
+    /// counting sort over all entries would scatter them at random again.
     /// - Parameters:
     ///   - rows, columns: the shape.
     ///   - row, column, value: the triples, all the same length.
     ///   - merge: called once per stored entry with the input positions merged into it, in input order.
-    /// - Complexity: O(rows + columns + entries).
+    /// - Complexity: O(rows + columns + entries + Σ k log k over rows of k entries).
     public init(
         rows: Int, columns: Int, row: [Int32], column: [Int32], value: [Double],
         merge: ((Int, ArraySlice<Int>) -> Void)? = nil
@@ -64,45 +66,62 @@ public struct CSRMatrix: Sendable, Equatable {
         precondition(rows >= 0 && columns >= 0 && rows <= Int(Int32.max) && columns <= Int(Int32.max), "CSRMatrix: bad shape")
         for r in row { precondition(r >= 0 && Int(r) < rows, "CSRMatrix: row index \(r) outside 0..<\(rows)") }
         for c in column { precondition(c >= 0 && Int(c) < columns, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
-        let byColumn = CSRMatrix.countingOrder(keys: column, range: columns, order: nil)
-        let order = CSRMatrix.countingOrder(keys: row, range: rows, order: byColumn)
+        let m = row.count
+        var runStart = [Int](repeating: 0, count: rows + 1)
+        for r in row { runStart[Int(r) + 1] += 1 }
+        for r in 0..<rows { runStart[r + 1] += runStart[r] }
+        // Each entry as (column << 32 | position): sorting these orders a run by column, then
+        // by input position (positions are below 2³¹, checked by the shape's bound on rows).
+        precondition(m <= Int(Int32.max), "CSRMatrix: too many entries for 32-bit positions")
+        var keys = [UInt64](repeating: 0, count: m)
+        var next = Array(runStart[0..<rows])
+        for p in 0..<m {
+            let r = Int(row[p])
+            keys[next[r]] = UInt64(UInt32(bitPattern: column[p])) << 32 | UInt64(p)
+            next[r] += 1
+        }
+        next = []
+        keys.withUnsafeMutableBufferPointer { keys in
+            for r in 0..<rows where runStart[r + 1] - runStart[r] > 1 {
+                var run = UnsafeMutableBufferPointer(rebasing: keys[runStart[r]..<runStart[r + 1]])
+                if run.count <= 16 {
+                    for i in 1..<run.count {
+                        let key = run[i]
+                        var j = i
+                        while j > 0, run[j - 1] > key { run[j] = run[j - 1]; j -= 1 }
+                        run[j] = key
+                    }
+                } else {
+                    run.sort()
+                }
+            }
+        }
+        let order = keys.map { Int($0 & 0xFFFF_FFFF) }
         var rowStart = [Int](repeating: 0, count: rows + 1)
         var outColumn: [Int32] = []
         var outValue: [Double] = []
-        outColumn.reserveCapacity(order.count)
-        outValue.reserveCapacity(order.count)
-        var k = 0
-        while k < order.count {
-            let first = order[k]
-            let r = row[first], c = column[first]
-            var sum = value[first]
-            var end = k + 1
-            while end < order.count, row[order[end]] == r, column[order[end]] == c {
-                sum += value[order[end]]
-                end += 1
+        outColumn.reserveCapacity(m)
+        outValue.reserveCapacity(m)
+        for r in 0..<rows {
+            var k = runStart[r]
+            let end = runStart[r + 1]
+            while k < end {
+                let c = Int32(truncatingIfNeeded: keys[k] >> 32)
+                var sum = value[order[k]]
+                var last = k + 1
+                while last < end, keys[last] >> 32 == keys[k] >> 32 {
+                    sum += value[order[last]]
+                    last += 1
+                }
+                merge?(outColumn.count, order[k..<last])
+                outColumn.append(c)
+                outValue.append(sum)
+                rowStart[r + 1] += 1
+                k = last
             }
-            merge?(outColumn.count, order[k..<end])
-            outColumn.append(c)
-            outValue.append(sum)
-            rowStart[Int(r) + 1] += 1
-            k = end
         }
         for r in 0..<rows { rowStart[r + 1] += rowStart[r] }
         self.init(rows: rows, columns: columns, rowStart: rowStart, column: outColumn, value: outValue)
-    }
-
-    /// Positions `0 ..< keys.count` (or the given `order`) stably sorted by `keys`.
-    static func countingOrder(keys: [Int32], range: Int, order: [Int]?) -> [Int] {
-        var start = [Int](repeating: 0, count: range + 1)
-        for k in keys { start[Int(k) + 1] += 1 }
-        for i in 0..<range { start[i + 1] += start[i] }
-        var result = [Int](repeating: 0, count: keys.count)
-        if let order {
-            for p in order { let k = Int(keys[p]); result[start[k]] = p; start[k] += 1 }
-        } else {
-            for p in keys.indices { let k = Int(keys[p]); result[start[k]] = p; start[k] += 1 }
-        }
-        return result
     }
 
     /// The sum of each row's values.
