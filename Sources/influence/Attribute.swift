@@ -66,7 +66,7 @@ struct Attribute: ParsableCommand {
 
     @OptionGroup var iteration: IterationOptions
 
-    @Flag(help: "Print the wall time of each phase (read, forest, chains, credit, write) on standard error.")
+    @Flag(help: "Print the wall time of each phase (read, parents, chains, credit, write) on standard error.")
     var timings = false
 
     @Option(help: "Show only the first K rows (default: all; 20 in a table).")

@@ -556,9 +556,10 @@ struct PerformancePathTests {
         for _ in 0..<5000 {
             let bytes = (0..<Int(rng.next() % 24)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
             let id = String(decoding: bytes, as: UTF8.self)
-            var fast: [UInt8] = [0x7A]  // left over from an earlier id: must be cleared
-            let ascii = bytes.withUnsafeBufferPointer { NearMatch.asciiKey($0, into: &fast) }
-            #expect(ascii && fast == Array(NearMatch.key(id).utf8), "\(id)")
+            let key = Array(NearMatch.key(id).utf8)
+            let same = bytes.withUnsafeBufferPointer { NearMatch.keyMatches($0, key) }
+            let longer = bytes.withUnsafeBufferPointer { NearMatch.keyMatches($0, key + [0x7A]) }
+            #expect(same == true && longer == false, "\(id)")
         }
         // The early-stopping comparison decides as the keys do, or defers for non-ASCII ids.
         let pieces = ["a", "Z", "0", "9", ".", "@", "-", "é", "K", "\u{212A}", "İ", "ß", "x", "1"]
@@ -572,8 +573,8 @@ struct PerformancePathTests {
             #expect(fast == same || (fast == nil && bytes.contains { $0 >= 0x80 }), "\(id) against \(other)")
         }
         let accented = Array("José.Ávila@example.com".utf8)
-        var scratch: [UInt8] = []
-        #expect(!accented.withUnsafeBufferPointer { NearMatch.asciiKey($0, into: &scratch) })
+        let accentedKey = Array(NearMatch.key("José.Ávila@example.com").utf8)
+        #expect(accented.withUnsafeBufferPointer { NearMatch.keyMatches($0, accentedKey) } == nil)
     }
 
     /// The byte writer against Strings, on a random export and on a forest of 60,000 referrals

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Attribution of conversions to the people and channels that earned them (DESIGN.md, Attribution).
 public enum Attribution {
     /// Credits each conversion to the referrers (or channels) behind it.
@@ -31,33 +29,33 @@ public enum Attribution {
                 return (forest, timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) })
             },
             { graph == nil ? timings.measure("merge count (beside them)") { ReferralGraph.quality(of: events) } : nil })
-        let credit = DispatchTime.now().uptimeNanoseconds
-        var result: AttributionResult
-        if pathsFromEvents || options.model == .markov || options.model == .shapley {
-            guard options.model.isPathModel else {
-                throw .unsupported(
-                    model: options.model,
-                    reason:
-                        "paths carry no people or times; use \(AttributionModel.allCases.filter(\.isPathModel).map(\.rawValue).joined(separator: ", ")) on paths."
-                )
+        var result = try timings.measure("credit") { () throws(AttributionError) -> AttributionResult in
+            if pathsFromEvents || options.model == .markov || options.model == .shapley {
+                guard options.model.isPathModel else {
+                    throw .unsupported(
+                        model: options.model,
+                        reason:
+                            "paths carry no people or times; use \(AttributionModel.allCases.filter(\.isPathModel).map(\.rawValue).joined(separator: ", ")) on paths."
+                    )
+                }
+                guard options.grouping == .channel else {
+                    throw .unsupported(model: options.model, reason: "paths credit channels; use --by channel.")
+                }
+                let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
+                var result = try attribute(paths: paths, options: options)
+                result.conversionsQuality = conversions.quality
+                result.conversionRows = conversions.count
+                return result
+            } else if let graph {
+                return try InfluenceFlow.attribute(
+                    events: events, graph: graph, forest: forest, chains: chains,
+                    conversions: conversions, options: options)
+            } else {
+                return try chainAttribution(
+                    events: events, forest: forest, chains: chains, conversions: conversions,
+                    options: options)
             }
-            guard options.grouping == .channel else {
-                throw .unsupported(model: options.model, reason: "paths credit channels; use --by channel.")
-            }
-            let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
-            result = try attribute(paths: paths, options: options)
-            result.conversionsQuality = conversions.quality
-            result.conversionRows = conversions.count
-        } else if let graph {
-            result = try InfluenceFlow.attribute(
-                events: events, graph: graph, forest: forest, chains: chains,
-                conversions: conversions, options: options)
-        } else {
-            result = try chainAttribution(
-                events: events, forest: forest, chains: chains, conversions: conversions,
-                options: options)
         }
-        timings?.record("credit", seconds: Double(DispatchTime.now().uptimeNanoseconds - credit) / 1e9)
         result.quality = graph?.quality ?? merged!
         result.quality.unknownConverters = result.organicCounts.unknownConverter
         return result

@@ -43,6 +43,11 @@ public struct ChannelPaths: Sendable {
     /// Appends a row.
     public mutating func append(path names: [String], conversions: Double, value: Double, nulls: Double, line: Int = 0) {
         for name in names { channel.append(number(channel: name)) }
+        endRow(conversions: conversions, value: value, nulls: nulls, line: line)
+    }
+
+    /// Ends a row whose channels have been appended to `channel`.
+    private mutating func endRow(conversions: Double, value: Double, nulls: Double, line: Int) {
         pathStart.append(channel.count)
         self.conversions.append(conversions)
         self.value.append(value)
@@ -117,6 +122,7 @@ public struct ChannelPaths: Sendable {
         }
         var nodeParent: [Int32] = [-1]
         var nodeLabel: [Int32] = [0]
+        var rowOf: [Int32] = [-1]  // each node's pending row, -1 for none yet
         var child: [Int64: Int32] = [:]
         func step(_ node: Int32, _ label: Int32) -> Int32 {
             let key = Int64(node) << 32 | Int64(UInt32(bitPattern: label))
@@ -124,13 +130,12 @@ public struct ChannelPaths: Sendable {
             let next = Int32(nodeParent.count)
             nodeParent.append(node)
             nodeLabel.append(label)
+            rowOf.append(-1)
             child[key] = next
             return next
         }
-        var rowOf: [Int32] = [-1]  // each node's pending row, -1 for none yet
         var pending: [(node: Int32, credit: Credit, nulls: Double)] = []
         func add(_ node: Int32, _ credit: Credit, nulls: Double) {
-            while rowOf.count < nodeParent.count { rowOf.append(-1) }
             let r = Int(rowOf[Int(node)])
             if r >= 0 {
                 pending[r].credit += credit
@@ -193,11 +198,7 @@ public struct ChannelPaths: Sendable {
                     channel.append(c)
                 }
             }
-            pathStart.append(channel.count)
-            self.conversions.append(row.credit.conversions)
-            value.append(row.credit.value)
-            nulls.append(row.nulls)
-            line.append(0)
+            endRow(conversions: row.credit.conversions, value: row.credit.value, nulls: row.nulls, line: 0)
         }
     }
 }

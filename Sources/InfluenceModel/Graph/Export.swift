@@ -113,8 +113,14 @@ enum NearMatch {
             for i in range {
                 let index = Int32(i)
                 people.withKey(index) { bytes in
+                    var general: [UInt8]?  // the key through a String, made once if needed
                     for w in wanted.indices where first[w] == nil {
-                        let same = keyMatches(bytes, wanted[w]) ?? (Array(key(people.name(index)).utf8) == wanted[w])
+                        let same =
+                            keyMatches(bytes, wanted[w])
+                            ?? {
+                                if general == nil { general = Array(key(people.name(index)).utf8) }
+                                return general! == wanted[w]
+                            }()
                         if same { first[w] = index }
                     }
                 }
@@ -145,20 +151,6 @@ enum NearMatch {
             at += 1
         }
         return at == wanted.count
-    }
-
-    /// `key(_:)` of an ASCII id, from its bytes, into `out`; `false` when the id is not ASCII.
-    static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-        out.removeAll(keepingCapacity: true)
-        for b in bytes {
-            guard b < 0x80 else { return false }
-            switch b {
-            case 0x30...0x39, 0x61...0x7A: out.append(b)
-            case 0x41...0x5A: out.append(b | 0x20)
-            default: break
-            }
-        }
-        return true
     }
 
     static func key(_ id: String) -> String {

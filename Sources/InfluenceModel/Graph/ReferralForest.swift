@@ -126,9 +126,4 @@ public struct ReferralForest: Sendable {
     public func children(of person: Int32) -> ArraySlice<Int32> {
         children[Int(childStart[Int(person)])..<Int(childStart[Int(person) + 1])]
     }
-
-    /// The parents alone, as `ReferralParents(events:)` gives them.
-    public var parents: ReferralParents {
-        ReferralParents(parent: parent, parentRow: parentRow, inForest: inForest, members: members, joined: [])
-    }
 }

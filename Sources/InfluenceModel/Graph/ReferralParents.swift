@@ -16,16 +16,8 @@ public struct ReferralParents: Sendable {
     public let inForest: [Bool]
     /// People in the rows, in order of first appearance.
     public let members: [Int32]
-    /// People with a parent, in the order they got it (empty when made from a forest).
+    /// People with a parent, in the order they got it (the forest's children lists).
     let joined: [Int32]
-
-    init(parent: [Int32], parentRow: [Int32], inForest: [Bool], members: [Int32], joined: [Int32]) {
-        self.parent = parent
-        self.parentRow = parentRow
-        self.inForest = inForest
-        self.members = members
-        self.joined = joined
-    }
 
     /// The parents of every row of `events`; arrays are indexed by the events' people.
     /// - Complexity: O(r + n) for r rows and n people (see `init(scope:)`).

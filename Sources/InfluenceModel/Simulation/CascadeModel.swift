@@ -66,9 +66,7 @@ public struct CascadeModel: Sendable {
         for r in 0..<events.count { succeeded[Int(events.source[r])] = true }
         if let conversions {
             let person = events.people.indices(of: conversions.users)
-            for k in 0..<conversions.count where person[Int(conversions.user[k])] >= 0 {
-                succeeded[Int(person[Int(conversions.user[k])])] = true
-            }
+            for u in conversions.user where person[Int(u)] >= 0 { succeeded[Int(person[Int(u)])] = true }
         }
         rowStart = graph.forward.rowStart
         target = graph.forward.column
