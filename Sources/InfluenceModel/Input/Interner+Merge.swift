@@ -17,13 +17,22 @@ extension Interner {
             missing.append(Int32(i))
             missingBytes += other.offsets[i + 1] - other.offsets[i]
         }
-        reserve(adding: missing.count, bytes: missingBytes)
+        // The new keys' numbers under this table's pattern (taken from them if it has none),
+        // so that both tables are sized for them at once.
+        var numbers = [Int](repeating: -1, count: missing.count)
         other.arena.withUnsafeBufferPointer { arena in
             for j in missing.indices {
-                if j + 16 < missing.count { prefetch(other.hashes[Int(missing[j + 16])]) }  // the misses overlap
+                let i = Int(missing[j])
+                numbers[j] = numberAdopting(UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]]))
+            }
+        }
+        reserve(adding: missing.count, bytes: missingBytes, numbers: numbers)
+        other.arena.withUnsafeBufferPointer { arena in
+            for j in missing.indices {
+                if j + 16 < missing.count { prefetch(other.hashes[Int(missing[j + 16])], number: numbers[j + 16]) }  // the misses overlap
                 let i = Int(missing[j])
                 let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
-                map[i] = appendAbsent(key, hash: other.hashes[i])
+                map[i] = intern(key, hash: other.hashes[i], prefix: ByteWords.padded(key), number: numbers[j])
             }
         }
         return map
@@ -44,17 +53,31 @@ extension Interner {
                     other.offsets.withUnsafeBufferPointer { offsets in
                         // Each key's slot is fetched a few keys ahead, then the arena bytes it
                         // points at a few keys later, so the misses overlap.
+                        // Each key's number is taken once, when its slot is fetched, and kept
+                        // in a ring until its probe.
                         let ahead = 16
                         let range = parts[p]
+                        var numbers = (0..<32).map { _ in -1 }
+                        func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
+                            UnsafeBufferPointer(rebasing: arena[offsets[j]..<offsets[j + 1]])
+                        }
+                        for j in range.prefix(ahead) {
+                            numbers[j & 31] = table.number(key(j))
+                            table.prefetch(other.hashes[j], number: numbers[j & 31])
+                        }
                         for i in range {
-                            if i &+ ahead < range.upperBound { table.prefetch(other.hashes[i &+ ahead]) }
+                            if i &+ ahead < range.upperBound {
+                                let j = i &+ ahead
+                                numbers[j & 31] = table.number(key(j))
+                                table.prefetch(other.hashes[j], number: numbers[j & 31])
+                            }
                             if i &+ ahead / 2 < range.upperBound {
                                 let j = i &+ ahead / 2
-                                table.prefetchKey(other.hashes[j], length: offsets[j + 1] &- offsets[j])
+                                table.prefetchKey(other.hashes[j], length: offsets[j + 1] &- offsets[j], number: numbers[j & 31])
                             }
-                            let key = UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]])
-                            let word = ByteWords.padded(key)
-                            if case .found(let index) = table.probe(key, hash: other.hashes[i], prefix: word) { shared[i] = index }
+                            let k = key(i)
+                            let found = table.probe(k, hash: other.hashes[i], prefix: ByteWords.padded(k), number: numbers[i & 31])
+                            if case .found(let index) = found { shared[i] = index }
                         }
                     }
                 }

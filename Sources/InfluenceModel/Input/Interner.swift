@@ -13,6 +13,12 @@ import Foundation
 /// eight bytes such as `u123456` (matched without reading the arena), or where a longer key
 /// starts in the arena (so a hit on an e-mail id costs one cache miss in the arena, not a
 /// second one in `offsets` before it).
+///
+/// Keys that differ only by a number (`NumberedKeys`) are found by that number in an array
+/// instead: every key numbered under the table's pattern whose number is below the array's
+/// length is there, and is looked for only there; the other keys are in the hash slots. The
+/// array grows with the table, up to eight slots a key (`numberedSize(for:)`); each time it
+/// grows, the numbered keys it now covers are entered in it (their hash slots stay, unread).
 public struct Interner: Sendable {
     /// All keys, back to back.
     private(set) var arena: ContiguousArray<UInt8> = []
@@ -25,12 +31,21 @@ public struct Interner: Sendable {
     /// key's offset in `arena`).
     private var slots: ContiguousArray<UInt64>
     private var mask: Int
+    /// Keys held in `slots`.
+    private var hashed = 0
+    /// Numbered keys that were put in `slots`, their number being past the array then.
+    private var hashedNumbered = 0
+    /// Numbered keys, by number.
+    private var numbered = NumberedKeys()
+    /// The keys the table was made for, which bounds the numbered array from the start.
+    private let expected: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
+        expected = max(capacity, 0)
     }
 
     /// A table for the ids of a chunk of about `rows` rows: sized for one new person per
@@ -48,34 +63,58 @@ public struct Interner: Sendable {
     /// - Complexity: O(key length) expected.
     public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int32, isNew: Bool) {
         let (h, word) = Interner.hashAndPrefix(key)
-        switch probe(key, hash: h, prefix: word) {
-        case .found(let index): return (index, false)
-        case .empty(let slot): return (insert(key, hash: h, prefix: word, at: slot), true)
-        }
+        let number = numberAdopting(key)
+        let found = probe(key, hash: h, prefix: word, number: number)
+        if case .found(let index) = found { return (index, false) }
+        return (insert(key, hash: h, prefix: word, number: number, at: found), true)
     }
 
-    /// `intern(_:)` with the key's hash and prefix already computed (`hashAndPrefix`).
+    /// `intern(_:)` with the key's hash and prefix (`hashAndPrefix`) and number
+    /// (`numberAdopting`, called for every key before it is interned) already computed.
     @inline(__always)
-    mutating func intern(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64) -> Int32 {
-        switch probe(key, hash: h, prefix: word) {
-        case .found(let index): return index
-        case .empty(let slot): return insert(key, hash: h, prefix: word, at: slot)
-        }
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int) -> Int32 {
+        let found = probe(key, hash: h, prefix: word, number: number)
+        if case .found(let index) = found { return index }
+        return insert(key, hash: h, prefix: word, number: number, at: found)
     }
 
-    /// Asks the processor to fetch the home slot of hash `h`, so that a later probe finds it
-    /// in cache (a hint: it cannot fault and changes no result).
+    /// The number of `key` under the table's pattern (-1 if it is not numbered), taking the
+    /// key's pattern first when the table has none. Every key on its way into the table must
+    /// pass here first, so that the first key with a digit sets the pattern before any other
+    /// key's number is taken (a number taken earlier, of a key without digits, is -1 under
+    /// any pattern).
     @inline(__always)
-    func prefetch(_ h: UInt64) {
+    mutating func numberAdopting(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        numbered.adopt(key)
+        return numbered.number(key)
+    }
+
+    /// Whether a key of number `number` is in the numbered array (when it is in the table).
+    @inline(__always)
+    private func isNumbered(_ number: Int) -> Bool { number >= 0 && number < numbered.slots.count }
+
+    /// Asks the processor to fetch the slot a probe for a key of hash `h` and number `number`
+    /// reads first, so that the probe finds it in cache (a hint: it cannot fault and changes
+    /// no result).
+    @inline(__always)
+    func prefetch(_ h: UInt64, number: Int = -1) {
+        if isNumbered(number) {
+            numbered.slots.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + number) }
+            return
+        }
         slots.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + 2 &* (Int(truncatingIfNeeded: h) & mask)) }
     }
 
     /// The index of `key`, or `nil`.
     public func index(of key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let (h, word) = Interner.hashAndPrefix(key)
-        if case .found(let index) = probe(key, hash: h, prefix: word) { return index }
+        if case .found(let index) = probe(key, hash: h, prefix: word, number: numbered.number(key)) { return index }
         return nil
     }
+
+    /// The number of `key` under the table's pattern, or -1 (for look-ups, as `probe` takes).
+    @inline(__always)
+    func number(_ key: UnsafeBufferPointer<UInt8>) -> Int { numbered.number(key) }
 
     /// The index of `key`, or `nil`.
     public func index(of key: String) -> Int32? {
@@ -125,12 +164,19 @@ public struct Interner: Sendable {
 
     enum Probe {
         case found(Int32)
+        /// The empty hash slot where the key would go.
         case empty(slot: Int)
+        /// The key is numbered and its number's slot is empty.
+        case vacant(number: Int)
     }
 
-    /// Finds `key`, or the empty slot where it would go.
+    /// Finds `key` (whose number under the table's pattern is `number`), or where it would go.
     @inline(__always)
-    func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64) -> Probe {
+    func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int) -> Probe {
+        if isNumbered(number) {
+            let stored = numbered.slots.withUnsafeBufferPointer { $0[number] }
+            return stored == 0 ? .vacant(number: number) : .found(stored &- 1)
+        }
         let want = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(key.count, 255)) << 32)
         var slot = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { slots in
@@ -164,8 +210,8 @@ public struct Interner: Sendable {
     /// slot holds a long key of `length` bytes whose tag matches (a hint, as `prefetch`): run
     /// once the slot itself is in cache, it overlaps the one miss a hit still costs.
     @inline(__always)
-    func prefetchKey(_ h: UInt64, length: Int) {
-        guard length > 8 else { return }
+    func prefetchKey(_ h: UInt64, length: Int, number: Int = -1) {
+        guard length > 8, !isNumbered(number) else { return }
         let want = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32)
         let slot = Int(truncatingIfNeeded: h) & mask
         slots.withUnsafeBufferPointer { slots in
@@ -177,30 +223,57 @@ public struct Interner: Sendable {
         }
     }
 
-    /// Adds a key known to be absent, at `slot` (from `probe`), and returns its index.
-    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, at slot: Int) -> Int32 {
+    /// Adds a key known to be absent, where `probe` said it would go, and returns its index.
+    private mutating func insert(
+        _ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int, at found: Probe
+    ) -> Int32 {
         let index = count
         let word = key.count > 8 ? UInt64(arena.count) : word
         arena.append(contentsOf: key)
         offsets.append(arena.count)
         hashes.append(h)
-        if Self.overfull(keys: index + 1, slots: mask + 1) {
-            grow()
-            var s = Int(truncatingIfNeeded: h) & mask
-            while slots[2 * s] != 0 { s = (s + 1) & mask }
-            place(index, hash: h, word: word, length: key.count, at: s)
-        } else {
-            place(index, hash: h, word: word, length: key.count, at: slot)
+        if case .vacant(let n) = found {
+            numbered.slots[n] = Int32(index + 1)
+            return Int32(index)
         }
+        // A numbered key past the array: the array grows over it if the table may.
+        if number >= 0, let size = numberedSize(for: number) {
+            growNumbered(to: size)
+            numbered.slots[number] = Int32(index + 1)
+            return Int32(index)
+        }
+        if number >= 0 { hashedNumbered += 1 }
+        hashed += 1
+        var slot: Int
+        if case .empty(let s) = found, !Self.overfull(keys: hashed, slots: mask + 1) {
+            slot = s
+        } else {
+            var size = mask + 1
+            while Self.overfull(keys: hashed, slots: size) { size <<= 1 }
+            rehash(size: size)
+            slot = Int(truncatingIfNeeded: h) & mask
+            while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
+            hashed += 1  // `rehash` counted the keys already placed
+        }
+        place(index, hash: h, word: word, length: key.count, at: slot)
         return Int32(index)
     }
 
-    /// Adds `key`, known to be absent, whose hash is `h` (when merging tables).
+    /// Adds `key`, known to be absent (when merging tables).
     mutating func appendAbsent(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32 {
-        let word = Interner.hashAndPrefix(key).prefix
-        var s = Int(truncatingIfNeeded: h) & mask
-        while slots[2 * s] != 0 { s = (s + 1) & mask }
-        return insert(key, hash: h, prefix: word, at: s)
+        intern(key, hash: h, prefix: Interner.hashAndPrefix(key).prefix, number: numberAdopting(key))
+    }
+
+    /// The length of a numbered array that covers `number`: a power of two, at least twice the
+    /// present one (so that the keys are scanned for it only a few times in all), or `nil`
+    /// when that would pass eight slots for each key the table holds or was made for (so that
+    /// sparse numbers, such as 64-bit account ids, stay hashed) or 2³⁰ slots.
+    private func numberedSize(for number: Int, keys: Int? = nil) -> Int? {
+        let limit = min(1 << 30, max(1 << 16, 8 * max(keys ?? count, expected)))
+        guard number < limit else { return nil }
+        var size = max(2 * numbered.slots.count, 1024)
+        while size <= number { size <<= 1 }
+        return size <= limit ? size : nil
     }
 
     @inline(__always)
@@ -209,16 +282,24 @@ public struct Interner: Sendable {
         slots[2 * slot + 1] = word
     }
 
-    private mutating func grow() {
-        rehash(size: (mask + 1) * 2, keys: count - 1)  // the key being inserted is placed by the caller
-    }
-
-    /// Makes room for `extra` more keys of `bytes` bytes in all, so that adding them never
-    /// grows the table one doubling at a time (each doubling places every key again).
-    mutating func reserve(adding extra: Int, bytes: Int) {
+    /// Makes room for `extra` more keys, of `bytes` bytes in all, whose numbers here are
+    /// `numbers` (`numberAdopting`; empty: none numbered), so that adding them never grows the
+    /// tables one doubling at a time (each doubling of the hash slots places every hashed key
+    /// again).
+    mutating func reserve(adding extra: Int, bytes: Int, numbers: [Int] = []) {
+        // The numbered array first, as far as the keys may widen it: then the keys it does
+        // not cover are the ones to make hash slots for.
+        let widest = numbers.max() ?? -1
+        if widest >= numbered.slots.count {
+            let limit = min(1 << 30, max(1 << 16, 8 * max(count + extra, expected)))
+            var size = max(2 * numbered.slots.count, 1024)
+            while size <= widest, size * 2 <= limit { size <<= 1 }
+            if size <= limit { growNumbered(to: size) }
+        }
+        let hashedExtra = numbers.isEmpty ? extra : numbers.reduce(0) { $0 + (isNumbered($1) ? 0 : 1) }
         var size = mask + 1
-        while Self.overfull(keys: count + extra, slots: size) { size <<= 1 }
-        if size > mask + 1 { rehash(size: size, keys: count) }
+        while Self.overfull(keys: hashed + hashedExtra, slots: size) { size <<= 1 }
+        if size > mask + 1 { rehash(size: size) }
         arena.reserveCapacity(arena.count + bytes)
         offsets.reserveCapacity(offsets.count + extra)
         hashes.reserveCapacity(hashes.count + extra)
@@ -231,17 +312,56 @@ public struct Interner: Sendable {
     @inline(__always)
     static func overfull(keys: Int, slots: Int) -> Bool { keys * 10 > slots * 7 }
 
-    /// A table of `size` slots holding the first `keys` keys.
-    private mutating func rehash(size: Int, keys: Int) {
+    /// The numbered array grown to `size` slots, with every numbered key it now covers entered.
+    private mutating func growNumbered(to size: Int) {
+        let old = numbered.slots.count
+        var wider = HugePages.zeroedContiguous(Int32.self, count: size)
+        wider.withUnsafeMutableBufferPointer { wider in
+            numbered.slots.withUnsafeBufferPointer { _ = wider.initialize(from: $0) }
+        }
+        numbered.slots = wider
+        guard hashedNumbered > 0 else { return }
+        // Keys whose numbers were past the array are in the hash slots; they are entered here
+        // too (the key and its number determine each other), and from now on looked for only
+        // here. The scan reads the arena in order.
+        var left = 0
+        var entered = numbered.slots
+        numbered.slots = []  // `entered` the one reference, so that writing it copies nothing
+        arena.withUnsafeBufferPointer { arena in
+            offsets.withUnsafeBufferPointer { offsets in
+                entered.withUnsafeMutableBufferPointer { slots in
+                    for i in 0..<count {
+                        let number = numbered.number(UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]]))
+                        if number < old { continue }  // not numbered, or already entered
+                        if number < size { slots[number] = Int32(i + 1) } else { left += 1 }
+                    }
+                }
+            }
+        }
+        numbered.slots = entered
+        hashedNumbered = left
+    }
+
+    /// The hashed keys placed again in `size` slots (with those the numbered array has come to
+    /// cover, which are never looked for here again but cost a pass to tell apart).
+    private mutating func rehash(size: Int) {
+        let old = slots
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
-        for i in 0..<keys {
-            if i &+ 16 < keys { prefetch(hashes[i &+ 16]) }  // the misses overlap
+        hashed = 0
+        let oldSlots = old.count / 2
+        for s in 0..<oldSlots {
+            let meta = old[2 * s]
+            if meta == 0 { continue }
+            if s &+ 16 < oldSlots, old[2 * (s &+ 16)] != 0 {  // the misses overlap
+                prefetch(hashes[Int(truncatingIfNeeded: old[2 * (s &+ 16)] & 0xFFFF_FFFF) &- 1])
+            }
+            let i = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
             while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
-            let length = offsets[i + 1] - offsets[i]
-            let word = length > 8 ? UInt64(offsets[i]) : withKey(Int32(i)) { ByteWords.padded($0) }
-            place(i, hash: hashes[i], word: word, length: length, at: slot)
+            slots[2 * slot] = meta
+            slots[2 * slot + 1] = old[2 * s + 1]
+            hashed += 1
         }
     }
 

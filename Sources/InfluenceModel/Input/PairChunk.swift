@@ -87,6 +87,9 @@ struct PairBatch {
         var target: UnsafeBufferPointer<UInt8>
         var sourceHash: (hash: UInt64, prefix: UInt64)
         var targetHash: (hash: UInt64, prefix: UInt64)
+        /// The ids' numbers in the table (`Interner.numberAdopting`).
+        var sourceNumber: Int
+        var targetNumber: Int
     }
     private var pending: ContiguousArray<Pending> = []
     /// The indices of the batch (the sources' from 0, the targets' from `size`), filled in place.
@@ -104,9 +107,10 @@ struct PairBatch {
         people: inout Interner, source: inout [Int32], target: inout [Int32]
     ) {
         let hs = Interner.hashAndPrefix(s), ht = Interner.hashAndPrefix(t)
-        people.prefetch(hs.hash)
-        people.prefetch(ht.hash)
-        pending.append(Pending(source: s, target: t, sourceHash: hs, targetHash: ht))
+        let ns = people.numberAdopting(s), nt = people.numberAdopting(t)
+        people.prefetch(hs.hash, number: ns)
+        people.prefetch(ht.hash, number: nt)
+        pending.append(Pending(source: s, target: t, sourceHash: hs, targetHash: ht, sourceNumber: ns, targetNumber: nt))
         if pending.count == Self.size { flush(people: &people, source: &source, target: &target) }
     }
 
@@ -135,14 +139,16 @@ struct PairBatch {
             // The home slots are in cache by now: fetch the arena bytes of the long keys
             // they point at, so that the comparisons below overlap their misses.
             for k in 0..<n {
-                people.prefetchKey(pairs[k].sourceHash.hash, length: pairs[k].source.count)
-                people.prefetchKey(pairs[k].targetHash.hash, length: pairs[k].target.count)
+                people.prefetchKey(pairs[k].sourceHash.hash, length: pairs[k].source.count, number: pairs[k].sourceNumber)
+                people.prefetchKey(pairs[k].targetHash.hash, length: pairs[k].target.count, number: pairs[k].targetNumber)
             }
             indices.withUnsafeMutableBufferPointer { indices in
                 for k in 0..<n {
                     let pair = pairs[k]
-                    indices[k] = people.intern(pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix)
-                    indices[size &+ k] = people.intern(pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix)
+                    indices[k] = people.intern(
+                        pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix, number: pair.sourceNumber)
+                    indices[size &+ k] = people.intern(
+                        pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix, number: pair.targetNumber)
                 }
                 source.append(contentsOf: UnsafeBufferPointer(rebasing: indices[0..<n]))
                 target.append(contentsOf: UnsafeBufferPointer(rebasing: indices[size..<size &+ n]))

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+@testable import InfluenceModel
+
+/// The number of `key` under the pattern of `first` (`NumberedKeys`).
+private func number(_ key: String, after first: String) -> Int {
+    var keys = NumberedKeys()
+    var first = first
+    first.withUTF8 { keys.adopt($0) }
+    var key = key
+    return key.withUTF8 { keys.number($0) }
+}
+
+/// Interns `key` the way the file readers do: its number taken first, then hash and probe.
+private func intern(_ key: String, into table: inout Interner) -> (index: Int32, isNew: Bool) {
+    var key = key
+    return key.withUTF8 { table.intern($0) }
+}
+
+/// Ids drawn from several shapes at once: numbered under one pattern or another, numbered
+/// with leading zeros or too many digits, sparse 64-bit numbers, no digits at all.
+private func mixedIds(_ count: Int, seed: UInt64, span: UInt64) -> [String] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<count).map { _ -> String in
+        let n = rng.next() % span
+        switch rng.next() % 12 {
+        case 0: return "u0\(n)"  // a leading zero: not numbered
+        case 1: return "p\(n)@example.com"
+        case 2: return "\(n)"
+        case 3: return "\(rng.next())"  // sparse, up to 20 digits
+        case 4: return "u\(n)x"
+        case 5: return ["u", "", "x", "alice", "u-", "0", "00"][Int(n % 7)]
+        case 6: return "u" + String(repeating: "9", count: 17 + Int(n % 4))  // 18 to 21 digits
+        case 7: return "u\(n)\u{e9}"
+        default: return "u\(n)"
+        }
+    }
+}
+
+struct NumberedKeysTests {
+    /// A number is read only between the pattern's own bytes, without leading zeros, and up to
+    /// 18 digits; the pattern is the bytes around the first key's last run of digits.
+    @Test func numbersUnderAPattern() {
+        #expect(number("p7@example.com", after: "p124@example.com") == 7)
+        #expect(number("p0@example.com", after: "p124@example.com") == 0)
+        #expect(number("p00@example.com", after: "p124@example.com") == -1)
+        #expect(number("p007@example.com", after: "p124@example.com") == -1)
+        #expect(number("p@example.com", after: "p124@example.com") == -1)
+        #expect(number("p12a@example.com", after: "p124@example.com") == -1)
+        #expect(number("q12@example.com", after: "p124@example.com") == -1)
+        #expect(number("p12@example.org", after: "p124@example.com") == -1)
+        #expect(number("p12@example.co", after: "p124@example.com") == -1)
+        #expect(number("u" + String(repeating: "9", count: 18), after: "u1") == 999_999_999_999_999_999)
+        #expect(number("u1" + String(repeating: "0", count: 18), after: "u1") == -1)
+        #expect(number("123", after: "9") == 123)
+        #expect(number("", after: "9") == -1)
+        #expect(number("a1b23", after: "a1b2") == 23)
+        #expect(number("a1b23", after: "a2b2") == -1)
+        // Affixes past 16 bytes are compared byte by byte rather than as words.
+        let long = "https://example.com/users/"
+        #expect(number(long + "42/profile-page", after: long + "1/profile-page") == 42)
+        #expect(number(long + "42/profile-pagf", after: long + "1/profile-page") == -1)
+        #expect(number("https://example.com/usera/42/profile-page", after: long + "1/profile-page") == -1)
+        // No digit: no pattern, nothing is numbered.
+        #expect(number("12", after: "alice") == -1)
+    }
+
+    /// Interning any mix of ids numbers them as a dictionary in order of first appearance
+    /// does, while the numbered array grows past keys first hashed, from tables made small and
+    /// large, and every key is found again by `index(of:)`.
+    @Test(arguments: [(0, 4), (1, 1024), (2, 1 << 16), (3, 4), (4, 300)])
+    func internsAnyMixLikeADictionary(seed: Int, capacity: Int) {
+        let keys = mixedIds(40_000, seed: UInt64(seed), span: seed == 3 ? 2_000_000 : 30_000)
+        var table = Interner(capacity: capacity)
+        var expected: [String: Int32] = [:]
+        var order: [String] = []
+        for key in keys {
+            let got = intern(key, into: &table)
+            if let index = expected[key] {
+                #expect(got.index == index && !got.isNew, "\(key)")
+            } else {
+                #expect(got.index == Int32(order.count) && got.isNew, "\(key)")
+                expected[key] = Int32(order.count)
+                order.append(key)
+            }
+        }
+        #expect(table.count == order.count)
+        #expect(table.names == order)
+        for (key, index) in expected { #expect(table.index(of: key) == index, "\(key)") }
+        for absent in ["u007", "p1@example.comm", "99999999999999999999999", "u-1", "U1"] where expected[absent] == nil {
+            #expect(table.index(of: absent) == nil, "\(absent)")
+        }
+    }
+
+    /// Numbers that start far past what the array may cover (so their keys are hashed) and
+    /// come within it as the table fills: each key keeps its index, found in either place.
+    @Test func keysHashedBeforeTheArrayCoversThem() {
+        var table = Interner(capacity: 16)
+        let far = (0..<2000).map { "u\(1_000_000 + 37 * $0)" }
+        let near = (0..<200_000).map { "u\($0)" }
+        let farIndex = far.map { intern($0, into: &table).index }
+        #expect(farIndex == (0..<2000).map(Int32.init))
+        let nearIndex = near.map { intern($0, into: &table).index }
+        #expect(nearIndex == (0..<200_000).map { Int32(2000 + $0) })
+        for (k, key) in far.enumerated() {
+            let again = intern(key, into: &table)
+            #expect(again.index == Int32(k) && !again.isNew)
+        }
+        #expect(table.count == 202_000)
+        #expect(table.index(of: "u1000037") == 1)
+        #expect(table.index(of: "u1000038") == nil)
+    }
+
+    /// Chunks interned on their own tables, whose patterns differ, then absorbed in order,
+    /// number keys as one pass does; `indices(of:)` finds each key across patterns.
+    @Test(arguments: 0..<4)
+    func absorbingAcrossPatterns(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(100 + seed))
+        let keys = mixedIds(30_000, seed: UInt64(seed), span: 5000)
+        var one = Interner()
+        let expected = keys.map { intern($0, into: &one).index }
+        var cut = [0] + (0..<3).map { _ in Int(rng.next() % 30_000) } + [30_000]
+        cut.sort()
+        var global = Interner(capacity: 8)
+        var got: [Int32] = []
+        for c in 0..<cut.count - 1 {
+            var local = Interner()
+            // Each chunk adopts its first key's pattern, which need not be the global one.
+            let localIndex = keys[cut[c]..<cut[c + 1]].map { intern($0, into: &local).index }
+            let seen = global.indices(of: local, threads: 3)
+            for i in 0..<local.count {
+                let name = local.name(Int32(i))
+                #expect(seen[i] == (global.index(of: name) ?? -1), "\(name)")
+            }
+            let map = global.absorb(local, threads: 3)
+            got += localIndex.map { map[Int($0)] }
+        }
+        #expect(got == expected)
+        #expect(global.names == one.names)
+    }
+}
