@@ -140,3 +140,54 @@ struct NumberedKeysTests {
         #expect(global.names == one.names)
     }
 }
+
+/// A conversions export read in chunks is the export read in one pass: the first chunk is
+/// taken as it is and the others absorbed into it.
+struct ConversionsChunkTests {
+    /// Parses `bytes` in `chunks` chunks.
+    private func parse(_ bytes: [UInt8], chunks: Int) throws -> Conversions {
+        var result: Result<Conversions, InputError>!
+        bytes.withUnsafeBufferPointer { b in
+            result = Result { () throws(InputError) in
+                try Conversions.parse(buffer: b, file: "c.csv", options: ReadOptions(), chunks: chunks)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Each row as text: the user's name, value, time, campaign's name and line.
+    private func rows(_ c: Conversions) -> [String] {
+        (0..<c.count).map { r in
+            let campaign = c.campaign.map { $0[r] < 0 ? "-" : c.campaigns.name($0[r]) } ?? "none"
+            let time = c.timestamp.map { "\($0[r])" } ?? "none"
+            return "\(c.users.name(c.user[r]))|\(c.value[r])|\(time)|\(campaign)|\(c.line[r])"
+        }
+    }
+
+    @Test(arguments: 0..<12)
+    func chunkedConversionsEqualOnePass(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(500 + seed))
+        let ids = mixedIds(400, seed: UInt64(seed), span: 300).map { $0.isEmpty ? "nobody" : $0 }
+        var text = seed % 2 == 0 ? "user,value,timestamp,campaign\n" : "user,value\n"
+        for r in 0..<(200 + 40 * seed) {
+            let user = ids[Int(rng.next() % UInt64(ids.count))].replacingOccurrences(of: ",", with: "")
+            let value = rng.next() % 5 == 0 ? "" : "\(rng.next() % 1000).\(rng.next() % 100)"
+            if seed % 2 == 0 {
+                let campaign = rng.next() % 4 == 0 ? "" : "c\(rng.next() % 3)"
+                text += "\"\(user)\",\(value),2024-03-\(10 + r % 9)T10:00:00Z,\(campaign)\n"
+            } else {
+                text += "\"\(user)\",\(value)\n"
+            }
+        }
+        let bytes = Array(text.utf8)
+        let one = try parse(bytes, chunks: 1)
+        for chunks in [2, 3, 5, 8] {
+            let many = try parse(bytes, chunks: chunks)
+            #expect(many.users.names == one.users.names, "\(chunks) chunks")
+            #expect(many.campaigns.names == one.campaigns.names, "\(chunks) chunks")
+            let (a, b) = (rows(many), rows(one))
+            #expect(a == b, "\(chunks) chunks: first differing row \(a.indices.first { $0 >= b.count || a[$0] != b[$0] } ?? a.count)")
+            #expect(many.quality.rows == one.quality.rows)
+        }
+    }
+}

@@ -54,14 +54,14 @@ public struct ScoringGraph: Sendable {
         paths: [String], options: ReadOptions = ReadOptions(), timings: PhaseTimings? = nil
     ) throws(InputError) -> ScoringGraph {
         let files = try InputPaths.expand(paths)
-        let read = try InputPaths.readEach(files, options: options, timings: timings) { (bytes, file) throws(InputError) in
+        var read = try InputPaths.readEach(files, options: options, timings: timings) { (bytes, file) throws(InputError) in
             try parse(bytes, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: bytes.count), timings: timings)
         }.map { read in
             var (parts, quality) = read.value
             quality.files = [read.label]
             return (parts, quality)
         }
-        return try build(read, name: InputPaths.describe(files), options: options, timings: timings) { () throws(InputError) in
+        return try build(&read, name: InputPaths.describe(files), options: options, timings: timings) { () throws(InputError) in
             _ = try ReferralGraph(checking: try ReferralEvents.read(paths: paths, options: options))
         }
     }
@@ -71,34 +71,40 @@ public struct ScoringGraph: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, options: ReadOptions, chunks: Int,
         timings: PhaseTimings? = nil
     ) throws(InputError) -> ScoringGraph {
-        let read = try parse(bytes, file: file, options: options, chunks: chunks, timings: timings)
-        return try build([read], name: file, options: options, timings: timings) { () throws(InputError) in
+        var reads = [try parse(bytes, file: file, options: options, chunks: chunks, timings: timings)]
+        return try build(&reads, name: file, options: options, timings: timings) { () throws(InputError) in
             _ = try ReferralGraph(checking: try ReferralEvents.parse(buffer: bytes, file: file, options: options, chunks: 1))
         }
     }
 
     /// Numbers the people of every file's chunks in order and builds the merged adjacency.
+    ///
+    /// Each chunk's table is moved out of `files` as it is merged, so that the first one grows
+    /// in place rather than being copied before it takes the others' keys.
     /// - Parameter overflow: names the row behind a weight that overflowed (it throws).
     private static func build(
-        _ files: [([FilePart], DataQuality)], name: String, options: ReadOptions, timings: PhaseTimings?,
+        _ files: inout [([FilePart], DataQuality)], name: String, options: ReadOptions, timings: PhaseTimings?,
         overflow: () throws(InputError) -> Void
     ) throws(InputError) -> ScoringGraph {
         var quality = DataQuality()
         var columns: [PairColumns] = []
         var people = Interner()
         var started = false
-        for (parts, q) in files {
-            quality.add(q)
+        for f in files.indices {
+            quality.add(files[f].1)
             timings.measure("merge") {
-                for part in parts {
+                for p in files[f].0.indices {
+                    var table = Interner(capacity: 0)
+                    swap(&table, &files[f].0[p].people)
                     let map: [Int32]
                     if !started {
-                        people = part.people
+                        swap(&people, &table)
                         started = true
                         map = []
                     } else {
-                        map = people.absorb(part.people)
+                        map = people.absorb(table)
                     }
+                    let part = files[f].0[p]
                     columns.append(PairColumns(source: part.source, target: part.target, weight: part.weight, map: map))
                 }
             }

@@ -52,14 +52,17 @@ public struct Conversions: Sendable {
         if layout[.conversionTimestamp] != nil { template.timestamp = [] }
         if layout[.conversionCampaign] != nil { template.campaign = [] }
         let rules = FieldRules(options)
-        let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
+        var parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
             ConversionsChunk(conversions: template, layout: layout, rules: rules, policy: options.onError)
         }
         var result = template
         result.quality.blankLines = head.cursor.blank
         var time = DeferredChoice(), amounts = DeferredChoice()
-        for part in parts {
-            var c = part.sink.conversions
+        for k in parts.indices {
+            // Taken out of the chunk, so that the first one is adopted and grown without a copy.
+            var c = Conversions(file: file)
+            swap(&c, &parts[k].sink.conversions)
+            let part = parts[k]
             c.line = c.line.map { $0 &+ Int32(truncatingIfNeeded: part.lineShift) }
             time.append(part.sink.time, rowOffset: result.count, lineShift: part.lineShift)
             amounts.append(part.sink.amounts, rowOffset: result.count, lineShift: part.lineShift)
@@ -87,7 +90,16 @@ public struct Conversions: Sendable {
     /// Appends another part's or file's conversions, renumbering its users and campaigns.
     mutating func append(_ other: Conversions) {
         let first = count
-        let users = self.users.absorb(other.users, threads: 1)
+        if first == 0 && users.count == 0 && campaigns.count == 0 {
+            // Nothing here yet: the other's tables and columns are taken as they are (the same
+            // numbering absorbing them would give).
+            (users, user, value, line, campaigns) = (other.users, other.user, other.value, other.line, other.campaigns)
+            if timestamp != nil || other.timestamp != nil { timestamp = other.timestamp ?? [Double](repeating: .nan, count: other.count) }
+            if campaign != nil || other.campaign != nil { campaign = other.campaign ?? [Int32](repeating: -1, count: other.count) }
+            quality.add(other.quality)
+            return
+        }
+        let users = self.users.absorb(other.users)
         let campaigns = self.campaigns.absorb(other.campaigns, threads: 1)
         user += other.user.map { users[Int($0)] }
         value += other.value

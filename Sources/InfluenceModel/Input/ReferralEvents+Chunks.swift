@@ -94,43 +94,54 @@ struct EventsChunk: CSVRecordSink {
 extension ReferralEvents {
     /// Joins chunks read in file order into the events one pass would have read: people,
     /// channels and campaigns numbered by first appearance, rows in order, lines absolute.
-    init(merging parts: [ChunkedScan.Part<EventsChunk>], headerBlank: Int, template: ReferralEvents, weighted: Bool) {
+    ///
+    /// The chunks' tables and columns are moved out of `parts` as they are joined (their row
+    /// counts, time and amount choices stay): the first chunk's tables then grow in place
+    /// rather than being copied before they take the others' keys, and each chunk's column is
+    /// freed once it is copied, so the join needs one column's room beyond the result, not a
+    /// second copy of every column.
+    init(merging parts: inout [ChunkedScan.Part<EventsChunk>], headerBlank: Int, template: ReferralEvents, weighted: Bool) {
         self = template
-        var maps: [(people: [Int32], channels: [Int32], campaigns: [Int32])] = []
-        for (c, part) in parts.enumerated() {
-            let e = part.sink.events
-            if c == 0 {
-                // The first chunk's numbering is already the file's: adopt its tables.
-                (people, channels, campaigns) = (e.people, e.channels, e.campaigns)
-                maps.append(([], [], []))
-            } else {
-                maps.append((people.absorb(e.people), channels.absorb(e.channels, threads: 1), campaigns.absorb(e.campaigns, threads: 1)))
-            }
-        }
         let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.sink.events.count) }
         let total = offsets.last!
+        var maps: [(people: [Int32], channels: [Int32], campaigns: [Int32])] = []
+        for c in parts.indices {
+            var tables = (Interner(capacity: 0), Interner(capacity: 0), Interner(capacity: 0))
+            swap(&tables.0, &parts[c].sink.events.people)
+            swap(&tables.1, &parts[c].sink.events.channels)
+            swap(&tables.2, &parts[c].sink.events.campaigns)
+            if c == 0 {
+                // The first chunk's numbering is already the file's: adopt its tables.
+                swap(&people, &tables.0)
+                swap(&channels, &tables.1)
+                swap(&campaigns, &tables.2)
+                maps.append(([], [], []))
+            } else {
+                maps.append((people.absorb(tables.0), channels.absorb(tables.1, threads: 1), campaigns.absorb(tables.2, threads: 1)))
+            }
+        }
         /// A chunk's index column renumbered through its map, in place (-1 stays -1; an empty
         /// map is the identity).
         func renumber(_ map: [Int32]) -> ((UnsafeMutableBufferPointer<Int32>) -> Void)? {
             map.isEmpty ? nil : { column in for k in column.indices where column[k] >= 0 { column[k] = map[Int(column[k])] } }
         }
-        func join<T: BitwiseCopyable>(_ column: (ReferralEvents) -> [T]) -> [T] {
-            Self.concatenate(offsets) { c in (column(parts[c].sink.events), nil) }
-        }
-        source = Self.concatenate(offsets) { c in (parts[c].sink.events.source, renumber(maps[c].people)) }
-        target = Self.concatenate(offsets) { c in (parts[c].sink.events.target, renumber(maps[c].people)) }
+        source = Self.concatenate(offsets, &parts, take: { $0.source.taken() }) { renumber(maps[$0].people) }
+        target = Self.concatenate(offsets, &parts, take: { $0.target.taken() }) { renumber(maps[$0].people) }
         // Without a weight column every row weighs 1, filled here rather than row by row.
-        weight = weighted ? join(\.weight) : [Double](repeating: 1, count: total)
-        line = Self.concatenate(offsets) { c in
-            let shift = Int32(truncatingIfNeeded: parts[c].lineShift)
-            return (parts[c].sink.events.line, { lines in for k in lines.indices { lines[k] &+= shift } })
+        weight =
+            weighted ? Self.concatenate(offsets, &parts, take: { $0.weight.taken() }) { _ in nil } : [Double](repeating: 1, count: total)
+        let shifts = parts.map { Int32(truncatingIfNeeded: $0.lineShift) }
+        line = Self.concatenate(offsets, &parts, take: { $0.line.taken() }) { c in
+            { lines in for k in lines.indices { lines[k] &+= shifts[c] } }
         }
-        if template.timestamp != nil { timestamp = join { $0.timestamp! } }
+        if template.timestamp != nil {
+            timestamp = Self.concatenate(offsets, &parts, take: { $0.timestamp!.taken() }) { _ in nil }
+        }
         if template.channel != nil {
-            channel = Self.concatenate(offsets) { c in (parts[c].sink.events.channel!, renumber(maps[c].channels)) }
+            channel = Self.concatenate(offsets, &parts, take: { $0.channel!.taken() }) { renumber(maps[$0].channels) }
         }
         if template.campaign != nil {
-            campaign = Self.concatenate(offsets) { c in (parts[c].sink.events.campaign!, renumber(maps[c].campaigns)) }
+            campaign = Self.concatenate(offsets, &parts, take: { $0.campaign!.taken() }) { renumber(maps[$0].campaigns) }
         }
         quality.blankLines = headerBlank
         for part in parts {
@@ -145,15 +156,16 @@ extension ReferralEvents {
         SkipLog.merge(parts.map { ($0.sink.skips, $0.lineShift) }, into: &quality)
     }
 
-    /// Concatenates the chunks' columns (chunk c's at `offsets[c] ..< offsets[c + 1]`) into
-    /// one array allocated once (`flatMap` would grow it by doubling, copying it each time):
-    /// each chunk's values are copied, then changed in place by its `adjust` (renumbered,
-    /// lines shifted), on its own thread.
+    /// Concatenates a column of the chunks (chunk c's at `offsets[c] ..< offsets[c + 1]`),
+    /// taken out of them by `take`, into one array allocated once (`flatMap` would grow it by
+    /// doubling, copying it each time): each chunk's values are copied, then changed in place
+    /// by its `adjust` (renumbered, lines shifted), on its own thread.
     private static func concatenate<T: BitwiseCopyable>(
-        _ offsets: [Int], _ column: (Int) -> ([T], adjust: ((UnsafeMutableBufferPointer<T>) -> Void)?)
+        _ offsets: [Int], _ parts: inout [ChunkedScan.Part<EventsChunk>], take: (inout ReferralEvents) -> [T],
+        adjust: (Int) -> ((UnsafeMutableBufferPointer<T>) -> Void)?
     ) -> [T] {
         let count = offsets.count - 1
-        let sources = (0..<count).map(column)
+        let sources = parts.indices.map { (take(&parts[$0].sink.events), adjust($0)) }
         for c in 0..<count { precondition(sources[c].0.count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s column length") }
         return [T](unsafeUninitializedCapacity: offsets[count]) { buffer, initialized in
             let shared = SharedBuffer(buffer)
@@ -168,5 +180,14 @@ extension ReferralEvents {
             }
             initialized = offsets[count]
         }
+    }
+}
+
+extension Array {
+    /// The array, leaving an empty one in its place (so that the caller holds its only reference).
+    mutating func taken() -> [Element] {
+        var out: [Element] = []
+        swap(&out, &self)
+        return out
     }
 }

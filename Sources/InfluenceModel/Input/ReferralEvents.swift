@@ -80,14 +80,15 @@ public struct ReferralEvents: Sendable {
         if columns.campaign >= 0 { template.campaign = [] }
         let rules = FieldRules(options)
         let expected = ChunkedScan.expectedRows(bytes: buffer.count, chunks: chunks)
-        let parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
+        var parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
             var events = template
             events.reserve(rows: expected)
             return EventsChunk(
                 events: events, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
                 header: head.layout.header, policy: options.onError)
         }
-        var events = ReferralEvents(merging: parts, headerBlank: head.cursor.blank, template: template, weighted: columns.weight >= 0)
+        let rows = parts.map { $0.sink.events.count }
+        var events = ReferralEvents(merging: &parts, headerBlank: head.cursor.blank, template: template, weighted: columns.weight >= 0)
         events.quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]
         if events.quality.rows == 0 { throw .headerOnly(file: file) }
         // Rows and people are numbered with Int32 downstream.
@@ -97,10 +98,10 @@ public struct ReferralEvents: Sendable {
         let header = head.layout.header
         var offset = 0
         var time = DeferredChoice(), amounts = DeferredChoice()
-        for part in parts {
+        for (part, rows) in zip(parts, rows) {
             time.append(part.sink.time, rowOffset: offset, lineShift: part.lineShift)
             amounts.append(part.sink.amounts, rowOffset: offset, lineShift: part.lineShift)
-            offset += part.sink.events.count
+            offset += rows
         }
         if columns.timestamp >= 0 {
             try events.quality.settle(dates: time, column: header[columns.timestamp], file: file, into: &events.timestamp!)
