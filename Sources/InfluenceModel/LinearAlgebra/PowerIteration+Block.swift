@@ -28,7 +28,7 @@ extension PowerIteration {
     /// - Returns: the last iterate and how it ended.
     /// - Complexity: O(iterations × k × (n + cost of M)).
     public static func affineBlock(
-        start: [Double], columns k: Int, alpha: Double, constant b: [Double],
+        start: consuming [Double], columns k: Int, alpha: Double, constant b: [Double],
         settings: IterationSettings,
         apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
     )
@@ -37,7 +37,7 @@ extension PowerIteration {
         precondition(k >= 1 && start.count % k == 0 && b.count == start.count, "a block is n×k, column-major")
         let total = start.count
         let n = total / k
-        var x = start
+        var x = consume start  // taken, not copied: a block may be gigabytes
         var y = [Double](repeating: 0, count: total)
         var residuals = [Double](repeating: .infinity, count: k)
         var report = IterationReport(iterations: 0, residual: .infinity, converged: n == 0)

@@ -128,9 +128,25 @@ struct Renumbering: Sendable {
     func forward<T>(_ v: [T]) -> [T] { order.map { v[Int($0)] } }
 
     /// `v` (indexed by new number) back in the old numbering.
-    func back(_ v: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: v.count)
-        for (i, old) in order.enumerated() { out[Int(old)] = v[i] }
+    func back(_ v: [Double]) -> [Double] { back(columns: v, 1) }
+
+    /// Each of the `k` columns of `v` (n×k, column-major, indexed by old person) in the new
+    /// numbering, into one array.
+    func forward(columns v: [Double], _ k: Int) -> [Double] {
+        let n = order.count
+        precondition(v.count == n * k, "Renumbering.forward(columns:): \(v.count) values for \(n) people × \(k)")
+        var out = [Double](repeating: 0, count: n * k)
+        for j in 0..<k { for (i, old) in order.enumerated() { out[j * n + i] = v[j * n + Int(old)] } }
+        return out
+    }
+
+    /// Each of the `k` columns of `v` (n×k, column-major, indexed by new number) back in the
+    /// old numbering, into one array.
+    func back(columns v: [Double], _ k: Int) -> [Double] {
+        let n = order.count
+        precondition(v.count == n * k, "Renumbering.back(columns:): \(v.count) values for \(n) people × \(k)")
+        var out = [Double](repeating: 0, count: n * k)
+        for j in 0..<k { for (i, old) in order.enumerated() { out[j * n + Int(old)] = v[j * n + i] } }
         return out
     }
 }
