@@ -52,8 +52,11 @@ public struct Conversions: Sendable {
         if layout[.conversionTimestamp] != nil { template.timestamp = [] }
         if layout[.conversionCampaign] != nil { template.campaign = [] }
         let rules = FieldRules(options)
+        let expected = ChunkedScan.expectedRows(bytes: buffer.count, chunks: chunks)
         var parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
-            ConversionsChunk(conversions: template, layout: layout, rules: rules, policy: options.onError)
+            var conversions = template
+            conversions.users = Interner(chunkOfRows: expected)
+            return ConversionsChunk(conversions: conversions, layout: layout, rules: rules, policy: options.onError)
         }
         var result = template
         result.quality.blankLines = head.cursor.blank

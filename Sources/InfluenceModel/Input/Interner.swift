@@ -37,22 +37,33 @@ public struct Interner: Sendable {
     private var hashedNumbered = 0
     /// Numbered keys, by number.
     private var numbered = NumberedKeys()
-    /// The keys the table was made for, which bounds the numbered array from the start.
+    /// The keys the table may come to hold, which bounds the numbered array from the start.
     private let expected: Int
 
     public init(capacity: Int = 1024) {
+        self.init(capacity: capacity, expecting: capacity)
+    }
+
+    /// A table with hash slots for `capacity` keys whose numbered array may cover eight
+    /// numbers for each of `expected` keys from the start.
+    init(capacity: Int, expecting expected: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
-        expected = max(capacity, 0)
+        self.expected = max(expected, capacity, 0)
     }
 
     /// A table for the ids of a chunk of about `rows` rows: sized for one new person per
     /// eight rows, so a chunk of a typical export never rehashes; a table far larger than its
     /// keys costs memory, not time (only the slots of keys that exist are ever touched).
+    ///
+    /// A chunk of `rows` rows names at most twice as many people, so its numbered array may
+    /// cover their numbers from the start: without that, the ids of a 100M-row export whose
+    /// numbers run to 140M were hashed until the table held 17M keys (growing the hash slots
+    /// by doubling), then moved.
     init(chunkOfRows rows: Int) {
-        self.init(capacity: min(max(rows / 8, 1024), 1 << 20))
+        self.init(capacity: min(max(rows / 8, 1024), 1 << 20), expecting: rows)
     }
 
     /// The number of distinct keys.
