@@ -136,6 +136,7 @@ struct AttributionFlowTests {
         let graph = ReferralGraph(events: events)
         let n = graph.nodeCount
         #expect(Renumbering.pays(people: n, entries: graph.edgeCount))
+        #expect(Renumbering.fits(people: n, entries: graph.edgeCount, vectors: 3))
         let w = AdjacencyOperator(forward: graph.forward, reverse: graph.reverse, kind: .sparse)
         let inWeight = graph.reverse.rowSums()
         var v = [Double](repeating: 0, count: 2 * n)
@@ -163,6 +164,15 @@ struct AttributionFlowTests {
             }
             #expect(total > 0 && gap <= 1e-9 * total, "column \(j): gap \(gap) of \(total)")
         }
+    }
+
+    /// Renumbering's copies are weighed against the machine's memory: a 100M-referral program
+    /// export's (109M people) do not fit beside it on 24 GiB, a 10M one's (10.9M) do.
+    @Test func renumberingCopiesAreWeighedAgainstMemory() {
+        let gib: UInt64 = 1 << 30
+        #expect(!Renumbering.fits(people: 109_000_000, entries: 98_000_000, vectors: 3, memory: 24 * gib))
+        #expect(Renumbering.fits(people: 10_900_000, entries: 9_800_000, vectors: 3, memory: 24 * gib))
+        #expect(Renumbering.fits(people: 109_000_000, entries: 98_000_000, vectors: 3, memory: 64 * gib))
     }
 
     @Test func blockIterationMatchesOneColumnAtATime() {

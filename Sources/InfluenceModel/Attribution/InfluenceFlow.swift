@@ -27,7 +27,7 @@ public enum InfluenceFlow {
     /// - Returns: m (n×k) and how the iteration ended.
     /// - Complexity: O(iterations × k × cost of W), iterations ≈ log(tolerance / ‖Q·V‖₁) / log d.
     public static func receivedMass(
-        _ w: AdjacencyOperator, inWeight: [Double], damping d: Double, values: [Double],
+        _ w: AdjacencyOperator, inWeight: [Double], damping d: Double, values: consuming [Double],
         columns k: Int, settings: IterationSettings
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
@@ -35,11 +35,15 @@ public enum InfluenceFlow {
         // PageRank is (`Renumbering`): each product then reads x front to back. Row sums keep
         // their terms and order, so every column's values are the same bits, permuted.
         // Each n×k block is made once, in place, and freed once used: at 100M people one is 1.7 GB.
-        if w.kind == .sparse, Renumbering.pays(people: n, entries: w.forward.count) {
+        if w.kind == .sparse, Renumbering.pays(people: n, entries: w.forward.count),
+            Renumbering.fits(people: n, entries: w.forward.count, vectors: k + 1)
+        {
             let r = Renumbering(w.forward)
+            let renumbered = r.forward(columns: values, k)
+            _ = consume values
             let solved = solve(
                 AdjacencyOperator(forward: r.matrix, reverse: nil, kind: .sparse), inWeight: r.forward(inWeight), damping: d,
-                values: r.forward(columns: values, k), columns: k, settings: settings)
+                values: renumbered, columns: k, settings: settings)
             return (r.back(columns: solved.mass, k), solved.report)
         }
         return solve(w, inWeight: inWeight, damping: d, values: values, columns: k, settings: settings)
@@ -97,7 +101,20 @@ public enum InfluenceFlow {
         // Two columns per block (conversion counts, values), one block per campaign.
         let blocks = campaigns?.names.count ?? 1
         let k = 2 * blocks
-        var v = [Double](repeating: 0, count: n * k)
+        // V, n×k: each converter's conversions and value, in the block of its campaign. It is
+        // given up to the solve (at 100M people it is 1.7 GB) and made again for the channel
+        // shares, the same sums in the same order.
+        func conversionValues() -> [Double] {
+            var v = [Double](repeating: 0, count: n * k)
+            for i in 0..<conversions.count {
+                let u = chains.converter[i]
+                guard u >= 0, inWeight[Int(u)] > 0 else { continue }
+                let block = campaigns?.ofConversion[i] ?? 0
+                v[(2 * block) * n + Int(u)] += 1
+                v[(2 * block + 1) * n + Int(u)] += conversions.value[i]
+            }
+            return v
+        }
         var total = Credit()
         var organic = Credit()
         var organicByCampaign = [Credit](repeating: Credit(), count: campaigns?.names.count ?? 0)
@@ -114,12 +131,11 @@ public enum InfluenceFlow {
                 if u < 0 { counts.unknownConverter += 1 } else { counts.notReferred += 1 }
                 continue
             }
-            v[(2 * block) * n + Int(u)] += 1
-            v[(2 * block + 1) * n + Int(u)] += value
         }
         let kind = options.operatorChoice.resolve(people: n, edges: graph.edgeCount)
         let w = AdjacencyOperator(forward: graph.forward, reverse: graph.reverse, kind: kind)
-        let (m, report) = receivedMass(w, inWeight: inWeight, damping: d, values: v, columns: k, settings: options.iteration)
+        let (m, report) = receivedMass(
+            w, inWeight: inWeight, damping: d, values: conversionValues(), columns: k, settings: options.iteration)
         let keep = inWeight.map { $0 > 0 ? 1 - d : 1 }
         var ledger = CreditLedger()
         switch options.grouping {
@@ -134,6 +150,7 @@ public enum InfluenceFlow {
             // Mass reaching s over edge s → t is w(s, t)/in(t) · (v_t + d·m_t); s keeps its share of it.
             let channel = events.channel!
             let f = graph.forward
+            let v = conversionValues()
             for s in 0..<n {
                 for e in f.rowStart[s]..<f.rowStart[s + 1] {
                     let t = Int(f.column[e])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// People renumbered in breadth-first order of the referral graph, so that the sparse product
 /// reads x in order rather than at random.
 ///
@@ -39,6 +41,18 @@ struct Renumbering: Sendable {
     /// Whether renumbering pays for a sparse operator of `people` people and `entries` entries.
     static func pays(people: Int, entries: Int) -> Bool {
         people >= minimumPeople && entries < maximumReferralsPerPerson * people
+    }
+
+    /// Whether renumbering's copies, which sit beside the originals (the order both ways, the
+    /// renumbered matrix with 8-byte values, and `vectors` vectors of people), take at most an
+    /// eighth of `memory`. Renumbering leaves every sum's bits as they are, so this decides
+    /// speed only, never output: at 109M people (a 100M-referral program export) the copies of
+    /// an influence-flow solve are 5.5 GB, which a 24 GiB machine holding the export cannot spare.
+    static func fits(
+        people: Int, entries: Int, vectors: Int, memory: UInt64 = ProcessInfo.processInfo.physicalMemory
+    ) -> Bool {
+        let bytes = people * (4 + 4 + 8) + entries * (4 + 8) + vectors * people * 8
+        return UInt64(bytes) <= memory / 8
     }
 
     /// Breadth-first order of `a`'s rows and columns (a square matrix), and `a` in it.
