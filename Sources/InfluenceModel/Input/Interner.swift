@@ -62,8 +62,15 @@ public struct Interner: Sendable {
     /// cover their numbers from the start: without that, the ids of a 100M-row export whose
     /// numbers run to 140M were hashed until the table held 17M keys (growing the hash slots
     /// by doubling), then moved.
+    ///
+    /// Room for a key per row is reserved up front (the reader's row estimate errs high), so
+    /// that the keys' arrays are not copied to twice their size again and again as they fill;
+    /// reserved pages that are never written cost nothing.
     init(chunkOfRows rows: Int) {
         self.init(capacity: min(max(rows / 8, 1024), 1 << 20), expecting: rows)
+        offsets.reserveCapacity(rows + 1)
+        hashes.reserveCapacity(rows)
+        arena.reserveCapacity(16 * rows)
     }
 
     /// The number of distinct keys.
