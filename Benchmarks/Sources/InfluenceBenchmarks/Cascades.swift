@@ -44,7 +44,9 @@ enum Cascades {
                 if made[c] >= share { open.remove(at: k) } else { k += 1 }
             }
         }
-        try out.write(toFile: path, atomically: true, encoding: .utf8)
+        // The project's own atomic writer: Foundation's String.write(toFile:) on Linux wrote a
+        // 4.2 GB export wrongly (the file's start again from its 2 GiB mark).
+        try OutputFile.write(out, to: path)
     }
 
     /// Poisson(λ) by inversion from a uniform, walking the CDF (λ stays small here).
