@@ -35,9 +35,8 @@ public enum InfluenceFlow {
         // PageRank is (`Renumbering`): each product then reads x front to back. Row sums keep
         // their terms and order, so every column's values are the same bits, permuted.
         // Each n×k block is made once, in place, and freed once used: at 100M people one is 1.7 GB.
-        if w.kind == .sparse, Renumbering.pays(people: n, entries: w.forward.count),
-            Renumbering.fits(people: n, entries: w.forward.count, vectors: k + 1)
-        {
+        let fits = Renumbering.fits(people: n, entries: w.forward.count, vectors: k + 1)
+        if w.kind == .sparse, Renumbering.pays(people: n, entries: w.forward.count), fits {
             let r = Renumbering(w.forward)
             let renumbered = r.forward(columns: values, k)
             _ = consume values
@@ -46,20 +45,27 @@ public enum InfluenceFlow {
                 values: renumbered, columns: k, settings: settings)
             return (r.back(columns: solved.mass, k), solved.report)
         }
-        return solve(w, inWeight: inWeight, damping: d, values: values, columns: k, settings: settings)
+        return solve(w, inWeight: inWeight, damping: d, values: values, columns: k, settings: settings, lean: !fits)
     }
 
     /// `receivedMass` in `w`'s numbering.
-    private static func solve(
+    /// - Parameter lean: takes each 1/in(t) as it is needed rather than keeping a vector of
+    ///   them (n doubles less, 0.87 GB at 109M people; the same bits, one division more per
+    ///   person and step), for when memory is tight.
+    static func solve(
         _ w: AdjacencyOperator, inWeight: [Double], damping d: Double, values: consuming [Double],
-        columns k: Int, settings: IterationSettings
+        columns k: Int, settings: IterationSettings, lean: Bool = false
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
-        let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
+        let inverse = lean ? [] : inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         var scaled = [Double](repeating: 0, count: n)
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
             scaled.withUnsafeMutableBufferPointer { z in
-                for i in 0..<n { z[i] = x[i] * inverse[i] }
+                if lean {
+                    for i in 0..<n { z[i] = x[i] * (inWeight[i] > 0 ? 1 / inWeight[i] : 0) }
+                } else {
+                    for i in 0..<n { z[i] = x[i] * inverse[i] }
+                }
                 w.apply(UnsafeBufferPointer(z), into: y)
             }
         }
