@@ -139,12 +139,7 @@ struct AttributionFlowTests {
         #expect(Renumbering.fits(people: n, entries: graph.edgeCount, vectors: 3))
         let w = AdjacencyOperator(forward: graph.forward, reverse: graph.reverse, kind: .sparse)
         let inWeight = graph.reverse.rowSums()
-        var v = [Double](repeating: 0, count: 2 * n)
-        for _ in 0..<5000 {
-            let u = Int(rng.next() % UInt64(n))
-            v[u] += 1
-            v[n + u] += Double(rng.next() % 1000) / 10
-        }
+        let v = randomConversionValues(people: n, conversions: 5000, divisor: 10, &rng)
         let d = 0.5
         let (m, report) = InfluenceFlow.receivedMass(
             w, inWeight: inWeight, damping: d, values: v, columns: 2, settings: IterationSettings(tolerance: 1e-12))
@@ -186,12 +181,7 @@ struct AttributionFlowTests {
         let n = graph.nodeCount
         let w = AdjacencyOperator(forward: graph.forward, reverse: graph.reverse, kind: .sparse)
         let inWeight = graph.reverse.rowSums()
-        var v = [Double](repeating: 0, count: 2 * n)
-        for _ in 0..<400 {
-            let u = Int(rng.next() % UInt64(n))
-            v[u] += 1
-            v[n + u] += Double(rng.next() % 1000) / 7
-        }
+        let v = randomConversionValues(people: n, conversions: 400, divisor: 7, &rng)
         let settings = IterationSettings(tolerance: 1e-13)
         let kept = InfluenceFlow.solve(w, inWeight: inWeight, damping: 0.7, values: v, columns: 2, settings: settings)
         let lean = InfluenceFlow.solve(w, inWeight: inWeight, damping: 0.7, values: v, columns: 2, settings: settings, lean: true)
@@ -239,4 +229,16 @@ struct AttributionFlowTests {
             }
         }
     }
+}
+
+/// V for `people` people (n×2: conversions, values), with `conversions` conversions by people
+/// drawn at random, each worth a whole number up to 999 divided by `divisor`.
+private func randomConversionValues(people n: Int, conversions: Int, divisor: Double, _ rng: inout SplitMix64) -> [Double] {
+    var v = [Double](repeating: 0, count: 2 * n)
+    for _ in 0..<conversions {
+        let u = Int(rng.next() % UInt64(n))
+        v[u] += 1
+        v[n + u] += Double(rng.next() % 1000) / divisor
+    }
+    return v
 }
