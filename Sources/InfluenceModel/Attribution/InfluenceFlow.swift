@@ -57,12 +57,13 @@ public enum InfluenceFlow {
         columns k: Int, settings: IterationSettings, lean: Bool = false
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
-        let inverse = lean ? [] : inWeight.map { $0 > 0 ? 1 / $0 : 0 }
+        @inline(__always) func reciprocal(_ w: Double) -> Double { w > 0 ? 1 / w : 0 }
+        let inverse = lean ? [] : inWeight.map(reciprocal)
         var scaled = [Double](repeating: 0, count: n)
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
             scaled.withUnsafeMutableBufferPointer { z in
                 if lean {
-                    for i in 0..<n { z[i] = x[i] * (inWeight[i] > 0 ? 1 / inWeight[i] : 0) }
+                    for i in 0..<n { z[i] = x[i] * reciprocal(inWeight[i]) }
                 } else {
                     for i in 0..<n { z[i] = x[i] * inverse[i] }
                 }

@@ -93,15 +93,6 @@ public struct Conversions: Sendable {
     /// Appends another part's or file's conversions, renumbering its users and campaigns.
     mutating func append(_ other: Conversions) {
         let first = count
-        if first == 0 && users.count == 0 && campaigns.count == 0 {
-            // Nothing here yet: the other's tables and columns are taken as they are (the same
-            // numbering absorbing them would give).
-            (users, user, value, line, campaigns) = (other.users, other.user, other.value, other.line, other.campaigns)
-            if timestamp != nil || other.timestamp != nil { timestamp = other.timestamp ?? [Double](repeating: .nan, count: other.count) }
-            if campaign != nil || other.campaign != nil { campaign = other.campaign ?? [Int32](repeating: -1, count: other.count) }
-            quality.add(other.quality)
-            return
-        }
         let users = self.users.absorb(other.users)
         let campaigns = self.campaigns.absorb(other.campaigns, threads: 1)
         user += other.user.map { users[Int($0)] }

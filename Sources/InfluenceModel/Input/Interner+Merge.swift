@@ -5,11 +5,16 @@ extension Interner {
     /// tables of consecutive chunks of a file, absorbed in file order, number keys exactly as
     /// one pass over the whole file does. Look-ups (the bulk of the work) run on several
     /// threads against the unchanged table; only the keys that are new here are then added,
-    /// in order, on one thread.
+    /// in order, on one thread. An empty table becomes `other` as it is, numbering its keys as
+    /// it does, without interning them again.
     /// - Returns: `map[i]` = the index here of `other`'s key `i`.
     /// - Complexity: O(total key length of `other`) expected.
     mutating func absorb(_ other: Interner, threads: Int = Parallel.threads) -> [Int32] {
         let n = other.count
+        if count == 0 {
+            self = other
+            return (0..<n).map { Int32($0) }
+        }
         var map = indices(of: other, threads: threads)
         var missing: [Int32] = []
         var missingBytes = 0

@@ -279,11 +279,6 @@ public struct Interner: Sendable {
         return Int32(index)
     }
 
-    /// Adds `key`, known to be absent (when merging tables).
-    mutating func appendAbsent(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int32 {
-        intern(key, hash: h, prefix: Interner.hashAndPrefix(key).prefix, number: numberAdopting(key))
-    }
-
     /// The length of a numbered array that covers `number`: a power of two, at least twice the
     /// present one (so that the keys are scanned for it only a few times in all), or `nil`
     /// when that would pass eight slots for each key the table holds or was made for (so that

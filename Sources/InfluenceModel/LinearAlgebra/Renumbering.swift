@@ -139,7 +139,7 @@ struct Renumbering: Sendable {
     }
 
     /// `v` (indexed by old person) in the new numbering.
-    func forward<T>(_ v: [T]) -> [T] { order.map { v[Int($0)] } }
+    func forward(_ v: [Double]) -> [Double] { forward(columns: v, 1) }
 
     /// `v` (indexed by new number) back in the old numbering.
     func back(_ v: [Double]) -> [Double] { back(columns: v, 1) }
