@@ -52,6 +52,18 @@ import Testing
         #expect(checked > 700_000)
     }
 
+    /// Integers as `String(_:)` writes them, signs and the widest included.
+    @Test func decimalsAreWritten() {
+        var rng = SplitMix64(seed: 5)
+        var values: [Int] = [0, 1, 9, 10, 99, 100, -1, -10, Int.max, Int.min, 999_999, 1_000_000]
+        for _ in 0..<10_000 { values.append(Int(truncatingIfNeeded: rng.next()) >> Int(rng.next() % 64)) }
+        for v in values {
+            var bytes: [UInt8] = [0x41]
+            CSVText.appendDecimal(v, to: &bytes)
+            #expect(bytes == [0x41] + Array(String(v).utf8), "\(v)")
+        }
+    }
+
     @Test func jsonAndCSVWriteShortestNumbers() {
         #expect(JSONValue.number(0.85).rendered() == "0.85\n")
         #expect(JSONValue.array([.number(1), .number(1e-10), .number(.infinity)]).rendered() == "[1, 1e-10, null]\n")

@@ -66,6 +66,69 @@ struct NumberedKeysTests {
         #expect(number("12", after: "alice") == -1)
     }
 
+    /// Digits are read eight at a time: every run of 1 to 20 bytes, digits or one stray byte
+    /// anywhere, reads as a loop over its bytes reads it.
+    @Test func numbersEqualADigitLoop() {
+        var rng = SplitMix64(seed: 77)
+        var keys = NumberedKeys()
+        var first = "u1"
+        first.withUTF8 { keys.adopt($0) }
+        for _ in 0..<200_000 {
+            let count = 1 + Int(rng.next() % 20)
+            var digits = (0..<count).map { _ in UInt8(0x30 + rng.next() % 10) }
+            if rng.next() % 3 == 0 { digits[Int(rng.next() % UInt64(count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            if rng.next() % 4 == 0 { digits[0] = UInt8(0x31 + rng.next() % 9) }
+            var expected = 0
+            for d in digits {
+                guard d >= 0x30, d <= 0x39 else { expected = -1; break }
+                expected = expected &* 10 &+ Int(d - 0x30)  // past 18 digits refused below
+            }
+            if count > 18 || (digits[0] == 0x30 && count > 1) { expected = -1 }
+            let key: [UInt8] = [0x75] + digits
+            let got = key.withUnsafeBufferPointer { keys.number($0) }
+            if got != expected {
+                Issue.record("u\(String(decoding: digits, as: UTF8.self)): \(got), expected \(expected)")
+                return
+            }
+        }
+    }
+
+    /// The reader's batch interns pairs as a dictionary in order of first appearance does,
+    /// whether an id is found by its number without a hash or hashed, and when keys hashed
+    /// before the array covered them are met again after it does.
+    @Test(arguments: 0..<4)
+    func pairBatchInternsLikeADictionary(seed: Int) {
+        let ids = mixedIds(30_000, seed: UInt64(40 + seed), span: seed == 3 ? 2_000_000 : 20_000)
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for id in ids {
+            let from = bytes.count
+            bytes += Array(id.utf8)
+            ranges.append(from..<bytes.count)
+        }
+        var table = Interner(capacity: 16)
+        var batch = PairBatch()
+        var source: [Int32] = [], target: [Int32] = []
+        bytes.withUnsafeBufferPointer { all in
+            for k in stride(from: 0, to: ranges.count - 1, by: 2) {
+                let s = UnsafeBufferPointer(rebasing: all[ranges[k]]), t = UnsafeBufferPointer(rebasing: all[ranges[k + 1]])
+                batch.append(s, t, people: &table, source: &source, target: &target)
+            }
+            batch.flush(people: &table, source: &source, target: &target)
+        }
+        var dictionary: [String: Int32] = [:]
+        var expected: [Int32] = []
+        for id in ids.prefix(ranges.count / 2 * 2) {
+            if dictionary[id] == nil { dictionary[id] = Int32(dictionary.count) }
+            expected.append(dictionary[id]!)
+        }
+        var interleaved: [Int32] = []
+        for (a, b) in zip(source, target) { interleaved += [a, b] }
+        #expect(interleaved == expected)
+        #expect(table.count == dictionary.count)
+        for (id, index) in dictionary.prefix(2000) { #expect(table.index(of: id) == index) }
+    }
+
     /// Interning any mix of ids numbers them as a dictionary in order of first appearance
     /// does, while the numbered array grows past keys first hashed, from tables made small and
     /// large, and every key is found again by `index(of:)`.

@@ -490,6 +490,35 @@ struct PerformancePathTests {
         #expect(keys == expectedKeys)
     }
 
+    /// A row's entries sorted by column, stably, values carried: by insertion, by key and by
+    /// radix (one, two and three digits of columns), against a stable comparison sort.
+    @Test(arguments: [
+        (0, 1), (5, 1000), (40, 1000), (49, 1000), (600, 2000), (5000, 1_000_000), (70_000, 1_000_000), (3000, Int(Int32.max)),
+    ])
+    func rowSortIsAStableSort(count: Int, columns: Int) {
+        var rng = SplitMix64(seed: UInt64(count) &+ 11)
+        // Columns repeat (duplicate referrals) so that stability shows in the values.
+        let span = UInt64(max(1, min(columns, count / 2 + 1)))
+        let original = (0..<count).map { _ in Int32(rng.next() % span) * Int32(columns / Int(span)) }
+        let expected: [Int] = (0..<count).sorted { original[$0] != original[$1] ? original[$0] < original[$1] : $0 < $1 }
+        let expectedColumns: [Int32] = expected.map { original[$0] }
+        let expectedValues: [Double] = expected.map { Double($0) }
+        var column = original
+        var value = (0..<count).map { Double($0) }
+        column.withUnsafeMutableBufferPointer { c in
+            value.withUnsafeMutableBufferPointer { v in
+                if count > 0 { RowSort.sort(c.baseAddress!, v.baseAddress!, count: count) }
+            }
+        }
+        #expect(column == expectedColumns)
+        #expect(value == expectedValues)
+        var alone = original  // without values
+        alone.withUnsafeMutableBufferPointer { c in
+            if count > 0 { RowSort.sort(c.baseAddress!, nil, count: count) }
+        }
+        #expect(alone == expectedColumns)
+    }
+
     @Test(arguments: 0..<10)
     func radixRankingEqualsComparisonRanking(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(seed))

@@ -106,8 +106,11 @@ struct PairBatch {
         _ s: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>,
         people: inout Interner, source: inout [Int32], target: inout [Int32]
     ) {
-        let hs = Interner.hashAndPrefix(s), ht = Interner.hashAndPrefix(t)
+        // A key the numbered array covers is found by its number alone: no hash (it stays
+        // covered until the flush, as the array only grows).
         let ns = people.numberAdopting(s), nt = people.numberAdopting(t)
+        let hs = people.covers(ns) ? (hash: 0, prefix: 0) : Interner.hashAndPrefix(s)
+        let ht = people.covers(nt) ? (hash: 0, prefix: 0) : Interner.hashAndPrefix(t)
         people.prefetch(hs.hash, number: ns)
         people.prefetch(ht.hash, number: nt)
         pending.append(Pending(source: s, target: t, sourceHash: hs, targetHash: ht, sourceNumber: ns, targetNumber: nt))
@@ -145,10 +148,16 @@ struct PairBatch {
             indices.withUnsafeMutableBufferPointer { indices in
                 for k in 0..<n {
                     let pair = pairs[k]
-                    indices[k] = people.intern(
-                        pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix, number: pair.sourceNumber)
-                    indices[size &+ k] = people.intern(
-                        pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix, number: pair.targetNumber)
+                    indices[k] =
+                        people.covers(pair.sourceNumber)
+                        ? people.intern(pair.source, covered: pair.sourceNumber)
+                        : people.intern(
+                            pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix, number: pair.sourceNumber)
+                    indices[size &+ k] =
+                        people.covers(pair.targetNumber)
+                        ? people.intern(pair.target, covered: pair.targetNumber)
+                        : people.intern(
+                            pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix, number: pair.targetNumber)
                 }
                 source.append(contentsOf: UnsafeBufferPointer(rebasing: indices[0..<n]))
                 target.append(contentsOf: UnsafeBufferPointer(rebasing: indices[size..<size &+ n]))

@@ -81,13 +81,24 @@ public enum CSVText {
         byte == 0x3D || byte == 0x2B || byte == 0x2D || byte == 0x40 || byte == 0x09 || byte == 0x0D
     }
 
-    /// Appends a non-negative integer in decimal.
+    /// Appends an integer in decimal.
+    ///
+    /// The digits are written from the end of a small buffer, then appended at once (not a
+    /// byte at a time, each with its own check of the array's room).
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
-            var v = value, count = 0
-            repeat { d[count] = UInt8(truncatingIfNeeded: 0x30 + v % 10); v /= 10; count += 1 } while v > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+            var v = value.magnitude, at = d.count
+            repeat {
+                at -= 1
+                d[at] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                at -= 1
+                d[at] = 0x2D
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[at...]))
         }
     }
 }

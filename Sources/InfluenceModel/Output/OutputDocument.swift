@@ -16,12 +16,17 @@ public protocol OutputDocument {
     func html() -> String?
     /// The CSV as bytes (a document with a faster byte path overrides it).
     func csvBytes() -> [UInt8]
+    /// The bytes of `csvBytes()` in pieces to be written one after the other (a document
+    /// formatted in parts on several threads need not join them first).
+    func csvChunks() -> [[UInt8]]
 }
 
 extension OutputDocument {
     public func html() -> String? { nil }
 
     public func csvBytes() -> [UInt8] { Array(csv().utf8) }
+
+    public func csvChunks() -> [[UInt8]] { [csvBytes()] }
 
     /// Whether the document can be written as `format`.
     public func supports(_ format: OutputFormat) -> Bool {
@@ -46,7 +51,7 @@ extension OutputDocument {
     public func write(as format: OutputFormat, to path: String?) throws(OutputError) -> Bool {
         switch format {
         case .csv:
-            try OutputFile.write(bytes: csvBytes(), to: path)
+            try OutputFile.write(chunks: csvChunks(), to: path)
             return true
         case .json:
             try OutputFile.write(bytes: json().renderedBytes(), to: path)
