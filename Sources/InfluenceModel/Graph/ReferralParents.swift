@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Each person's parent in the referral forest (DESIGN.md, The model), without the trees
 /// built on it: what attribution needs (a conversion's chain climbs parents), at about half
 /// the cost of `ReferralForest`, whose children, depths and preorder are reads and writes at
@@ -102,10 +104,28 @@ public struct ReferralParents: Sendable {
                                             up[Int(small)] = big
                                             top[Int(big)] = treeTop
                                         }
+                                        // The rows to come are known: their people's entries are
+                                        // fetched `lookahead` rows early (hints, which change no
+                                        // result), so that each row's misses at random over the
+                                        // people overlap those of the rows before it.
+                                        let lookahead = 16
+                                        @inline(__always) func fetch(_ k: Int) {
+                                            let s = Int(source[k]), t = Int(target[k])
+                                            influence_prefetch(up.baseAddress! + s)
+                                            influence_prefetch(up.baseAddress! + t)
+                                            influence_prefetch(parent.baseAddress! + t)
+                                            influence_prefetch(parentRow.baseAddress! + t)
+                                        }
                                         if let order {
-                                            for k in order { link(Int(k)) }
+                                            for i in order.indices {
+                                                if i &+ lookahead < rowCount { fetch(Int(order[i &+ lookahead])) }
+                                                link(Int(order[i]))
+                                            }
                                         } else {
-                                            for k in 0..<rowCount { link(k) }
+                                            for k in 0..<rowCount {
+                                                if k &+ lookahead < rowCount { fetch(k &+ lookahead) }
+                                                link(k)
+                                            }
                                         }
                                     }
                                 }
