@@ -91,8 +91,13 @@ public struct Interner: Sendable {
     /// - Returns: the index, and whether the key was new.
     /// - Complexity: O(key length) expected.
     public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int32, isNew: Bool) {
-        let (h, word) = Interner.hashAndPrefix(key)
         let number = numberAdopting(key)
+        if covers(number) {
+            let before = count
+            let index = intern(key, covered: number)
+            return (index, count > before)
+        }
+        let (h, word) = Interner.hashAndPrefix(key)
         let found = probe(key, hash: h, prefix: word, number: number)
         if case .found(let index) = found { return (index, false) }
         return (insert(key, hash: h, prefix: word, number: number, at: found), true)
