@@ -50,18 +50,10 @@ public enum CSVText {
 
     /// Appends a text cell's UTF-8 bytes, as `appendField(_:to:)` writes it.
     static func appendField(bytes field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let guarded = field.first.map { guardFormulas && startsFormula($0) } ?? false
-        guard guarded || needsQuotes(field) else {
-            out.append(contentsOf: field)
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fieldRoom(field.count)) { room in
+            let count = writeField(bytes: field, to: room.baseAddress!, guarding: guardFormulas)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<count]))
         }
-        out.append(0x22)
-        if guarded { out.append(0x27) }
-        for b in field {
-            out.append(b)
-            if b == 0x22 { out.append(0x22) }
-        }
-        out.append(0x22)
     }
 
     /// A comma, quote or line break inside, or a space or tab at either end.
@@ -82,23 +74,68 @@ public enum CSVText {
     }
 
     /// Appends an integer in decimal.
-    ///
-    /// The digits are written from the end of a small buffer, then appended at once (not a
-    /// byte at a time, each with its own check of the array's room).
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { d in
-            var v = value.magnitude, at = d.count
-            repeat {
-                at -= 1
-                d[at] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
-                v /= 10
-            } while v > 0
-            if value < 0 {
-                at -= 1
-                d[at] = 0x2D
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[at...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: decimalRoom) { room in
+            let count = writeDecimal(value, to: room.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<count]))
         }
+    }
+
+    /// Bytes that `writeDecimal` may write: `-9223372036854775808` is 20.
+    static let decimalRoom = 20
+
+    /// Writes an integer in decimal at `out`, which has room for `decimalRoom` bytes, and
+    /// returns how many bytes it wrote. The digits are found from the last, then written in
+    /// order.
+    @inline(__always)
+    static func writeDecimal(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1
+        var v = value.magnitude
+        while v >= 10 {
+            v /= 10
+            digits += 1
+        }
+        let sign = value < 0 ? 1 : 0
+        if sign == 1 { out[0] = 0x2D }
+        v = value.magnitude
+        var at = sign + digits
+        repeat {
+            at -= 1
+            out[at] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+            v /= 10
+        } while v > 0
+        return sign + digits
+    }
+
+    /// Bytes that `writeField(bytes:to:guarding:)` may write for a field of `count` bytes.
+    static func fieldRoom(_ count: Int) -> Int { 2 * count + 3 }
+
+    /// Writes a text cell's UTF-8 bytes at `out` (room for `fieldRoom(field.count)` bytes), as
+    /// `appendField(bytes:to:)` writes it, with `guarding` for `guardFormulas` (read once by
+    /// the caller rather than once a cell); returns how many bytes it wrote.
+    @inline(__always)
+    static func writeField(bytes field: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>, guarding: Bool) -> Int {
+        let guarded = field.first.map { guarding && startsFormula($0) } ?? false
+        guard guarded || needsQuotes(field) else {
+            if let from = field.baseAddress { out.update(from: from, count: field.count) }
+            return field.count
+        }
+        var at = 0
+        out[at] = 0x22
+        at += 1
+        if guarded {
+            out[at] = 0x27
+            at += 1
+        }
+        for b in field {
+            out[at] = b
+            at += 1
+            if b == 0x22 {
+                out[at] = 0x22
+                at += 1
+            }
+        }
+        out[at] = 0x22
+        return at + 1
     }
 }

@@ -15,42 +15,67 @@ extension Format {
     }
 
     /// Appends `Format.shortest(value)`.
-    ///
-    /// Swift's printer (Errol-style, in the runtime) is faster than 17 exact digits by hand
-    /// (`appendExact17`): about 70 ns against 120 ns a number on one core. Its text is taken
-    /// through `write(to:)` into a stream that appends bytes, not through `description`,
-    /// which made a `String` (a heap allocation for the 21 bytes a score such as
-    /// `8.554011490196359e-06` takes): 91 → 56 ms for a million scores.
     /// - Complexity: O(1).
     @inline(__always)
     static func appendShortest(_ value: Double, to out: inout [UInt8]) {
-        if value == 0 { out.append(0x30); return }
-        if !value.isFinite {  // `description`'s `inf`, `-inf`, `nan` (`write(to:)` may show a NaN's sign)
-            out.append(contentsOf: value.description.utf8)
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shortestRoom) { room in
+            let count = writeShortest(value, to: room.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<count]))
         }
-        var sink = ByteSink(bytes: out)
-        out = []  // `sink` holds the only reference, so appending copies nothing
-        let from = sink.bytes.count
-        value.write(to: &sink)
-        out = sink.bytes
-        let n = out.count
-        if n - from > 2, out[n - 2] == 0x2E, out[n - 1] == 0x30 { out.removeLast(2) }
+    }
+
+    /// Bytes that `writeShortest` may write: `-1.7976931348623157e+308` is 24.
+    static let shortestRoom = 32
+
+    /// Writes `Format.shortest(value)` at `out`, which has room for `shortestRoom` bytes, and
+    /// returns how many bytes it wrote.
+    ///
+    /// Swift's printer (Errol-style, in the runtime) is faster than 17 exact digits by hand
+    /// (`appendExact17`): about 70 ns against 120 ns a number on one core. Its text is taken
+    /// through `write(to:)` into a stream that copies bytes, not through `description`, which
+    /// made a `String` (a heap allocation for the 21 bytes a score such as
+    /// `8.554011490196359e-06` takes): 91 → 56 ms for a million scores.
+    /// - Complexity: O(1).
+    @inline(__always)
+    static func writeShortest(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value == 0 {
+            out[0] = 0x30
+            return 1
+        }
+        var sink = PointerSink(base: out, capacity: shortestRoom)
+        if value.isFinite {
+            value.write(to: &sink)
+        } else {  // `description`'s `inf`, `-inf`, `nan` (`write(to:)` may show a NaN's sign)
+            sink.write(value.description)
+        }
+        let n = sink.count
+        return n > 2 && out[n - 2] == 0x2E && out[n - 1] == 0x30 ? n - 2 : n
     }
 }
 
-/// A `TextOutputStream` that appends UTF-8 to bytes. The standard library hands a number's
-/// ASCII text to `_writeASCII` without making a `String` of it; any other text arrives as a
-/// `String` through `write(_:)`, and the bytes are the same either way.
-struct ByteSink: TextOutputStream {
-    var bytes: [UInt8]
+/// A `TextOutputStream` that copies UTF-8 to memory, up to `capacity` bytes (text past it is
+/// dropped; callers give room for the longest text they write). The standard library hands a
+/// number's ASCII text to `_writeASCII` without making a `String` of it; any other text
+/// arrives as a `String` through `write(_:)`, and the bytes are the same either way.
+struct PointerSink: TextOutputStream {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    private(set) var count = 0
+
+    init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+    }
 
     mutating func write(_ string: String) {
         var string = string
-        string.withUTF8 { bytes.append(contentsOf: $0) }
+        string.withUTF8 { _writeASCII($0) }
     }
 
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: buffer)
+        let n = min(buffer.count, capacity - count)
+        guard n > 0, let from = buffer.baseAddress else { return }
+        (base + count).update(from: from, count: n)
+        count += n
     }
 }

@@ -19,55 +19,70 @@ extension ScoreResult {
         let header = Array((authority == nil ? "node,score,rank\n" : "node,hub,authority,rank\n").utf8)
         let parts = Parallel.ranges(order.count, parts: order.count < 50_000 ? 1 : Parallel.threads * 2)
         let first = order.startIndex
+        let guarding = CSVText.guardFormulas
+        // Bytes a row may take besides its id: the numbers, their commas, the rank, a line feed.
+        let fixed = (authority == nil ? 1 : 2) * (1 + Format.shortestRoom) + 1 + CSVText.decimalRoom + 1
         let pieces = Parallel.pieces(parts) { range in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(range.count * 48)
             people.arena.withUnsafeBufferPointer { arena in
                 people.offsets.withUnsafeBufferPointer { offsets in
                     score.withUnsafeBufferPointer { score in
-                        // Rank order visits people at random: read each batch's offsets,
-                        // scores and first key bytes in tight loops first, so the cache
-                        // misses overlap, then format the batch.
+                        // Rank order visits people at random: read each batch's offsets and
+                        // scores, then its first key bytes, in tight loops, so the cache
+                        // misses overlap, then format the batch into scratch memory (no array
+                        // checks of room and uniqueness at every byte) and append it at once.
                         var touched = 0
                         // Rank order puts equal scores side by side (a forest's leaves share
                         // a few), so the last score's text is kept and copied when it repeats.
                         var lastBits: UInt64?
-                        var lastText: [UInt8] = []
-                        var k = range.lowerBound
-                        while k < range.upperBound {
-                            let end = min(k + 64, range.upperBound)
-                            for j in k..<end {
-                                let person = Int(order[first + j])
-                                touched &+= offsets[person] &+ Int(truncatingIfNeeded: score[person].bitPattern)
-                            }
-                            for j in k..<end {
-                                let at = offsets[Int(order[first + j])]
-                                if at < arena.count { touched &+= Int(arena[at]) }
-                            }
-                            for j in k..<end {
-                                let person = Int(order[first + j])
-                                let key = UnsafeBufferPointer(rebasing: arena[offsets[person]..<offsets[person + 1]])
-                                CSVText.appendField(bytes: key, to: &bytes)
-                                bytes.append(0x2C)
-                                let value = score[person]
-                                if value.bitPattern == lastBits {
-                                    bytes.append(contentsOf: lastText)
-                                } else {
-                                    let from = bytes.count
-                                    Format.appendShortest(value, to: &bytes)
-                                    lastText.removeAll(keepingCapacity: true)
-                                    lastText.append(contentsOf: bytes[from...])
-                                    lastBits = value.bitPattern
+                        var lastCount = 0
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Format.shortestRoom) { lastText in
+                            let last = lastText.baseAddress!
+                            var k = range.lowerBound
+                            while k < range.upperBound {
+                                let end = min(k + 64, range.upperBound)
+                                var room = (end - k) * fixed
+                                for j in k..<end {
+                                    let person = Int(order[first + j])
+                                    room += CSVText.fieldRoom(offsets[person + 1] - offsets[person])
+                                    touched &+= Int(truncatingIfNeeded: score[person].bitPattern)
                                 }
-                                if let authority {
-                                    bytes.append(0x2C)
-                                    Format.appendShortest(authority[person], to: &bytes)
+                                for j in k..<end {
+                                    let at = offsets[Int(order[first + j])]
+                                    if at < arena.count { touched &+= Int(arena[at]) }
                                 }
-                                bytes.append(0x2C)
-                                CSVText.appendDecimal(j + 1, to: &bytes)
-                                bytes.append(0x0A)
+                                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { scratch in
+                                    let out = scratch.baseAddress!
+                                    var at = 0
+                                    for j in k..<end {
+                                        let person = Int(order[first + j])
+                                        let key = UnsafeBufferPointer(rebasing: arena[offsets[person]..<offsets[person + 1]])
+                                        at += CSVText.writeField(bytes: key, to: out + at, guarding: guarding)
+                                        out[at] = 0x2C
+                                        at += 1
+                                        let value = score[person]
+                                        if value.bitPattern != lastBits {
+                                            lastCount = Format.writeShortest(value, to: last)
+                                            lastBits = value.bitPattern
+                                        }
+                                        (out + at).update(from: last, count: lastCount)
+                                        at += lastCount
+                                        if let authority {
+                                            out[at] = 0x2C
+                                            at += 1
+                                            at += Format.writeShortest(authority[person], to: out + at)
+                                        }
+                                        out[at] = 0x2C
+                                        at += 1
+                                        at += CSVText.writeDecimal(j + 1, to: out + at)
+                                        out[at] = 0x0A
+                                        at += 1
+                                    }
+                                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<at]))
+                                }
+                                k = end
                             }
-                            k = end
                         }
                         if touched == 42 { bytes.reserveCapacity(bytes.count) }  // keeps the reads
                     }
