@@ -50,10 +50,7 @@ public enum CSVText {
 
     /// Appends a text cell's UTF-8 bytes, as `appendField(_:to:)` writes it.
     static func appendField(bytes field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: fieldRoom(field.count)) { room in
-            let count = writeField(bytes: field, to: room.baseAddress!, guarding: guardFormulas)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<count]))
-        }
+        out.appendWritten(room: fieldRoom(field.count)) { writeField(bytes: field, to: $0, guarding: guardFormulas) }
     }
 
     /// A comma, quote or line break inside, or a space or tab at either end.
@@ -75,10 +72,7 @@ public enum CSVText {
 
     /// Appends an integer in decimal.
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: decimalRoom) { room in
-            let count = writeDecimal(value, to: room.baseAddress!)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<count]))
-        }
+        out.appendWritten(room: decimalRoom) { writeDecimal(value, to: $0) }
     }
 
     /// Bytes that `writeDecimal` may write: `-9223372036854775808` is 20.
@@ -137,5 +131,17 @@ public enum CSVText {
         }
         out[at] = 0x22
         return at + 1
+    }
+}
+
+extension [UInt8] {
+    /// Appends what `write` writes into `room` bytes of scratch memory (it returns how many):
+    /// the append form of the writers that take a pointer.
+    @inline(__always)
+    mutating func appendWritten(room: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { scratch in
+            let count = write(scratch.baseAddress!)
+            append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+        }
     }
 }

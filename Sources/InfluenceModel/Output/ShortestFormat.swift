@@ -18,10 +18,7 @@ extension Format {
     /// - Complexity: O(1).
     @inline(__always)
     static func appendShortest(_ value: Double, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shortestRoom) { room in
-            let count = writeShortest(value, to: room.baseAddress!)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: room[..<count]))
-        }
+        out.appendWritten(room: shortestRoom) { writeShortest(value, to: $0) }
     }
 
     /// Bytes that `writeShortest` may write: `-1.7976931348623157e+308` is 24.
