@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Referral pairs as one chunk of a file read them: indices into the chunk's own interner,
 /// turned into the file's numbering by `map` (empty: already the file's).
 struct PairColumns: Sendable {
@@ -57,6 +59,17 @@ extension CSRMatrix {
             let s = Int(chunk.source[i])
             return m.isEmpty ? s : Int(m[s])
         }
+        // A later chunk's people are mapped to the table's through `map`, read at random: its
+        // entries for the pair `lookahead` rows on are fetched early (hints, which change no
+        // result). At 100M referrals the map is 40 MB, past the cache, and the two passes
+        // below waited on it at nearly every entry.
+        let lookahead = 16
+        @inline(__always) func ahead(_ chunk: PairColumns, _ m: UnsafeBufferPointer<Int32>, _ i: Int, columns: Bool) {
+            guard i &+ lookahead < chunk.count, let base = m.baseAddress else { return }
+            let s = Int(chunk.source[i &+ lookahead]), t = Int(chunk.target[i &+ lookahead])
+            if s >= 0, s < m.count { influence_prefetch(base + s) }
+            if columns, t >= 0, t < m.count { influence_prefetch(base + t) }
+        }
         // Pass 1a: each chunk's entries per block (chunk c's counts at c·blocks ..< (c + 1)·blocks).
         var cursor = [Int](repeating: 0, count: k * blocks)
         cursor.withUnsafeMutableBufferPointer { all in
@@ -65,7 +78,10 @@ extension CSRMatrix {
                 let l = slots.base + c * blocks
                 let chunk = chunks[c]
                 chunk.map.withUnsafeBufferPointer { m in
-                    for i in 0..<chunk.count { l[row(chunk, m, i) >> shift] &+= 1 }
+                    for i in 0..<chunk.count {
+                        if !m.isEmpty { ahead(chunk, m, i, columns: false) }
+                        l[row(chunk, m, i) >> shift] &+= 1
+                    }
                 }
             }
         }
@@ -98,6 +114,7 @@ extension CSRMatrix {
                 let chunk = chunks[c]
                 chunk.map.withUnsafeBufferPointer { m in
                     for i in 0..<chunk.count {
+                        if !m.isEmpty { ahead(chunk, m, i, columns: true) }
                         let r = row(chunk, m, i)
                         let p = next[r >> shift]
                         next[r >> shift] = p &+ 1

@@ -8,8 +8,8 @@ extension ScoreResult {
     /// - Complexity: O(n) plus a comparison sort of each run of tied scores.
     func radixRanking() -> [Int32] {
         let n = score.count
-        var keys = [UInt64](repeating: 0, count: n)
-        var order = [Int32](repeating: 0, count: n)
+        var keys = HugePages.zeroed(UInt64.self, count: n)
+        var order = HugePages.zeroed(Int32.self, count: n)
         for i in 0..<n {
             keys[i] = ~RadixSort.orderKey(score[i])  // descending
             order[i] = Int32(i)

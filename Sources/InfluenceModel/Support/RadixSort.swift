@@ -31,8 +31,10 @@ enum RadixSort {
                 }
             }
         }
-        var otherKeys = [UInt64](repeating: 0, count: n)
-        var otherPayload = [Int32](repeating: 0, count: n)
+        // Each pass scatters to 2,048 places at once: with 4 KB pages nearly every write of a
+        // large sort missed the TLB (ranking 10M people took 616 ms).
+        var otherKeys = HugePages.zeroed(UInt64.self, count: n)
+        var otherPayload = HugePages.zeroed(Int32.self, count: n)
         for digit in 0..<digits {
             let shift = digit * bits
             let varying = ((all ^ none) >> UInt64(shift)) & mask
