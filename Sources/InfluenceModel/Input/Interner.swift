@@ -104,7 +104,9 @@ public struct Interner: Sendable {
     }
 
     /// `intern(_:)` with the key's hash and prefix (`hashAndPrefix`) and number
-    /// (`numberAdopting`, called for every key before it is interned) already computed.
+    /// (`numberAdopting`, called for every key before it is interned) already computed. The
+    /// hash must be the key's even when the numbered array covers the number (a new key's hash
+    /// is kept); `intern(_:covered:)` is the form that needs none.
     @inline(__always)
     mutating func intern(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int) -> Int32 {
         let found = probe(key, hash: h, prefix: word, number: number)
