@@ -253,51 +253,6 @@ extension CSRMatrix {
 enum RowSort {
     /// Rows longer than this are sorted by key rather than by insertion.
     static let insertionLimit = 48
-    /// Rows longer than this are sorted by a radix sort of their columns: the most-referred
-    /// people of a 10M-referral export have 10⁴–10⁵ referrers each, which a comparison sort
-    /// took most of the rows' sorting time over.
-    static let radixFrom = 512
-
-    /// A stable least-significant-digit radix sort of the columns (which are never negative),
-    /// 11 bits a digit, as many digits as the largest column needs, carrying the values.
-    static func radixSort(_ column: UnsafeMutablePointer<Int32>, _ value: UnsafeMutablePointer<Double>?, count: Int) {
-        var widest: Int32 = 0
-        for i in 0..<count { widest = max(widest, column[i]) }
-        let bits = 11, radix = 1 << 11
-        var otherColumn = [Int32](repeating: 0, count: count)
-        var otherValue = [Double](repeating: 0, count: value == nil ? 0 : count)
-        var counts = [Int](repeating: 0, count: radix)
-        var shift = 0
-        var from = column, fromValue = value
-        otherColumn.withUnsafeMutableBufferPointer { oc in
-            otherValue.withUnsafeMutableBufferPointer { ov in
-                counts.withUnsafeMutableBufferPointer { c in
-                    var to = oc.baseAddress!, toValue = ov.baseAddress
-                    while shift == 0 || Int(widest) >> shift != 0 {
-                        for d in 0..<radix { c[d] = 0 }
-                        for i in 0..<count { c[Int(from[i]) >> shift & (radix - 1)] += 1 }
-                        var sum = 0
-                        for d in 0..<radix { let t = c[d]; c[d] = sum; sum += t }
-                        for i in 0..<count {
-                            let d = Int(from[i]) >> shift & (radix - 1)
-                            let at = c[d]
-                            c[d] = at + 1
-                            to[at] = from[i]
-                            if let fromValue, let toValue { toValue[at] = fromValue[i] }
-                        }
-                        swap(&from, &to)
-                        swap(&fromValue, &toValue)
-                        shift += bits
-                    }
-                    // An odd number of passes leaves the sorted row in the scratch arrays.
-                    if from != column {
-                        column.update(from: from, count: count)
-                        if let value, let fromValue { value.update(from: fromValue, count: count) }
-                    }
-                }
-            }
-        }
-    }
 
     static func sort(_ column: UnsafeMutablePointer<Int32>, _ value: UnsafeMutablePointer<Double>?, count: Int) {
         guard count > 1 else { return }
@@ -317,7 +272,6 @@ enum RowSort {
             }
             return
         }
-        if count > radixFrom { return radixSort(column, value, count: count) }
         // Key = column, then position: distinct keys, so any sort is stable.
         var keys = (0..<count).map { UInt64(UInt32(bitPattern: column[$0])) << 32 | UInt64($0) }
         keys.sort()

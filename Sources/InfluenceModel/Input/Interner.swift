@@ -124,10 +124,10 @@ public struct Interner: Sendable {
         return insert(key, hash: h, prefix: word, number: number, at: .vacant(number: number))
     }
 
-    /// Whether a key of number `number` is looked for in the numbered array, which never
-    /// shrinks: a key covered once stays covered.
+    /// Whether a key of number `number` is looked for in the numbered array (and is there, when
+    /// it is in the table). The array never shrinks: a key covered once stays covered.
     @inline(__always)
-    func covers(_ number: Int) -> Bool { isNumbered(number) }
+    func covers(_ number: Int) -> Bool { number >= 0 && number < numbered.slots.count }
 
     /// The number of `key` under the table's pattern (-1 if it is not numbered), taking the
     /// key's pattern first when the table has none. Every key on its way into the table must
@@ -140,16 +140,12 @@ public struct Interner: Sendable {
         return numbered.number(key)
     }
 
-    /// Whether a key of number `number` is in the numbered array (when it is in the table).
-    @inline(__always)
-    private func isNumbered(_ number: Int) -> Bool { number >= 0 && number < numbered.slots.count }
-
     /// Asks the processor to fetch the slot a probe for a key of hash `h` and number `number`
     /// reads first, so that the probe finds it in cache (a hint: it cannot fault and changes
     /// no result).
     @inline(__always)
     func prefetch(_ h: UInt64, number: Int = -1) {
-        if isNumbered(number) {
+        if covers(number) {
             numbered.slots.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + number) }
             return
         }
@@ -224,7 +220,7 @@ public struct Interner: Sendable {
     /// Finds `key` (whose number under the table's pattern is `number`), or where it would go.
     @inline(__always)
     func probe(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int) -> Probe {
-        if isNumbered(number) {
+        if covers(number) {
             let stored = numbered.slots.withUnsafeBufferPointer { $0[number] }
             return stored == 0 ? .vacant(number: number) : .found(stored &- 1)
         }
@@ -262,7 +258,7 @@ public struct Interner: Sendable {
     /// once the slot itself is in cache, it overlaps the one miss a hit still costs.
     @inline(__always)
     func prefetchKey(_ h: UInt64, length: Int, number: Int = -1) {
-        guard length > 8, !isNumbered(number) else { return }
+        guard length > 8, !covers(number) else { return }
         let want = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32)
         let slot = Int(truncatingIfNeeded: h) & mask
         slots.withUnsafeBufferPointer { slots in
@@ -342,7 +338,7 @@ public struct Interner: Sendable {
             while size <= widest, size * 2 <= limit { size <<= 1 }
             if size <= limit { growNumbered(to: size) }
         }
-        let hashedExtra = numbers.isEmpty ? extra : numbers.reduce(0) { $0 + (isNumbered($1) ? 0 : 1) }
+        let hashedExtra = numbers.isEmpty ? extra : numbers.reduce(0) { $0 + (covers($1) ? 0 : 1) }
         var size = hashedExtra > 0 ? max(mask + 1, plannedSlots) : mask + 1
         while Self.overfull(keys: hashed + hashedExtra, slots: size) { size <<= 1 }
         if size > mask + 1 { rehash(size: size) }

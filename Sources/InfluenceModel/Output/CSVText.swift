@@ -79,26 +79,26 @@ public enum CSVText {
     static let decimalRoom = 20
 
     /// Writes an integer in decimal at `out`, which has room for `decimalRoom` bytes, and
-    /// returns how many bytes it wrote. The digits are found from the last, then written in
-    /// order.
+    /// returns how many bytes it wrote: the digits from the last into a small buffer, then
+    /// copied in order.
     @inline(__always)
     static func writeDecimal(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        var digits = 1
-        var v = value.magnitude
-        while v >= 10 {
-            v /= 10
-            digits += 1
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &digits) { d in
+            var v = value.magnitude, at = d.count
+            repeat {
+                at -= 1
+                d[at] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                at -= 1
+                d[at] = 0x2D
+            }
+            let count = d.count - at
+            out.update(from: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + at, count: count)
+            return count
         }
-        let sign = value < 0 ? 1 : 0
-        if sign == 1 { out[0] = 0x2D }
-        v = value.magnitude
-        var at = sign + digits
-        repeat {
-            at -= 1
-            out[at] = UInt8(truncatingIfNeeded: 0x30 &+ v % 10)
-            v /= 10
-        } while v > 0
-        return sign + digits
     }
 
     /// Bytes that `writeField(bytes:to:guarding:)` may write for a field of `count` bytes.

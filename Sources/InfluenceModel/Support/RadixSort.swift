@@ -17,31 +17,20 @@ enum RadixSort {
         guard n > 1 else { return }
         let bits = n < 1 << 16 ? 8 : 11
         let mask = UInt64(1) << UInt64(bits) - 1
-        let digits = (64 + bits - 1) / bits
-        let radix = 1 << bits
-        // Every digit's counts in one read of the keys (a pass per digit read them again).
-        var counts = [Int](repeating: 0, count: digits * radix)
-        var all: UInt64 = 0, none = UInt64.max
-        keys.withUnsafeBufferPointer { k in
-            counts.withUnsafeMutableBufferPointer { c in
-                for key in k {
-                    all |= key
-                    none &= key
-                    for digit in 0..<digits { c[digit &* radix &+ Int((key >> UInt64(digit &* bits)) & mask)] &+= 1 }
-                }
-            }
-        }
         // Each pass scatters to 2,048 places at once: with 4 KB pages nearly every write of a
         // large sort missed the TLB (ranking 10M people took 616 ms).
         var otherKeys = HugePages.zeroed(UInt64.self, count: n)
         var otherPayload = HugePages.zeroed(Int32.self, count: n)
-        for digit in 0..<digits {
-            let shift = digit * bits
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        let all = keys.reduce(UInt64(0)) { $0 | $1 }
+        let none = keys.reduce(UInt64.max) { $0 & $1 }
+        for shift in stride(from: 0, to: 64, by: bits) {
             let varying = ((all ^ none) >> UInt64(shift)) & mask
             if varying == 0 { continue }
+            for i in 0..<counts.count { counts[i] = 0 }
             keys.withUnsafeBufferPointer { k in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    let c = UnsafeMutableBufferPointer(rebasing: counts[digit * radix..<(digit + 1) * radix])
+                counts.withUnsafeMutableBufferPointer { c in
+                    for key in k { c[Int((key >> UInt64(shift)) & mask)] += 1 }
                     var sum = 0
                     for d in 0..<c.count { let t = c[d]; c[d] = sum; sum += t }
                     payload.withUnsafeBufferPointer { p in
