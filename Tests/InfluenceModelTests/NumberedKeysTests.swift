@@ -202,6 +202,39 @@ struct NumberedKeysTests {
         #expect(got == expected)
         #expect(global.names == one.names)
     }
+
+    /// Chunks with more than 65,536 new keys each, absorbed on several threads (the keys
+    /// copied and the numbered ones entered at once, the rest hashed in order), number keys as
+    /// one pass does, and every key is found afterwards. The first chunk's keys have no digit,
+    /// so the table takes its pattern from the absorbed keys; wide spans put numbers past the
+    /// numbered array, so that it widens while the keys are placed.
+    @Test(arguments: 0..<4)
+    func absorbingManyNewKeysOnThreads(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(300 + seed))
+        let span: UInt64 = [400_000, 3_000_000, 50_000, 40_000_000][seed]
+        let keys = ["alice", "x", "u", "alice"] + mixedIds(400_000, seed: UInt64(40 + seed), span: span)
+        var one = Interner()
+        let expected = keys.map { intern($0, into: &one).index }
+        var cut = [0, 4] + (0..<2).map { _ in 4 + Int(rng.next() % 400_000) } + [keys.count]
+        cut.sort()
+        var global = Interner(capacity: 8)
+        var got: [Int32] = []
+        for c in 0..<cut.count - 1 {
+            var local = Interner()
+            let localIndex = keys[cut[c]..<cut[c + 1]].map { intern($0, into: &local).index }
+            let map = global.absorb(local, threads: 3)
+            got += localIndex.map { map[Int($0)] }
+        }
+        #expect(got == expected)
+        #expect(global.names == one.names)
+        let found = one.names.map { global.index(of: $0) ?? -1 }
+        let all = (0..<Int32(one.count)).map { $0 }
+        #expect(found == all)
+        // The table goes on interning as it would have.
+        for name in ["alice", "u123", "p5@example.com", "u99999999", "new-key"] {
+            #expect(intern(name, into: &global).index == intern(name, into: &one).index, "\(name)")
+        }
+    }
 }
 
 /// A conversions export read in chunks is the export read in one pass: the first chunk is

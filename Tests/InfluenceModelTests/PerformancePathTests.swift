@@ -413,6 +413,37 @@ struct PerformancePathTests {
         #expect(global.names == one.names)
     }
 
+    /// Labels interned through a `LabelCache` get the indices plain interning gives: labels
+    /// of 0–24 bytes (the cache keeps those of up to 16), drawn from more than the cache holds,
+    /// including ones that share their first eight or sixteen bytes, differ in length only by
+    /// a trailing zero byte, or hold bytes above 0x7F.
+    @Test(arguments: 0..<6)
+    func labelCacheInternsLikeTheTable(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(900 + seed))
+        let stems: [[UInt8]] = [
+            Array("twitter".utf8), Array("facebook".utf8), Array("facebook-ads".utf8), Array("facebook-ads-2024".utf8),
+            Array("linkedin".utf8), Array("linkedin\u{0}".utf8), Array("e\u{301}v\u{e9}nement".utf8), [0xFF, 0x00, 0x41],
+            Array("a".utf8), Array("abcdefghijklmnop".utf8), Array("abcdefghijklmnoq".utf8), Array("abcdefghijklmnopq".utf8),
+        ]
+        let labels: [[UInt8]] = (0..<20_000).map { _ in
+            if rng.next() % 10 == 0 {
+                return (0..<Int(rng.next() % 25)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4 + 0x61) }
+            }
+            return stems[Int(rng.next() % UInt64(seed % 2 == 0 ? stems.count : 9))]
+        }
+        var plain = Interner(capacity: 16)
+        var cached = Interner(capacity: 16)
+        var cache = LabelCache()
+        for label in labels {
+            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: label.count)
+            defer { bytes.deallocate() }
+            _ = bytes.initialize(from: label)
+            let expected = plain.intern(UnsafeBufferPointer(bytes)).index
+            #expect(cache.intern(UnsafeBufferPointer(bytes), into: &cached) == expected)
+        }
+        #expect(cached.names == plain.names)
+    }
+
     /// The hash and prefix of keys of every length up to 40, against the bytes taken one at a
     /// time (the tail loads overlap; this checks they give the same bits). Each key sits in its
     /// own allocation of exactly its length, so a load past its end would read outside it.

@@ -149,6 +149,7 @@ struct ConversionsChunk: CSVRecordSink {
     var amounts = DeferredChoice()
     private var id: [UInt8] = []
     private var scratch: [UInt8] = []
+    private var campaignLabels = LabelCache()
     /// The layout's fields, looked up once rather than in its dictionary at every row.
     private let userColumn: Int
     private let valueColumn: Int?
@@ -233,7 +234,7 @@ struct ConversionsChunk: CSVRecordSink {
             }
         }
         if let c = campaignColumn {
-            conversions.campaign!.append(ReferralEvents.internLabel(record, c, into: &conversions.campaigns))
+            conversions.campaign!.append(ReferralEvents.internLabel(record, c, into: &conversions.campaigns, cache: &campaignLabels))
         }
     }
 }

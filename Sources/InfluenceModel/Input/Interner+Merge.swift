@@ -22,24 +22,31 @@ extension Interner {
             missing.append(Int32(i))
             missingBytes += other.offsets[i + 1] - other.offsets[i]
         }
-        // The new keys' numbers under this table's pattern (taken from them if it has none),
-        // so that both tables are sized for them at once.
+        // The new keys' numbers under this table's pattern (taken from the first of them with a
+        // digit when it has none), so that both tables are sized for them at once.
         var numbers = [Int](repeating: -1, count: missing.count)
         other.arena.withUnsafeBufferPointer { arena in
-            for j in missing.indices {
+            func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
                 let i = Int(missing[j])
-                numbers[j] = numberAdopting(UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]]))
+                return UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
+            }
+            var j = 0
+            while j < missing.count, !hasPattern {
+                numbers[j] = numberAdopting(key(j))
+                j += 1
+            }
+            let from = j
+            let table = self
+            numbers.withUnsafeMutableBufferPointer { out in
+                let shared = SharedBuffer(out)
+                let parts = Parallel.ranges(missing.count - from, parts: missing.count - from < 65_536 ? 1 : threads)
+                Parallel.forEach(parts.count) { p in
+                    for j in parts[p] { shared[from + j] = table.number(key(from + j)) }
+                }
             }
         }
         reserve(adding: missing.count, bytes: missingBytes, numbers: numbers)
-        other.arena.withUnsafeBufferPointer { arena in
-            for j in missing.indices {
-                if j + 16 < missing.count { prefetch(other.hashes[Int(missing[j + 16])], number: numbers[j + 16]) }  // the misses overlap
-                let i = Int(missing[j])
-                let key = UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
-                map[i] = intern(key, hash: other.hashes[i], prefix: ByteWords.padded(key), number: numbers[j])
-            }
-        }
+        appendAbsent(other, missing: missing, numbers: numbers, map: &map, threads: threads)
         return map
     }
 

@@ -60,6 +60,7 @@ struct EventsChunk: CSVRecordSink {
     var time = DeferredChoice()
     var amounts = DeferredChoice()
     var batch = PairBatch()
+    var labels = ReferralEvents.LabelCaches()
 
     mutating func take(_ record: CSVRecord) throws -> Bool {
         events.quality.rows += 1
@@ -77,7 +78,7 @@ struct EventsChunk: CSVRecordSink {
         do {
             switch try reader.read(record) {
             case .referral(let values):
-                events.add(values, reader: reader, record: record, time: &time, amounts: &amounts, batch: &batch)
+                events.add(values, reader: reader, record: record, time: &time, amounts: &amounts, batch: &batch, labels: &labels)
             case .selfReferral: events.quality.selfReferrals += 1
             case .unreferred: events.quality.unreferredRows += 1
             }

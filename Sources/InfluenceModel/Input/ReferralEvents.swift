@@ -137,7 +137,7 @@ public struct ReferralEvents: Sendable {
     /// are complete only once the batch is flushed.
     mutating func add(
         _ values: ReferralRowReader.Values, reader: ReferralRowReader, record: CSVRecord,
-        time: inout DeferredChoice, amounts: inout DeferredChoice, batch: inout PairBatch
+        time: inout DeferredChoice, amounts: inout DeferredChoice, batch: inout PairBatch, labels: inout LabelCaches
     ) {
         let row = line.count
         batch.add(values, reader: reader, people: &people, source: &source, target: &target)
@@ -160,17 +160,35 @@ public struct ReferralEvents: Sendable {
                 quality.untimedRows += 1
             }
         }
-        if channel != nil { channel!.append(Self.internLabel(record, columns.channel, into: &channels)) }
-        if campaign != nil { campaign!.append(Self.internLabel(record, columns.campaign, into: &campaigns)) }
+        if channel != nil { channel!.append(Self.internLabel(record, columns.channel, into: &channels, cache: &labels.channel)) }
+        if campaign != nil {
+            campaign!.append(Self.internLabel(record, columns.campaign, into: &campaigns, cache: &labels.campaign))
+        }
+    }
+
+    /// The label caches of one chunk's channel and campaign tables.
+    struct LabelCaches: Sendable {
+        var channel = LabelCache()
+        var campaign = LabelCache()
     }
 
     /// Interns a label (channel, campaign) with surrounding spaces trimmed; -1 when empty.
-    static func internLabel(_ record: CSVRecord, _ column: Int, into table: inout Interner) -> Int32 {
-        record.withField(column) { bytes in
+    /// `cache` is `table`'s (see `LabelCache`).
+    static func internLabel(_ record: CSVRecord, _ column: Int, into table: inout Interner, cache: inout LabelCache) -> Int32 {
+        func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
             var lo = 0, hi = bytes.count
             while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
             while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-            return lo == hi ? -1 : table.intern(UnsafeBufferPointer(rebasing: bytes[lo..<hi])).index
+            return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+        }
+        if let bytes = record.fieldInPlace(column) {
+            let label = trimmed(bytes)
+            return label.isEmpty ? -1 : cache.intern(label, into: &table)
+        }
+        // Doubled quotes: the field is unescaped into a temporary copy.
+        return record.withField(column) { bytes in
+            let label = trimmed(bytes)
+            return label.isEmpty ? -1 : cache.intern(label, into: &table)
         }
     }
 
