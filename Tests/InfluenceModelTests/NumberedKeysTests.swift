@@ -175,6 +175,24 @@ struct NumberedKeysTests {
         #expect(table.index(of: "u1000038") == nil)
     }
 
+    /// Interns `keys[cut[c] ..< cut[c + 1]]` into a table of its own for each c, checks each
+    /// table with `check` against the one absorbed so far, and absorbs it (on three threads).
+    /// - Returns: the absorbed table, and where each key landed in it.
+    private func absorbInChunks(
+        _ keys: [String], cut: [Int], check: (Interner, Interner) -> Void = { _, _ in }
+    ) -> (Interner, [Int32]) {
+        var global = Interner(capacity: 8)
+        var got: [Int32] = []
+        for c in 0..<cut.count - 1 {
+            var local = Interner()
+            let localIndex = keys[cut[c]..<cut[c + 1]].map { intern($0, into: &local).index }
+            check(global, local)
+            let map = global.absorb(local, threads: 3)
+            got += localIndex.map { map[Int($0)] }
+        }
+        return (global, got)
+    }
+
     /// Chunks interned on their own tables, whose patterns differ, then absorbed in order,
     /// number keys as one pass does; `indices(of:)` finds each key across patterns.
     @Test(arguments: 0..<4)
@@ -185,19 +203,13 @@ struct NumberedKeysTests {
         let expected = keys.map { intern($0, into: &one).index }
         var cut = [0] + (0..<3).map { _ in Int(rng.next() % 30_000) } + [30_000]
         cut.sort()
-        var global = Interner(capacity: 8)
-        var got: [Int32] = []
-        for c in 0..<cut.count - 1 {
-            var local = Interner()
+        let (global, got) = absorbInChunks(keys, cut: cut) { global, local in
             // Each chunk adopts its first key's pattern, which need not be the global one.
-            let localIndex = keys[cut[c]..<cut[c + 1]].map { intern($0, into: &local).index }
             let seen = global.indices(of: local, threads: 3)
             for i in 0..<local.count {
                 let name = local.name(Int32(i))
                 #expect(seen[i] == (global.index(of: name) ?? -1), "\(name)")
             }
-            let map = global.absorb(local, threads: 3)
-            got += localIndex.map { map[Int($0)] }
         }
         #expect(got == expected)
         #expect(global.names == one.names)
@@ -217,14 +229,7 @@ struct NumberedKeysTests {
         let expected = keys.map { intern($0, into: &one).index }
         var cut = [0, 4] + (0..<2).map { _ in 4 + Int(rng.next() % 400_000) } + [keys.count]
         cut.sort()
-        var global = Interner(capacity: 8)
-        var got: [Int32] = []
-        for c in 0..<cut.count - 1 {
-            var local = Interner()
-            let localIndex = keys[cut[c]..<cut[c + 1]].map { intern($0, into: &local).index }
-            let map = global.absorb(local, threads: 3)
-            got += localIndex.map { map[Int($0)] }
-        }
+        var (global, got) = absorbInChunks(keys, cut: cut)
         #expect(got == expected)
         #expect(global.names == one.names)
         let found = one.names.map { global.index(of: $0) ?? -1 }
