@@ -123,11 +123,13 @@ public struct CSVReader: Sendable {
     ///
     /// This is the one RFC 4180 state machine: `forEachRecord` runs it over the whole file, and
     /// the parallel readers run it over chunks of one.
+    /// - Returns: whether `sink` asked to stop.
     /// - Throws: `InputError.unbalancedQuote`, `.strayQuote`, `.nulByte`, or what `sink` throws.
+    @discardableResult
     static func scan<Sink: CSVRecordSink>(
         _ buffer: UnsafeBufferPointer<UInt8>, until end: Int, delimiter delim: UInt8, file: String,
         cursor: inout CSVCursor, sink: inout Sink
-    ) throws {
+    ) throws -> Bool {
         var fields = FieldBuffer()
         defer { fields.deallocate() }
         var blank = cursor.blank
@@ -189,8 +191,9 @@ public struct CSVReader: Sendable {
                 continue
             }
             let record = CSVRecord(buffer: buffer, fields: UnsafeBufferPointer(start: fields.base, count: fields.count), line: recordLine)
-            if try !sink.take(record) { break }
+            if try !sink.take(record) { return true }
         }
+        return false
     }
 
     /// The offset of the first byte at or after `from` that ends an unquoted field (the

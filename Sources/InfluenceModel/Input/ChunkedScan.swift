@@ -128,7 +128,16 @@ enum ChunkedScan {
         var cursor = CSVCursor(position: start, line: 1)
         var failure: InputError?
         do {
-            try CSVReader.scan(buffer, until: end, delimiter: delimiter, file: file, cursor: &cursor, sink: &sink)
+            // A window at a time, handing the mapped file's pages read back to the page cache
+            // after each (`MappedFile.release`), so that the process holds a window of the file
+            // per thread rather than all of it.
+            var released = start
+            while cursor.position < end {
+                let stop = min(end, cursor.position + releaseWindow)
+                if try CSVReader.scan(buffer, until: stop, delimiter: delimiter, file: file, cursor: &cursor, sink: &sink) { break }
+                MappedFile.release(buffer, from: released, to: min(cursor.position, end))
+                released = cursor.position
+            }
             sink.finish()
         } catch let error as InputError {
             failure = error
@@ -137,6 +146,9 @@ enum ChunkedScan {
         }
         return Part(sink: sink, start: start, end: cursor, lineBase: 1, error: failure)
     }
+
+    /// The bytes read between two releases of a mapped file's pages.
+    static let releaseWindow = 8 << 20
 
     /// The offset just after the first line feed at or after `offset`, or the end.
     static func lineStart(after offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int {

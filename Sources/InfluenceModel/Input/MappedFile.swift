@@ -26,9 +26,10 @@ final class MappedFile: @unchecked Sendable {
         defer { close(fd) }
         let size = Int(info.st_size)
         if (info.st_mode & S_IFMT) == S_IFREG, size > 0,
-            let base = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED
+            let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED
         {
             (owned, mapping) = (nil, base)
+            Self.live.add(base, size)
             bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
             return
         }
@@ -51,6 +52,42 @@ final class MappedFile: @unchecked Sendable {
     var count: Int { bytes.count }
 
     deinit {
-        if let mapping { munmap(mapping, bytes.count) }
+        if let mapping {
+            Self.live.remove(mapping)
+            munmap(mapping, bytes.count)
+        }
+    }
+
+    /// Hands the pages of `buffer[from ..< to]` back to the page cache when `buffer` lies in a
+    /// file mapped here (else does nothing): the process stops holding them, and reading them
+    /// again maps them again from the file, so no byte read changes. Only whole pages inside
+    /// the range are released.
+    ///
+    /// The corresponding C function is `madvise` (`MADV_DONTNEED`, which for a private,
+    /// never-written file mapping drops the pages rather than discarding data).
+    static func release(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
+        guard let base = buffer.baseAddress, from >= 0, to <= buffer.count, from < to else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + from + page - 1) / page * page
+        let end = (Int(bitPattern: base) + to) / page * page
+        guard start < end, live.covers(start, end) else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
+    }
+
+    /// The address ranges of the files mapped now.
+    private static let live = Mappings()
+
+    /// `@unchecked Sendable` is sound: the ranges are read and written only under the lock.
+    private final class Mappings: @unchecked Sendable {
+        private var ranges: [Int: Int] = [:]
+        private let lock = NSLock()
+
+        func add(_ base: UnsafeMutableRawPointer, _ count: Int) { lock.withLock { ranges[Int(bitPattern: base)] = count } }
+        func remove(_ base: UnsafeMutableRawPointer) { lock.withLock { _ = ranges.removeValue(forKey: Int(bitPattern: base)) } }
+
+        /// Whether `start ..< end` lies inside one mapping.
+        func covers(_ start: Int, _ end: Int) -> Bool {
+            lock.withLock { ranges.contains { start >= $0.key && end <= $0.key + $0.value } }
+        }
     }
 }
