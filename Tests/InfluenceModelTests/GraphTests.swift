@@ -473,4 +473,31 @@ struct ReferralGraphTests {
         }
         #expect(graph.reverse == graph.forward.transposed())
     }
+
+    /// The repeated-row count of readers that build no graph, against a set of pairs: exports
+    /// where most people are referred once (the count sorts only the rows of people referred
+    /// more than once) and exports where everyone is referred often (it buckets every row),
+    /// including none repeated at all and a single row.
+    @Test(arguments: 0..<12)
+    func repeatedRowsMatchASetOfPairs(seed: Int) throws {
+        var rng = SplitMix64(seed: 0x5E7 &+ UInt64(seed))
+        let rows = seed == 0 ? 1 : Int.random(in: 2...4000, using: &rng)
+        // Seeds 0–5: targets mostly new people (a forest with a few repeats); 6–11: few people.
+        let people = seed < 6 ? 4 * rows : Int.random(in: 2...60, using: &rng)
+        var text = "source,target\n"
+        for r in 0..<rows {
+            let s = Int.random(in: 0..<people, using: &rng)
+            var t = seed < 6 ? people + r : Int.random(in: 0..<people, using: &rng)
+            if seed < 6, seed % 3 != 1, r > 0, Int.random(in: 0..<10, using: &rng) == 0 {
+                t = people + Int.random(in: 0..<r, using: &rng)  // referred again, maybe by the same person
+            }
+            text += "p\(s),p\(t == s ? t + 1 : t)\n"
+            if seed < 6, seed % 3 == 2, Int.random(in: 0..<20, using: &rng) == 0 { text += "p\(s),p\(t == s ? t + 1 : t)\n" }
+        }
+        let events = try parseEvents(text)
+        struct Pair: Hashable { var s: Int32, t: Int32 }
+        let distinct = Set((0..<events.count).map { Pair(s: events.source[$0], t: events.target[$0]) })
+        #expect(ReferralGraph.repeatedRows(in: events) == events.count - distinct.count)
+        #expect(ReferralGraph(events: events).quality.mergedDuplicates == events.count - distinct.count)
+    }
 }
