@@ -26,7 +26,8 @@ public struct Conversions: Sendable {
     /// so a referral export that carries order values can be its own conversions file.
     /// - Throws: `InputError`.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
-        let result: Self = try InputPaths.readAll(paths, options: options)
+        var result: Self = try InputPaths.readAll(paths, options: options)
+        result.users.releaseHashes()  // read whole (see `ReferralEvents.read`)
         return result
     }
 

@@ -75,20 +75,20 @@ extension Interner {
                         }
                         for j in range.prefix(ahead) {
                             numbers[j & 31] = table.number(key(j))
-                            table.prefetch(other.hashes[j], number: numbers[j & 31])
+                            table.prefetch(other.keyHash(j), number: numbers[j & 31])
                         }
                         for i in range {
                             if i &+ ahead < range.upperBound {
                                 let j = i &+ ahead
                                 numbers[j & 31] = table.number(key(j))
-                                table.prefetch(other.hashes[j], number: numbers[j & 31])
+                                table.prefetch(other.keyHash(j), number: numbers[j & 31])
                             }
                             if i &+ ahead / 2 < range.upperBound {
                                 let j = i &+ ahead / 2
-                                table.prefetchKey(other.hashes[j], length: offsets[j + 1] &- offsets[j], number: numbers[j & 31])
+                                table.prefetchKey(other.keyHash(j), length: offsets[j + 1] &- offsets[j], number: numbers[j & 31])
                             }
                             let k = key(i)
-                            let found = table.probe(k, hash: other.hashes[i], prefix: ByteWords.padded(k), number: numbers[i & 31])
+                            let found = table.probe(k, hash: other.keyHash(i), prefix: ByteWords.padded(k), number: numbers[i & 31])
                             if case .found(let index) = found { shared[i] = index }
                         }
                     }

@@ -28,7 +28,7 @@ extension ReferralEvents {
             out.append(0x2C)
             multiline = Self.appendKey(people, target[k], to: &out) || multiline
             out.append(0x2C)
-            Format.appendShortest(weight[k], to: &out)
+            Format.appendShortest(weight(ofRow: k), to: &out)
             out.append(0x2C)
             if let t = timestamp?[k], t.isFinite { Format.appendShortest(t, to: &out) }
             out.append(0x2C)

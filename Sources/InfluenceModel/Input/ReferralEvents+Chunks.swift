@@ -128,9 +128,8 @@ extension ReferralEvents {
         }
         source = Self.concatenate(offsets, &parts, take: { $0.source.taken() }) { renumber(maps[$0].people) }
         target = Self.concatenate(offsets, &parts, take: { $0.target.taken() }) { renumber(maps[$0].people) }
-        // Without a weight column every row weighs 1, filled here rather than row by row.
-        weight =
-            weighted ? Self.concatenate(offsets, &parts, take: { $0.weight.taken() }) { _ in nil } : [Double](repeating: 1, count: total)
+        // Without a weight column every row weighs 1, which is not stored.
+        if weighted { weight = Self.concatenate(offsets, &parts, take: { $0.weights.taken() }) { _ in nil } }
         let shifts = parts.map { Int32(truncatingIfNeeded: $0.lineShift) }
         line = Self.concatenate(offsets, &parts, take: { $0.line.taken() }) { c in
             { lines in for k in lines.indices { lines[k] &+= shifts[c] } }

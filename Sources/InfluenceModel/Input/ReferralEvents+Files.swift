@@ -9,7 +9,11 @@ extension ReferralEvents {
         let campaigns = self.campaigns.absorb(other.campaigns, threads: 1)
         source += other.source.map { people[Int($0)] }
         target += other.target.map { people[Int($0)] }
-        weight += other.weight
+        if weighted || other.weighted {
+            // `count` already counts the other file's rows: this file's are the first `first`.
+            weights = (weighted ? weights : [Double](repeating: 1, count: first)) + other.weight
+            weighted = true
+        }
         line += other.line
         func merge(_ mine: inout [Int32]?, _ theirs: [Int32]?, _ map: [Int32]) {
             guard mine != nil || theirs != nil else { return }
@@ -25,7 +29,7 @@ extension ReferralEvents {
         sources += other.sources.map { ($0.file, $0.firstRow + first) }
         quality.add(other.quality)
         internalCheck(
-            target.count == count && weight.count == count && line.count == count
+            target.count == count && (!weighted || weights.count == count) && line.count == count
                 && (timestamp?.count ?? count) == count && (channel?.count ?? count) == count
                 && (campaign?.count ?? count) == count, "referral columns of different lengths")
     }

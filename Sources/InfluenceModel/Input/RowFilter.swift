@@ -92,7 +92,7 @@ extension ReferralEvents {
     mutating func select(rows: [Int]) {
         source = rows.map { source[$0] }
         target = rows.map { target[$0] }
-        weight = rows.map { weight[$0] }
+        if weighted { weight = rows.map { weights[$0] } }
         line = rows.map { line[$0] }
         if let t = timestamp { timestamp = rows.map { t[$0] } }
         if let c = channel { channel = rows.map { c[$0] } }
