@@ -26,8 +26,7 @@ public struct Conversions: Sendable {
     /// so a referral export that carries order values can be its own conversions file.
     /// - Throws: `InputError`.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> Conversions {
-        var result: Self = try InputPaths.readAll(paths, options: options)
-        result.users.releaseHashes()  // read whole (see `ReferralEvents.read`)
+        let result: Self = try InputPaths.readAll(paths, options: options)
         return result
     }
 

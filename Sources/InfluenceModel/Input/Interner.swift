@@ -19,15 +19,15 @@ import Foundation
 /// length is there, and is looked for only there; the other keys are in the hash slots. The
 /// array grows with the table, up to eight slots a key (`numberedSize(for:)`); each time it
 /// grows, the numbered keys it now covers are entered in it (their hash slots stay, unread).
+///
+/// Keys' hashes are not stored: growing the slots and merging tables compute them again from
+/// the keys (from the slot itself for a key of up to eight bytes), which costs no measured time
+/// and saves 8 bytes a key.
 public struct Interner: Sendable {
     /// All keys, back to back.
     private(set) var arena: ContiguousArray<UInt8> = []
     /// Key `i` is `arena[offsets[i] ..< offsets[i + 1]]`.
     private(set) var offsets: ContiguousArray<Int> = [0]
-    /// The full hash of each key, for growing and merging without rehashing; empty once the
-    /// table has let them go (`releaseHashes`), until a key is added again.
-    private var hashes: ContiguousArray<UInt64> = []
-    private var hashesKept = true
     /// Slot `s` is `slots[2s]` (tag: hash bits 40–63, length, index + 1; 0 = empty) and
     /// `slots[2s + 1]` (a key of up to eight bytes, little-endian, zero-padded; else the
     /// key's offset in `arena`).
@@ -79,7 +79,6 @@ public struct Interner: Sendable {
     init(chunkOfRows rows: Int) {
         self.init(capacity: min(max(rows / 8, 1024), 1 << 20), expecting: rows / 4)
         offsets.reserveCapacity(rows + 1)
-        hashes.reserveCapacity(rows)
         arena.reserveCapacity(16 * rows)
     }
 
@@ -276,12 +275,10 @@ public struct Interner: Sendable {
     private mutating func insert(
         _ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int, at found: Probe
     ) -> Int32 {
-        keepHashes()
         let index = count
         let word = key.count > 8 ? UInt64(arena.count) : word
         arena.append(contentsOf: key)
         offsets.append(arena.count)
-        hashes.append(h)
         if case .vacant(let n) = found {
             numbered.slots[n] = Int32(index + 1)
             return Int32(index)
@@ -309,32 +306,12 @@ public struct Interner: Sendable {
         return Int32(index)
     }
 
-    /// The hash of key `i` (`hashAndPrefix`): the one kept, or computed again from the key's
-    /// bytes when the table has let its hashes go.
+    /// The hash of key `i` (`hashAndPrefix`), computed from its bytes: hashes are not stored
+    /// (8 bytes a key; the 10.9M people of a 10M-row program export held 87 MB of them through
+    /// attribution, and each chunk's table as much again while it was read).
     @inline(__always)
     func keyHash(_ i: Int) -> UInt64 {
-        if hashesKept { return hashes[i] }
-        return withKey(Int32(i)) { Interner.hashAndPrefix($0).hash }
-    }
-
-    /// Lets the keys' hashes go, 8 bytes a key, for a table that is done growing: look-ups
-    /// and merges into other tables compute them again from the keys' bytes, and adding a key
-    /// here computes them all again first, so no result changes. The 10.9M people of a 10M-row
-    /// program export held 87 MB of hashes through attribution.
-    public mutating func releaseHashes() {
-        hashes = []
-        hashesKept = false
-    }
-
-    /// The hashes again, after `releaseHashes`, before anything that adds keys or places
-    /// them again.
-    private mutating func keepHashes() {
-        guard !hashesKept else { return }
-        var kept = ContiguousArray<UInt64>()
-        kept.reserveCapacity(count)
-        for i in 0..<count { kept.append(withKey(Int32(i)) { Interner.hashAndPrefix($0).hash }) }
-        hashes = kept
-        hashesKept = true
+        withKey(Int32(i)) { Interner.hashAndPrefix($0).hash }
     }
 
     /// Whether the table has taken a pattern for numbered keys (see `numberAdopting`).
@@ -345,7 +322,7 @@ public struct Interner: Sendable {
     /// them one by one gives, with the same indices. `numbers[j]` is key `missing[j]`'s number
     /// here (`numberAdopting`), and `reserve` has made room for them all.
     ///
-    /// The keys' bytes, offsets and hashes are appended at once, and the keys the numbered
+    /// The keys' bytes and offsets are appended at once, and the keys the numbered
     /// array covers are entered in it, on `threads` threads (their numbers differ, as the keys
     /// do); only the others are then placed in the hash slots one by one, in order. Absorbing
     /// the 5.5M new people of a 10M-row program export's second chunk one key at a time took
@@ -354,7 +331,6 @@ public struct Interner: Sendable {
         let m = missing.count
         guard m > 0 else { return }
         precondition(numbers.count == m, "Interner.appendAbsent: a number for each key")
-        keepHashes()
         let first = count
         let start = arena.count
         var end = start
@@ -362,7 +338,6 @@ public struct Interner: Sendable {
             let i = Int(missing[j])
             end += other.offsets[i + 1] - other.offsets[i]
             offsets.append(end)
-            hashes.append(other.keyHash(i))
         }
         arena.append(contentsOf: repeatElement(0, count: end - start))
         let parts = Parallel.ranges(m, parts: m < 65_536 ? 1 : threads)
@@ -411,7 +386,7 @@ public struct Interner: Sendable {
             let word =
                 length > 8
                 ? UInt64(from) : arena.withUnsafeBufferPointer { ByteWords.padded(UnsafeBufferPointer(rebasing: $0[from..<from + length])) }
-            let h = hashes[index]
+            let h = keyHash(index)
             if number >= 0 { hashedNumbered += 1 }
             hashed += 1
             if Self.overfull(keys: hashed, slots: mask + 1) || mask + 1 < plannedSlots {
@@ -449,7 +424,6 @@ public struct Interner: Sendable {
     /// tables one doubling at a time (each doubling of the hash slots places every hashed key
     /// again).
     mutating func reserve(adding extra: Int, bytes: Int, numbers: [Int] = []) {
-        keepHashes()
         // The numbered array first, as far as the keys may widen it: then the keys it does
         // not cover are the ones to make hash slots for.
         let widest = numbers.max() ?? -1
@@ -465,7 +439,6 @@ public struct Interner: Sendable {
         if size > mask + 1 { rehash(size: size) }
         arena.reserveCapacity(arena.count + bytes)
         offsets.reserveCapacity(offsets.count + extra)
-        hashes.reserveCapacity(hashes.count + extra)
     }
 
     /// Whether `keys` keys fill more than 70% of `slots` slots, when the table grows. Linear
@@ -506,22 +479,39 @@ public struct Interner: Sendable {
     }
 
     /// The hashed keys placed again in `size` slots (with those the numbered array has come to
-    /// cover, which are never looked for here again but cost a pass to tell apart).
+    /// cover, which are never looked for here again but cost a pass to tell apart). Each key's
+    /// hash is computed again: from the slot itself for a key of up to eight bytes, else from
+    /// its bytes in the arena, fetched sixteen slots ahead; its new slot is fetched eight ahead.
     private mutating func rehash(size: Int) {
-        keepHashes()
         let old = slots
         slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * size)
         mask = size - 1
         hashed = 0
         let oldSlots = old.count / 2
+        var ring = [UInt64](repeating: 0, count: 16)
+        @inline(__always) func hash(_ s: Int) -> UInt64 {
+            let meta = old[2 * s]
+            let length = Int(truncatingIfNeeded: (meta >> 32) & 0xFF)
+            guard length <= 8 else { return keyHash(Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1) }
+            var word = old[2 * s + 1]
+            return withUnsafeBytes(of: &word) {
+                Interner.hashAndPrefix(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self)[0..<length])).hash
+            }
+        }
+        for s in 0..<min(8, oldSlots) where old[2 * s] != 0 { ring[s & 15] = hash(s) }
         for s in 0..<oldSlots {
+            if s &+ 16 < oldSlots, old[2 * (s &+ 16)] & 0xFF_0000_0000 > 8 << 32 {  // a long key: its bytes
+                let start = Int(truncatingIfNeeded: old[2 * (s &+ 16) + 1])
+                arena.withUnsafeBufferPointer { if start >= 0, start < $0.count { influence_prefetch($0.baseAddress! + start) } }
+            }
+            if s &+ 8 < oldSlots, old[2 * (s &+ 8)] != 0 {
+                let h = hash(s &+ 8)
+                ring[(s &+ 8) & 15] = h
+                prefetch(h)
+            }
             let meta = old[2 * s]
             if meta == 0 { continue }
-            if s &+ 16 < oldSlots, old[2 * (s &+ 16)] != 0 {  // the misses overlap
-                prefetch(hashes[Int(truncatingIfNeeded: old[2 * (s &+ 16)] & 0xFFFF_FFFF) &- 1])
-            }
-            let i = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1
-            var slot = Int(truncatingIfNeeded: hashes[i]) & mask
+            var slot = Int(truncatingIfNeeded: ring[s & 15]) & mask
             while slots[2 * slot] != 0 { slot = (slot + 1) & mask }
             slots[2 * slot] = meta
             slots[2 * slot + 1] = old[2 * s + 1]

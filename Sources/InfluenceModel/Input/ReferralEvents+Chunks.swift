@@ -104,7 +104,6 @@ extension ReferralEvents {
     init(merging parts: inout [ChunkedScan.Part<EventsChunk>], headerBlank: Int, template: ReferralEvents, weighted: Bool) {
         self = template
         let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.sink.events.count) }
-        let total = offsets.last!
         var maps: [(people: [Int32], channels: [Int32], campaigns: [Int32])] = []
         for c in parts.indices {
             var tables = (Interner(capacity: 0), Interner(capacity: 0), Interner(capacity: 0))

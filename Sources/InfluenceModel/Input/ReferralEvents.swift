@@ -60,11 +60,9 @@ public struct ReferralEvents: Sendable {
     ///   - options: delimiter, column names, error policy, field conventions.
     /// - Throws: `InputError`.
     public static func read(paths: [String], options: ReadOptions = ReadOptions()) throws(InputError) -> ReferralEvents {
-        var events: Self = try InputPaths.readAll(paths, options: options) { one, read in
+        let events: Self = try InputPaths.readAll(paths, options: options) { one, read in
             if options.campaignFromFile { one.label(campaign: InputPaths.stem(read.path)) }
         }
-        // Read whole: the people table is looked in from now on, rarely added to.
-        events.people.releaseHashes()
         return events
     }
 
