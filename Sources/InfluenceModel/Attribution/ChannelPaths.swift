@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Channel paths in ChannelAttribution's format: one row per distinct path, with the
 /// conversions, their value and the journeys without a conversion.
 ///
@@ -166,7 +168,30 @@ public struct ChannelPaths: Sendable {
         // climbing to the nearest person whose node is known and stepping back down.
         var nodeOf = [Int32](repeating: -1, count: events.people.count)
         var climb: [Int32] = []
-        for p in forest.members where forest.parent[Int(p)] >= 0 && !converted[Int(p)] {
+        // The members come in order of first appearance, so each one's entries are read at
+        // random: they are fetched sixteen members ahead, and the parent's node and the
+        // referral's channel eight ahead, once the parent and the row are in cache (hints,
+        // which change no result).
+        let members = forest.members
+        @inline(__always) func fetch(_ i: Int, parents: Bool) {
+            guard i < members.count else { return }
+            let m = Int(members[i])
+            if !parents {
+                forest.parent.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
+                forest.parentRow.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
+                nodeOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
+                converted.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
+                return
+            }
+            let up = Int(forest.parent[m]), row = Int(forest.parentRow[m])
+            if up >= 0 { nodeOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + up) } }
+            if row >= 0, row < channelColumn.count { channelColumn.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + row) } }
+        }
+        for i in members.indices {
+            fetch(i &+ 16, parents: false)
+            fetch(i &+ 8, parents: true)
+            let p = members[i]
+            guard forest.parent[Int(p)] >= 0, !converted[Int(p)] else { continue }
             var a = p
             while nodeOf[Int(a)] < 0, forest.parent[Int(a)] >= 0 {
                 climb.append(a)
