@@ -30,8 +30,9 @@ public struct ReferralParents: Sendable {
     /// The parents of one scope's rows; arrays are indexed by the scope's local people, and
     /// `parentRow` holds event rows.
     /// - Complexity: O(r + n) for r rows and n people of the scope when the rows are in time
-    ///   order already (or untimed), else a radix sort of their times first; cycle checks are
-    ///   near-constant with a union–find that remembers each set's tree root.
+    ///   order already (or untimed), else a radix sort of their times first; cycle checks use a
+    ///   union–find that remembers each set's tree root, with path compression (amortized
+    ///   O(log n) at worst; near-constant on forests, where a new member joins its set's root).
     public init(scope: ScopeRows) {
         let n = scope.peopleCount, rowCount = scope.count
         precondition(scope.target.count == rowCount && (scope.time?.count ?? rowCount) == rowCount, "scope columns differ in length")
