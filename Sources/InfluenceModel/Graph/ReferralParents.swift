@@ -18,13 +18,15 @@ public struct ReferralParents: Sendable {
     public let inForest: [Bool]
     /// People in the rows, in order of first appearance.
     public let members: [Int32]
-    /// People with a parent, in the order they got it (the forest's children lists).
+    /// People with a parent, in the order they got it (the forest's children lists); empty
+    /// unless asked for (`joinOrder`): attribution never reads it (4 bytes a person, 44 MB of
+    /// a 10M-row program export's peak).
     let joined: [Int32]
 
     /// The parents of every row of `events`; arrays are indexed by the events' people.
     /// - Complexity: O(r + n) for r rows and n people (see `init(scope:)`).
     public init(events: ReferralEvents) {
-        self.init(scope: ScopeRows(allOf: events))
+        self.init(scope: ScopeRows(allOf: events), joinOrder: false)
     }
 
     /// The parents of one scope's rows; arrays are indexed by the scope's local people, and
@@ -33,7 +35,11 @@ public struct ReferralParents: Sendable {
     ///   order already (or untimed), else a radix sort of their times first; cycle checks use a
     ///   union–find that remembers each set's tree root, with path compression (amortized
     ///   O(log n) at worst; near-constant on forests, where a new member joins its set's root).
-    public init(scope: ScopeRows) {
+    public init(scope: ScopeRows) { self.init(scope: scope, joinOrder: true) }
+
+    /// `init(scope:)`, keeping the order in which people got their parents (`joined`) only
+    /// when `joinOrder` is set.
+    init(scope: ScopeRows, joinOrder: Bool) {
         let n = scope.peopleCount, rowCount = scope.count
         precondition(scope.target.count == rowCount && (scope.time?.count ?? rowCount) == rowCount, "scope columns differ in length")
         precondition(rowCount < Int(Int32.max) && n < Int(Int32.max), "too many rows or people for 32-bit indices")
@@ -59,7 +65,7 @@ public struct ReferralParents: Sendable {
         let order = scope.time.flatMap(Self.timeOrder)
         var parent = [Int32](repeating: -1, count: n)
         var parentRow = [Int32](repeating: -1, count: n)
-        var joined = [Int32](repeating: 0, count: n)  // people in the order they got their parent
+        var joined = [Int32](repeating: 0, count: joinOrder ? n : 0)  // people in the order they got their parent
         var joinedCount = 0
         // Union–find over trees: `up[x] < 0` marks a set's representative r, and holds the
         // referral-tree root of r's set: -1 for r itself, -(root + 2) for another. (One array:
@@ -96,7 +102,7 @@ public struct ReferralParents: Sendable {
                                         linked[word] |= bit
                                         parent[Int(t)] = s
                                         parentRow[Int(t)] = Int32(truncatingIfNeeded: scope.row(k))
-                                        joined[joinedCount] = t
+                                        if joinOrder { joined[joinedCount] = t }
                                         joinedCount += 1
                                         // t's set is t's tree, whose representative differs from a
                                         // (else s would be in t's tree): it joins a's set, whose
@@ -138,7 +144,7 @@ public struct ReferralParents: Sendable {
         self.parentRow = parentRow
         self.inForest = inForest
         self.members = members
-        joined.removeSubrange(joinedCount...)
+        if joinOrder { joined.removeSubrange(joinedCount...) }
         self.joined = joined
     }
 
