@@ -829,3 +829,44 @@ struct LargeReferralFileTests {
         }
     }
 }
+
+// MARK: - Weights across files
+
+/// An export without a weight column stores no weights (every row weighs 1); read beside one
+/// with weights, in either order, every row gets its own file's weight.
+struct WeightColumnTests {
+    private func read(_ files: [(name: String, text: String)]) throws -> ReferralEvents {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("influence-weights-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var paths: [String] = []
+        for file in files {
+            let url = folder.appendingPathComponent(file.name)
+            try Data(file.text.utf8).write(to: url)
+            paths.append(url.path)
+        }
+        return try ReferralEvents.read(paths: paths)
+    }
+
+    @Test func unweightedFilesWeighOne() throws {
+        let events = try read([("a.csv", "source,target\nu1,u2\nu2,u3\n"), ("b.csv", "source,target\nu3,u4\n")])
+        #expect(!events.weighted && events.weights.isEmpty)
+        #expect(events.weight == [1, 1, 1])
+        #expect((0..<events.count).map { events.weight(ofRow: $0) } == [1, 1, 1])
+    }
+
+    @Test func weightedAfterUnweighted() throws {
+        let events = try read([("a.csv", "source,target\nu1,u2\nu2,u3\n"), ("b.csv", "source,target,weight\nu3,u4,2.5\n")])
+        #expect(events.weighted)
+        #expect(events.weight == [1, 1, 2.5])
+        #expect((0..<events.count).map { events.weight(ofRow: $0) } == [1, 1, 2.5])
+    }
+
+    @Test func unweightedAfterWeighted() throws {
+        let events = try read([("a.csv", "source,target,weight\nu1,u2,3\nu2,u3,0.5\n"), ("b.csv", "source,target\nu3,u4\n")])
+        #expect(events.weighted)
+        #expect(events.weight == [3, 0.5, 1])
+        let graph = ReferralGraph(events: events)
+        #expect(graph.forward.value.reduce(0, +) == 4.5)
+    }
+}
