@@ -72,16 +72,15 @@ public struct ReferralGraph: Sendable {
                 let (word, bit) = (Int(t) >> 6, UInt64(1) << UInt64(t & 63))
                 if once[word] & bit != 0 { more[word] |= bit } else { once[word] |= bit }
             }
-            var repeated = 0
-            for t in target where t >= 0 && Int(t) < n && more[Int(t) >> 6] & (UInt64(1) << UInt64(t & 63)) != 0 { repeated += 1 }
+            /// Whether person `t` is referred more than once.
+            func again(_ t: Int32) -> Bool { t >= 0 && Int(t) < n && more[Int(t) >> 6] & (UInt64(1) << UInt64(t & 63)) != 0 }
+            let repeated = target.reduce(0) { $0 + (again($1) ? 1 : 0) }
             guard repeated < target.count / 2 else { return }
             subset = true
             candidates.reserveCapacity(repeated)
             events.source.withUnsafeBufferPointer { source in
-                for r in 0..<target.count {
-                    let t = target[r]
-                    guard t >= 0, Int(t) < n, more[Int(t) >> 6] & (UInt64(1) << UInt64(t & 63)) != 0 else { continue }
-                    candidates.append(UInt64(UInt32(bitPattern: t)) << 32 | UInt64(UInt32(bitPattern: source[r])))
+                for r in 0..<target.count where again(target[r]) {
+                    candidates.append(UInt64(UInt32(bitPattern: target[r])) << 32 | UInt64(UInt32(bitPattern: source[r])))
                 }
             }
         }

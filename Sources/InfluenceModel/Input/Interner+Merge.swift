@@ -65,30 +65,31 @@ extension Interner {
                     other.offsets.withUnsafeBufferPointer { offsets in
                         // Each key's slot is fetched a few keys ahead, then the arena bytes it
                         // points at a few keys later, so the misses overlap.
-                        // Each key's number is taken once, when its slot is fetched, and kept
-                        // in a ring until its probe.
+                        // Each key's number, and its hash when the numbered array does not
+                        // cover it (hashes are not stored), are taken once, when its slot is
+                        // fetched, and kept in rings until its probe.
                         let ahead = 16
                         let range = parts[p]
                         var numbers = (0..<32).map { _ in -1 }
+                        var hashes = [UInt64](repeating: 0, count: 32)
                         func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
                             UnsafeBufferPointer(rebasing: arena[offsets[j]..<offsets[j + 1]])
                         }
-                        for j in range.prefix(ahead) {
-                            numbers[j & 31] = table.number(key(j))
-                            table.prefetch(other.keyHash(j), number: numbers[j & 31])
+                        func fetch(_ j: Int) {
+                            let k = key(j), number = table.number(k)
+                            numbers[j & 31] = number
+                            hashes[j & 31] = table.covers(number) ? 0 : Interner.hashAndPrefix(k).hash
+                            table.prefetch(hashes[j & 31], number: number)
                         }
+                        for j in range.prefix(ahead) { fetch(j) }
                         for i in range {
-                            if i &+ ahead < range.upperBound {
-                                let j = i &+ ahead
-                                numbers[j & 31] = table.number(key(j))
-                                table.prefetch(other.keyHash(j), number: numbers[j & 31])
-                            }
+                            if i &+ ahead < range.upperBound { fetch(i &+ ahead) }
                             if i &+ ahead / 2 < range.upperBound {
                                 let j = i &+ ahead / 2
-                                table.prefetchKey(other.keyHash(j), length: offsets[j + 1] &- offsets[j], number: numbers[j & 31])
+                                table.prefetchKey(hashes[j & 31], length: offsets[j + 1] &- offsets[j], number: numbers[j & 31])
                             }
                             let k = key(i)
-                            let found = table.probe(k, hash: other.keyHash(i), prefix: ByteWords.padded(k), number: numbers[i & 31])
+                            let found = table.probe(k, hash: hashes[i & 31], prefix: ByteWords.padded(k), number: numbers[i & 31])
                             if case .found(let index) = found { shared[i] = index }
                         }
                     }

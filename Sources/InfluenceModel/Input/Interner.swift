@@ -106,8 +106,8 @@ public struct Interner: Sendable {
 
     /// `intern(_:)` with the key's hash and prefix (`hashAndPrefix`) and number
     /// (`numberAdopting`, called for every key before it is interned) already computed. The
-    /// hash must be the key's even when the numbered array covers the number (a new key's hash
-    /// is kept); `intern(_:covered:)` is the form that needs none.
+    /// hash and prefix are read only for a key the numbered array does not cover;
+    /// `intern(_:covered:)` is the form for the others.
     @inline(__always)
     mutating func intern(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, prefix word: UInt64, number: Int) -> Int32 {
         let found = probe(key, hash: h, prefix: word, number: number)
@@ -116,13 +116,12 @@ public struct Interner: Sendable {
     }
 
     /// `intern(_:hash:prefix:number:)` for a key the numbered array covers (`covers(number)`):
-    /// its hash is needed only if the key is new, so it is not computed for every look-up.
+    /// no hash is computed, as a covered key is found and entered by its number alone.
     @inline(__always)
     mutating func intern(_ key: UnsafeBufferPointer<UInt8>, covered number: Int) -> Int32 {
         let stored = numbered.slots.withUnsafeBufferPointer { $0[number] }
         if stored != 0 { return stored &- 1 }
-        let (h, word) = Interner.hashAndPrefix(key)
-        return insert(key, hash: h, prefix: word, number: number, at: .vacant(number: number))
+        return insert(key, hash: 0, prefix: 0, number: number, at: .vacant(number: number))
     }
 
     /// Whether a key of number `number` is looked for in the numbered array (and is there, when
@@ -343,6 +342,8 @@ public struct Interner: Sendable {
         let parts = Parallel.ranges(m, parts: m < 65_536 ? 1 : threads)
         let newOffsets = offsets
         let covered = numbered.slots.count
+        /// Whether the numbered array covered number `n` before these keys were added.
+        func coveredBefore(_ n: Int) -> Bool { n >= 0 && n < covered }
         arena.withUnsafeMutableBufferPointer { arena in
             numbered.slots.withUnsafeMutableBufferPointer { slots in
                 map.withUnsafeMutableBufferPointer { map in
@@ -359,7 +360,7 @@ public struct Interner: Sendable {
                                         (to.base + newOffsets[index]).update(from: from.baseAddress! + fromOffsets[i], count: length)
                                     }
                                     let number = numbers[j]
-                                    if number >= 0 && number < covered { toSlots[number] = Int32(index + 1) }
+                                    if coveredBefore(number) { toSlots[number] = Int32(index + 1) }
                                     toMap[i] = Int32(index)
                                 }
                             }
@@ -369,7 +370,7 @@ public struct Interner: Sendable {
             }
         }
         // The keys past the numbered array, in order: as `insert` places them.
-        for j in 0..<m where !(numbers[j] >= 0 && numbers[j] < covered) {
+        for j in 0..<m where !coveredBefore(numbers[j]) {
             let index = first + j
             let number = numbers[j]
             if covers(number) {
