@@ -347,7 +347,7 @@ struct FusedSweep: @unchecked Sendable {
                     // The row is below end − first and the column inside the block: the tile
                     // holds only its band's rows and its block's columns.
                     let entry = tiles.entries[e]
-                    sum[Int(entry >> 16)] += weights.term(e, zBlock[Int(entry & 0xFFFF)])
+                    sum[Int(entry & 0xFFFF)] += weights.term(e, zBlock[Int(entry >> 16)])
                     e &+= 1
                 }
             }

@@ -23,15 +23,24 @@ struct TileShape: Sendable, Equatable {
 /// ascending columns are tiled (as `CSRMatrix.build` leaves them), so that this is the row's
 /// own order and the sums have the row sweep's bits.
 ///
-/// An entry is stored as its row within the band (high 16 bits) and its column within the
-/// block (low 16 bits): 4 bytes, as a column index is.
+/// A tile's entries are in column order (and by row within a column, which keeps each row's
+/// terms in their order): the sweep then reads its block of z front to back, mostly from the
+/// core's first-level cache, and only the running sums at random. A tile of a sparse graph holds
+/// far fewer entries than rows (about 0.16 a row on 1M people with 10M referrals), so in row
+/// order it read the sums front to back instead but z at random, one cache line from the
+/// second-level cache nearly every entry: on that graph, two threads, 7.8–8.9 ms a step in
+/// row order against 5.6–5.7 ms in column order, the same tiles (the same C loop, both orders
+/// timed in one run).
+///
+/// An entry is stored as its column within the block (high 16 bits) and its row within the
+/// band (low 16 bits): 4 bytes, as a column index is.
 struct TiledMatrix: Sendable {
     let shape: TileShape
     /// Column blocks per band of rows.
     let blocks: Int
     /// Tile t = band × `blocks` + block holds entries `tileStart[t] ..< tileStart[t + 1]`.
     let tileStart: [Int]
-    /// Row within the band << 16 | column within the block.
+    /// Column within the block << 16 | row within the band; each tile's in ascending order.
     let entries: [UInt32]
     /// W's values in the order of `entries`.
     let values: EdgeValues
@@ -69,8 +78,9 @@ struct TiledMatrix: Sendable {
         var order: [Int32] = []
         if case .ones = w.values {} else { order = [Int32](repeating: 0, count: w.count) }
         var ascending = [Bool](repeating: true, count: bands)
-        // Each band fills its own tiles, rows in order: each tile's entries by row, then column;
-        // every slot is written once (the cursors run through exactly the counted ranges).
+        // Each band fills its own tiles, rows in order (each tile's entries by row, then column;
+        // every slot is written once: the cursors run through exactly the counted ranges), then
+        // puts each tile in column order.
         let entries = [UInt32](unsafeUninitializedCapacity: w.count) { entries, initialized in
             order.withUnsafeMutableBufferPointer { order in
                 ascending.withUnsafeMutableBufferPointer { ascending in
@@ -86,7 +96,7 @@ struct TiledMatrix: Sendable {
                                 let (columnBits, columnMask) = (shape.columnBits, Int32(shape.columns - 1))
                                 var ordered = true
                                 for r in first..<min(n, first + shape.rows) {
-                                    let high = UInt32(r - first) << 16
+                                    let low = UInt32(r - first)
                                     var previous: Int32 = -1
                                     for e in start[r]..<start[r + 1] {
                                         let c = column[e]
@@ -95,11 +105,16 @@ struct TiledMatrix: Sendable {
                                         let block = Int(c) >> columnBits
                                         let at = next[block]
                                         next[block] = at + 1
-                                        entrySlots[at] = high | UInt32(c & columnMask)
+                                        entrySlots[at] = UInt32(c & columnMask) << 16 | low
                                         if keepOrder { orderSlots[at] = Int32(e) }
                                     }
                                 }
                                 bandOrdered[band] = ordered
+                                let tiles = band * blocks..<(band + 1) * blocks
+                                Self.sortByColumn(
+                                    tiles: tiles, tileStart: tileStart, columnBits: shape.columnBits, entries: entrySlots.base,
+                                    order: keepOrder ? orderSlots.base : nil,
+                                    longest: tiles.reduce(0) { max($0, tileStart[$1 + 1] - tileStart[$1]) })
                             }
                         }
                     }
@@ -116,6 +131,56 @@ struct TiledMatrix: Sendable {
         case .ones: values = .ones
         case .float(let v): values = .float(order.map { v[Int($0)] })
         case .double(let v): values = .double(order.map { v[Int($0)] })
+        }
+    }
+    /// Puts the entries of each of `tiles` (in row order) in column order, stably, so that a
+    /// column's entries stay in row order: a least-significant-digit radix sort of the column
+    /// bits (16 ..< 16 + `columnBits`), eight at a time, moving each entry's `order` with it.
+    /// - Parameter longest: an upper bound on a tile's entries (the scratch's size).
+    /// - Complexity: O(entries + 256 × tiles) for each eight column bits.
+    private static func sortByColumn(
+        tiles: Range<Int>, tileStart: [Int], columnBits: Int, entries: UnsafeMutablePointer<UInt32>,
+        order: UnsafeMutablePointer<Int32>?, longest: Int
+    ) {
+        guard columnBits > 0, longest > 1 else { return }
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: longest)
+        let orderScratch = order.map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: longest) }
+        defer {
+            scratch.deallocate()
+            orderScratch?.deallocate()
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            for t in tiles {
+                let from = tileStart[t]
+                let count = tileStart[t + 1] - from
+                if count < 2 { continue }
+                var (source, target) = (entries + from, scratch)
+                var (sourceOrder, targetOrder) = (order.map { $0 + from }, orderScratch)
+                for shift in stride(from: 16, to: 16 + columnBits, by: 8) {
+                    counts.initialize(repeating: 0)
+                    for i in 0..<count { counts[Int(source[i] >> UInt32(shift)) & 0xFF] += 1 }
+                    var at = 0
+                    for digit in 0..<256 {
+                        let c = counts[digit]
+                        counts[digit] = at
+                        at += c
+                    }
+                    for i in 0..<count {
+                        let digit = Int(source[i] >> UInt32(shift)) & 0xFF
+                        let to = counts[digit]
+                        counts[digit] = to + 1
+                        target[to] = source[i]
+                        if let sourceOrder, let targetOrder { targetOrder[to] = sourceOrder[i] }
+                    }
+                    swap(&source, &target)
+                    swap(&sourceOrder, &targetOrder)
+                }
+                // After an odd number of passes the sorted tile is in the scratch.
+                if source != entries + from {
+                    (entries + from).update(from: source, count: count)
+                    if let order, let sourceOrder { (order + from).update(from: sourceOrder, count: count) }
+                }
+            }
         }
     }
 }
