@@ -49,72 +49,118 @@ struct TiledMatrix: Sendable {
     var bands: Int { tileStart.count > 1 ? (tileStart.count - 1) / blocks : 0 }
 
     /// `w` tiled, or `nil` when a row's columns do not ascend.
-    /// - Complexity: O(rows + entries), on every thread.
+    ///
+    /// Each band's entries are put in column order (by row within a column) by a
+    /// least-significant-digit radix sort of two digits: the column's low `lowBits` bits
+    /// (at most eight, within the block), then the rest, whose buckets run through the band's
+    /// tiles in block order. The first pass reads the rows in order, so each digit's pass
+    /// being stable leaves a column's entries by row.
+    /// - Complexity: O(rows + entries + bands × columns / 256), on every thread.
     init?(_ w: CSRMatrix, shape: TileShape = .standard) {
         precondition(
             shape.rowBits >= 0 && shape.rowBits <= 16 && shape.columnBits >= 0 && shape.columnBits <= 16, "TiledMatrix: tile too large")
         let n = w.rows
         let blocks = max(1, (w.columns + shape.columns - 1) >> shape.columnBits)
         let bands = (n + shape.rows - 1) >> shape.rowBits
-        var counts = [Int](repeating: 0, count: bands * blocks)
-        // Count each band's entries per block, bands on their own threads: the band's entries
-        // in one run, without a loop per row.
+        let lowBits = min(8, shape.columnBits)
+        // Buckets of the high digit (column >> lowBits) in a band: every block's, in order.
+        let high = blocks << (shape.columnBits - lowBits)
+        var counts = [Int](repeating: 0, count: bands * high)
+        // Count each band's entries per high digit, bands on their own threads: the band's
+        // entries in one run, without a loop per row.
         counts.withUnsafeMutableBufferPointer { counts in
             let countSlots = SharedBuffer(counts)
             w.rowStart.withUnsafeBufferPointer { start in
                 w.column.withUnsafeBufferPointer { column in
                     Parallel.forEach(bands) { band in
                         let first = band << shape.rowBits
-                        let tiles = countSlots.base + band * blocks
-                        let columnBits = shape.columnBits
-                        for e in start[first]..<start[min(n, first + shape.rows)] { tiles[Int(column[e]) >> columnBits] += 1 }
+                        let buckets = countSlots.base + band * high
+                        for e in start[first]..<start[min(n, first + shape.rows)] { buckets[Int(column[e]) >> lowBits] += 1 }
                     }
                 }
             }
         }
         var tileStart = [Int](repeating: 0, count: bands * blocks + 1)
-        for t in 0..<counts.count { tileStart[t + 1] = tileStart[t] + counts[t] }
+        let perBlock = 1 << (shape.columnBits - lowBits)
+        for t in 0..<bands * blocks {
+            var count = 0
+            for h in t * perBlock..<(t + 1) * perBlock { count += counts[h] }
+            tileStart[t + 1] = tileStart[t] + count
+        }
         // Values in the entries' order, by the same walk: `order[k]` is the entry of W at k.
         var order: [Int32] = []
         if case .ones = w.values {} else { order = [Int32](repeating: 0, count: w.count) }
         var ascending = [Bool](repeating: true, count: bands)
-        // Each band fills its own tiles, rows in order (each tile's entries by row, then column;
-        // every slot is written once: the cursors run through exactly the counted ranges), then
-        // puts each tile in column order.
+        // Each band sorts its own entries into its own tiles; every slot is written once (the
+        // cursors run through exactly the counted ranges).
         let entries = [UInt32](unsafeUninitializedCapacity: w.count) { entries, initialized in
             order.withUnsafeMutableBufferPointer { order in
                 ascending.withUnsafeMutableBufferPointer { ascending in
-                    let (entrySlots, orderSlots, bandOrdered) = (SharedBuffer(entries), SharedBuffer(order), SharedBuffer(ascending))
-                    let keepOrder = !order.isEmpty
-                    w.rowStart.withUnsafeBufferPointer { start in
-                        w.column.withUnsafeBufferPointer { column in
-                            Parallel.forEach(bands) { band in
-                                let next = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
-                                defer { next.deallocate() }
-                                for block in 0..<blocks { next[block] = tileStart[band * blocks + block] }
-                                let first = band << shape.rowBits
-                                let (columnBits, columnMask) = (shape.columnBits, Int32(shape.columns - 1))
-                                var ordered = true
-                                for r in first..<min(n, first + shape.rows) {
-                                    let low = UInt32(r - first)
-                                    var previous: Int32 = -1
-                                    for e in start[r]..<start[r + 1] {
-                                        let c = column[e]
-                                        ordered = ordered && c > previous
-                                        previous = c
-                                        let block = Int(c) >> columnBits
-                                        let at = next[block]
-                                        next[block] = at + 1
-                                        entrySlots[at] = UInt32(c & columnMask) << 16 | low
-                                        if keepOrder { orderSlots[at] = Int32(e) }
+                    counts.withUnsafeBufferPointer { counts in
+                        let (entrySlots, orderSlots, bandOrdered) = (SharedBuffer(entries), SharedBuffer(order), SharedBuffer(ascending))
+                        let highCounts = UncheckedSendable(counts)
+                        let keepOrder = !order.isEmpty
+                        w.rowStart.withUnsafeBufferPointer { start in
+                            w.column.withUnsafeBufferPointer { column in
+                                Parallel.forEach(bands) { band in
+                                    let first = band << shape.rowBits
+                                    let end = min(n, first + shape.rows)
+                                    let (from, count) = (start[first], start[end] - start[first])
+                                    // Pass one: (column << 16 | row within the band) by the low digit,
+                                    // rows in order.
+                                    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, count))
+                                    let scratchOrder = UnsafeMutablePointer<Int32>.allocate(capacity: keepOrder ? max(1, count) : 0)
+                                    defer {
+                                        scratch.deallocate()
+                                        scratchOrder.deallocate()
+                                    }
+                                    let lowMask = (1 << lowBits) - 1
+                                    var ordered = true
+                                    withUnsafeTemporaryAllocation(of: Int.self, capacity: 1 << lowBits) { next in
+                                        next.initialize(repeating: 0)
+                                        for e in from..<from + count { next[Int(column[e]) & lowMask] += 1 }
+                                        var at = 0
+                                        for digit in next.indices {
+                                            let c = next[digit]
+                                            next[digit] = at
+                                            at += c
+                                        }
+                                        for r in first..<end {
+                                            let row = UInt64(r - first)
+                                            var previous: Int32 = -1
+                                            for e in start[r]..<start[r + 1] {
+                                                let c = column[e]
+                                                ordered = ordered && c > previous
+                                                previous = c
+                                                let digit = Int(c) & lowMask
+                                                let at = next[digit]
+                                                next[digit] = at + 1
+                                                scratch[at] = UInt64(UInt32(bitPattern: c)) << 16 | row
+                                                if keepOrder { scratchOrder[at] = Int32(e) }
+                                            }
+                                        }
+                                    }
+                                    bandOrdered[band] = ordered
+                                    // Pass two: by the high digit, straight into the band's tiles.
+                                    let buckets = highCounts.value.baseAddress! + band * high
+                                    let next = UnsafeMutablePointer<Int>.allocate(capacity: high)
+                                    defer { next.deallocate() }
+                                    var at = tileStart[band * blocks]
+                                    for h in 0..<high {
+                                        next[h] = at
+                                        at += buckets[h]
+                                    }
+                                    let (shift, columnMask) = (UInt64(16 + lowBits), UInt64(shape.columns - 1))
+                                    for i in 0..<count {
+                                        let value = scratch[i]
+                                        let h = Int(truncatingIfNeeded: value >> shift)
+                                        let to = next[h]
+                                        next[h] = to + 1
+                                        entrySlots[to] =
+                                            UInt32(truncatingIfNeeded: (value >> 16) & columnMask) << 16 | UInt32(value & 0xFFFF)
+                                        if keepOrder { orderSlots[to] = scratchOrder[i] }
                                     }
                                 }
-                                bandOrdered[band] = ordered
-                                let tiles = band * blocks..<(band + 1) * blocks
-                                Self.sortByColumn(
-                                    tiles: tiles, tileStart: tileStart, columnBits: shape.columnBits, entries: entrySlots.base,
-                                    order: keepOrder ? orderSlots.base : nil,
-                                    longest: tiles.reduce(0) { max($0, tileStart[$1 + 1] - tileStart[$1]) })
                             }
                         }
                     }
@@ -131,56 +177,6 @@ struct TiledMatrix: Sendable {
         case .ones: values = .ones
         case .float(let v): values = .float(order.map { v[Int($0)] })
         case .double(let v): values = .double(order.map { v[Int($0)] })
-        }
-    }
-    /// Puts the entries of each of `tiles` (in row order) in column order, stably, so that a
-    /// column's entries stay in row order: a least-significant-digit radix sort of the column
-    /// bits (16 ..< 16 + `columnBits`), eight at a time, moving each entry's `order` with it.
-    /// - Parameter longest: an upper bound on a tile's entries (the scratch's size).
-    /// - Complexity: O(entries + 256 × tiles) for each eight column bits.
-    private static func sortByColumn(
-        tiles: Range<Int>, tileStart: [Int], columnBits: Int, entries: UnsafeMutablePointer<UInt32>,
-        order: UnsafeMutablePointer<Int32>?, longest: Int
-    ) {
-        guard columnBits > 0, longest > 1 else { return }
-        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: longest)
-        let orderScratch = order.map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: longest) }
-        defer {
-            scratch.deallocate()
-            orderScratch?.deallocate()
-        }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
-            for t in tiles {
-                let from = tileStart[t]
-                let count = tileStart[t + 1] - from
-                if count < 2 { continue }
-                var (source, target) = (entries + from, scratch)
-                var (sourceOrder, targetOrder) = (order.map { $0 + from }, orderScratch)
-                for shift in stride(from: 16, to: 16 + columnBits, by: 8) {
-                    counts.initialize(repeating: 0)
-                    for i in 0..<count { counts[Int(source[i] >> UInt32(shift)) & 0xFF] += 1 }
-                    var at = 0
-                    for digit in 0..<256 {
-                        let c = counts[digit]
-                        counts[digit] = at
-                        at += c
-                    }
-                    for i in 0..<count {
-                        let digit = Int(source[i] >> UInt32(shift)) & 0xFF
-                        let to = counts[digit]
-                        counts[digit] = to + 1
-                        target[to] = source[i]
-                        if let sourceOrder, let targetOrder { targetOrder[to] = sourceOrder[i] }
-                    }
-                    swap(&source, &target)
-                    swap(&sourceOrder, &targetOrder)
-                }
-                // After an odd number of passes the sorted tile is in the scratch.
-                if source != entries + from {
-                    (entries + from).update(from: source, count: count)
-                    if let order, let sourceOrder { (order + from).update(from: sourceOrder, count: count) }
-                }
-            }
         }
     }
 }
