@@ -168,15 +168,17 @@ struct Attribute: ParsableCommand {
             } else {
                 let progress = Progress(reading: files, quiet: outputOptions.quiet)
                 defer { progress.done() }
-                let export = try Export.read(
+                var export = try Export.read(
                     events: files, conversions: [conversions!], options: input.events,
                     conversionOptions: input.conversions, filter: input.filter, timings: clock)
+                let referrals = export.events.count
+                // The path models give up the referral columns they no longer read.
                 result = try Attribution.attribute(
-                    events: export.events, conversions: export.conversions!, options: options,
+                    releasing: &export.events, conversions: export.conversions!, options: options,
                     pathsFromEvents: pathsFromEvents, timings: clock)
                 // The result's counts include what building the graph merged.
                 qualities = [
-                    (result.quality, RunReport.count(export.events.count, "referral")),
+                    (result.quality, RunReport.count(referrals, "referral")),
                     (
                         result.conversionsQuality ?? export.conversions!.quality,
                         RunReport.count(export.conversions!.count, "conversion")

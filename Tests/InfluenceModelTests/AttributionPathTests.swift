@@ -244,4 +244,29 @@ struct AttributionPathTests {
         }
         #expect(byPath.total == byChain.total && byPath.organic == byChain.organic)
     }
+
+    /// Attributing while releasing the referral columns gives the same credit; the path models
+    /// leave the events with their channels only, the others leave them whole.
+    @Test(arguments: [
+        (AttributionModel.markov, AttributionGrouping.channel, false), (.shapley, .channel, false), (.linear, .channel, true),
+        (.linear, .person, false), (.timeDecay, .channel, false),
+    ])
+    func releasingGivesTheSameCredit(model: AttributionModel, grouping: AttributionGrouping, fromEvents: Bool) throws {
+        let events = try HandExample.referrals()
+        let conversions = try HandExample.purchases()
+        let options = AttributionOptions(model: model, grouping: grouping)
+        let kept = try Attribution.attribute(events: events, conversions: conversions, options: options, pathsFromEvents: fromEvents)
+        var released = events
+        let result = try Attribution.attribute(
+            releasing: &released, conversions: conversions, options: options, pathsFromEvents: fromEvents)
+        func text(_ r: AttributionResult) -> [String] { r.rows.map { "\($0.id) \($0.credit.conversions) \($0.credit.value)" } }
+        #expect(text(result) == text(kept) && !text(kept).isEmpty)
+        #expect(result.total == kept.total && result.organic == kept.organic && result.quality == kept.quality)
+        let onPaths = fromEvents || model == .markov || model == .shapley
+        #expect(released.count == (onPaths ? 0 : events.count))
+        #expect(released.people.count == (onPaths ? 0 : events.people.count))
+        #expect((released.timestamp == nil) == onPaths)
+        #expect(released.channel == events.channel && released.channels.count == events.channels.count)
+        #expect(released.quality == events.quality && released.file == events.file)
+    }
 }

@@ -18,7 +18,31 @@ public enum Attribution {
         events: ReferralEvents, conversions: Conversions, options: AttributionOptions,
         pathsFromEvents: Bool = false, timings: PhaseTimings? = nil
     ) throws(AttributionError) -> AttributionResult {
-        try check(options)
+        var events = events
+        return try attribute(
+            events: &events, release: false, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents,
+            timings: timings)
+    }
+
+    /// `attribute(events:…)`, with less memory for the models that run on channel paths:
+    /// once the parents and chains are found, `events` gives up what the paths do not read
+    /// (the people's ids, sources, targets, times, campaigns and line numbers), so that the
+    /// paths' arrays do not come on top of them. Afterwards `events` keeps its file, quality,
+    /// channels and channel column only; the other models leave it whole. The same result.
+    package static func attribute(
+        releasing events: inout ReferralEvents, conversions: Conversions, options: AttributionOptions,
+        pathsFromEvents: Bool = false, timings: PhaseTimings? = nil
+    ) throws(AttributionError) -> AttributionResult {
+        try attribute(
+            events: &events, release: true, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents,
+            timings: timings)
+    }
+
+    /// The parents, chains and (for influence-flow) graph every model starts from, and the
+    /// merge count of the rest.
+    private static func prepare(
+        events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?
+    ) -> (graph: ReferralGraph?, forest: ReferralParents, chains: ConversionChains, merged: DataQuality?) {
         // Only influence-flow runs on the graph; the other models need its merge count alone.
         let graph = options.model == .influenceFlow && !pathsFromEvents ? timings.measure("graph") { ReferralGraph(events: events) } : nil
         // The duplicate count (for the data quality report) needs only the rows: it runs
@@ -29,8 +53,20 @@ public enum Attribution {
                 return (forest, timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) })
             },
             { graph == nil ? timings.measure("merge count (beside them)") { ReferralGraph.quality(of: events) } : nil })
+        return (graph, forest, chains, merged)
+    }
+
+    private static func attribute(
+        events: inout ReferralEvents, release: Bool, conversions: Conversions, options: AttributionOptions,
+        pathsFromEvents: Bool, timings: PhaseTimings?
+    ) throws(AttributionError) -> AttributionResult {
+        try check(options)
+        let (graph, forest, chains, merged) = prepare(
+            events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings)
+        let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
+        if release, onPaths { events.keepOnlyChannels() }
         var result = try timings.measure("credit") { () throws(AttributionError) -> AttributionResult in
-            if pathsFromEvents || options.model == .markov || options.model == .shapley {
+            if onPaths {
                 guard options.model.isPathModel else {
                     throw .unsupported(
                         model: options.model,

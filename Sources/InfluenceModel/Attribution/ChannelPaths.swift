@@ -147,7 +147,7 @@ public struct ChannelPaths: Sendable {
                 pending.append((node, credit, nulls))
             }
         }
-        var converted = [Bool](repeating: false, count: events.people.count)
+        var converted = [Bool](repeating: false, count: forest.parent.count)
         for i in 0..<chains.count {
             let credit = Credit(conversions: 1, value: conversions.value[i])
             let rows = chains.rows(of: i)
@@ -166,7 +166,7 @@ public struct ChannelPaths: Sendable {
         }
         // The node of each person's full chain (0: the empty path of a root), found by
         // climbing to the nearest person whose node is known and stepping back down.
-        var nodeOf = [Int32](repeating: -1, count: events.people.count)
+        var nodeOf = [Int32](repeating: -1, count: forest.parent.count)
         var climb: [Int32] = []
         // The members come in order of first appearance, so each one's entries are read at
         // random: they are fetched sixteen members ahead, and the parent's node and the

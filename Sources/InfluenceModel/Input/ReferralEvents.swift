@@ -40,6 +40,20 @@ public struct ReferralEvents: Sendable {
     /// The number of referrals kept.
     public var count: Int { source.count }
 
+    /// Gives up every column but the channels (`Attribution.attribute(releasing:…)`): the
+    /// people's ids, sources, targets, weights, times, campaigns and line numbers. The file,
+    /// the files' list, the quality, the channel column and its names stay.
+    mutating func keepOnlyChannels() {
+        people = Interner(capacity: 0)
+        source = []
+        target = []
+        weights = []
+        timestamp = nil
+        campaign = nil
+        campaigns = Interner(capacity: 0)
+        line = []
+    }
+
     /// Row `row`'s weight (1 without a weight column).
     @inline(__always)
     public func weight(ofRow row: Int) -> Double { weighted ? weights[row] : 1 }
