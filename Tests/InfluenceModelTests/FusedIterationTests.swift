@@ -98,8 +98,9 @@ struct FusedIterationTests {
             #expect(other.x == one.x, "\(parts) parts")
             #expect(other.report == one.report)
         }
-        // Tiles of 1,024 rows (a reduction chunk) by 256 or 64 columns: nine bands.
-        let shapes = [TileShape(rowBits: 10, columnBits: 8), TileShape(rowBits: 11, columnBits: 6)]
+        // Tiles of 1,024 rows (a reduction chunk) by 256 or 64 columns: nine bands; and one
+        // band of 131,072 rows (more than 16 bits) by 32 columns.
+        let shapes = [TileShape(rowBits: 10, columnBits: 8), TileShape(rowBits: 11, columnBits: 6), TileShape(rowBits: 17, columnBits: 5)]
         for shape in shapes { #expect(TiledMatrix(w, shape: shape) != nil) }
         let walks: [SweepWalk] = [.rows, .entries] + shapes.map { .tiles($0) }
         for walk in walks {
@@ -125,6 +126,7 @@ struct FusedIterationTests {
         }
         let w = CSRMatrix(rows: n, columns: n, row: rows, column: columns, value: [Double](repeating: 1, count: rows.count))
         #expect(PowerIteration.walk(rows: n, entries: w.count) == .tiles(.standard))
+        #expect(PowerIteration.walk(rows: 3_000_000, entries: 30_000_000) == .tiles(.tall))
         #expect(TiledMatrix(w)?.bands == 5 && TiledMatrix(w)?.blocks == 19)
         let inWeight = w.transposed().rowSums()
         let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
@@ -147,8 +149,12 @@ struct FusedIterationTests {
     func tilesHoldTheMatrix(storage: String) throws {
         let n = 5000
         let w = randomMatrix(n, entries: 20_000, storage: storage, seed: 11)
-        // Seven column bits are sorted in one pass, ten in two.
-        for (shape, bands, blocks) in [(TileShape(rowBits: 10, columnBits: 7), 5, 40), (TileShape(rowBits: 9, columnBits: 10), 10, 5)] {
+        // Seven column bits are sorted in one pass, ten in two; rows of more than 16 bits.
+        let shapes = [
+            (TileShape(rowBits: 10, columnBits: 7), 5, 40), (TileShape(rowBits: 9, columnBits: 10), 10, 5),
+            (TileShape(rowBits: 20, columnBits: 9), 1, 10),
+        ]
+        for (shape, bands, blocks) in shapes {
             try checkTiles(w, shape: shape, bands: bands, blocks: blocks)
         }
         // Swap the first two columns of a row with several: no longer ascending.
@@ -169,8 +175,8 @@ struct FusedIterationTests {
                 let t = band * tiles.blocks + block
                 var last = -1
                 for e in tiles.tileStart[t]..<tiles.tileStart[t + 1] {
-                    let row = band * shape.rows + Int(tiles.entries[e] & 0xFFFF)
-                    let column = block * shape.columns + Int(tiles.entries[e] >> 16)
+                    let row = band * shape.rows + Int(tiles.entries[e] & UInt32(shape.rows - 1))
+                    let column = block * shape.columns + Int(tiles.entries[e] >> UInt32(shape.rowBits))
                     #expect(column * n + row > last)
                     last = column * n + row
                     seen.append([row, column, Int(tiles.values[e] * 1000)])

@@ -29,11 +29,17 @@ extension PowerIteration {
     /// 63–74 ms once to cut the tiles.
     static let tilesFrom = 1 << 18
 
+    /// Above this many rows (z over 16 MB, half the L3 of the machine measured) the tiles are
+    /// `TileShape.tall` rather than `.standard`: with z in memory rather than in the cache,
+    /// each band's reading of z costs more than the rows' sums leaving L2.
+    static let tallTilesFrom = 1 << 21
+
     /// How a fused step walks W, for `n` rows and `entries` entries (by rows or entries only,
     /// without `tiles`).
     static func walk(rows n: Int, entries: Int, tiles: Bool = true) -> SweepWalk {
         if entries < entryOrderBelow * n { return .entries }
-        return tiles && n >= tilesFrom ? .tiles(.standard) : .rows
+        guard tiles, n >= tilesFrom else { return .rows }
+        return .tiles(n > tallTilesFrom ? .tall : .standard)
     }
 
     /// Iterates x ← α·W·(x ⊙ s) + (c₀ + c₁·⟨d, x⟩)·b over a sparse W, each step one sweep of W's
@@ -332,6 +338,7 @@ struct FusedSweep: @unchecked Sendable {
         let (x, y, alpha, coefficient) = (x, y, alpha, coefficient)
         let operand = UnsafePointer(z ?? x)
         let bandRows = tiles.shape.rows
+        let (rowBits, rowMask) = (UInt32(tiles.shape.rowBits), UInt32(truncatingIfNeeded: bandRows - 1))
         let sum = UnsafeMutablePointer<Double>.allocate(capacity: bandRows)
         defer { sum.deallocate() }
         var first = rows.lowerBound
@@ -347,7 +354,7 @@ struct FusedSweep: @unchecked Sendable {
                     // The row is below end − first and the column inside the block: the tile
                     // holds only its band's rows and its block's columns.
                     let entry = tiles.entries[e]
-                    sum[Int(entry & 0xFFFF)] += weights.term(e, zBlock[Int(entry >> 16)])
+                    sum[Int(entry & rowMask)] += weights.term(e, zBlock[Int(entry >> rowBits)])
                     e &+= 1
                 }
             }
