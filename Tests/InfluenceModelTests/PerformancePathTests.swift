@@ -522,9 +522,11 @@ struct PerformancePathTests {
     }
 
     /// A row's entries sorted by column, stably, values carried: by insertion and by key (rows
-    /// up to 70,000 entries, columns up to 2³¹ − 1), against a stable comparison sort.
+    /// up to 70,000 entries, columns up to 2³¹ − 1), and without values by the network (up to
+    /// 16 entries), against a stable comparison sort.
     @Test(arguments: [
-        (0, 1), (5, 1000), (40, 1000), (49, 1000), (600, 2000), (5000, 1_000_000), (70_000, 1_000_000), (3000, Int(Int32.max)),
+        (0, 1), (2, 1000), (5, 1000), (9, 1_000_000), (15, 3), (16, 1000), (16, Int(Int32.max)), (17, 1000), (40, 1000), (49, 1000),
+        (600, 2000), (5000, 1_000_000), (70_000, 1_000_000), (3000, Int(Int32.max)),
     ])
     func rowSortIsAStableSort(count: Int, columns: Int) {
         var rng = SplitMix64(seed: UInt64(count) &+ 11)
@@ -548,6 +550,24 @@ struct PerformancePathTests {
             if count > 0 { RowSort.sort(c.baseAddress!, nil, count: count) }
         }
         #expect(alone == expectedColumns)
+    }
+
+    /// The sorting network sorts every row of zeros and ones of every length up to 16, so it
+    /// sorts every row of those lengths (the 0–1 principle), padding included.
+    @Test func rowSortNetworkSortsEveryZeroOneRow() {
+        var unsorted = 0
+        var row = [Int32](repeating: 0, count: RowSort.networkLimit)
+        for count in 1...RowSort.networkLimit {
+            for mask in 0..<(1 << count) {
+                for i in 0..<count { row[i] = Int32((mask >> i) & 1) }
+                row.withUnsafeMutableBufferPointer { RowSort.network($0.baseAddress!, count: count) }
+                let ones = mask.nonzeroBitCount
+                if row[0..<count] != ArraySlice([Int32](repeating: 0, count: count - ones) + [Int32](repeating: 1, count: ones)) {
+                    unsorted += 1
+                }
+            }
+        }
+        #expect(unsorted == 0)
     }
 
     @Test(arguments: 0..<10)

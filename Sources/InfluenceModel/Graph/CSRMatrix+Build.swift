@@ -256,6 +256,7 @@ enum RowSort {
 
     static func sort(_ column: UnsafeMutablePointer<Int32>, _ value: UnsafeMutablePointer<Double>?, count: Int) {
         guard count > 1 else { return }
+        if value == nil, count <= networkLimit { return network(column, count: count) }
         if count <= insertionLimit {
             for i in 1..<count {
                 let c = column[i]
