@@ -74,28 +74,11 @@ struct TiledMatrix: Sendable {
         let lowBits = min(8, shape.columnBits)
         // Buckets of the high digit (column >> lowBits) in a band: every block's, in order.
         let high = blocks << (shape.columnBits - lowBits)
-        var counts = [Int](repeating: 0, count: bands * high)
-        // Count each band's entries per high digit, bands on their own threads: the band's
-        // entries in one run, without a loop per row.
-        counts.withUnsafeMutableBufferPointer { counts in
-            let countSlots = SharedBuffer(counts)
-            w.rowStart.withUnsafeBufferPointer { start in
-                w.column.withUnsafeBufferPointer { column in
-                    Parallel.forEach(bands) { band in
-                        let first = band << shape.rowBits
-                        let buckets = countSlots.base + band * high
-                        for e in start[first]..<start[min(n, first + shape.rows)] { buckets[Int(column[e]) >> lowBits] += 1 }
-                    }
-                }
-            }
-        }
+        // Each band's tiles start where its rows' entries do in W and are cut by the band's
+        // own count (below): no pass over W to count first.
         var tileStart = [Int](repeating: 0, count: bands * blocks + 1)
+        tileStart[bands * blocks] = w.count
         let perBlock = 1 << (shape.columnBits - lowBits)
-        for t in 0..<bands * blocks {
-            var count = 0
-            for h in t * perBlock..<(t + 1) * perBlock { count += counts[h] }
-            tileStart[t + 1] = tileStart[t] + count
-        }
         // Values in the entries' order, by the same walk: `order[k]` is the entry of W at k.
         var order: [Int32] = []
         if case .ones = w.values {} else { order = [Int32](repeating: 0, count: w.count) }
@@ -105,9 +88,9 @@ struct TiledMatrix: Sendable {
         let entries = [UInt32](unsafeUninitializedCapacity: w.count) { entries, initialized in
             order.withUnsafeMutableBufferPointer { order in
                 ascending.withUnsafeMutableBufferPointer { ascending in
-                    counts.withUnsafeBufferPointer { counts in
+                    tileStart.withUnsafeMutableBufferPointer { tileStart in
                         let (entrySlots, orderSlots, bandOrdered) = (SharedBuffer(entries), SharedBuffer(order), SharedBuffer(ascending))
-                        let highCounts = UncheckedSendable(counts)
+                        let tileSlots = SharedBuffer(tileStart)
                         let keepOrder = !order.isEmpty
                         w.rowStart.withUnsafeBufferPointer { start in
                             w.column.withUnsafeBufferPointer { column in
@@ -125,9 +108,17 @@ struct TiledMatrix: Sendable {
                                     }
                                     let lowMask = (1 << lowBits) - 1
                                     var ordered = true
+                                    // The band's entries per high digit, counted with the low ones.
+                                    let buckets = UnsafeMutablePointer<Int>.allocate(capacity: high)
+                                    defer { buckets.deallocate() }
+                                    buckets.initialize(repeating: 0, count: high)
                                     withUnsafeTemporaryAllocation(of: Int.self, capacity: 1 << lowBits) { next in
                                         next.initialize(repeating: 0)
-                                        for e in from..<from + count { next[Int(column[e]) & lowMask] += 1 }
+                                        for e in from..<from + count {
+                                            let c = Int(column[e])
+                                            next[c & lowMask] += 1
+                                            buckets[c >> lowBits] += 1
+                                        }
                                         var at = 0
                                         for digit in next.indices {
                                             let c = next[digit]
@@ -151,13 +142,13 @@ struct TiledMatrix: Sendable {
                                     }
                                     bandOrdered[band] = ordered
                                     // Pass two: by the high digit, straight into the band's tiles.
-                                    let buckets = highCounts.value.baseAddress! + band * high
-                                    let next = UnsafeMutablePointer<Int>.allocate(capacity: high)
-                                    defer { next.deallocate() }
-                                    var at = tileStart[band * blocks]
+                                    let next = buckets  // each high digit's count becomes its cursor
+                                    var at = from
                                     for h in 0..<high {
+                                        if h % perBlock == 0 { tileSlots[band * blocks + h / perBlock] = at }
+                                        let c = next[h]
                                         next[h] = at
-                                        at += buckets[h]
+                                        at += c
                                     }
                                     let (shift, columnMask) = (UInt64(32 + lowBits), UInt64(shape.columns - 1))
                                     let rowBits = UInt32(shape.rowBits)
