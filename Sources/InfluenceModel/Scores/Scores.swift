@@ -27,17 +27,23 @@ public enum Scores {
         precondition(
             personalization == nil || personalization!.count == n,
             "Scores.pagerank: personalization has \(personalization?.count ?? 0) entries for \(n) people")
-        var teleport = personalization ?? [Double](repeating: 1, count: n)
-        let total = teleport.reduce(0, +)
-        teleport = teleport.map { $0 / total }
+        // Uniform v is 1/n each: what dividing n ones by their sum (n, exact) gives.
+        let teleport: [Double]
+        if let personalization {
+            let total = personalization.reduce(0, +)
+            teleport = personalization.map { $0 / total }
+        } else {
+            teleport = [Double](repeating: 1 / Double(n), count: n)
+        }
         let inverse = inWeight.map { $0 > 0 ? 1 / $0 : 0 }
-        let dangling = inWeight.map { $0 > 0 ? 0.0 : 1.0 }
+        func dangling() -> [Double] { inWeight.map { $0 > 0 ? 0.0 : 1.0 } }
         if w.kind == .sparse {
-            // 1/in is 0 exactly where in is 0 unless an in-weight is infinite.
-            let fromScale = zip(inverse, dangling).allSatisfy { ($0 == 0) == ($1 == 1) }
+            // 1/in is 0 exactly where in is 0 unless an in-weight is infinite: then d is read
+            // from the scale, without a vector of its own.
+            let fromScale = !inWeight.contains { $0 > 0 && 1 / $0 == 0 }
             return PowerIteration.affine(
                 sparse: w.forward, start: [Double](repeating: 1 / Double(n), count: n), alpha: damping, scale: inverse,
-                constant: teleport, c0: 1 - damping, c1: damping, dangling: fromScale ? .whereScaleIsZero : .vector(dangling),
+                constant: teleport, c0: 1 - damping, c1: damping, dangling: fromScale ? .whereScaleIsZero : .vector(dangling()),
                 settings: settings, walk: tiles ? nil : PowerIteration.walk(rows: n, entries: w.forward.count, tiles: false))
         }
         let scaled = AlignedVector(count: n)  // x ⊘ in, aligned for the dense operator's gemv
@@ -45,7 +51,7 @@ public enum Scores {
         return inverse.withUnsafeBufferPointer { inverse in
             PowerIteration.affine(
                 start: [Double](repeating: 1 / Double(n), count: n), alpha: damping,
-                constant: teleport, c0: 1 - damping, c1: damping, d: dangling,
+                constant: teleport, c0: 1 - damping, c1: damping, d: dangling(),
                 settings: settings
             ) { x, y in
                 Scores.multiply(x, inverse, into: z)
