@@ -552,6 +552,32 @@ struct PerformancePathTests {
         #expect(alone == expectedColumns)
     }
 
+    /// The integer map holds what a dictionary holds, through its growth, for keys that differ
+    /// only in their high bits (a trie node above a label) as well as random ones.
+    @Test func integerMapMatchesADictionary() {
+        var rng = SplitMix64(seed: 31)
+        var map = IntegerMap()
+        var dictionary: [Int64: Int32] = [:]
+        var mismatches = 0
+        for i in 0..<200_000 {
+            let key: Int64 =
+                i % 2 == 0 ? Int64(rng.next() % 5000) << 32 | Int64(rng.next() % 7) : Int64(rng.next() >> 1) % 1_000_000_007
+            let candidate = Int32(dictionary.count)
+            let (value, inserted) = map.value(of: key, insertingIfAbsent: candidate)
+            if let held = dictionary[key] {
+                if inserted || value != held { mismatches += 1 }
+            } else {
+                dictionary[key] = candidate
+                if !inserted || value != candidate { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(map.count == dictionary.count)
+        let missing = dictionary.filter { map.value(of: $0.key) != $0.value }.count
+        #expect(missing == 0)
+        #expect(map.value(of: 1_000_000_007) == nil)
+    }
+
     /// The sorting network sorts every row of zeros and ones of every length up to 16, so it
     /// sorts every row of those lengths (the 0–1 principle), padding included.
     @Test func rowSortNetworkSortsEveryZeroOneRow() {

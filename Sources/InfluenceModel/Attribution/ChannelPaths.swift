@@ -125,15 +125,15 @@ public struct ChannelPaths: Sendable {
         var nodeParent: [Int32] = [-1]
         var nodeLabel: [Int32] = [0]
         var rowOf: [Int32] = [-1]  // each node's pending row, -1 for none yet
-        var child: [Int64: Int32] = [:]
+        var child = IntegerMap()
         func step(_ node: Int32, _ label: Int32) -> Int32 {
             let key = Int64(node) << 32 | Int64(UInt32(bitPattern: label))
-            if let next = child[key] { return next }
-            let next = Int32(nodeParent.count)
-            nodeParent.append(node)
-            nodeLabel.append(label)
-            rowOf.append(-1)
-            child[key] = next
+            let (next, added) = child.value(of: key, insertingIfAbsent: Int32(nodeParent.count))
+            if added {
+                nodeParent.append(node)
+                nodeLabel.append(label)
+                rowOf.append(-1)
+            }
             return next
         }
         var pending: [(node: Int32, credit: Credit, nulls: Double)] = []
