@@ -24,11 +24,12 @@ public enum Attribution {
             timings: timings)
     }
 
-    /// `attribute(events:…)`, with less memory for the models that run on channel paths:
-    /// once the parents and chains are found, `events` gives up what the paths do not read
-    /// (the people's ids, sources, targets, times, campaigns and line numbers), so that the
-    /// paths' arrays do not come on top of them. Afterwards `events` keeps its file, quality,
-    /// channels and channel column only; the other models leave it whole. The same result.
+    /// `attribute(events:…)`, with less memory for the models that run on channel paths and
+    /// for influence-flow by channel: once the parents, chains and graph are found, `events`
+    /// gives up what those do not read (the people's ids, sources, targets, times, campaigns
+    /// and line numbers), so that the paths' arrays or the solve's vectors do not come on top
+    /// of them. Afterwards `events` keeps its file, quality, channels and channel column only;
+    /// the other models leave it whole. The same result.
     package static func attribute(
         releasing events: inout ReferralEvents, conversions: Conversions, options: AttributionOptions,
         pathsFromEvents: Bool = false, timings: PhaseTimings? = nil
@@ -64,7 +65,8 @@ public enum Attribution {
         let (graph, forest, chains, merged) = prepare(
             events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings)
         let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
-        if release, onPaths { events.keepOnlyChannels() }
+        // Influence-flow by channel reads the graph, the channel column and its names from here on.
+        if release, onPaths || (graph != nil && options.grouping == .channel) { events.keepOnlyChannels() }
         var result = try timings.measure("credit") { () throws(AttributionError) -> AttributionResult in
             if onPaths {
                 guard options.model.isPathModel else {
