@@ -21,17 +21,18 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // gzip exports are inflated whole, in memory: libdeflate does that at twice zlib's speed.
         .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
         ),
         // A prefetch hint, which Swift does not expose: the reverse-reachable sets of IMM are
         // bound by cache misses on the graph, and prefetching overlaps them.
         .target(name: "CPrefetch"),
         .target(
             name: "InfluenceModel",
-            dependencies: ["CBLAS", "CZlib", "CPrefetch"],
+            dependencies: ["CBLAS", "CDeflate", "CPrefetch"],
             swiftSettings: [.define("INFLUENCE_INTERNAL_CHECKS", .when(configuration: .debug))] + strict
         ),
         .target(
@@ -64,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InfluenceModelTests",
-            dependencies: ["InfluenceModel"],
+            dependencies: ["InfluenceModel", "CDeflate"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p Fuzz/.build
 swiftc -wmo -num-threads 2 -parse-as-library -sanitize=fuzzer,address -g -Onone \
-  -module-name FuzzCSV -package-name influence -D INFLUENCE_INTERNAL_CHECKS -I Sources/CBLAS -I Sources/CZlib -I Sources/CPrefetch/include \
+  -module-name FuzzCSV -package-name influence -D INFLUENCE_INTERNAL_CHECKS -I Sources/CBLAS -I Sources/CDeflate -I Sources/CPrefetch/include \
   $(pkg-config --cflags openblas | sed 's/-I/-Xcc -I/g') \
   $(find Sources/InfluenceModel -name '*.swift' | sort) Fuzz/FuzzCSV.swift \
-  $(pkg-config --libs openblas) -lz \
+  $(pkg-config --libs openblas) -ldeflate \
   -o Fuzz/.build/fuzz-csv
 echo "built Fuzz/.build/fuzz-csv" >&2

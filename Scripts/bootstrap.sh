@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! pkg-config --exists openblas zlib 2>/dev/null; then
-  echo "Installing OpenBLAS and zlib (libopenblas-dev, zlib1g-dev)…" >&2
+if ! pkg-config --exists openblas libdeflate 2>/dev/null; then
+  echo "Installing OpenBLAS and libdeflate (libopenblas-dev, libdeflate-dev)…" >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas-dev zlib1g-dev pkg-config >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas-dev libdeflate-dev pkg-config >/dev/null
 fi
 
 swift build -c release --product influence
