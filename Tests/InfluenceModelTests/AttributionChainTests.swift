@@ -98,6 +98,50 @@ struct AttributionChainTests {
         #expect(chains.organicReason == reasons)
     }
 
+    /// Enough conversions for the climb to be cut into pieces on several threads: every chain
+    /// is the one the generated tree gives, climbed here one conversion at a time.
+    @Test func manyConversionsClimbTheChainsOfTheTree() throws {
+        var rng = SplitMix64(seed: 11)
+        let people = 30_000
+        func time(_ minute: Int) -> String {
+            let two = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
+            return "2025-01-\(two(1 + minute / 1440))T\(two(minute % 1440 / 60)):\(two(minute % 60)):00Z"
+        }
+        // Person k > 0 is referred once, by an earlier person, at minute k.
+        var parent = [Int](repeating: -1, count: people)
+        var events = "source,target,timestamp,channel\n"
+        for k in 1..<people {
+            parent[k] = Int(rng.next() % UInt64(k))
+            events += "u\(parent[k]),u\(k),\(time(k)),email\n"
+        }
+        var conversions = "user,timestamp,value\n"
+        var expected: [[String]] = []
+        for _ in 0..<100_000 {
+            let user = Int(rng.next() % UInt64(people + 1_000))  // the last thousand are unknown
+            let minute = Int(rng.next() % UInt64(people + 1_000))
+            conversions += "u\(user),\(time(minute)),1\n"
+            var chain: [String] = []
+            if user < people {
+                var child = user
+                while parent[child] >= 0, child <= minute {  // the referral of child was made at minute child
+                    child = parent[child]
+                    chain.append("u\(child)")
+                }
+            }
+            expected.append(chain)
+        }
+        let read = try HandExample.referrals(events)
+        let chains = ConversionChains(
+            events: read, forest: ReferralParents(events: read), conversions: try HandExample.purchases(conversions))
+        #expect(chains.count == expected.count && chains.chainStart.count == expected.count + 1)
+        var wrong = 0
+        for i in 0..<chains.count where chains.referrers(of: i).map({ read.people.name($0) }) != expected[i] { wrong += 1 }
+        #expect(wrong == 0)
+        let unknown = chains.converter.filter { $0 < 0 }.count
+        #expect(unknown == chains.organicReason.filter { $0 == .unknownConverter }.count && unknown > 0)
+        #expect(chains.referrer.count == chains.row.count && chains.referrer.count == expected.reduce(0) { $0 + $1.count })
+    }
+
     @Test func withoutTimestampsTheWholeChainClimbs() throws {
         let untimed = HandExample.conversions.split(separator: "\n").map { line in
             line.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 1 }.map(\.element).joined(

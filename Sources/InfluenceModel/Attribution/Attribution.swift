@@ -47,13 +47,12 @@ public enum Attribution {
         // Only influence-flow runs on the graph; the other models need its merge count alone.
         let graph = options.model == .influenceFlow && !pathsFromEvents ? timings.measure("graph") { ReferralGraph(events: events) } : nil
         // The duplicate count (for the data quality report) needs only the rows: it runs
-        // beside the parents and chains.
-        let ((forest, chains), merged) = Parallel.both(
-            {
-                let forest = timings.measure("parents") { ReferralParents(events: events) }
-                return (forest, timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) })
-            },
-            { graph == nil ? timings.measure("merge count (beside them)") { ReferralGraph.quality(of: events) } : nil })
+        // beside the parents (one thread's union–find). The chains come after, on every
+        // thread (inside `Parallel.both` they would run on one).
+        let (forest, merged) = Parallel.both(
+            { timings.measure("parents") { ReferralParents(events: events) } },
+            { graph == nil ? timings.measure("merge count (beside the parents)") { ReferralGraph.quality(of: events) } : nil })
+        let chains = timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) }
         return (graph, forest, chains, merged)
     }
 

@@ -48,19 +48,61 @@ public struct ConversionChains: Sendable {
         let referralTime = events.timestamp
         let conversionTime = conversions.timestamp
         let timed = referralTime != nil && conversionTime != nil
+        // Each range of conversions is climbed on its own thread into its own arrays, then the
+        // pieces are joined in order: the same arrays as one pass.
+        let n = conversions.count
+        let parts = Parallel.ranges(n, parts: n < 1 << 16 ? 1 : Parallel.threads * 2)
+        let pieces = Parallel.pieces(parts) { range in
+            Self.climb(
+                range, node: node, user: conversions.user, forest: forest, referralTime: referralTime, conversionTime: conversionTime)
+        }
         var converter: [Int32] = []
         var chainStart = [0]
         var referrer: [Int32] = []
         var row: [Int32] = []
         var reasons: [Reason?] = []
-        converter.reserveCapacity(conversions.count)
-        reasons.reserveCapacity(conversions.count)
+        converter.reserveCapacity(n)
+        chainStart.reserveCapacity(n + 1)
+        reasons.reserveCapacity(n)
+        let links = pieces.reduce(0) { $0 + $1.referrer.count }
+        referrer.reserveCapacity(links)
+        row.reserveCapacity(links)
+        for piece in pieces {
+            let offset = referrer.count
+            converter += piece.converter
+            chainStart += piece.ends.lazy.map { $0 + offset }
+            referrer += piece.referrer
+            row += piece.row
+            reasons += piece.reasons
+        }
+        self.converter = converter
+        self.chainStart = chainStart
+        self.referrer = referrer
+        self.row = row
+        self.organicReason = reasons
+        self.timed = timed
+    }
+
+    /// The chains of the conversions in `range`: `ends[k]` is where conversion
+    /// `range.lowerBound + k`'s links end in the piece's `referrer` and `row`.
+    private static func climb(
+        _ range: Range<Int>, node: [Int32], user: [Int32], forest: ReferralParents, referralTime: [Double]?,
+        conversionTime: [Double]?
+    ) -> (converter: [Int32], ends: [Int], referrer: [Int32], row: [Int32], reasons: [Reason?]) {
+        let timed = referralTime != nil && conversionTime != nil
+        var converter: [Int32] = []
+        var ends: [Int] = []
+        var referrer: [Int32] = []
+        var row: [Int32] = []
+        var reasons: [Reason?] = []
+        converter.reserveCapacity(range.count)
+        ends.reserveCapacity(range.count)
+        reasons.reserveCapacity(range.count)
         // A conversion's converter and its first link are read at random: the converter is
         // fetched sixteen conversions ahead, its parent and referral row eight ahead (hints,
         // which change no result).
-        let user = conversions.user
         @inline(__always) func fetch(_ i: Int, links: Bool) {
-            guard i < user.count else { return }
+            guard i < range.upperBound else { return }
             let n = Int(user[i])
             guard n >= 0, n < node.count else { return }
             if !links {
@@ -72,17 +114,18 @@ public struct ConversionChains: Sendable {
             forest.parent.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + u) }
             forest.parentRow.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + u) }
         }
-        for i in 0..<conversions.count {
+        for i in range {
             fetch(i &+ 16, links: false)
             fetch(i &+ 8, links: true)
-            let u = node[Int(conversions.user[i])]
+            let u = node[Int(user[i])]
             converter.append(u)
             guard u >= 0 else {
                 reasons.append(.unknownConverter)
-                chainStart.append(referrer.count)
+                ends.append(referrer.count)
                 continue
             }
             let t = conversionTime?[i] ?? .nan
+            let before = referrer.count
             var child = u
             while forest.parent[Int(child)] >= 0 {
                 let r = forest.parentRow[Int(child)]
@@ -91,20 +134,14 @@ public struct ConversionChains: Sendable {
                 referrer.append(child)
                 row.append(r)
             }
-            let empty = referrer.count == chainStart.last!
-            if !empty {
+            if referrer.count > before {
                 reasons.append(nil)
             } else {
                 reasons.append(forest.parent[Int(u)] < 0 ? .notReferred : .referredAfterConverting)
             }
-            chainStart.append(referrer.count)
+            ends.append(referrer.count)
         }
-        self.converter = converter
-        self.chainStart = chainStart
-        self.referrer = referrer
-        self.row = row
-        self.organicReason = reasons
-        self.timed = timed
+        return (converter, ends, referrer, row, reasons)
     }
 
     /// The referrers of conversion `i`, direct referrer first.
