@@ -30,6 +30,26 @@ struct ThreadDeterminismTests {
         return folder
     }()
 
+    /// A forest of 150,000 people (each referred once, by someone earlier) with 70,000
+    /// conversions: past the sizes where influence-flow's block steps and the conversion
+    /// chains are cut into pieces for the threads.
+    static let wide: URL = {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var text = "source,target,timestamp,channel\n"
+        for i in 1..<150_000 { text += "w\(next(i)),w\(i),\(1_709_251_200 + i * 11),\(["email", "blog", "event"][next(3)])\n" }
+        var conversions = "user,timestamp,value\n"
+        for _ in 0..<70_000 { conversions += "w\(next(150_000)),\(1_709_251_200 + next(1_650_000)),\(1 + next(500))\n" }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("influence-threads-wide-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? text.write(to: folder.appendingPathComponent("referrals.csv"), atomically: true, encoding: .utf8)
+        try? conversions.write(to: folder.appendingPathComponent("conversions.csv"), atomically: true, encoding: .utf8)
+        return folder
+    }()
+
     static var referrals: String { export.appendingPathComponent("referrals.csv").path }
     static var conversions: String { export.appendingPathComponent("conversions.csv").path }
 
@@ -40,6 +60,8 @@ struct ThreadDeterminismTests {
         ["score", "REF", "--personalize", "CONV", "--format", "csv"],
         ["spread", "REF", "--conversions", "CONV", "--format", "json"],
         ["attribute", "REF", "--conversions", "CONV", "--model", "influence-flow", "--format", "json"],
+        ["attribute", "WIDE", "--conversions", "WCONV", "--model", "influence-flow", "--by", "channel", "--format", "json"],
+        ["attribute", "WIDE", "--conversions", "WCONV", "--model", "linear", "--format", "csv"],
         ["attribute", "REF", "--conversions", "CONV", "--model", "time-decay", "--by", "channel", "--format", "csv"],
         ["score", "notebooks-data/referrals.csv", "--operator", "dense", "--format", "json"],
         ["compare", "REF", "--conversions", "CONV", "--resamples", "300", "--format", "json"],
@@ -52,7 +74,12 @@ struct ThreadDeterminismTests {
 
     @Test(arguments: commands)
     func sameBytesForAnyThreadCount(_ command: [String]) throws {
-        let arguments = command.map { $0 == "REF" ? Self.referrals : $0 == "CONV" ? Self.conversions : $0 }
+        let files = [
+            "REF": Self.referrals, "CONV": Self.conversions,
+            "WIDE": Self.wide.appendingPathComponent("referrals.csv").path,
+            "WCONV": Self.wide.appendingPathComponent("conversions.csv").path,
+        ]
+        let arguments = command.map { files[$0] ?? $0 }
         var outputs: [String: String] = [:]
         // The command line runs OpenBLAS on one thread whatever it is told; 2/2 checks that on
         // the commands that call OpenBLAS most (scores, the dense operator among them).

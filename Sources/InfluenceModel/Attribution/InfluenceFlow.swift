@@ -63,9 +63,17 @@ public enum InfluenceFlow {
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
             scaled.withUnsafeMutableBufferPointer { z in
                 if lean {
-                    for i in 0..<n { z[i] = x[i] * reciprocal(inWeight[i]) }
+                    // Entry by entry, so on every thread (the same bits).
+                    let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : Parallel.threads)
+                    let (xs, zs) = (UncheckedSendable(x), SharedBuffer(z))
+                    inWeight.withUnsafeBufferPointer { weights in
+                        let ws = UncheckedSendable(weights)
+                        Parallel.forEach(parts.count) { p in
+                            for i in parts[p] { zs.base[i] = xs.value[i] * reciprocal(ws.value[i]) }
+                        }
+                    }
                 } else {
-                    for i in 0..<n { z[i] = x[i] * inverse[i] }
+                    inverse.withUnsafeBufferPointer { Scores.multiply(x, $0, into: z) }
                 }
                 w.apply(UnsafeBufferPointer(z), into: y)
             }

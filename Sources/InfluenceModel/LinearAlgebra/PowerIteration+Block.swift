@@ -56,7 +56,7 @@ extension PowerIteration {
                     }
                     for j in 0..<k {
                         let (change, norm) = b.withUnsafeBufferPointer { bp in
-                            step(n, alpha: alpha, b: bp.baseAddress! + j * n, x: xp.baseAddress! + j * n, y: yp.baseAddress! + j * n)
+                            steps(n, alpha: alpha, b: bp.baseAddress! + j * n, x: xp.baseAddress! + j * n, y: yp.baseAddress! + j * n)
                         }
                         residuals[j] = change
                         if !change.isFinite || !norm.isFinite { finite = false }
@@ -72,6 +72,31 @@ extension PowerIteration {
         }
         return (x, BlockIterationReport(overall: report, columnResiduals: residuals))
     }
+
+    /// `step` over `n` entries cut into a fixed number of ranges (`blockParts`, 1 below 131,072
+    /// entries), run on every thread; the ranges' sums are added in range order, so they are the
+    /// same bits whatever the thread count.
+    static func steps(
+        _ n: Int, alpha: Double, b: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>
+    ) -> (change: Double, norm: Double) {
+        let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : blockParts)
+        if parts.count == 1 { return step(n, alpha: alpha, b: b, x: x, y: y) }
+        var sums = [(change: Double, norm: Double)](repeating: (0, 0), count: parts.count)
+        let (bs, xs, ys) = (UncheckedSendable(b), UncheckedSendable(x), UncheckedSendable(y))
+        sums.withUnsafeMutableBufferPointer { sums in
+            let out = SharedBuffer(sums)
+            // Each part writes its own entries of y and its own slot of the sums.
+            Parallel.forEach(parts.count) { p in
+                let r = parts[p]
+                out.base[p] = step(
+                    r.count, alpha: alpha, b: bs.value + r.lowerBound, x: xs.value + r.lowerBound, y: ys.value + r.lowerBound)
+            }
+        }
+        return sums.reduce((0, 0)) { ($0.change + $1.change, $0.norm + $1.norm) }
+    }
+
+    /// The ranges a long block column's step is cut into: fixed, not the thread count.
+    static let blockParts = 16
 
     /// yᵢ ← α·yᵢ + bᵢ for `n` entries, and Σ|xᵢ − yᵢ| and Σ|yᵢ| of the new y, in one pass; each
     /// sum in four interleaved parts added at the end, the same order whatever the thread count.
