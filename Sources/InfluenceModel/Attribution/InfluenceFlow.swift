@@ -62,18 +62,20 @@ public enum InfluenceFlow {
         var scaled = [Double](repeating: 0, count: n)
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
             scaled.withUnsafeMutableBufferPointer { z in
-                if lean {
-                    // Entry by entry, so on every thread (the same bits).
-                    let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : Parallel.threads)
-                    let (xs, zs) = (UncheckedSendable(x), SharedBuffer(z))
-                    inWeight.withUnsafeBufferPointer { weights in
-                        let ws = UncheckedSendable(weights)
+                // Entry by entry, so on every thread (the same bits).
+                let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : Parallel.threads)
+                let (xs, zs) = (UncheckedSendable(x), SharedBuffer(z))
+                inWeight.withUnsafeBufferPointer { weights in
+                    inverse.withUnsafeBufferPointer { inverse in
+                        let (ws, vs) = (UncheckedSendable(weights), UncheckedSendable(inverse))
                         Parallel.forEach(parts.count) { p in
-                            for i in parts[p] { zs.base[i] = xs.value[i] * reciprocal(ws.value[i]) }
+                            if lean {
+                                for i in parts[p] { zs.base[i] = xs.value[i] * reciprocal(ws.value[i]) }
+                            } else {
+                                for i in parts[p] { zs.base[i] = xs.value[i] * vs.value[i] }
+                            }
                         }
                     }
-                } else {
-                    inverse.withUnsafeBufferPointer { Scores.multiply(x, $0, into: z) }
                 }
                 w.apply(UnsafeBufferPointer(z), into: y)
             }
