@@ -44,16 +44,28 @@ public enum Attribution {
     private static func prepare(
         events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?
     ) -> (graph: ReferralGraph?, forest: ReferralParents, chains: ConversionChains, merged: DataQuality?) {
-        // Only influence-flow runs on the graph; the other models need its merge count alone.
-        let graph = options.model == .influenceFlow && !pathsFromEvents ? timings.measure("graph") { ReferralGraph(events: events) } : nil
-        // The duplicate count (for the data quality report) needs only the rows: it runs
-        // beside the parents (one thread's union–find). The chains come after, on every
-        // thread (inside `Parallel.both` they would run on one).
+        // Only influence-flow runs on the graph (built on one thread), and the parents and
+        // chains need only the rows: they are found beside it.
+        if options.model == .influenceFlow && !pathsFromEvents {
+            let (graph, (forest, chains)) = Parallel.both(
+                { timings.measure("graph") { ReferralGraph(events: events) } },
+                {
+                    let forest = timings.measure("parents (beside the graph)") { ReferralParents(events: events) }
+                    let chains = timings.measure("chains (beside the graph)") {
+                        ConversionChains(events: events, forest: forest, conversions: conversions)
+                    }
+                    return (forest, chains)
+                })
+            return (graph, forest, chains, nil)
+        }
+        // The other models need the graph's merge count alone: the duplicate count needs only
+        // the rows, and runs beside the parents (one thread's union–find). The chains come
+        // after, on every thread (inside `Parallel.both` they would run on one).
         let (forest, merged) = Parallel.both(
             { timings.measure("parents") { ReferralParents(events: events) } },
-            { graph == nil ? timings.measure("merge count (beside the parents)") { ReferralGraph.quality(of: events) } : nil })
+            { timings.measure("merge count (beside the parents)") { ReferralGraph.quality(of: events) } })
         let chains = timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) }
-        return (graph, forest, chains, merged)
+        return (nil, forest, chains, merged)
     }
 
     private static func attribute(
