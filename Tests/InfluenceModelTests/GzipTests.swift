@@ -67,6 +67,20 @@ struct GzipTests {
         }
     }
 
+    /// A member of more than `populateFrom` bytes whose recorded size is exact: its room is
+    /// faulted in on another thread while it inflates.
+    @Test func largeMemberInflatesBesideItsRoomFaultedIn() throws {
+        var rng = SplitMix64(seed: 21)
+        var text: [UInt8] = []
+        text.reserveCapacity(Gzip.populateFrom + 1_000_000)
+        while text.count < Gzip.populateFrom + 999_000 { text += Array("u\(rng.next() % 1_000_000),u\(rng.next() % 1_000_000)\n".utf8) }
+        let member = Self.compressedMember(text)
+        let room = member.withUnsafeBufferPointer { Gzip.initialCapacity($0) }
+        #expect(room == text.count && room == member.withUnsafeBufferPointer { Gzip.recordedSize($0) })
+        let same = try inflate(member) == text
+        #expect(same)
+    }
+
     @Test func membersAreConcatenatedAndPaddingSkipped() throws {
         let a = Self.text(70_000, seed: 1), b = Self.text(10, seed: 2), c = Self.text(0, seed: 3)
         let file = Self.storedMember(a) + Self.storedMember(b) + [0, 0, 0] + Self.storedMember(c) + [0]

@@ -126,6 +126,8 @@ enum Gzip {
         }
         defer { libdeflate_free_decompressor(decompressor) }
         var capacity = initialCapacity(input)
+        // Whether the room is the size the (last) member records.
+        let exact = capacity == recordedSize(input)
         var output: [UInt8] = []
         var produced = 0
         var consumed = 0
@@ -137,23 +139,35 @@ enum Gzip {
                 before.withUnsafeBufferPointer { old in
                     if produced > 0 { out.baseAddress!.initialize(from: old.baseAddress!, count: produced) }
                 }
-                while consumed < input.count {
-                    var used = 0
-                    var made = 0
-                    let result = libdeflate_gzip_decompress_ex(
-                        decompressor, input.baseAddress! + consumed, input.count - consumed,
-                        out.baseAddress! + produced, out.count - produced, &used, &made)
-                    if result == LIBDEFLATE_INSUFFICIENT_SPACE {
-                        full = true
-                        break
+                func members() {
+                    while consumed < input.count {
+                        var used = 0
+                        var made = 0
+                        let result = libdeflate_gzip_decompress_ex(
+                            decompressor, input.baseAddress! + consumed, input.count - consumed,
+                            out.baseAddress! + produced, out.count - produced, &used, &made)
+                        if result == LIBDEFLATE_INSUFFICIENT_SPACE {
+                            full = true
+                            break
+                        }
+                        guard result == LIBDEFLATE_SUCCESS else {
+                            damaged = true
+                            break
+                        }
+                        consumed += used
+                        produced += made
+                        while consumed < input.count, input[consumed] == 0 { consumed += 1 }
                     }
-                    guard result == LIBDEFLATE_SUCCESS else {
-                        damaged = true
-                        break
-                    }
-                    consumed += used
-                    produced += made
-                    while consumed < input.count, input[consumed] == 0 { consumed += 1 }
+                }
+                // Each page the inflate writes first stops it while the kernel zeroes it: when the
+                // room is the size a single member records, the other core faults it in ahead
+                // (`MADV_POPULATE_WRITE` maps pages without writing them; the inflate maps any it
+                // reaches first itself).
+                if produced == 0, exact, out.count >= populateFrom, Parallel.threads > 1, let base = out.baseAddress {
+                    let room = UncheckedSendable(UnsafeMutableRawPointer(base))
+                    _ = Parallel.both(members) { populate(room.value, count: out.count) }
+                } else {
+                    members()
                 }
                 initialized = produced
             }
@@ -166,14 +180,38 @@ enum Gzip {
         }
     }
 
+    /// Rooms from this size on are faulted in by another thread while the inflate runs.
+    static let populateFrom = 8 << 20
+
+    /// Faults in `count` bytes from `start` for writing, 4 MiB at a time, without writing them;
+    /// where the kernel cannot (before Linux 5.14) nothing is done.
+    /// The corresponding C function is `madvise`.
+    static func populate(_ start: UnsafeMutableRawPointer, count: Int) {
+        let page = Int(getpagesize())
+        let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: start) + count) & ~(page - 1)
+        var at = first
+        while at < end {
+            let step = min(4 << 20, end - at)
+            if madvise(UnsafeMutableRawPointer(bitPattern: at), step, 23) != 0 { return }  // MADV_POPULATE_WRITE
+            at += step
+        }
+    }
+
+    /// The size the last 4 bytes of `input` record (a member's size modulo 4 GiB), 0 for fewer.
+    static func recordedSize(_ input: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = input.count
+        guard n >= 4 else { return 0 }
+        return Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+    }
+
     /// Room to inflate `input` into at first: the size its last 4 bytes record (a single
     /// member's size modulo 4 GiB) when it is 1 to 64 times the input, as text compresses; else
     /// (several members, padding, a member of 4 GiB or more, damage) 4 times the input, at most
     /// 4 GiB. At least 64 KiB. A wrong guess costs a larger array, never a wrong answer.
     static func initialCapacity(_ input: UnsafeBufferPointer<UInt8>) -> Int {
         let n = input.count
-        var recorded = 0
-        if n >= 4 { recorded = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24 }
+        let recorded = recordedSize(input)
         let plausible = recorded >= n && recorded / 64 <= n
         return max(1 << 16, plausible ? recorded : min(n, 1 << 30) * 4)
     }
