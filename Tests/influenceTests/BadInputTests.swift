@@ -174,7 +174,7 @@ extension BadInput {
             stderr: ["events.parquet", "Parquet"]),
         BadInput(
             "gzip-damaged", files: ["events.csv.gz": [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0x4B, 0x4C]],
-            ["score", "events.csv.gz"], exit: 65, stderr: ["events.csv.gz", "gzip"]),
+            ["score", "events.csv.gz"], exit: 65, stderr: ["events.csv.gz", "gzip data is damaged (it cannot be inflated to its end)"]),
         BadInput(
             "title-above-header", files: events("Referral report, March 2024\n\nreferrer,referred\na,b\nb,c\n"),
             ["score", "events.csv", "--format", "json"], exit: 0, stdout: ["\"header_line\": 3"]),

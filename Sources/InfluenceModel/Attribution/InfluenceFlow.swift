@@ -57,25 +57,15 @@ public enum InfluenceFlow {
         columns k: Int, settings: IterationSettings, lean: Bool = false
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
-        @inline(__always) func reciprocal(_ w: Double) -> Double { w > 0 ? 1 / w : 0 }
-        let inverse = lean ? [] : inWeight.map(reciprocal)
+        // 1/in, 0 for people nobody referred (`Elementwise.multiply`'s reciprocal, the same bits).
+        let inverse = lean ? [] : inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         var scaled = [Double](repeating: 0, count: n)
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
             scaled.withUnsafeMutableBufferPointer { z in
-                // Entry by entry, so on every thread (the same bits).
-                let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : Parallel.threads)
-                let (xs, zs) = (UncheckedSendable(x), SharedBuffer(z))
-                inWeight.withUnsafeBufferPointer { weights in
-                    inverse.withUnsafeBufferPointer { inverse in
-                        let (ws, vs) = (UncheckedSendable(weights), UncheckedSendable(inverse))
-                        Parallel.forEach(parts.count) { p in
-                            if lean {
-                                for i in parts[p] { zs.base[i] = xs.value[i] * reciprocal(ws.value[i]) }
-                            } else {
-                                for i in parts[p] { zs.base[i] = xs.value[i] * vs.value[i] }
-                            }
-                        }
-                    }
+                if lean {
+                    inWeight.withUnsafeBufferPointer { Elementwise.multiply(x, $0, into: z, reciprocalOfV: true) }
+                } else {
+                    inverse.withUnsafeBufferPointer { Elementwise.multiply(x, $0, into: z) }
                 }
                 w.apply(UnsafeBufferPointer(z), into: y)
             }

@@ -126,8 +126,7 @@ enum Gzip {
         }
         defer { libdeflate_free_decompressor(decompressor) }
         var capacity = initialCapacity(input)
-        // Whether the room is the size the (last) member records.
-        let exact = capacity == recordedSize(input)
+        let recorded = recordedSize(input)
         var output: [UInt8] = []
         var produced = 0
         var consumed = 0
@@ -163,7 +162,7 @@ enum Gzip {
                 // room is the size a single member records, the other core faults it in ahead
                 // (`MADV_POPULATE_WRITE` maps pages without writing them; the inflate maps any it
                 // reaches first itself).
-                if produced == 0, exact, out.count >= populateFrom, Parallel.threads > 1, let base = out.baseAddress {
+                if produced == 0, capacity == recorded, out.count >= populateFrom, Parallel.threads > 1, let base = out.baseAddress {
                     let room = UncheckedSendable(UnsafeMutableRawPointer(base))
                     _ = Parallel.both(members) { populate(room.value, count: out.count) }
                 } else {
@@ -172,8 +171,9 @@ enum Gzip {
                 initialized = produced
             }
             if damaged {
-                let which = consumed == 0 ? "" : " (the member starting at byte \(consumed))"
-                throw .compressedDataCorrupt(file: file, reason: "it does not inflate\(which): damaged, cut short or not gzip")
+                // libdeflate does not tell a cut-short member from a damaged one.
+                let which = consumed == 0 ? "it" : "the member starting at byte \(consumed)"
+                throw .compressedDataCorrupt(file: file, reason: "\(which) cannot be inflated to its end")
             }
             if !full { return output }
             capacity = capacity > Int.max / 2 ? Int.max : capacity * 2

@@ -54,20 +54,9 @@ public enum Scores {
                 constant: teleport, c0: 1 - damping, c1: damping, d: dangling(),
                 settings: settings
             ) { x, y in
-                Scores.multiply(x, inverse, into: z)
+                Elementwise.multiply(x, inverse, into: z)
                 w.apply(UnsafeBufferPointer(z), into: y)
             }
-        }
-    }
-
-    /// z ← x ⊙ v, elementwise (exact in any order), on several threads for long vectors.
-    static func multiply(_ x: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>) {
-        let n = z.count
-        let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : Parallel.threads)
-        let (xs, vs, zs) = (UncheckedSendable(x), UncheckedSendable(v), SharedBuffer(z))
-        Parallel.forEach(parts.count) { p in
-            let (x, v, z) = (xs.value.baseAddress!, vs.value.baseAddress!, zs.base)
-            for i in parts[p] { z[i] = x[i] * v[i] }
         }
     }
 
