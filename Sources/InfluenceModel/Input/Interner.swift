@@ -407,12 +407,16 @@ public struct Interner: Sendable {
     /// when that would pass eight slots for each key the table holds or was made for (so that
     /// sparse numbers, such as 64-bit account ids, stay hashed) or 2³⁰ slots.
     private func numberedSize(for number: Int, keys: Int? = nil) -> Int? {
-        let limit = min(1 << 30, max(1 << 16, 8 * max(keys ?? count, expected)))
+        let limit = numberedLimit(keys: keys ?? count)
         guard number < limit else { return nil }
         var size = max(2 * numbered.slots.count, 1024)
         while size <= number { size <<= 1 }
         return size <= limit ? size : nil
     }
+
+    /// The most slots the numbered array may have while the table holds `keys` keys: eight
+    /// for each key it holds or was made for, at least 2¹⁶, at most 2³⁰.
+    private func numberedLimit(keys: Int) -> Int { min(1 << 30, max(1 << 16, 8 * max(keys, expected))) }
 
     @inline(__always)
     private mutating func place(_ index: Int, hash h: UInt64, word: UInt64, length: Int, at slot: Int) {
@@ -429,7 +433,7 @@ public struct Interner: Sendable {
         // not cover are the ones to make hash slots for.
         let widest = numbers.max() ?? -1
         if widest >= numbered.slots.count {
-            let limit = min(1 << 30, max(1 << 16, 8 * max(count + extra, expected)))
+            let limit = numberedLimit(keys: count + extra)
             var size = max(2 * numbered.slots.count, 1024)
             while size <= widest, size * 2 <= limit { size <<= 1 }
             if size <= limit { growNumbered(to: size) }
@@ -450,20 +454,18 @@ public struct Interner: Sendable {
     static func overfull(keys: Int, slots: Int) -> Bool { keys * 10 > slots * 7 }
 
     /// The numbered array grown to `size` slots, with every numbered key it now covers entered.
+    /// Room is made at once for as many slots as the table may come to widen to
+    /// (`numberedLimit`), so that the widenings after the first copy nothing.
     private mutating func growNumbered(to size: Int) {
         let old = numbered.slots.count
-        var wider = HugePages.zeroedContiguous(Int32.self, count: size)
-        wider.withUnsafeMutableBufferPointer { wider in
-            numbered.slots.withUnsafeBufferPointer { _ = wider.initialize(from: $0) }
-        }
-        numbered.slots = wider
+        numbered.slots.widen(to: size, reserving: numberedLimit(keys: count))
         guard hashedNumbered > 0 else { return }
         // Keys whose numbers were past the array are in the hash slots; they are entered here
         // too (the key and its number determine each other), and from now on looked for only
         // here. The scan reads the arena in order.
         var left = 0
         var entered = numbered.slots
-        numbered.slots = []  // `entered` the one reference, so that writing it copies nothing
+        numbered.slots = ZeroedSlots()  // `entered` the one reference, so that writing it copies nothing
         arena.withUnsafeBufferPointer { arena in
             offsets.withUnsafeBufferPointer { offsets in
                 entered.withUnsafeMutableBufferPointer { slots in

@@ -20,8 +20,8 @@ struct NumberedKeys: Sendable {
     private var suffixWords: (UInt64, UInt64) = (0, 0)
     private var short = false
     /// `slots[n]` is the index + 1 of the key numbered `n`, 0 for none. Only numbers below its
-    /// length are found here; `Interner` grows it.
-    var slots: ContiguousArray<Int32> = []
+    /// length are found here; `Interner` widens it.
+    var slots = ZeroedSlots()
 
     /// Takes `key`'s pattern if no pattern is set yet and `key` has a digit.
     @inline(__always)
