@@ -16,32 +16,71 @@ extension Interner {
             return (0..<n).map { Int32($0) }
         }
         var map = indices(of: other, threads: threads)
-        var missing: [Int32] = []
-        var missingBytes = 0
-        for i in 0..<n where map[i] < 0 {
-            missing.append(Int32(i))
-            missingBytes += other.offsets[i + 1] - other.offsets[i]
+        // The keys missing here, in order, with their numbers under this table's pattern, on
+        // several threads: each part counts its own, then writes them where the parts before
+        // it end. A table without a pattern yet takes the first one with a digit among them.
+        let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : threads)
+        var before = [Int](repeating: 0, count: parts.count + 1)
+        map.withUnsafeBufferPointer { map in
+            let counts = Parallel.map(parts.count, parts: parts.count) { p in parts[p].reduce(0) { $0 + (map[$1] < 0 ? 1 : 0) } }
+            for p in parts.indices { before[p + 1] = before[p] + counts[p] }
         }
-        // The new keys' numbers under this table's pattern (taken from the first of them with a
-        // digit when it has none), so that both tables are sized for them at once.
-        var numbers = [Int](repeating: -1, count: missing.count)
-        other.arena.withUnsafeBufferPointer { arena in
-            func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
-                let i = Int(missing[j])
-                return UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
-            }
-            var j = 0
-            while j < missing.count, !hasPattern {
-                numbers[j] = numberAdopting(key(j))
-                j += 1
-            }
-            let from = j
+        let m = before[parts.count]
+        var missing = [Int32](repeating: 0, count: m)
+        var numbers = [Int](repeating: -1, count: m)
+        var partBytes = [Int](repeating: 0, count: parts.count)
+        let patterned = hasPattern
+        // In a scope of its own: a copy of the table that outlived it would make the table's
+        // arrays shared, and reserving room below would copy them.
+        do {
             let table = self
-            numbers.withUnsafeMutableBufferPointer { out in
-                let shared = SharedBuffer(out)
-                let parts = Parallel.ranges(missing.count - from, parts: missing.count - from < 65_536 ? 1 : threads)
-                Parallel.forEach(parts.count) { p in
-                    for j in parts[p] { shared[from + j] = table.number(key(from + j)) }
+            other.arena.withUnsafeBufferPointer { arena in
+                other.offsets.withUnsafeBufferPointer { offsets in
+                    map.withUnsafeBufferPointer { map in
+                        missing.withUnsafeMutableBufferPointer { missingOut in
+                            numbers.withUnsafeMutableBufferPointer { numbersOut in
+                                partBytes.withUnsafeMutableBufferPointer { bytesOut in
+                                    let (toMissing, toNumbers, toBytes) = (
+                                        SharedBuffer(missingOut), SharedBuffer(numbersOut), SharedBuffer(bytesOut)
+                                    )
+                                    Parallel.forEach(parts.count) { p in
+                                        var j = before[p], bytes = 0
+                                        for i in parts[p] where map[i] < 0 {
+                                            let key = UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]])
+                                            toMissing[j] = Int32(i)
+                                            if patterned { toNumbers[j] = table.number(key) }
+                                            bytes &+= key.count
+                                            j &+= 1
+                                        }
+                                        toBytes[p] = bytes
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let missingBytes = partBytes.reduce(0, +)
+        if !patterned {
+            other.arena.withUnsafeBufferPointer { arena in
+                func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
+                    let i = Int(missing[j])
+                    return UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
+                }
+                var j = 0
+                while j < missing.count, !hasPattern {
+                    numbers[j] = numberAdopting(key(j))
+                    j += 1
+                }
+                let from = j
+                let table = self
+                numbers.withUnsafeMutableBufferPointer { out in
+                    let shared = SharedBuffer(out)
+                    let parts = Parallel.ranges(missing.count - from, parts: missing.count - from < 65_536 ? 1 : threads)
+                    Parallel.forEach(parts.count) { p in
+                        for j in parts[p] { shared[from + j] = table.number(key(from + j)) }
+                    }
                 }
             }
         }
