@@ -212,7 +212,8 @@ struct AlignedVector: ~Copyable {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge ? HugePages.pageSize : 64)
         if huge { HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes)) }
         buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Double.self, capacity: max(count, 1)), count: count)
-        buffer.initialize(repeating: 0)
+        // All bits zero is 0.0: the memory is initialized as doubles by zeroing its bytes.
+        HugePages.zero(UnsafeMutableRawBufferPointer(start: raw, count: count * 8))
     }
 
     init(copying values: [Double]) {
