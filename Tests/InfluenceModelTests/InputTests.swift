@@ -546,6 +546,30 @@ struct ReferralEventsTests {
 // MARK: - Conversions
 
 struct ConversionsTests {
+    /// Users read straight from the file (plain ASCII) and users that need normalizing meet
+    /// in one table: the same person whichever way the id came in, counted as normalized only
+    /// when normalizing changed it.
+    @Test func plainAndNormalizedUsersAreOnePerson() throws {
+        let text = [
+            "user,value", "p1@example.com,1", "P1@Example.com,2", "  u2 ,3", "\"u2\t\",4", "\"u3 \",5", "u3,6",
+            "Ana,7", "ana,8", "A@@B,9",
+        ].joined(separator: "\n")
+        let c = try parseConversions(text)
+        let names: [String] = c.user.map { c.users.name($0) }
+        let expected: [String] = ["p1@example.com", "p1@example.com", "u2", "u2", "u3", "u3", "Ana", "ana", "A@@B"]
+        #expect(names == expected)
+        #expect(c.users.count == 6)
+        // Changed: the capitalized e-mail, the tab and the trailing space inside quotes.
+        #expect(c.quality.normalizedIds == 3)
+        var exact = ReadOptions()
+        exact.exactIds = true
+        let e = try parseConversions(text, options: exact)
+        let exactNames: [String] = e.user.map { e.users.name($0) }
+        let exactExpected: [String] = ["p1@example.com", "P1@Example.com", "u2", "u2\t", "u3 ", "u3", "Ana", "ana", "A@@B"]
+        #expect(exactNames == exactExpected)
+        #expect(e.quality.normalizedIds == 0)
+    }
+
     @Test func allColumns() throws {
         let c = try parseConversions("user,value,timestamp,campaign\nu1,10,2025-03-04,c\nu2,5,,\nu1,2.5,1741079700,d\n")
         #expect(c.count == 3)

@@ -183,10 +183,20 @@ struct ConversionsChunk: CSVRecordSink {
         try ReferralEvents.checkWidth(record, width: layout.header.count, file: file)
         let line = record.line
         let u = userColumn
-        guard
-            let changed = try ReferralRowReader.id(record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)
-        else { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
-        if changed { conversions.quality.normalizedIds += 1 }
+        // The common id, ASCII that normalizing leaves as it is (the events readers' test), is
+        // interned straight from the file's bytes; any other is read into `id` first.
+        var plain: UnsafeBufferPointer<UInt8>?
+        if let bytes = record.fieldInPlace(u), !bytes.isEmpty, bytes.count <= InputError.maximumIdLength,
+            ReferralRowReader.isPlain(bytes, exact: rules.exactIds)
+        {
+            plain = bytes
+        } else {
+            guard
+                let changed = try ReferralRowReader.id(
+                    record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)
+            else { throw .emptyValue(file: file, line: line, column: u + 1, name: "user") }
+            if changed { conversions.quality.normalizedIds += 1 }
+        }
         var amount: (a: Double?, b: Double?)?
         if let c = valueColumn {
             if record.isBlank(c) {
@@ -217,7 +227,11 @@ struct ConversionsChunk: CSVRecordSink {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }
         let row = conversions.count
-        conversions.user.append(id.withUnsafeBufferPointer { conversions.users.intern($0).index })
+        if let plain {
+            conversions.user.append(conversions.users.intern(plain).index)
+        } else {
+            conversions.user.append(id.withUnsafeBufferPointer { conversions.users.intern($0).index })
+        }
         if let amount, let c = valueColumn {
             conversions.value.append(amounts.take(a: amount.a, b: amount.b, row: row, line: line) { record.string(c) ?? "" } ?? 0)
         } else {
