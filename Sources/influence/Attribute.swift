@@ -168,14 +168,19 @@ struct Attribute: ParsableCommand {
             } else {
                 let progress = Progress(reading: files, quiet: outputOptions.quiet)
                 defer { progress.done() }
-                var export = try Export.read(
+                // The parents and merge count are found while the conversions are read.
+                let early = Attribution.startsFromRows(options, pathsFromEvents: pathsFromEvents)
+                var (export, rows) = try Export.read(
                     events: files, conversions: [conversions!], options: input.events,
-                    conversionOptions: input.conversions, filter: input.filter, timings: clock)
+                    conversionOptions: input.conversions, filter: input.filter, timings: clock,
+                    beside: early
+                        ? { events in Attribution.rowsFirst(events: events, timings: clock, label: " (beside reading conversions)") }
+                        : nil)
                 let referrals = export.events.count
                 // The path models give up the referral columns they no longer read.
                 result = try Attribution.attribute(
                     releasing: &export.events, conversions: export.conversions!, options: options,
-                    pathsFromEvents: pathsFromEvents, timings: clock)
+                    pathsFromEvents: pathsFromEvents, timings: clock, rows: rows)
                 // The result's counts include what building the graph merged.
                 qualities = [
                     (result.quality, RunReport.count(referrals, "referral")),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import InfluenceModel
 
@@ -269,5 +270,39 @@ struct AttributionPathTests {
         #expect((released.timestamp == nil) == gives)
         #expect(released.channel == events.channel && released.channels.count == events.channels.count)
         #expect(released.quality == events.quality && released.file == events.file)
+    }
+
+    /// The parents and merge count found beside the reading of the conversions give every
+    /// model that starts from them the credit found after it; with a filter (which changes the
+    /// rows after reading) nothing is found beside.
+    @Test func rowsFoundBesideTheConversionsGiveTheSameCredit() throws {
+        let program = try GeneratedProgram(GeneratorParameters(people: 20_000, seed: 21))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beside-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try program.write(to: folder)
+        let (events, conversions) = ([folder + "/events.csv"], [folder + "/conversions.csv"])
+        let plain = try Export.read(events: events, conversions: conversions)
+        func read(_ filter: RowFilter) throws -> (Export, Attribution.Rows?) {
+            try Export.read(
+                events: events, conversions: conversions, options: ReadOptions(), conversionOptions: ReadOptions(),
+                filter: filter, timings: nil, beside: { Attribution.rowsFirst(events: $0, timings: nil) })
+        }
+        let (export, rows) = try read(RowFilter())
+        #expect((rows != nil) == (Parallel.threads > 1))
+        #expect(export.conversions?.count == plain.conversions?.count && export.events.count == plain.events.count)
+        let filtered = try read(RowFilter(campaigns: [program.parameters.campaigns[0].name]))
+        #expect(filtered.1 == nil)
+        for model in AttributionModel.allCases where model != .influenceFlow {
+            for grouping in [AttributionGrouping.channel, .person] where !(grouping == .person && !model.isChainModel) {
+                let options = AttributionOptions(model: model, grouping: grouping)
+                let expected = try Attribution.attribute(events: plain.events, conversions: plain.conversions!, options: options)
+                var released = export.events
+                let result = try Attribution.attribute(
+                    releasing: &released, conversions: export.conversions!, options: options, rows: rows)
+                func text(_ r: AttributionResult) -> [String] { r.rows.map { "\($0.id) \($0.credit.conversions) \($0.credit.value)" } }
+                #expect(text(result) == text(expected) && !text(expected).isEmpty, "\(model) by \(grouping)")
+                #expect(result.total == expected.total && result.organic == expected.organic && result.quality == expected.quality)
+            }
+        }
     }
 }

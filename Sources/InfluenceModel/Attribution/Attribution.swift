@@ -30,19 +30,46 @@ public enum Attribution {
     /// and line numbers), so that the paths' arrays or the solve's vectors do not come on top
     /// of them. Afterwards `events` keeps its file, quality, channels and channel column only;
     /// the other models leave it whole. The same result.
+    ///
+    /// `rows`, when given, are `rowsFirst(events:)` of these events (found beside the reading
+    /// of the conversions); they are used where the model starts from them.
     package static func attribute(
         releasing events: inout ReferralEvents, conversions: Conversions, options: AttributionOptions,
-        pathsFromEvents: Bool = false, timings: PhaseTimings? = nil
+        pathsFromEvents: Bool = false, timings: PhaseTimings? = nil, rows: Rows? = nil
     ) throws(AttributionError) -> AttributionResult {
         try attribute(
             events: &events, release: true, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents,
-            timings: timings)
+            timings: timings, rows: rows)
+    }
+
+    /// What every model but influence-flow finds from the referral rows alone before the
+    /// conversions: each person's parent, and the merge count of the rest.
+    package struct Rows: Sendable {
+        let forest: ReferralParents
+        let merged: DataQuality
+        var pair: (ReferralParents, DataQuality) { (forest, merged) }
+    }
+
+    /// Whether a run of `options` starts from `Rows` (influence-flow starts from its graph,
+    /// beside which it finds the parents itself).
+    package static func startsFromRows(_ options: AttributionOptions, pathsFromEvents: Bool) -> Bool {
+        options.model != .influenceFlow || pathsFromEvents
+    }
+
+    /// The rows' parents and merge count, each timed: on one thread when called inside
+    /// another thread's work (beside the reading of the conversions), else side by side.
+    package static func rowsFirst(events: ReferralEvents, timings: PhaseTimings?, label: String = "") -> Rows {
+        let (forest, merged) = Parallel.both(
+            { timings.measure("parents\(label)") { ReferralParents(events: events) } },
+            { timings.measure("merge count (beside the parents)") { ReferralGraph.quality(of: events) } })
+        return Rows(forest: forest, merged: merged)
     }
 
     /// The parents, chains and (for influence-flow) graph every model starts from, and the
     /// merge count of the rest.
     private static func prepare(
-        events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?
+        events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?,
+        rows: Rows?
     ) -> (graph: ReferralGraph?, forest: ReferralParents, chains: ConversionChains, merged: DataQuality?) {
         // Only influence-flow runs on the graph (built on one thread), and the parents and
         // chains need only the rows: they are found beside it.
@@ -61,20 +88,19 @@ public enum Attribution {
         // The other models need the graph's merge count alone: the duplicate count needs only
         // the rows, and runs beside the parents (one thread's union–find). The chains come
         // after, on every thread (inside `Parallel.both` they would run on one).
-        let (forest, merged) = Parallel.both(
-            { timings.measure("parents") { ReferralParents(events: events) } },
-            { timings.measure("merge count (beside the parents)") { ReferralGraph.quality(of: events) } })
+        let (forest, merged) = (rows ?? rowsFirst(events: events, timings: timings)).pair
         let chains = timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) }
         return (nil, forest, chains, merged)
     }
 
     private static func attribute(
         events: inout ReferralEvents, release: Bool, conversions: Conversions, options: AttributionOptions,
-        pathsFromEvents: Bool, timings: PhaseTimings?
+        pathsFromEvents: Bool, timings: PhaseTimings?, rows: Rows? = nil
     ) throws(AttributionError) -> AttributionResult {
         try check(options)
         let (graph, forest, chains, merged) = prepare(
-            events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings)
+            events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings,
+            rows: rows)
         let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
         // Influence-flow by channel reads the graph, the channel column and its names from here on.
         if release, onPaths || (graph != nil && options.grouping == .channel) { events.keepOnlyChannels() }

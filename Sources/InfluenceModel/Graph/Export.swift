@@ -19,9 +19,36 @@ public struct Export: Sendable {
         options: ReadOptions = ReadOptions(), conversionOptions: ReadOptions = ReadOptions(),
         filter: RowFilter = RowFilter(), timings: PhaseTimings? = nil
     ) throws(InputError) -> Export {
+        try read(
+            events: paths, conversions: conversionPaths, options: options, conversionOptions: conversionOptions, filter: filter,
+            timings: timings, beside: nil as ((ReferralEvents) -> Void)?
+        ).export
+    }
+
+    /// `read(…)`, with `beside` run on the referral rows as read while the conversions are
+    /// read on another thread (which then reads them on one), when there are conversions and
+    /// no filter changes the rows after; its result is `nil` otherwise (or without `beside`).
+    /// For work on the rows that would leave a thread idle (a union–find): the reading fills it.
+    package static func read<Beside>(
+        events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
+        filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
+    ) throws(InputError) -> (export: Export, beside: Beside?) {
         var events = try timings.measure("read") { () throws(InputError) in try ReferralEvents.read(paths: paths, options: options) }
-        var conversions = try timings.measure("read conversions") { () throws(InputError) in
-            try conversionPaths.map { p throws(InputError) in try Conversions.read(paths: p, options: conversionOptions) }
+        func readConversions() throws(InputError) -> Conversions? {
+            try timings.measure("read conversions") { () throws(InputError) in
+                try conversionPaths.map { p throws(InputError) in try Conversions.read(paths: p, options: conversionOptions) }
+            }
+        }
+        var conversions: Conversions?
+        var besideResult: Beside?
+        if let beside, filter.isEmpty, conversionPaths != nil, Parallel.threads > 1 {
+            let read = events
+            let (done, result) = Parallel.both(
+                { beside(read) }, { () -> Result<Conversions?, InputError> in Result { () throws(InputError) in try readConversions() } })
+            besideResult = done
+            conversions = try result.get()
+        } else {
+            conversions = try readConversions()
         }
         if !filter.isEmpty, conversions != nil {
             conversions!.apply(filter, events: events)
@@ -40,7 +67,7 @@ public struct Export: Sendable {
             (q.unknownConverters, q.unknownExamples) = timings.measure("unknown converters") { c.unknownReport(over: events.people) }
             conversions!.quality = q
         }
-        return Export(events: events, conversions: conversions)
+        return (Export(events: events, conversions: conversions), besideResult)
     }
 }
 
