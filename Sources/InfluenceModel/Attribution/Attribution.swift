@@ -47,7 +47,6 @@ public enum Attribution {
     package struct Rows: Sendable {
         let forest: ReferralParents
         let merged: DataQuality
-        var pair: (ReferralParents, DataQuality) { (forest, merged) }
     }
 
     /// Whether a run of `options` starts from `Rows` (influence-flow starts from its graph,
@@ -88,9 +87,9 @@ public enum Attribution {
         // The other models need the graph's merge count alone: the duplicate count needs only
         // the rows, and runs beside the parents (one thread's union–find). The chains come
         // after, on every thread (inside `Parallel.both` they would run on one).
-        let (forest, merged) = (rows ?? rowsFirst(events: events, timings: timings)).pair
-        let chains = timings.measure("chains") { ConversionChains(events: events, forest: forest, conversions: conversions) }
-        return (nil, forest, chains, merged)
+        let rows = rows ?? rowsFirst(events: events, timings: timings)
+        let chains = timings.measure("chains") { ConversionChains(events: events, forest: rows.forest, conversions: conversions) }
+        return (nil, rows.forest, chains, rows.merged)
     }
 
     private static func attribute(

@@ -185,12 +185,8 @@ struct ConversionsChunk: CSVRecordSink {
         let u = userColumn
         // The common id, ASCII that normalizing leaves as it is (the events readers' test), is
         // interned straight from the file's bytes; any other is read into `id` first.
-        var plain: UnsafeBufferPointer<UInt8>?
-        if let bytes = record.fieldInPlace(u), !bytes.isEmpty, bytes.count <= InputError.maximumIdLength,
-            ReferralRowReader.isPlain(bytes, exact: rules.exactIds)
-        {
-            plain = bytes
-        } else {
+        let plain = ReferralRowReader.plainId(record, u, exact: rules.exactIds)
+        if plain == nil {
             guard
                 let changed = try ReferralRowReader.id(
                     record, u, name: "user", file: file, exact: rules.exactIds, out: &id, scratch: &scratch)

@@ -136,11 +136,19 @@ struct ReferralRowReader: Sendable {
     @inline(__always)
     func plainIds(_ record: CSVRecord) -> (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)? {
         guard record.count == columns.width,
-            let s = record.fieldInPlace(columns.source), let t = record.fieldInPlace(columns.target),
-            !s.isEmpty, !t.isEmpty, s.count <= InputError.maximumIdLength, t.count <= InputError.maximumIdLength,
-            Self.isPlain(s, exact: rules.exactIds), Self.isPlain(t, exact: rules.exactIds)
+            let s = Self.plainId(record, columns.source, exact: rules.exactIds),
+            let t = Self.plainId(record, columns.target, exact: rules.exactIds)
         else { return nil }
         return (s, t)
+    }
+
+    /// The id in `column` as the file holds it, when `id(…)` would take it as it is: not
+    /// escaped, not empty, not too long and plain (`isPlain`); `nil` sends it through `id(…)`.
+    @inline(__always)
+    static func plainId(_ record: CSVRecord, _ column: Int, exact: Bool) -> UnsafeBufferPointer<UInt8>? {
+        guard let id = record.fieldInPlace(column), !id.isEmpty, id.count <= InputError.maximumIdLength, isPlain(id, exact: exact)
+        else { return nil }
+        return id
     }
 
     /// The ids of a row with nothing but the two ids to read (no weight, time, channel or

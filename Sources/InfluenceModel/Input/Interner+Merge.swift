@@ -16,9 +16,20 @@ extension Interner {
             return (0..<n).map { Int32($0) }
         }
         var map = indices(of: other, threads: threads)
+        if !hasPattern {
+            // No key here has a digit (the first would have set the pattern), so every key of
+            // `other` with one is missing here: the first of them sets it, as interning the
+            // missing keys one by one would.
+            other.arena.withUnsafeBufferPointer { arena in
+                for i in 0..<n {
+                    if hasPattern { break }
+                    _ = numberAdopting(UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]]))
+                }
+            }
+        }
         // The keys missing here, in order, with their numbers under this table's pattern, on
         // several threads: each part counts its own, then writes them where the parts before
-        // it end. A table without a pattern yet takes the first one with a digit among them.
+        // it end.
         let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : threads)
         var before = [Int](repeating: 0, count: parts.count + 1)
         map.withUnsafeBufferPointer { map in
@@ -29,7 +40,6 @@ extension Interner {
         var missing = [Int32](repeating: 0, count: m)
         var numbers = [Int](repeating: -1, count: m)
         var partBytes = [Int](repeating: 0, count: parts.count)
-        let patterned = hasPattern
         // In a scope of its own: a copy of the table that outlived it would make the table's
         // arrays shared, and reserving room below would copy them.
         do {
@@ -48,7 +58,7 @@ extension Interner {
                                         for i in parts[p] where map[i] < 0 {
                                             let key = UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]])
                                             toMissing[j] = Int32(i)
-                                            if patterned { toNumbers[j] = table.number(key) }
+                                            toNumbers[j] = table.number(key)
                                             bytes &+= key.count
                                             j &+= 1
                                         }
@@ -62,28 +72,6 @@ extension Interner {
             }
         }
         let missingBytes = partBytes.reduce(0, +)
-        if !patterned {
-            other.arena.withUnsafeBufferPointer { arena in
-                func key(_ j: Int) -> UnsafeBufferPointer<UInt8> {
-                    let i = Int(missing[j])
-                    return UnsafeBufferPointer(rebasing: arena[other.offsets[i]..<other.offsets[i + 1]])
-                }
-                var j = 0
-                while j < missing.count, !hasPattern {
-                    numbers[j] = numberAdopting(key(j))
-                    j += 1
-                }
-                let from = j
-                let table = self
-                numbers.withUnsafeMutableBufferPointer { out in
-                    let shared = SharedBuffer(out)
-                    let parts = Parallel.ranges(missing.count - from, parts: missing.count - from < 65_536 ? 1 : threads)
-                    Parallel.forEach(parts.count) { p in
-                        for j in parts[p] { shared[from + j] = table.number(key(from + j)) }
-                    }
-                }
-            }
-        }
         reserve(adding: missing.count, bytes: missingBytes, numbers: numbers)
         appendAbsent(other, missing: missing, numbers: numbers, map: &map, threads: threads)
         return map

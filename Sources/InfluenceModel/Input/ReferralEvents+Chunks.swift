@@ -172,7 +172,7 @@ extension ReferralEvents {
         var result = take(&parts[0].sink.events)
         precondition(result.count == offsets[1], "ReferralEvents: chunk 0's column length")
         result.reserveCapacity(offsets[count])
-        for c in 1..<max(count, 1) {
+        for c in 1..<count {
             let values = take(&parts[c].sink.events)
             precondition(values.count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s column length")
             result.append(contentsOf: values)

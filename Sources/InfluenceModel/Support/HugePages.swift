@@ -45,8 +45,9 @@ enum HugePages {
 
     /// Zeroes `bytes`, a large buffer in pieces on several threads. Zeroing is mostly the
     /// first touch of fresh pages, which the kernel makes one at a time on the thread that
-    /// touches them: on this kind of VM a 2 MiB page's first touch is slow (the vectors of a
-    /// 10M-referral PageRank, 32 MB, took 55 ms on one thread while the other waited).
+    /// touches them: on this kind of VM a 2 MiB page's first touch is slow (in a `perf` timeline
+    /// of `score` on 10M referrals the 32 MB of vectors took 55 ms on one thread while the other
+    /// waited; whole-process runs showed no change beyond their noise).
     static func zero(_ bytes: UnsafeMutableRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         let pieces = bytes.count >= threshold ? Parallel.threads : 1
