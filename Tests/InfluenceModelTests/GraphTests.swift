@@ -381,6 +381,22 @@ struct ReferralGraphTests {
         let b = 1
         #expect(graph.reverse.rowSums()[b] == 8)
         #expect(graph.forward.rowSums() == [6, 0, 5])
+        #expect(graph.inWeight == [0, 8, 3])
+    }
+
+    /// The weight into each person without the transpose: the transpose's row sums, bit for
+    /// bit, on weights whose sums depend on the order they are added in.
+    @Test func inWeightIsTheTransposesRowSums() throws {
+        var rng = SplitMix64(seed: 11)
+        var text = "source,target,weight\n"
+        for _ in 0..<4000 { text += "u\(rng.below(300)),u\(rng.below(300)),\(rng.below(1000)).\(rng.below(1000))e\(rng.below(9) - 4)\n" }
+        let graph = ReferralGraph(events: try parseEvents(text))
+        let sums = graph.reverse.rowSums()
+        #expect(graph.inWeight.map(\.bitPattern) == sums.map(\.bitPattern))
+        // The order matters for these weights: adding each person's in reverse differs somewhere.
+        let t = graph.forward.transposed()
+        let backwards = (0..<t.rows).map { r in (t.rowStart[r]..<t.rowStart[r + 1]).reversed().reduce(0.0) { $0 + t.value[$1] } }
+        #expect(backwards.map(\.bitPattern) != sums.map(\.bitPattern))
     }
 
     @Test func untimedRowFirstThenTimed() throws {

@@ -321,7 +321,7 @@ public enum InfluenceFlow {
     ) throws(AttributionError) -> AttributionResult {
         let n = graph.nodeCount
         let d = options.damping
-        let inWeight = graph.reverse.rowSums()
+        let inWeight = graph.inWeight
         let campaigns =
             options.grouping == .campaign
             ? try CampaignLabels(events: events, forest: forest, conversions: conversions, chains: chains, model: .influenceFlow)
@@ -364,7 +364,7 @@ public enum InfluenceFlow {
             }
         }
         let kind = options.operatorChoice.resolve(people: n, edges: graph.edgeCount)
-        let w = AdjacencyOperator(forward: graph.forward, reverse: graph.reverse, kind: kind)
+        let w = AdjacencyOperator(forward: graph.forward, reverse: nil, kind: kind)
         let (m, report) = receivedMass(
             w, inWeight: inWeight, damping: d, values: conversionValues(), columns: k, settings: options.iteration)
         let keep = inWeight.map { $0 > 0 ? 1 - d : 1 }

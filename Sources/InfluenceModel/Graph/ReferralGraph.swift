@@ -8,8 +8,13 @@ public struct ReferralGraph: Sendable {
     public let people: Interner
     /// source → target, weights summed.
     public let forward: CSRMatrix
-    /// target → source: the same edges transposed.
-    public let reverse: CSRMatrix
+    /// target → source: the same edges transposed, made on each call (O(people + edges)):
+    /// influence-flow and scoring need only its row sums, `inWeight`.
+    public var reverse: CSRMatrix { forward.transposed() }
+    /// The weight referred into each person: `reverse.rowSums()`, the same bits (each person's
+    /// edges added in source order, as the transpose lists them), without the transpose (0.35 s
+    /// and 0.2 GB beside influence-flow's graph on the 10.9M-person program export).
+    public var inWeight: [Double] { forward.columnSums() }
     /// Per forward edge: the input row (index into the events' columns) it keeps.
     public let edgeRow: [Int32]
     /// Per forward edge: its earliest timestamp, NaN if none; `nil` without timestamps.
@@ -43,7 +48,6 @@ public struct ReferralGraph: Sendable {
             edgeRow.append(Int32(best))
             merged += rows.count - 1
         }
-        reverse = forward.transposed()
         people = events.people
         self.edgeRow = edgeRow
         edgeTimestamp = edgeTime

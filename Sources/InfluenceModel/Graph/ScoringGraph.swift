@@ -31,7 +31,7 @@ public struct ScoringGraph: Sendable {
         people = graph.people
         quality = graph.quality
         forward = graph.forward
-        inWeight = graph.reverse.rowSums()
+        inWeight = graph.inWeight
     }
 
     init(people: Interner, quality: DataQuality, forward: CSRMatrix, inWeight: [Double]) {
