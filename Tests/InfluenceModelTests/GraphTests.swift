@@ -445,6 +445,42 @@ struct ReferralGraphTests {
         }
     }
 
+    /// An export past the size where the rows are bucketed in two chunks on two threads
+    /// (300,000 rows: repeated pairs, weights, untimed rows and equal times): the same matrix,
+    /// kept rows and times as the general builder merging while it sorts.
+    @Test func largeBuildMatchesTheGeneralBuilder() throws {
+        var rng = SplitMix64(seed: 0x5EED)
+        var text = "source,target,timestamp,weight\n"
+        for _ in 0..<300_000 {
+            let s = rng.below(40_000), t = rng.below(40_000)
+            let time = rng.below(10) == 0 ? "" : "2024-03-0\(1 + rng.below(3))T00:00:00Z"
+            text += "p\(s),p\(rng.below(3) == 0 ? s + 1 : t),\(time),\(1 + rng.below(4)).\(rng.below(10))\n"
+        }
+        let events = try parseEvents(text)
+        #expect(events.count > 250_000 && events.count >= 1 << 18)
+        let graph = ReferralGraph(events: events)
+        var rows: [Int32] = []
+        var times: [Double] = []
+        let timestamps = try #require(events.timestamp)
+        let general = CSRMatrix(
+            rows: events.people.count, columns: events.people.count, row: events.source, column: events.target, value: events.weight
+        ) { _, group in
+            var best = group.first!
+            for r in group.dropFirst() where timestamps[r] < timestamps[best] || (timestamps[best].isNaN && !timestamps[r].isNaN) {
+                best = r
+            }
+            rows.append(Int32(best))
+            times.append(timestamps[best])
+        }
+        #expect(graph.forward == general)
+        let edgeTimes = try #require(graph.edgeTimestamp)
+        #expect(graph.edgeRow.count == rows.count && edgeTimes.count == times.count)
+        let rowsDiffering = zip(graph.edgeRow, rows).filter { $0 != $1 }.count
+        let timesDiffering = zip(edgeTimes, times).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(rowsDiffering == 0 && timesDiffering == 0, "kept rows: \(rowsDiffering) differ; times: \(timesDiffering)")
+        #expect(graph.quality.mergedDuplicates == events.count - general.count && general.count < events.count)
+    }
+
     /// Random referral exports: the graph's edges, weights, kept rows and timestamps against a
     /// naive build over the parsed columns.
     @Test(arguments: 0..<8)

@@ -38,6 +38,28 @@ extension CSRMatrix {
         return column.count - unique.reduce(0, +)
     }
 
+    /// Referral rows bucketed by source and each row sorted by target (stably), with each
+    /// entry's input position: `position[e]` is the row (0-based, in input order) that entry
+    /// e came from, and within a row equal targets keep their input order. `unique[r]` counts
+    /// row r's distinct targets. Sources and targets must lie in 0..<n (checked by the caller).
+    /// - Complexity: O(n + rows) expected, plus a sort of each row.
+    static func rowsWithPositions(people n: Int, source: [Int32], target: [Int32]) -> (
+        rowStart: [Int], column: [Int32], position: [Double], unique: [Int]
+    ) {
+        let m = source.count
+        // In one chunk per thread: the positions ride through the bucketing as the values.
+        let parts = m < 1 << 18 ? 1 : Parallel.threads
+        let chunks = (0..<parts).map { p in
+            let rows = m * p / parts..<m * (p + 1) / parts
+            return PairColumns(source: Array(source[rows]), target: Array(target[rows]), weight: rows.map { Double($0) }, map: [])
+        }
+        let (rowStart, bucketed, values) = bucket(people: n, chunks: chunks)
+        var column = bucketed
+        var position = values ?? []
+        let unique = sortRows(people: n, rowStart: rowStart, column: &column, value: &position, weighted: true)
+        return (rowStart, column, position, unique)
+    }
+
     /// Each chunk's rows bucketed by source (renumbered through the chunk's map) in input
     /// order: row r's columns are `column[rowStart[r] ..< rowStart[r + 1]]`, with their
     /// weights in `value` when a chunk has any.

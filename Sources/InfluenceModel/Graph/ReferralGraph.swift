@@ -31,28 +31,88 @@ public struct ReferralGraph: Sendable {
     /// - Complexity: O(people + rows).
     public init(events: ReferralEvents) {
         let n = events.people.count
-        let timestamps = events.timestamp
-        var edgeRow = [Int32](repeating: 0, count: 0)
-        var edgeTime: [Double]? = timestamps == nil ? nil : []
-        edgeRow.reserveCapacity(events.count)
-        var merged = 0
-        forward = CSRMatrix(rows: n, columns: n, row: events.source, column: events.target, value: events.weight) { _, rows in
-            var best = rows.first!
-            if let timestamps {
-                for r in rows.dropFirst() {
-                    let t = timestamps[r], b = timestamps[best]
-                    if t < b || (b.isNaN && !t.isNaN) { best = r }
-                }
-                edgeTime!.append(timestamps[best])
-            }
-            edgeRow.append(Int32(best))
-            merged += rows.count - 1
+        let m = events.count
+        precondition(events.target.count == m, "ReferralGraph: \(m) sources and \(events.target.count) targets")
+        precondition(!events.weighted || events.weights.count == m, "ReferralGraph: \(events.weights.count) weights for \(m) rows")
+        precondition(events.timestamp.map { $0.count == m } ?? true, "ReferralGraph: a timestamp for each row")
+        for r in 0..<m {
+            precondition(
+                events.source[r] >= 0 && Int(events.source[r]) < n && events.target[r] >= 0 && Int(events.target[r]) < n,
+                "ReferralGraph: row \(r) names a person outside 0..<\(n)")
         }
+        // Rows bucketed by source, then by target, as the scoring graph's build makes them
+        // (both threads, in cache), each entry with its input position: the positions pick
+        // each edge's kept row. The same matrix, rows and times as merging while a single
+        // counting sort scatters over all rows (3.0–3.4 s on one thread for the 10.9M-person
+        // program export).
+        let (rowStart, column, position, unique) = CSRMatrix.rowsWithPositions(people: n, source: events.source, target: events.target)
+        var start = [Int](repeating: 0, count: n + 1)
+        for r in 0..<n { start[r + 1] = start[r] + unique[r] }
+        let kept = start[n]
+        var outColumn = [Int32](repeating: 0, count: kept)
+        var outValue = [Double](repeating: 0, count: kept)
+        var edgeRow = [Int32](repeating: 0, count: kept)
+        var edgeTime = [Double](repeating: 0, count: events.timestamp == nil ? 0 : kept)
+        let blocks = Parallel.blocks(offsets: rowStart, parts: Parallel.threads, minimum: 1 << 18)
+        let weights = events.weighted ? events.weights : []
+        let timestamps = events.timestamp ?? []
+        column.withUnsafeBufferPointer { column in
+            position.withUnsafeBufferPointer { position in
+                weights.withUnsafeBufferPointer { weights in
+                    timestamps.withUnsafeBufferPointer { times in
+                        outColumn.withUnsafeMutableBufferPointer { outColumn in
+                            outValue.withUnsafeMutableBufferPointer { outValue in
+                                edgeRow.withUnsafeMutableBufferPointer { edgeRow in
+                                    edgeTime.withUnsafeMutableBufferPointer { edgeTime in
+                                        let read = UncheckedSendable((column, position, weights, times))
+                                        let out = (
+                                            SharedBuffer(outColumn), SharedBuffer(outValue), SharedBuffer(edgeRow), SharedBuffer(edgeTime)
+                                        )
+                                        // Each block of rows writes only its own rows' edges.
+                                        Parallel.forEach(blocks.count) { b in
+                                            let (column, position, weights, times) = read.value
+                                            let (outColumn, outValue, edgeRow, edgeTime) = out
+                                            func weight(_ p: Int) -> Double { weights.isEmpty ? 1 : weights[p] }
+                                            for r in blocks[b] {
+                                                var k = start[r]
+                                                var e = rowStart[r]
+                                                while e < rowStart[r + 1] {
+                                                    // A run of one target: its rows in input order.
+                                                    var best = Int(position[e])
+                                                    var sum = weight(best)
+                                                    var last = e + 1
+                                                    while last < rowStart[r + 1], column[last] == column[e] {
+                                                        let p = Int(position[last])
+                                                        sum += weight(p)
+                                                        if !times.isEmpty {
+                                                            let t = times[p], kept = times[best]
+                                                            if t < kept || (kept.isNaN && !t.isNaN) { best = p }
+                                                        }
+                                                        last += 1
+                                                    }
+                                                    outColumn[k] = column[e]
+                                                    outValue[k] = sum
+                                                    edgeRow[k] = Int32(truncatingIfNeeded: best)
+                                                    if !times.isEmpty { edgeTime[k] = times[best] }
+                                                    k += 1
+                                                    e = last
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        forward = CSRMatrix(rows: n, columns: n, rowStart: start, column: outColumn, value: outValue)
         people = events.people
         self.edgeRow = edgeRow
-        edgeTimestamp = edgeTime
+        edgeTimestamp = events.timestamp == nil ? nil : edgeTime
         quality = events.quality
-        quality.mergedDuplicates = merged
+        quality.mergedDuplicates = m - kept
     }
 
     /// Rows that repeat an earlier (source, target) pair: what building the graph merges, for
