@@ -135,6 +135,43 @@ struct InfluenceFlowSweepTests {
         #expect(abs(long.mass[198] - 1 / (1 - 0.99 * 0.99 / 2)) <= 1e-8 * long.mass[198])
     }
 
+    /// By channel on a forest of 140,000 people, where the flows are summed in ranges of people
+    /// on both threads: with each sharer's referrals all on one channel, a channel's credit is
+    /// the credit its sharers keep by person; a row without a channel credits none.
+    @Test func byChannelOnALargeForestIsWhatItsSharersKeep() throws {
+        var rng = SplitMix64(seed: 17)
+        let people = 140_000
+        let names = ["", "email", "blog", "event"]
+        func channel(_ s: Int) -> String { names[Int(UInt(bitPattern: s &* 2_654_435_761) % 4)] }
+        var text = "source,target,channel\n"
+        for p in 1..<people {
+            let s = rng.below(p)
+            text += "u\(s),u\(p),\(channel(s))\n"
+        }
+        var purchases = "user,value\n"
+        for _ in 0..<8000 { purchases += "u\(rng.below(people)),\(1 + rng.below(300)).\(rng.below(100))\n" }
+        let events = try HandExample.referrals(text)
+        let conversions = try HandExample.purchases(purchases)
+        let byChannel = try Attribution.attribute(
+            events: events, conversions: conversions, options: AttributionOptions(model: .influenceFlow, grouping: .channel))
+        let byPerson = try Attribution.attribute(
+            events: events, conversions: conversions, options: AttributionOptions(model: .influenceFlow, grouping: .person))
+        var expected: [String: Credit] = [:]
+        for row in byPerson.rows where !row.id.isEmpty {
+            let s = try #require(Int(row.id.dropFirst()))
+            // What s keeps is what reaches s over the edges s made, all on s's channel.
+            expected[channel(s).isEmpty ? ChannelPaths.noChannel : channel(s), default: Credit()] += row.credit
+        }
+        let got = HandExample.credits(byChannel)
+        #expect(Set(got.keys) == Set(expected.keys))
+        for (name, credit) in expected {
+            let c = got[name] ?? Credit()
+            #expect(
+                abs(c.value - credit.value) <= 1e-9 * credit.value && abs(c.conversions - credit.conversions) <= 1e-9 * credit.conversions,
+                "\(name)")
+        }
+    }
+
     /// Moving only the entries other than +0 gives what gathering every entry gives, bit for
     /// bit (−0 and NaN included).
     @Test func forwardMovesEveryEntryButPositiveZero() throws {
