@@ -71,16 +71,17 @@ public struct ReferralForest: Sendable {
                     depth.withUnsafeMutableBufferPointer { depth in
                         root.withUnsafeMutableBufferPointer { root in
                             preorder.withUnsafeMutableBufferPointer { preorder in
-                                var stack: [Int32] = []
+                                // Each person on the stack with their children's depth, so
+                                // that nobody's depth is read back at random.
+                                var stack: [(person: Int32, below: Int32)] = []
                                 var at = 0
                                 for r in roots {
                                     depth[Int(r)] = 0
                                     root[Int(r)] = r
-                                    stack.append(r)
-                                    while let p = stack.popLast() {
+                                    stack.append((r, 1))
+                                    while let (p, d) = stack.popLast() {
                                         preorder[at] = p
                                         at += 1
-                                        let d = depth[Int(p)] + 1
                                         var k = Int(start[Int(p) + 1])
                                         let first = Int(start[Int(p)])
                                         while k > first {
@@ -88,7 +89,7 @@ public struct ReferralForest: Sendable {
                                             let c = children[k]
                                             depth[Int(c)] = d
                                             root[Int(c)] = r
-                                            stack.append(c)
+                                            stack.append((c, d + 1))
                                         }
                                     }
                                 }

@@ -29,12 +29,13 @@ public struct DailyReach: Sendable, Equatable {
         guard let time = scope.time else { return [] }
         var first = [Double](repeating: .infinity, count: scope.peopleCount)
         var seen: [Int32] = []
-        var low = Int.max, high = Int.min
+        // The first and last days are those of the earliest and latest times (a day is a
+        // rising function of the time): one division for each, not one for each row.
+        var earliest = Double.infinity, latest = -Double.infinity
         for k in 0..<scope.count where time[k].isFinite {
             let t = time[k]
-            let d = day(of: t)
-            low = min(low, d)
-            high = max(high, d)
+            earliest = min(earliest, t)
+            latest = max(latest, t)
             @inline(__always) func reach(_ p: Int32) {
                 if first[Int(p)] == .infinity { seen.append(p) }
                 first[Int(p)] = min(first[Int(p)], t)
@@ -42,7 +43,8 @@ public struct DailyReach: Sendable, Equatable {
             reach(scope.source[k])
             reach(scope.target[k])
         }
-        guard low <= high else { return [] }
+        guard earliest <= latest else { return [] }
+        let low = day(of: earliest), high = day(of: latest)
         var fresh = [Int](repeating: 0, count: high - low + 1)
         for p in seen { fresh[day(of: first[Int(p)]) - low] += 1 }
         var total = 0

@@ -106,9 +106,9 @@ public struct ScopeSpread: Sendable {
         }
         generationSizes = generations
 
-        let hops = events.timestamp.map { Self.hops(in: forest, time: $0) } ?? []
-        timedHops = hops.count
-        medianHoursPerHop = Self.median(hops.map(\.hours))
+        let hours = events.timestamp.map { Self.hopHours(in: forest, time: $0) } ?? []
+        timedHops = hours.count
+        medianHoursPerHop = Self.median(consume hours)
         reach = DailyReach.series(scope: scope)
     }
 
@@ -120,6 +120,22 @@ public struct ScopeSpread: Sendable {
     /// - Complexity: O(m) for m people in the forest.
     static func hops(in forest: ReferralForest, time: [Double]) -> [(child: Int32, row: Int32, hours: Double)] {
         var hops: [(child: Int32, row: Int32, hours: Double)] = []
+        forEachHop(in: forest, time: time) { hops.append(($0, $1, $2)) }
+        return hops
+    }
+
+    /// The hours of `hops(in:time:)` alone, in the same order: a scope's median needs no more
+    /// (at 10M people the tuples were 160 MB beside the hours).
+    static func hopHours(in forest: ReferralForest, time: [Double]) -> [Double] {
+        var hours: [Double] = []
+        hours.reserveCapacity(forest.members.count)
+        forEachHop(in: forest, time: time) { hours.append($2) }
+        return hours
+    }
+
+    /// Calls `body(child, row, hours)` for each timed hop of `forest`, by child in member order.
+    @inline(__always)
+    private static func forEachHop(in forest: ReferralForest, time: [Double], _ body: (Int32, Int32, Double) -> Void) {
         for c in forest.members {
             let row = forest.parentRow[Int(c)]
             guard row >= 0 else { continue }
@@ -127,9 +143,8 @@ public struct ScopeSpread: Sendable {
             guard previous >= 0 else { continue }
             let t = time[Int(row)], t0 = time[Int(previous)]
             guard t.isFinite, t0.isFinite else { continue }
-            hops.append((c, row, (t - t0) / 3600))
+            body(c, row, (t - t0) / 3600)
         }
-        return hops
     }
 
     /// Cascades largest first, then by their root's id (UTF-8 byte order).
@@ -154,7 +169,7 @@ public struct ScopeSpread: Sendable {
 
     /// The median (the mean of the middle two for an even count); `nil` for no values.
     /// - Complexity: O(n) expected: a selection, not a sort (a sort past 2 log₂ n rounds).
-    static func median(_ values: [Double]) -> Double? {
+    static func median(_ values: consuming [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         var values = values
         let mid = values.count / 2
