@@ -362,7 +362,7 @@ struct ReferralGraphTests {
         // b→c: row 2 has no timestamp; the timed row 5 wins.
         #expect(graph.edgeRow[bc] == 5)
         #expect(graph.edgeRow[ca] == 4)
-        let times = try #require(graph.edgeTimestamp)
+        let times = try #require(graph.edgeTimestamps(in: events))
         let day = 86_400.0
         let march4 = 1_741_079_700.0 - 9 * 3600 - 15 * 60
         #expect(times[ab] == march4)
@@ -400,29 +400,33 @@ struct ReferralGraphTests {
     }
 
     @Test func untimedRowFirstThenTimed() throws {
-        let graph = ReferralGraph(events: try parseEvents("source,target,time\nx,y,\nx,y,2025-03-04\nx,y,\n"))
+        let events = try parseEvents("source,target,time\nx,y,\nx,y,2025-03-04\nx,y,\n")
+        let graph = ReferralGraph(events: events)
         #expect(graph.edgeRow == [1])
-        #expect(graph.edgeTimestamp == [1_741_079_700.0 - 33_300])
+        #expect(graph.edgeTimestamps(in: events) == [1_741_079_700.0 - 33_300])
         #expect(graph.quality.mergedDuplicates == 2)
     }
 
     @Test func timedRowFirstThenUntimed() throws {
-        let graph = ReferralGraph(events: try parseEvents("source,target,time\nx,y,2025-03-04\nx,y,\n"))
+        let events = try parseEvents("source,target,time\nx,y,2025-03-04\nx,y,\n")
+        let graph = ReferralGraph(events: events)
         #expect(graph.edgeRow == [0])
-        #expect(graph.edgeTimestamp == [1_741_079_700.0 - 33_300])
+        #expect(graph.edgeTimestamps(in: events) == [1_741_079_700.0 - 33_300])
     }
 
     @Test func allUntimedKeepsTheFirstRow() throws {
-        let graph = ReferralGraph(events: try parseEvents("source,target,time\nx,y,\nx,y,\n"))
+        let events = try parseEvents("source,target,time\nx,y,\nx,y,\n")
+        let graph = ReferralGraph(events: events)
         #expect(graph.edgeRow == [0])
-        let times = try #require(graph.edgeTimestamp)
+        let times = try #require(graph.edgeTimestamps(in: events))
         #expect(times.count == 1)
         #expect(times[0].isNaN)
     }
 
     @Test func withoutTimestampColumnKeepsTheFirstRow() throws {
-        let graph = ReferralGraph(events: try parseEvents("source,target\nq,r\nr,q\nq,r\n"))
-        #expect(graph.edgeTimestamp == nil)
+        let events = try parseEvents("source,target\nq,r\nr,q\nq,r\n")
+        let graph = ReferralGraph(events: events)
+        #expect(graph.edgeTimestamps(in: events) == nil)
         let qr = try #require(entry(graph.forward, 0, 1))
         let rq = try #require(entry(graph.forward, 1, 0))
         #expect(graph.edgeRow[qr] == 0)
@@ -473,7 +477,7 @@ struct ReferralGraphTests {
             times.append(timestamps[best])
         }
         #expect(graph.forward == general)
-        let edgeTimes = try #require(graph.edgeTimestamp)
+        let edgeTimes = try #require(graph.edgeTimestamps(in: events))
         #expect(graph.edgeRow.count == rows.count && edgeTimes.count == times.count)
         let rowsDiffering = zip(graph.edgeRow, rows).filter { $0 != $1 }.count
         let timesDiffering = zip(edgeTimes, times).filter { $0.bitPattern != $1.bitPattern }.count
@@ -514,7 +518,7 @@ struct ReferralGraphTests {
         }
         #expect(graph.edgeCount == weight.count)
         #expect(graph.quality.mergedDuplicates == events.count - weight.count)
-        let edgeTimes = try #require(graph.edgeTimestamp)
+        let edgeTimes = try #require(graph.edgeTimestamps(in: events))
         for (p, w) in weight {
             let e = try #require(entry(graph.forward, Int(p.s), Int(p.t)))
             #expect(graph.forward.value[e] == w)

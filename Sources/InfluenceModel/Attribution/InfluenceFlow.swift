@@ -88,19 +88,18 @@ public enum InfluenceFlow {
         columns k: Int, settings: IterationSettings, lean: Bool = false, sweepOrder: SweepOrder? = nil
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
-        // 1/in, 0 for people nobody referred (`Elementwise.multiply`'s reciprocal, the same bits).
-        let inverse = lean ? [] : inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         var effective = settings
         if d > 0 { effective.tolerance = settings.tolerance * (1 - d) / d }
         var start = [Double]()
         var spent = 0
         if let sweepOrder, n > 0, settings.maxIterations > 1 {
+            // The sweep and its check take each 1/in(t) as they need it (the same bits as the
+            // vector of them, which they would read as often): n doubles less at the peak.
             var x = [Double](repeating: 0, count: n * k)
-            let reciprocals = lean ? inWeight : inverse
             let rounds = sweep(
-                w.forward, reciprocals: reciprocals, taken: lean, damping: d, values: values, into: &x, columns: k,
+                w.forward, reciprocals: inWeight, taken: true, damping: d, values: values, into: &x, columns: k,
                 order: sweepOrder, settings: IterationSettings(tolerance: effective.tolerance, maxIterations: settings.maxIterations - 1))
-            let changes = change(w.forward, reciprocals: reciprocals, taken: lean, damping: d, values: values, x: x, columns: k)
+            let changes = change(w.forward, reciprocals: inWeight, taken: true, damping: d, values: values, x: x, columns: k)
             spent = rounds + 1
             let residuals = changes.map(\.change)
             var report = IterationReport(iterations: spent, residual: residuals.max()!, converged: false)
@@ -114,6 +113,8 @@ public enum InfluenceFlow {
             }
             start = x
         }
+        // 1/in, 0 for people nobody referred (`Elementwise.multiply`'s reciprocal, the same bits).
+        let inverse = lean ? [] : inWeight.map { $0 > 0 ? 1 / $0 : 0 }
         var scaled = [Double](repeating: 0, count: n)
         func applyQ(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
             scaled.withUnsafeMutableBufferPointer { z in
