@@ -17,7 +17,9 @@ public enum InfluenceFlow {
     ///
     /// Q is applied as W·(x ⊘ in), the 1/in scaling folded into the vector as
     /// `Scores.pagerank` does. The iteration stops when the estimated L1 error of each column,
-    /// r·d/(1 − d) for a last change r, is below `settings.tolerance`.
+    /// r·d/(1 − d) for a last change r, is below `settings.tolerance`. Unless cycles hold more
+    /// than an eighth of the people, it starts from one sweep in an order with everyone after
+    /// their referrers, which leaves nothing to iterate when its check passes (`solve`).
     /// - Parameters:
     ///   - w: the weighted adjacency W[s][t] = w(s, t).
     ///   - inWeight: in(t) for each person.
@@ -25,7 +27,9 @@ public enum InfluenceFlow {
     ///   - values: V, n×k column-major.
     ///   - columns: k.
     /// - Returns: m (n×k) and how the iteration ended.
-    /// - Complexity: O(iterations × k × cost of W), iterations ≈ log(tolerance / ‖Q·V‖₁) / log d.
+    /// - Complexity: O(k × (people + entries)) for the sweep and its check, plus the cycles'
+    ///   rounds; O(iterations × k × cost of W) for the block iteration, iterations ≈
+    ///   log(tolerance / ‖Q·V‖₁) / log d.
     public static func receivedMass(
         _ w: AdjacencyOperator, inWeight: [Double], damping d: Double, values: consuming [Double],
         columns k: Int, settings: IterationSettings
