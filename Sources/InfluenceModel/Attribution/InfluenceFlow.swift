@@ -106,7 +106,7 @@ public enum InfluenceFlow {
             let changes = change(w.forward, reciprocals: inWeight, taken: true, damping: d, values: values, x: x, columns: k)
             spent = rounds + 1
             let residuals = changes.map(\.change)
-            var report = IterationReport(iterations: spent, residual: residuals.max()!, converged: false)
+            var report = IterationReport(iterations: spent, residual: residuals.max() ?? 0, converged: false)
             // With r = x − (d·Q·x + Q·v), x − m = (I − d·Q)⁻¹·r and ‖(I − d·Q)⁻¹‖₁ ≤ 1/(1 − d):
             // x is within ‖r‖₁/(1 − d) of the solution. The block iteration's test (its step y
             // within d·‖r‖₁/(1 − d)) with x in place of y.
@@ -277,7 +277,7 @@ public enum InfluenceFlow {
                 }
             }
         }
-        return rounds.max()!
+        return rounds.max() ?? 0
     }
 
     /// Each column's L1 change in one step x ← d·Q·x + Q·V (not taken) and the new value's
