@@ -35,6 +35,9 @@ public enum InfluenceFlow {
         columns k: Int, settings: IterationSettings
     ) -> (mass: [Double], report: BlockIterationReport) {
         let n = w.dimension
+        precondition(
+            k >= 1 && values.count == n * k && inWeight.count == n,
+            "InfluenceFlow.receivedMass: \(values.count) values and \(inWeight.count) weights for \(n) people × \(k)")
         // Real referral graphs are forests with a few cycles: in an order with everyone after
         // their referrers (`Renumbering.referrersFirst`), one sweep gives everyone outside
         // cycles their final value, and only the cycles' people are swept again. Where cycles
@@ -46,6 +49,9 @@ public enum InfluenceFlow {
         let fits = Renumbering.fits(people: n, entries: w.forward.count, vectors: k + 1)
         let pays = w.kind == .sparse && Renumbering.pays(people: n, entries: w.forward.count) && fits
         var sweepOrder: SweepOrder?
+        // With more than half the people left on or below a cycle after the first walk, the
+        // graph is taken for a dense one without looking for its groups (16% are left on the
+        // 1M program export).
         if let (order, cycles) = Renumbering.referrersFirst(w.forward, limit: n / 2), cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
             sweepOrder = SweepOrder(order: order, cycles: cycles)
         }
@@ -98,15 +104,15 @@ public enum InfluenceFlow {
         var spent = 0
         if let sweepOrder, n > 0, settings.maxIterations > 1 {
             // The sweep and its check take each 1/in(t) as they need it (the same bits as the
-            // vector of them, which they would read as often): n doubles less at the peak.
+            // vector of them, read as often): n doubles less at the peak.
             var x = [Double](repeating: 0, count: n * k)
             let rounds = sweep(
-                w.forward, reciprocals: inWeight, taken: true, damping: d, values: values, into: &x, columns: k,
+                w.forward, inWeight: inWeight, damping: d, values: values, into: &x, columns: k,
                 order: sweepOrder, settings: IterationSettings(tolerance: effective.tolerance, maxIterations: settings.maxIterations - 1))
-            let changes = change(w.forward, reciprocals: inWeight, taken: true, damping: d, values: values, x: x, columns: k)
+            let changes = change(w.forward, inWeight: inWeight, damping: d, values: values, x: x, columns: k)
             spent = rounds + 1
             let residuals = changes.map(\.change)
-            var report = IterationReport(iterations: spent, residual: residuals.max() ?? 0, converged: false)
+            var report = IterationReport(iterations: spent, residual: residuals.max()!, converged: false)
             // With r = x − (d·Q·x + Q·v), x − m = (I − d·Q)⁻¹·r and ‖(I − d·Q)⁻¹‖₁ ≤ 1/(1 − d):
             // x is within ‖r‖₁/(1 − d) of the solution. The block iteration's test (its step y
             // within d·‖r‖₁/(1 − d)) with x in place of y.
@@ -149,10 +155,10 @@ public enum InfluenceFlow {
         return (solved.x, solved.report)
     }
 
-    /// The rows of W and the reciprocals 1/in(t), read by `sweep` and `change`: each person's
-    /// d·(Q·x)ₛ + (Q·v)ₛ, formed as the block iteration forms its step d·(Q·x)ₛ + bₛ (each
-    /// row's terms w(s, t)·(xₜ·(1/in(t))) left to right, one sum for x and one for v, then
-    /// d·sum + the other), so the same bits.
+    /// The rows of W and in(t), read by `sweep` and `change`: each person's d·(Q·x)ₛ + (Q·v)ₛ,
+    /// formed as the block iteration forms its step d·(Q·x)ₛ + bₛ (each row's terms
+    /// w(s, t)·(xₜ·(1/in(t))) left to right, 1/in(t) as `Elementwise.multiply` forms it, 0
+    /// where in(t) ≤ 0; one sum for x and one for v, then d·sum + the other), so the same bits.
     ///
     /// `@unchecked Sendable` is sound: it only reads, from buffers its maker holds open while
     /// it is used.
@@ -161,9 +167,7 @@ public enum InfluenceFlow {
         let column: UnsafePointer<Int32>
         let float: UnsafePointer<Float>?
         let double: UnsafePointer<Double>?
-        /// 1/in(t), or in(t) itself when `taken`.
-        let reciprocals: UnsafePointer<Double>
-        let taken: Bool
+        let inWeight: UnsafePointer<Double>
         let d: Double
 
         /// d·(Q·x)ₛ + (Q·v)ₛ.
@@ -171,7 +175,7 @@ public enum InfluenceFlow {
             var sumX = 0.0, sumV = 0.0
             for e in start[s]..<start[s + 1] {
                 let t = Int(column[e])
-                let r = taken ? (reciprocals[t] > 0 ? 1 / reciprocals[t] : 0) : reciprocals[t]
+                let r = inWeight[t] > 0 ? 1 / inWeight[t] : 0
                 if let float {
                     sumX += Double(float[e]) * (x[t] * r)
                     sumV += Double(float[e]) * (v[t] * r)
@@ -188,16 +192,16 @@ public enum InfluenceFlow {
 
         /// Calls `body` with the rows of `a`.
         static func with<R>(
-            _ a: CSRMatrix, reciprocals: [Double], taken: Bool, damping d: Double, _ body: (FlowRows) -> R
+            _ a: CSRMatrix, inWeight: [Double], damping d: Double, _ body: (FlowRows) -> R
         ) -> R {
             a.rowStart.withUnsafeBufferPointer { start in
                 a.column.withUnsafeBufferPointer { column in
-                    reciprocals.withUnsafeBufferPointer { reciprocals in
+                    inWeight.withUnsafeBufferPointer { inWeight in
                         func make(_ float: UnsafePointer<Float>?, _ double: UnsafePointer<Double>?) -> R {
                             body(
                                 FlowRows(
                                     start: start.baseAddress!, column: column.baseAddress ?? UnsafePointer(bitPattern: 4)!,
-                                    float: float, double: double, reciprocals: reciprocals.baseAddress!, taken: taken, d: d))
+                                    float: float, double: double, inWeight: inWeight.baseAddress!, d: d))
                         }
                         switch a.values {
                         case .ones: return make(nil, nil)
@@ -218,22 +222,21 @@ public enum InfluenceFlow {
     /// values, once; with no cycle the sweep solves the system. The k columns are swept side
     /// by side, each on its own.
     /// - Parameters:
-    ///   - reciprocals: 1/in(t) for each person, or, when `taken`, in(t) itself (its
-    ///     reciprocal taken as needed, 0 where in(t) ≤ 0).
+    ///   - inWeight: in(t) for each person.
     ///   - values: V, n×k.
     /// - Returns: the most rounds any cycle took (1 without cycles).
     /// - Complexity: O(k × (people + entries + Σ rounds × a cycle's people and entries)).
     static func sweep(
-        _ a: CSRMatrix, reciprocals: [Double], taken: Bool, damping d: Double, values: [Double], into x: inout [Double],
+        _ a: CSRMatrix, inWeight: [Double], damping d: Double, values: [Double], into x: inout [Double],
         columns k: Int, order: SweepOrder, settings: IterationSettings
     ) -> Int {
         let n = a.rows
-        precondition(x.count == n * k && values.count == n * k && reciprocals.count == n, "InfluenceFlow.sweep: an n×k block")
+        precondition(k >= 1 && x.count == n * k && values.count == n * k && inWeight.count == n, "InfluenceFlow.sweep: an n×k block")
         precondition(order.order.map { $0.count == n } ?? true, "InfluenceFlow.sweep: an order of every person")
         guard n > 0, settings.maxIterations > 0 else { return 0 }
         var rounds = [Int](repeating: 1, count: k)
         let places = order.order ?? []
-        FlowRows.with(a, reciprocals: reciprocals, taken: taken, damping: d) { rows in
+        FlowRows.with(a, inWeight: inWeight, damping: d) { rows in
             values.withUnsafeBufferPointer { v in
                 places.withUnsafeBufferPointer { places in
                     x.withUnsafeMutableBufferPointer { x in
@@ -277,21 +280,21 @@ public enum InfluenceFlow {
                 }
             }
         }
-        return rounds.max() ?? 0
+        return rounds.max()!
     }
 
-    /// Each column's L1 change in one step x ← d·Q·x + Q·V (not taken) and the new value's
+    /// Each column's L1 change in one step x ← d·Q·x + Q·V (not kept) and the new value's
     /// L1 norm, over a fixed number of row ranges on every thread, their sums added in range
     /// order: the same bits whatever the thread count.
     /// - Complexity: O(k × (people + entries)).
     static func change(
-        _ a: CSRMatrix, reciprocals: [Double], taken: Bool, damping d: Double, values: [Double], x: [Double], columns k: Int
+        _ a: CSRMatrix, inWeight: [Double], damping d: Double, values: [Double], x: [Double], columns k: Int
     ) -> [(change: Double, norm: Double)] {
         let n = a.rows
-        precondition(x.count == n * k && values.count == n * k && reciprocals.count == n, "InfluenceFlow.change: an n×k block")
+        precondition(k >= 1 && x.count == n * k && values.count == n * k && inWeight.count == n, "InfluenceFlow.change: an n×k block")
         let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : PowerIteration.blockParts)
         var sums = [(change: Double, norm: Double)](repeating: (0, 0), count: parts.count * k)
-        FlowRows.with(a, reciprocals: reciprocals, taken: taken, damping: d) { rows in
+        FlowRows.with(a, inWeight: inWeight, damping: d) { rows in
             values.withUnsafeBufferPointer { v in
                 x.withUnsafeBufferPointer { x in
                     sums.withUnsafeMutableBufferPointer { sums in

@@ -10,6 +10,19 @@ struct PairColumns: Sendable {
     var map: [Int32]
 
     var count: Int { source.count }
+
+    /// Rows cut into one chunk per thread (one below 2¹⁸ rows), in input order: the bucketing
+    /// moves each chunk's entries on its own thread. With `positions`, each row's input
+    /// position rides through it as the row's weight.
+    static func perThread(source: [Int32], target: [Int32], positions: Bool = false) -> [PairColumns] {
+        let m = source.count
+        let parts = m < 1 << 18 ? 1 : Parallel.threads
+        return (0..<parts).map { p in
+            let rows = m * p / parts..<m * (p + 1) / parts
+            return PairColumns(
+                source: Array(source[rows]), target: Array(target[rows]), weight: positions ? rows.map { Double($0) } : nil, map: [])
+        }
+    }
 }
 
 extension CSRMatrix {
@@ -46,13 +59,7 @@ extension CSRMatrix {
     static func rowsWithPositions(people n: Int, source: [Int32], target: [Int32]) -> (
         rowStart: [Int], column: [Int32], position: [Double], unique: [Int]
     ) {
-        let m = source.count
-        // In one chunk per thread: the positions ride through the bucketing as the values.
-        let parts = m < 1 << 18 ? 1 : Parallel.threads
-        let chunks = (0..<parts).map { p in
-            let rows = m * p / parts..<m * (p + 1) / parts
-            return PairColumns(source: Array(source[rows]), target: Array(target[rows]), weight: rows.map { Double($0) }, map: [])
-        }
+        let chunks = PairColumns.perThread(source: source, target: target, positions: true)
         let (rowStart, bucketed, values) = bucket(people: n, chunks: chunks)
         var column = bucketed
         var position = values ?? []

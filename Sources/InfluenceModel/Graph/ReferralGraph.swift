@@ -153,13 +153,8 @@ public struct ReferralGraph: Sendable {
             for k in candidates.indices.dropFirst() where candidates[k] == candidates[k - 1] { repeats += 1 }
             return repeats
         }
-        // In one chunk per thread: the build counts and places each chunk's rows on its own thread.
-        let parts = events.count < 1 << 18 ? 1 : Parallel.threads
-        let pairs = (0..<parts).map { p in
-            let rows = events.count * p / parts..<events.count * (p + 1) / parts
-            return PairColumns(source: Array(events.source[rows]), target: Array(events.target[rows]), weight: nil, map: [])
-        }
-        return CSRMatrix.repeatedPairs(people: events.people.count, chunks: pairs)
+        return CSRMatrix.repeatedPairs(
+            people: events.people.count, chunks: PairColumns.perThread(source: events.source, target: events.target))
     }
 
     /// The events' data quality with their repeated rows counted, as the graph's would be.

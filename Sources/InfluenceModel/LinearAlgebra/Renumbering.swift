@@ -293,7 +293,8 @@ extension Renumbering {
                             cycles.append(end..<top)
                         }
                     }
-                    if let parent = frames.last { low[Int(parent.person)] = min(low[Int(parent.person)], low[v] < 0 ? visit[v] : low[v]) }
+                    // A finished group (low −1) tells its caller nothing: it reaches no one above.
+                    if let parent = frames.last, low[v] >= 0 { low[Int(parent.person)] = min(low[Int(parent.person)], low[v]) }
                 }
             }
         }
@@ -317,7 +318,8 @@ extension Renumbering {
                     rowStart.withUnsafeMutableBufferPointer { rowStart in
                         column.withUnsafeMutableBufferPointer { column in
                             for (new, s) in order.enumerated() {
-                                precondition(number[Int(s)] < 0, "Renumbering: person \(s) placed twice")
+                                precondition(
+                                    s >= 0 && Int(s) < n && number[Int(s)] < 0, "Renumbering: person \(s) outside 0..<\(n) or placed twice")
                                 number[Int(s)] = Int32(truncatingIfNeeded: new)
                                 rowStart[new + 1] = rowStart[new] + start[Int(s) + 1] - start[Int(s)]
                             }
