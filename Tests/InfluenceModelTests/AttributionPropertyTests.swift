@@ -91,6 +91,36 @@ struct AttributionPropertyTests {
         }
     }
 
+    /// Rows come out in `precedes` order (campaign, value descending, id bytes), ties in input
+    /// order: the index sort against the rows sorted by the comparison itself, on rows with
+    /// few distinct values (long runs of ties), ids sharing prefixes, non-ASCII ids, no
+    /// campaign beside the empty one, and −0 beside 0.
+    @Test(arguments: 0..<40)
+    func rowsAreInOutputOrder(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 901)
+        let ids = ["a", "ab", "abc", "b", "é", "e\u{301}", "p10", "p9", "p100", "Z", "", "p1@x.com"]
+        let campaigns: [String?] = seed % 3 == 0 ? [nil] : ["spring", "", "été", "Summer", nil]
+        let values: [Double] = [0, -0.0, 1.5, 2, 1e9, 0.25, 7, -3]
+        let count = seed < 5 ? seed : 1 + rng.below(seed % 2 == 0 ? 200 : 70_000)
+        let rows: [AttributionResult.Row] = (0..<count).map { k in
+            let id = ids[rng.below(ids.count)] + (rng.below(3) == 0 ? String(k) : "")
+            let value = rng.below(4) == 0 ? Double(rng.below(1000)) / 8 : values[rng.below(values.count)]
+            // Each row's conversions are its input position, which tells equal rows apart.
+            return .init(campaign: campaigns[rng.below(campaigns.count)], id: id, credit: Credit(conversions: Double(k), value: value))
+        }
+        // The standard library's sort is stable: equal rows keep their input order.
+        let want = rows.sorted(by: AttributionResult.precedes)
+        let got = AttributionResult.inOutputOrder(rows)
+        // Compared by bytes: `String`'s == takes "é" and "e\u{301}" as equal.
+        func key(_ row: AttributionResult.Row) -> [UInt8] {
+            Array((row.campaign.map { "c" + $0 } ?? "-").utf8) + [0] + Array(row.id.utf8) + [0]
+                + Array("\(row.credit.conversions) \(row.credit.value.bitPattern)".utf8)
+        }
+        let (gotKeys, wantKeys) = (got.map(key), want.map(key))
+        #expect(gotKeys.count == count)
+        #expect(gotKeys == wantKeys, "seed \(seed)")
+    }
+
     @Test func sameInputSameAnswer() throws {
         let c = try Self.randomCase(seed: 3)
         for model in [AttributionModel.linear, .influenceFlow] {

@@ -222,7 +222,7 @@ public enum Attribution {
                 ledger.add(key, Credit(conversions: shares[k], value: shares[k] * value))
             }
         }
-        let rows = ledger.entries.map { key, credit in
+        let rows = ledger.rows { key, credit in
             row(key: key, credit: credit, grouping: options.grouping, events: events, campaigns: campaigns)
         }
         let counts = chains.organicCounts()

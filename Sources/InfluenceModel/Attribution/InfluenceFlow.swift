@@ -421,7 +421,7 @@ public enum InfluenceFlow {
             }
             for slot in sums.indices where used[slot] { ledger.add(slot % slots - 1, sums[slot]) }
         }
-        let rows = ledger.entries.map { key, credit in
+        let rows = ledger.rows { key, credit in
             Attribution.row(key: key, credit: credit, grouping: options.grouping, events: events, campaigns: campaigns)
         }
         let hint =

@@ -60,13 +60,16 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .object(let fields):
             if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(0x7B)
-            for (k, (key, value)) in fields.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                Self.newline(indent + 2, &out)
-                JSONValue.quote(key, into: &out)
-                out.append(0x3A)
-                out.append(0x20)
-                value.write(into: &out, indent: indent + 2)
+            // Read through the buffer: no field (a key and a value) is copied and retained.
+            fields.withUnsafeBufferPointer { fields in
+                for k in fields.indices {
+                    if k > 0 { out.append(0x2C) }
+                    Self.newline(indent + 2, &out)
+                    JSONValue.quote(fields[k].0, into: &out)
+                    out.append(0x3A)
+                    out.append(0x20)
+                    fields[k].1.write(into: &out, indent: indent + 2)
+                }
             }
             Self.newline(indent, &out)
             out.append(0x7D)
@@ -83,13 +86,15 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Items `range` of an array, each after its separator (`, ` on one line when `flat`,
     /// else `,` and a new line indented one level deeper than `indent`).
     private static func appendItems(_ items: [JSONValue], _ range: Range<Int>, flat: Bool, indent: Int, into out: inout [UInt8]) {
-        for k in range {
-            if k > 0 {
-                out.append(0x2C)
-                if flat { out.append(0x20) }
+        items.withUnsafeBufferPointer { items in
+            for k in range {
+                if k > 0 {
+                    out.append(0x2C)
+                    if flat { out.append(0x20) }
+                }
+                if !flat { newline(indent + 2, &out) }
+                items[k].write(into: &out, indent: indent + 2)
             }
-            if !flat { newline(indent + 2, &out) }
-            items[k].write(into: &out, indent: indent + 2)
         }
     }
 
@@ -115,8 +120,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// `s` in quotes, with `"`, backslash and control characters escaped; the rest as its UTF-8.
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
-        var s = s
-        s.withUTF8 { bytes in
+        func escape(_ bytes: UnsafeBufferPointer<UInt8>) {
             for b in bytes {
                 switch b {
                 case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -131,6 +135,7 @@ public indirect enum JSONValue: Sendable, Equatable {
                 }
             }
         }
+        if s.utf8.withContiguousStorageIfAvailable(escape) == nil { Array(s.utf8).withUnsafeBufferPointer(escape) }
         out.append(0x22)
     }
 }
