@@ -246,6 +246,64 @@ struct AttributionPathTests {
         #expect(byPath.total == byChain.total && byPath.organic == byChain.organic)
     }
 
+    /// Paths derived from a 20,000-person referral forest (several batches of null journeys,
+    /// chains many levels deep, referrals without a channel with and without a channel named
+    /// "(none)") equal the paths worked out a second way: each conversion's chain and each
+    /// referred non-converter's climb to the root, as channel names, grouped by text in
+    /// order of first appearance.
+    @Test(arguments: 0..<4)
+    func derivedPathsMatchTheClimbs(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 4242)
+        let people = 20_000
+        let channels = ["email", "link", "", "sms"] + (seed % 2 == 0 ? ["(none)"] : [])
+        var rows = ["source,target,timestamp,channel"]
+        for k in 1..<people where rng.below(12) != 0 {
+            // A recent referrer most of the time: deep chains.
+            let s = rng.below(2) == 0 ? max(0, k - 1 - rng.below(3)) : rng.below(k)
+            rows.append("p\(s),p\(k),2025-01-01T00:00:\(String(format: "%02d", k % 60))Z,\(channels[rng.below(channels.count)])")
+        }
+        var purchases = ["user,timestamp,value"]
+        for _ in 0..<3_000 { purchases.append("p\(rng.below(people + 50)),2025-02-01,\(1 + rng.below(90))") }
+        let events = try ReferralEvents.parse(bytes: Array(rows.joined(separator: "\n").utf8), file: "e.csv")
+        let conversions = try Conversions.parse(bytes: Array(purchases.joined(separator: "\n").utf8), file: "c.csv")
+        let forest = ReferralParents(events: events)
+        let chains = ConversionChains(events: events, forest: forest, conversions: conversions)
+        let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
+
+        func name(_ row: Int32) -> String {
+            let c = events.channel![Int(row)]
+            return c >= 0 ? events.channels.name(c) : ChannelPaths.noChannel
+        }
+        var order: [String] = []
+        var sums: [String: (conversions: Double, value: Double, nulls: Double)] = [:]
+        func add(_ path: String, _ conversions: Double, _ value: Double, _ nulls: Double) {
+            if sums[path] == nil { order.append(path) }
+            let old = sums[path] ?? (0, 0, 0)
+            sums[path] = (old.conversions + conversions, old.value + value, old.nulls + nulls)
+        }
+        var converted = Set<Int32>()
+        for i in 0..<chains.count where !chains.rows(of: i).isEmpty {
+            converted.insert(chains.converter[i])
+            add(chains.rows(of: i).reversed().map(name).joined(separator: " > "), 1, conversions.value[i], 0)
+        }
+        for p in forest.members where forest.parent[Int(p)] >= 0 && !converted.contains(p) {
+            var names: [String] = []
+            var at = p
+            while forest.parent[Int(at)] >= 0 {
+                names.append(name(forest.parentRow[Int(at)]))
+                at = forest.parent[Int(at)]
+            }
+            add(names.reversed().joined(separator: " > "), 0, 0, 1)
+        }
+        let got = (0..<paths.count).map { i in paths.path(i).map { paths.channels[Int($0)] }.joined(separator: " > ") }
+        #expect(got.count > 1_000)
+        #expect(got == order)
+        let want = order.map { sums[$0]! }
+        #expect(paths.conversions == want.map(\.conversions))
+        #expect(paths.value == want.map(\.value))
+        #expect(paths.nulls == want.map(\.nulls))
+    }
+
     /// Attributing while releasing the referral columns gives the same credit; the path models
     /// and influence-flow by channel leave the events with their channels only, the others
     /// leave them whole.

@@ -122,31 +122,7 @@ public struct ChannelPaths: Sendable {
             let c = channelColumn[Int(row)]
             return c >= 0 ? c : none
         }
-        var nodeParent: [Int32] = [-1]
-        var nodeLabel: [Int32] = [0]
-        var rowOf: [Int32] = [-1]  // each node's pending row, -1 for none yet
-        var child = IntegerMap()
-        func step(_ node: Int32, _ label: Int32) -> Int32 {
-            let key = Int64(node) << 32 | Int64(UInt32(bitPattern: label))
-            let (next, added) = child.value(of: key, insertingIfAbsent: Int32(nodeParent.count))
-            if added {
-                nodeParent.append(node)
-                nodeLabel.append(label)
-                rowOf.append(-1)
-            }
-            return next
-        }
-        var pending: [(node: Int32, credit: Credit, nulls: Double)] = []
-        func add(_ node: Int32, _ credit: Credit, nulls: Double) {
-            let r = Int(rowOf[Int(node)])
-            if r >= 0 {
-                pending[r].credit += credit
-                pending[r].nulls += nulls
-            } else {
-                rowOf[Int(node)] = Int32(pending.count)
-                pending.append((node, credit, nulls))
-            }
-        }
+        var trie = PathTrie()
         var converted = [Bool](repeating: false, count: forest.parent.count)
         for i in 0..<chains.count {
             let credit = Credit(conversions: 1, value: conversions.value[i])
@@ -162,21 +138,24 @@ public struct ChannelPaths: Sendable {
                 continue
             }
             converted[Int(chains.converter[i])] = true
-            add(rows.reversed().reduce(0) { step($0, label($1)) }, credit, nulls: 0)
+            trie.add(rows.reversed().reduce(0) { trie.step($0, label($1)) }, credit, nulls: 0)
         }
         // The node of each person's full chain (0: the empty path of a root), found by
         // climbing to the nearest person whose node is known and stepping back down.
         var nodeOf = [Int32](repeating: -1, count: forest.parent.count)
         var climb: [Int32] = []
         // The members come in order of first appearance, so each one's entries are read at
-        // random: they are fetched sixteen members ahead, and the parent's node and the
-        // referral's channel eight ahead, once the parent and the row are in cache (hints,
-        // which change no result).
+        // random: they are fetched sixteen members ahead; the parent's node and the
+        // referral's channel eight ahead, once the parent and the row are in cache; and four
+        // ahead, once those are, the trie's slot for the parent's node and that channel
+        // (hints, which change no result).
         let members = forest.members
-        @inline(__always) func fetch(_ i: Int, parents: Bool) {
+        // The arrays the loop writes are passed, not captured: a local function's captured
+        // variables have their accesses checked at run time.
+        @inline(__always) func fetch(_ i: Int, stage: Int, _ nodeOf: [Int32], _ converted: [Bool], _ trie: PathTrie) {
             guard i < members.count else { return }
             let m = Int(members[i])
-            if !parents {
+            if stage == 0 {
                 forest.parent.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
                 forest.parentRow.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
                 nodeOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + m) }
@@ -184,12 +163,26 @@ public struct ChannelPaths: Sendable {
                 return
             }
             let up = Int(forest.parent[m]), row = Int(forest.parentRow[m])
-            if up >= 0 { nodeOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + up) } }
-            if row >= 0, row < channelColumn.count { channelColumn.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + row) } }
+            if stage == 1 {
+                if up >= 0 { nodeOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + up) } }
+                if row >= 0, row < channelColumn.count {
+                    channelColumn.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + row) }
+                }
+                return
+            }
+            guard up >= 0, row >= 0, row < channelColumn.count, !converted[m] else { return }
+            let node = nodeOf[up]
+            if node >= 0 { trie.prefetch(node, label(Int32(row))) }
         }
+        // Each member's null journey is added in batches after their nodes are found, in the
+        // same order: a tight loop over the nodes overlaps the misses on their pending rows.
+        let reachedBatch = 4096
+        var reached: [Int32] = []
+        reached.reserveCapacity(reachedBatch)
         for i in members.indices {
-            fetch(i &+ 16, parents: false)
-            fetch(i &+ 8, parents: true)
+            fetch(i &+ 16, stage: 0, nodeOf, converted, trie)
+            fetch(i &+ 8, stage: 1, nodeOf, converted, trie)
+            fetch(i &+ 4, stage: 2, nodeOf, converted, trie)
             let p = members[i]
             guard forest.parent[Int(p)] >= 0, !converted[Int(p)] else { continue }
             var a = p
@@ -197,33 +190,91 @@ public struct ChannelPaths: Sendable {
                 climb.append(a)
                 a = forest.parent[Int(a)]
             }
-            var node = nodeOf[Int(a)] < 0 ? 0 : nodeOf[Int(a)]
+            // A root's full chain is the empty path, node 0: kept, so that its children's
+            // trie slots can be fetched ahead too.
+            if nodeOf[Int(a)] < 0 { nodeOf[Int(a)] = 0 }
+            var node = nodeOf[Int(a)]
             while let b = climb.popLast() {
-                node = step(node, label(forest.parentRow[Int(b)]))
+                node = trie.step(node, label(forest.parentRow[Int(b)]))
                 nodeOf[Int(b)] = node
             }
-            add(node, Credit(), nulls: 1)
+            reached.append(node)
+            if reached.count == reachedBatch { trie.addNulls(&reached) }
         }
-        // Rows as `append(path:…)` would add them, each label's name looked up once.
-        var channelOf: [Int32: Int32] = [:]
+        trie.addNulls(&reached)
+        // Rows as `append(path:…)` would add them, each label's name looked up once: the
+        // channel of label l at l + 1 (-1, no channel, at 0), -1 until looked up.
+        var channelOf = [Int32](repeating: -1, count: events.channels.count + 1)
         var labels: [Int32] = []
-        for row in pending {
+        for row in trie.pending {
             labels.removeAll(keepingCapacity: true)
             var at = row.node
             while at > 0 {
-                labels.append(nodeLabel[Int(at)])
-                at = nodeParent[Int(at)]
+                labels.append(trie.nodeLabel[Int(at)])
+                at = trie.nodeParent[Int(at)]
             }
             for l in labels.reversed() {
-                if let c = channelOf[l] {
-                    channel.append(c)
-                } else {
-                    let c = number(channel: l >= 0 ? events.channels.name(l) : Self.noChannel)
-                    channelOf[l] = c
-                    channel.append(c)
-                }
+                if channelOf[Int(l) + 1] < 0 { channelOf[Int(l) + 1] = number(channel: l >= 0 ? events.channels.name(l) : Self.noChannel) }
+                channel.append(channelOf[Int(l) + 1])
             }
             endRow(conversions: row.credit.conversions, value: row.credit.value, nulls: row.nulls, line: 0)
+        }
+    }
+}
+
+/// The trie of channel labels behind `ChannelPaths(events:forest:chains:conversions:)`: node 0
+/// is the empty path and each other node a path, its parent's extended by one label; each node
+/// reached keeps one pending row that sums its credit, in order of first use.
+///
+/// A struct with mutating methods, not closures over local arrays, so that its accesses are
+/// checked when compiled, not at every step at run time.
+private struct PathTrie {
+    var nodeParent: [Int32] = [-1]
+    var nodeLabel: [Int32] = [0]
+    /// Each node's pending row, -1 for none yet.
+    var rowOf: [Int32] = [-1]
+    var child = IntegerMap()
+    var pending: [(node: Int32, credit: Credit, nulls: Double)] = []
+
+    @inline(__always)
+    static func key(_ node: Int32, _ label: Int32) -> Int64 { Int64(node) << 32 | Int64(UInt32(bitPattern: label)) }
+
+    /// The node of `node`'s path extended by `label`, made if new.
+    @inline(__always)
+    mutating func step(_ node: Int32, _ label: Int32) -> Int32 {
+        let (next, added) = child.value(of: Self.key(node, label), insertingIfAbsent: Int32(nodeParent.count))
+        if added {
+            nodeParent.append(node)
+            nodeLabel.append(label)
+            rowOf.append(-1)
+        }
+        return next
+    }
+
+    /// Asks the processor to fetch the slot `step(node, label)` reads first (a hint).
+    @inline(__always)
+    func prefetch(_ node: Int32, _ label: Int32) { child.prefetch(Self.key(node, label)) }
+
+    /// Adds a null journey to each node of `nodes`, in order, and empties it. The row number
+    /// of the node eight ahead is fetched first (a hint).
+    mutating func addNulls(_ nodes: inout [Int32]) {
+        for k in nodes.indices {
+            if k &+ 8 < nodes.count { rowOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + Int(nodes[k &+ 8])) } }
+            add(nodes[k], Credit(), nulls: 1)
+        }
+        nodes.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds `credit` and `nulls` to `node`'s pending row.
+    @inline(__always)
+    mutating func add(_ node: Int32, _ credit: Credit, nulls: Double) {
+        let r = Int(rowOf[Int(node)])
+        if r >= 0 {
+            pending[r].credit += credit
+            pending[r].nulls += nulls
+        } else {
+            rowOf[Int(node)] = Int32(pending.count)
+            pending.append((node, credit, nulls))
         }
     }
 }
