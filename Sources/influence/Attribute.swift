@@ -195,6 +195,7 @@ struct Attribute: ParsableCommand {
             RunReport.wrote(outputOptions.output, what: "\(resolvedModel.rawValue) attribution", quiet: outputOptions.quiet)
             if let report = result.report, !report.converged { warnNotConverged(result.summary) }
             if let clock { RunReport.timings(clock) }
+            Finished.keep(result)
         }
     }
 }

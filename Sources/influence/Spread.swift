@@ -67,6 +67,7 @@ struct Spread: ParsableCommand {
             }
             RunReport.wrote(outputOptions.output, what: "spread by \(level.rawValue)", quiet: outputOptions.quiet)
             if let clock { RunReport.timings(clock) }
+            Finished.keep((report, export))
         }
     }
 }

@@ -183,26 +183,7 @@ public struct AttributionResult: Sendable {
             keys = order.map { place[Int(rank[Int($0)])] }
             RadixSort.sort(keys: &keys, payload: &order)
         }
-        // The permutation applied in place, cycle by cycle, moving rows rather than copying
-        // them: slot `at` takes the row at `order[at]`, and the cycle's first row goes last.
-        var sorted = rows
-        var placed = [Bool](repeating: false, count: n)
-        sorted.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            for first in 0..<n where !placed[first] && Int(order[first]) != first {
-                let carried = (base + first).move()
-                var at = first
-                placed[at] = true
-                while Int(order[at]) != first {
-                    let next = Int(order[at])
-                    (base + at).moveInitialize(from: base + next, count: 1)
-                    placed[next] = true
-                    at = next
-                }
-                (base + at).initialize(to: carried)
-            }
-        }
-        return sorted
+        return rows.permuted(by: order)
     }
 }
 

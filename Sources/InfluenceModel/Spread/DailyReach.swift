@@ -36,12 +36,13 @@ public struct DailyReach: Sendable, Equatable {
             let t = time[k]
             earliest = min(earliest, t)
             latest = max(latest, t)
-            @inline(__always) func reach(_ p: Int32) {
-                if first[Int(p)] == .infinity { seen.append(p) }
-                first[Int(p)] = min(first[Int(p)], t)
-            }
-            reach(scope.source[k])
-            reach(scope.target[k])
+            // Written out for both ends: a local function over `first` and `seen` had its
+            // accesses to them checked at run time, at every row.
+            let (s, d) = (scope.source[k], scope.target[k])
+            if first[Int(s)] == .infinity { seen.append(s) }
+            first[Int(s)] = min(first[Int(s)], t)
+            if first[Int(d)] == .infinity { seen.append(d) }
+            first[Int(d)] = min(first[Int(d)], t)
         }
         guard earliest <= latest else { return [] }
         let low = day(of: earliest), high = day(of: latest)

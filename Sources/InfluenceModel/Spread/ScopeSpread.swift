@@ -147,24 +147,28 @@ public struct ScopeSpread: Sendable {
         }
     }
 
-    /// Cascades largest first, then by their root's id (UTF-8 byte order).
+    /// Cascades largest first, then by their root's id (UTF-8 byte order). The sort reads
+    /// the roots and sizes alone; each cascade then moves once (`permuted(by:)`), not copied.
     /// - Complexity: O(c) radix sorts by the ids' first eight bytes and by size, plus a
     ///   comparison sort of each run of roots whose first eight bytes agree.
-    static func largestFirst(_ cascades: [Cascade], people: Interner) -> [Cascade] {
-        var keys = cascades.map { people.leadingBytes($0.root) }
-        var order = (0..<Int32(cascades.count)).map { $0 }
+    static func largestFirst(_ cascades: consuming [Cascade], people: Interner) -> [Cascade] {
+        let (roots, sizes) = cascades.withUnsafeBufferPointer { c in
+            (c.indices.map { c[$0].root }, c.indices.map { c[$0].size })
+        }
+        var keys = roots.map { people.leadingBytes($0) }
+        var order = (0..<Int32(roots.count)).map { $0 }
         RadixSort.sort(keys: &keys, payload: &order)
         var start = 0
         while start < order.count {
             var end = start + 1
             while end < order.count, keys[end] == keys[start] { end += 1 }
-            if end - start > 1 { order[start..<end].sort { people.precedes(cascades[Int($0)].root, cascades[Int($1)].root) } }
+            if end - start > 1 { order[start..<end].sort { people.precedes(roots[Int($0)], roots[Int($1)]) } }
             start = end
         }
         // Stable, so equal sizes keep the order by id.
-        keys = order.map { ~UInt64(cascades[Int($0)].size) }
+        keys = order.map { ~UInt64(sizes[Int($0)]) }
         RadixSort.sort(keys: &keys, payload: &order)
-        return order.map { cascades[Int($0)] }
+        return cascades.permuted(by: order)
     }
 
     /// The median (the mean of the middle two for an even count); `nil` for no values.
