@@ -121,6 +121,48 @@ struct AttributionPropertyTests {
         #expect(gotKeys == wantKeys, "seed \(seed)")
     }
 
+    /// The credits' JSON, written straight into bytes, is what the array of one object per row
+    /// renders (the form it replaced), at the document's indent: by person, channel and
+    /// campaign, with removal effects and standard errors, ids that need escapes, non-finite
+    /// numbers, and `top` cutting the rows.
+    @Test(arguments: 0..<24)
+    func creditsJSONIsTheObjectsRendered(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 515)
+        let grouping = AttributionGrouping.allCases[seed % 3]
+        let model: AttributionModel = [.lastTouch, .markov, .shapley, .linear][(seed / 3) % 4]
+        let ids = ["p1", "a \"quoted\" id", "back\\slash", "tab\tand\nline", "é", "\u{1}ctl", "=SUM(A1)"]
+        let count = seed < 3 ? seed : 1 + rng.below(seed % 2 == 0 ? 30 : 9_000)
+        var total = Credit()
+        let rows: [AttributionResult.Row] = (0..<count).map { k in
+            let credit = Credit(conversions: Double(rng.below(5)) / 4, value: Double(rng.below(100_000)) / 100)
+            total += credit
+            return .init(
+                campaign: grouping == .campaign ? ["spring", "", "x\"y"][rng.below(3)] : nil,
+                id: ids[rng.below(ids.count)] + String(k), credit: credit,
+                removalEffect: model == .markov ? [0.25, 1, .nan][rng.below(3)] : nil,
+                standardError: model == .shapley ? Credit(conversions: 0.5, value: Double(rng.below(9))) : nil)
+        }
+        var result = try AttributionResult(
+            model: model, grouping: grouping, rows: rows, total: total, organic: Credit(), quality: DataQuality())
+        if model == .shapley { result.shapleySamples = 100 }
+        for top in [nil, 0, 3] as [Int?] {
+            let header = result.csvHeader
+            let objects: [JSONValue] = result.rows.prefix(top ?? .max).map { row in
+                var fields: [(String, JSONValue)] = []
+                if let campaign = row.campaign { fields.append(("campaign", .string(campaign))) }
+                fields.append((grouping == .channel ? "channel" : "node", .string(row.id)))
+                var numbers = [row.credit.conversions, row.credit.value]
+                if let effect = row.removalEffect { numbers.append(effect) }
+                if let error = row.standardError { numbers += [error.conversions, error.value] }
+                for (name, number) in zip(header.dropFirst(row.campaign == nil ? 1 : 2), numbers) { fields.append((name, .number(number))) }
+                return .object(fields)
+            }
+            let want = JSONValue.object([("credits", .array(objects)), ("after", .int(1))]).renderedBytes()
+            let got = JSONValue.object([("credits", result.creditsJSON(top: top)), ("after", .int(1))]).renderedBytes()
+            #expect(got == want, "seed \(seed) top \(String(describing: top))")
+        }
+    }
+
     @Test func sameInputSameAnswer() throws {
         let c = try Self.randomCase(seed: 3)
         for model in [AttributionModel.linear, .influenceFlow] {

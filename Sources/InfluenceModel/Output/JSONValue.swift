@@ -11,6 +11,11 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A value already written as JSON text at indent 0 (a long listing's own fast path),
+    /// placed as it is with every line after the first indented to where it goes. Its line
+    /// breaks must all lie between tokens, as in text this type renders (`quote` escapes a
+    /// string's).
+    case rendered([UInt8])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
@@ -35,6 +40,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .number(let d):
             if d.isFinite { Format.appendShortest(d, to: &out) } else { out.append(contentsOf: "null".utf8) }
         case .string(let s): JSONValue.quote(s, into: &out)
+        case .rendered(let text): Self.appendIndented(text, by: indent, into: &out)
         case .array(let items):
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             // Arrays of scalars stay on one line; arrays of objects get a line each.
@@ -95,6 +101,20 @@ public indirect enum JSONValue: Sendable, Equatable {
                 if !flat { newline(indent + 2, &out) }
                 items[k].write(into: &out, indent: indent + 2)
             }
+        }
+    }
+
+    /// `text` with `indent` spaces after each of its line breaks.
+    static func appendIndented(_ text: [UInt8], by indent: Int, into out: inout [UInt8]) {
+        guard indent > 0 else { return out.append(contentsOf: text) }
+        text.withUnsafeBufferPointer { text in
+            var from = 0
+            while let at = text[from...].firstIndex(of: 0x0A) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...at]))
+                out.append(contentsOf: repeatElement(0x20, count: indent))
+                from = at + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...]))
         }
     }
 
