@@ -157,9 +157,14 @@ struct AttributionPropertyTests {
                 for (name, number) in zip(header.dropFirst(row.campaign == nil ? 1 : 2), numbers) { fields.append((name, .number(number))) }
                 return .object(fields)
             }
-            let want = JSONValue.object([("credits", .array(objects)), ("after", .int(1))]).renderedBytes()
-            let got = JSONValue.object([("credits", result.creditsJSON(top: top)), ("after", .int(1))]).renderedBytes()
-            #expect(got == want, "seed \(seed) top \(String(describing: top))")
+            let (text, tree) = (result.creditsJSON(top: top), JSONValue.array(objects))
+            // At the document's indent (copied as written), at the top (lines shifted left) and
+            // nested deeper (shifted right).
+            for place in [{ JSONValue.object([("credits", $0), ("after", .int(1))]) }, { $0 }, { .object([("a", .object([("b", $0)]))]) }]
+                as [(JSONValue) -> JSONValue]
+            {
+                #expect(place(text).renderedBytes() == place(tree).renderedBytes(), "seed \(seed) top \(String(describing: top))")
+            }
         }
     }
 

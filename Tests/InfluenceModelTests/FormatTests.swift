@@ -134,6 +134,43 @@ import Testing
         #expect(AttributionResult.money(value) == text)
     }
 
+    /// The scores' JSON, written straight into text, is what the array of one object per
+    /// person renders (the form it replaced): PageRank and HITS, on a graph large enough to be
+    /// written on several threads, with ids that need escapes, and `top` cutting the listing.
+    @Test(arguments: [ScoreAlgorithm.pagerank, .hits])
+    func scoresJSONIsTheObjectsRendered(algorithm: ScoreAlgorithm) throws {
+        var rng = SplitMix64(seed: 77)
+        var lines = ["source,target"]
+        for _ in 0..<30_000 {
+            let (s, t) = (rng.below(6_000), rng.below(6_000))
+            lines.append("\(s == 5 ? "\"a \"\"q\"\"\"" : "u\(s)"),\(t == 7 ? "back\\slash" : "u\(t)")")
+        }
+        let events = try ReferralEvents.parse(bytes: Array(lines.joined(separator: "\n").utf8), file: "r.csv")
+        let result = try ReferralGraph(events: events).score(ScoreOptions(algorithm: algorithm))
+        for top in [nil, 0, 5] as [Int?] {
+            let objects: [JSONValue] = result.ranking().prefix(top ?? .max).enumerated().map { k, p in
+                var fields: [(String, JSONValue)] = [("node", .string(result.people.name(p)))]
+                if let authority = result.authority {
+                    fields += [("hub", .number(result.score[Int(p)])), ("authority", .number(authority[Int(p)]))]
+                } else {
+                    fields.append(("score", .number(result.score[Int(p)])))
+                }
+                fields.append(("rank", .int(k + 1)))
+                return .object(fields)
+            }
+            guard case .object(let document) = result.json(top: top),
+                let scores = document.first(where: { $0.0 == "scores" })?.1
+            else {
+                Issue.record("no scores in the document")
+                return
+            }
+            let want = JSONValue.object([("scores", .array(objects))]).renderedBytes()
+            let got = JSONValue.object([("scores", scores)]).renderedBytes()
+            #expect(objects.count == min(top ?? .max, result.people.count))
+            #expect(got == want, "top \(String(describing: top))")
+        }
+    }
+
     /// A huge value is shown in exponent form, not as 40 digits cut at 39.
     @Test func attributionTableShowsHugeValuesCompactly() throws {
         let huge = try AttributionResult(

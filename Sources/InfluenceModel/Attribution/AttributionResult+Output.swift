@@ -68,52 +68,36 @@ extension AttributionResult {
     }
 
     /// The `credits` array: one object per row (`campaign` when grouped by campaign, `node` or
-    /// `channel`, then the CSV header's number columns), as the JSON text an array of such
-    /// objects renders at indent 0, written straight into bytes on several threads for long
-    /// listings. Making, rendering and freeing an object per row cost 0.66–0.79 s for 559,647
-    /// people credited by last-touch on a 10M-referral export.
+    /// `channel`, then the CSV header's number columns), written as text (`JSONValue.objects`).
+    /// Making, rendering and freeing an object per row cost 0.66–0.79 s for 559,647 people
+    /// credited by last-touch on a 10M-referral export.
     /// - Complexity: O(rows shown × row length).
     func creditsJSON(top: Int?) -> JSONValue {
         let shown = min(rows.count, max(0, top ?? .max))
-        guard shown > 0 else { return .array([]) }
         let header = csvHeader
         let idName = grouping == .channel ? "channel" : "node"
-        let parts = Parallel.ranges(shown, parts: shown < JSONValue.parallelItems ? 1 : 2 * Parallel.threads)
-        let pieces = rows.withUnsafeBufferPointer { rows in
-            Parallel.pieces(parts) { range in
-                var object = JSONObjectText(indent: 2)
-                object.out.reserveCapacity(range.count * 96)
-                for k in range {
-                    object.out.append(contentsOf: (k == 0 ? "[\n  {" : ",\n  {").utf8)
-                    object.first = true
-                    let labels = rows[k].campaign == nil ? 1 : 2
-                    if let campaign = rows[k].campaign { object.string(campaign, named: "campaign") }
-                    object.string(rows[k].id, named: idName)
-                    // Conversions, value, then the removal effect and the standard errors a
-                    // row has, each under the header's next name after the labels.
-                    var at = labels
-                    if at < header.count { object.number(rows[k].credit.conversions, named: header[at]) }
+        return rows.withUnsafeBufferPointer { rows in
+            JSONValue.objects(shown) { k, object in
+                let labels = rows[k].campaign == nil ? 1 : 2
+                if let campaign = rows[k].campaign { object.string(campaign, named: "campaign") }
+                object.string(rows[k].id, named: idName)
+                // Conversions, value, then the removal effect and the standard errors a row
+                // has, each under the header's next name after the labels.
+                var at = labels
+                if at < header.count { object.number(rows[k].credit.conversions, named: header[at]) }
+                at += 1
+                if at < header.count { object.number(rows[k].credit.value, named: header[at]) }
+                at += 1
+                if let effect = rows[k].removalEffect {
+                    if at < header.count { object.number(effect, named: header[at]) }
                     at += 1
-                    if at < header.count { object.number(rows[k].credit.value, named: header[at]) }
-                    at += 1
-                    if let effect = rows[k].removalEffect {
-                        if at < header.count { object.number(effect, named: header[at]) }
-                        at += 1
-                    }
-                    if let error = rows[k].standardError {
-                        if at < header.count { object.number(error.conversions, named: header[at]) }
-                        if at + 1 < header.count { object.number(error.value, named: header[at + 1]) }
-                    }
-                    object.out.append(contentsOf: "\n  }".utf8)
                 }
-                return object.out
+                if let error = rows[k].standardError {
+                    if at < header.count { object.number(error.conversions, named: header[at]) }
+                    if at + 1 < header.count { object.number(error.value, named: header[at + 1]) }
+                }
             }
         }
-        var text: [UInt8] = []
-        text.reserveCapacity(pieces.reduce(2) { $0 + $1.count })
-        for piece in pieces { text.append(contentsOf: piece) }
-        text.append(contentsOf: "\n]".utf8)
-        return .rendered(text)
     }
 
     /// Everything as a `JSONValue.document`: model and parameters, totals, organic credit and
@@ -237,36 +221,5 @@ extension AttributionResult {
         guard value.isFinite, value.magnitude < 1e15 else { return Format.short(value) }
         let text = Format.cFormat("%.2f", value)
         return text == "-0.00" ? "0.00" : text
-    }
-}
-
-/// The fields of a JSON object written as `JSONValue` renders them, each on its own line at
-/// `indent` + 2 spaces.
-struct JSONObjectText {
-    let indent: Int
-    var out: [UInt8] = []
-    /// Whether the next field is the object's first (no comma before it).
-    var first = true
-
-    init(indent: Int) { self.indent = indent }
-
-    mutating func key(_ name: String) {
-        if !first { out.append(0x2C) }
-        first = false
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent + 2))
-        JSONValue.quote(name, into: &out)
-        out.append(0x3A)
-        out.append(0x20)
-    }
-
-    mutating func string(_ value: String, named name: String) {
-        key(name)
-        JSONValue.quote(value, into: &out)
-    }
-
-    mutating func number(_ value: Double, named name: String) {
-        key(name)
-        if value.isFinite { Format.appendShortest(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 }

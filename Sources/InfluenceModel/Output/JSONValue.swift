@@ -11,11 +11,11 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
-    /// A value already written as JSON text at indent 0 (a long listing's own fast path),
-    /// placed as it is with every line after the first indented to where it goes. Its line
-    /// breaks must all lie between tokens, as in text this type renders (`quote` escapes a
-    /// string's).
-    case rendered([UInt8])
+    /// A value already written as JSON text (a long listing's own fast path), in pieces to be
+    /// placed one after the other, as it renders at `indent`; placed at another indent, every
+    /// line after the first is shifted by the difference. Its line breaks must all lie
+    /// between tokens, as in text this type renders (`quote` escapes a string's).
+    case rendered(pieces: [[UInt8]], indent: Int)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
@@ -40,7 +40,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .number(let d):
             if d.isFinite { Format.appendShortest(d, to: &out) } else { out.append(contentsOf: "null".utf8) }
         case .string(let s): JSONValue.quote(s, into: &out)
-        case .rendered(let text): Self.appendIndented(text, by: indent, into: &out)
+        case .rendered(let pieces, let at):
+            for piece in pieces { Self.appendShifted(piece, by: indent - at, into: &out) }
         case .array(let items):
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             // Arrays of scalars stay on one line; arrays of objects get a line each.
@@ -104,15 +105,24 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// `text` with `indent` spaces after each of its line breaks.
-    static func appendIndented(_ text: [UInt8], by indent: Int, into out: inout [UInt8]) {
-        guard indent > 0 else { return out.append(contentsOf: text) }
+    /// `text` with each of its lines after a line break shifted by `shift` spaces: that many
+    /// added, or for a negative shift as many of its leading spaces as there are removed.
+    static func appendShifted(_ text: [UInt8], by shift: Int, into out: inout [UInt8]) {
+        guard shift != 0 else { return out.append(contentsOf: text) }
         text.withUnsafeBufferPointer { text in
             var from = 0
             while let at = text[from...].firstIndex(of: 0x0A) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...at]))
-                out.append(contentsOf: repeatElement(0x20, count: indent))
                 from = at + 1
+                if shift > 0 {
+                    out.append(contentsOf: repeatElement(0x20, count: shift))
+                } else {
+                    var dropped = 0
+                    while dropped < -shift, from < text.count, text[from] == 0x20 {
+                        from += 1
+                        dropped += 1
+                    }
+                }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...]))
         }
