@@ -158,9 +158,12 @@ struct AttributionPropertyTests {
                 return .object(fields)
             }
             let (text, tree) = (result.creditsJSON(top: top), JSONValue.array(objects))
-            // At the document's indent (copied as written), at the top (lines shifted left) and
-            // nested deeper (shifted right).
-            for place in [{ JSONValue.object([("credits", $0), ("after", .int(1))]) }, { $0 }, { .object([("a", .object([("b", $0)]))]) }]
+            // At the document's indent (copied as written), at the top (lines shifted left),
+            // nested deeper (shifted right) and as an array's item.
+            for place in [
+                { JSONValue.object([("credits", $0), ("after", .int(1))]) }, { $0 }, { .object([("a", .object([("b", $0)]))]) },
+                { .array([.int(1), $0]) },
+            ]
                 as [(JSONValue) -> JSONValue]
             {
                 #expect(place(text).renderedBytes() == place(tree).renderedBytes(), "seed \(seed) top \(String(describing: top))")

@@ -46,7 +46,9 @@ public indirect enum JSONValue: Sendable, Equatable {
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             // Arrays of scalars stay on one line; arrays of objects get a line each.
             let flat = items.allSatisfy {
-                if case .object = $0 { return false }; if case .array = $0 { return false }; return true
+                if case .object = $0 { return false }; if case .array = $0 { return false }
+                if case .rendered = $0 { return false }  // an array of objects
+                return true
             }
             out.append(0x5B)
             if !flat, items.count >= Self.parallelItems, Parallel.threads > 1 {
