@@ -36,28 +36,18 @@ extension AttributionResult {
             Parallel.pieces(parts) { range in
                 var out: [UInt8] = []
                 out.reserveCapacity(range.count * 48)
-                func cell(_ text: String) {
-                    if let done: Void = text.utf8.withContiguousStorageIfAvailable({ CSVText.appendField(bytes: $0, to: &out) }) {
-                        return done
-                    }
-                    Array(text.utf8).withUnsafeBufferPointer { CSVText.appendField(bytes: $0, to: &out) }
-                }
-                func number(_ value: Double) {
-                    out.append(0x2C)
-                    Format.appendShortest(value, to: &out)
-                }
                 for k in range {
                     if let campaign = rows[k].campaign {
-                        cell(campaign)
+                        CSVText.appendField(campaign, to: &out)
                         out.append(0x2C)
                     }
-                    cell(rows[k].id)
-                    number(rows[k].credit.conversions)
-                    number(rows[k].credit.value)
-                    if let effect = rows[k].removalEffect { number(effect) }
+                    CSVText.appendField(rows[k].id, to: &out)
+                    Self.appendNumber(rows[k].credit.conversions, to: &out)
+                    Self.appendNumber(rows[k].credit.value, to: &out)
+                    if let effect = rows[k].removalEffect { Self.appendNumber(effect, to: &out) }
                     if let error = rows[k].standardError {
-                        number(error.conversions)
-                        number(error.value)
+                        Self.appendNumber(error.conversions, to: &out)
+                        Self.appendNumber(error.value, to: &out)
                     }
                     out.append(0x0A)
                 }
@@ -65,6 +55,12 @@ extension AttributionResult {
             }
         }
         return [header] + pieces
+    }
+
+    /// A comma, then `value` as `Format.shortest` writes it.
+    private static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        out.append(0x2C)
+        Format.appendShortest(value, to: &out)
     }
 
     /// The `credits` array: one object per row (`campaign` when grouped by campaign, `node` or

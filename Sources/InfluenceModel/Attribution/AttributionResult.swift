@@ -162,19 +162,21 @@ public struct AttributionResult: Sendable {
                 }
             }
         }
-        if rows.contains(where: { $0.campaign != nil }) {
+        if rows.withUnsafeBufferPointer({ r in r.indices.contains { r[$0].campaign != nil } }) {
             // Campaigns ranked by their bytes (none as the empty name), then a stable pass.
             var index: [String: UInt64] = [:]
             var names: [String] = []
             var rank = [UInt64](repeating: 0, count: n)
-            for i in 0..<n {
-                let name = rows[i].campaign ?? ""
-                if let k = index[name] {
-                    rank[i] = k
-                } else {
-                    index[name] = UInt64(names.count)
-                    rank[i] = UInt64(names.count)
-                    names.append(name)
+            rows.withUnsafeBufferPointer { r in
+                for i in 0..<n {
+                    let name = r[i].campaign ?? ""
+                    if let k = index[name] {
+                        rank[i] = k
+                    } else {
+                        index[name] = UInt64(names.count)
+                        rank[i] = UInt64(names.count)
+                        names.append(name)
+                    }
                 }
             }
             let byName = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }

@@ -48,6 +48,12 @@ public enum CSVText {
         }
     }
 
+    /// Appends a text cell as UTF-8 bytes, as `appendField(_:to:)` writes it.
+    static func appendField(_ field: String, to out: inout [UInt8]) {
+        var field = field
+        field.withUTF8 { appendField(bytes: $0, to: &out) }
+    }
+
     /// Appends a text cell's UTF-8 bytes, as `appendField(_:to:)` writes it.
     static func appendField(bytes field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.appendWritten(room: fieldRoom(field.count)) { writeField(bytes: field, to: $0, guarding: guardFormulas) }

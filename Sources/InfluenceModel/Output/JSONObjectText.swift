@@ -9,13 +9,8 @@ struct JSONObjectText {
     init(indent: Int) { self.indent = indent }
 
     mutating func key(_ name: String) {
-        if !first { out.append(0x2C) }
+        JSONValue.appendKey(name, first: first, indent: indent, into: &out)
         first = false
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent + 2))
-        JSONValue.quote(name, into: &out)
-        out.append(0x3A)
-        out.append(0x20)
     }
 
     mutating func string(_ value: String, named name: String) {
@@ -25,7 +20,7 @@ struct JSONObjectText {
 
     mutating func number(_ value: Double, named name: String) {
         key(name)
-        if value.isFinite { Format.appendShortest(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        JSONValue.appendNumber(value, to: &out)
     }
 
     mutating func int(_ value: Int, named name: String) {

@@ -38,7 +38,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): Self.appendInteger(i, to: &out)
         case .number(let d):
-            if d.isFinite { Format.appendShortest(d, to: &out) } else { out.append(contentsOf: "null".utf8) }
+            Self.appendNumber(d, to: &out)
         case .string(let s): JSONValue.quote(s, into: &out)
         case .rendered(let pieces, let at):
             for piece in pieces { Self.appendShifted(piece, by: indent - at, into: &out) }
@@ -72,11 +72,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             // Read through the buffer: no field (a key and a value) is copied and retained.
             fields.withUnsafeBufferPointer { fields in
                 for k in fields.indices {
-                    if k > 0 { out.append(0x2C) }
-                    Self.newline(indent + 2, &out)
-                    JSONValue.quote(fields[k].0, into: &out)
-                    out.append(0x3A)
-                    out.append(0x20)
+                    Self.appendKey(fields[k].0, first: k == 0, indent: indent, into: &out)
                     fields[k].1.write(into: &out, indent: indent + 2)
                 }
             }
@@ -128,6 +124,21 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...]))
         }
+    }
+
+    /// A finite number as `Format.shortest` writes it, anything else as `null`.
+    static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        if value.isFinite { Format.appendShortest(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// A field's key inside an object at `indent`: a comma unless `first`, a new line indented
+    /// one level deeper, the key in quotes, then `: `.
+    static func appendKey(_ key: String, first: Bool, indent: Int, into out: inout [UInt8]) {
+        if !first { out.append(0x2C) }
+        newline(indent + 2, &out)
+        quote(key, into: &out)
+        out.append(0x3A)
+        out.append(0x20)
     }
 
     /// Arrays of objects at least this long are rendered on several threads.
