@@ -328,7 +328,8 @@ struct PerformancePathTests {
 
     /// Graphs of several thousand people, so that the build's first pass spreads entries over
     /// many row blocks (and a partial last one); the first chunk is in the file's numbering
-    /// (no map) as in a real read; weights whose sum depends on the order of addition.
+    /// (no map) as in a real read; weights whose sum depends on the order of addition. The
+    /// chunks cut into pieces of any length for the threads give the same matrix.
     @Test(arguments: 0..<6)
     func blockedBuildEqualsCSRMatrix(seed: Int) {
         var rng = SplitMix64(seed: UInt64(500 + seed))
@@ -342,6 +343,12 @@ struct PerformancePathTests {
         #expect(built == reference)
         #expect(merged == s.count - reference.count)
         #expect(CSRMatrix.repeatedPairs(people: n, chunks: chunks) == merged)
+        for piece in [1, 7, 1000] {
+            let (cut, cutMerged) = CSRMatrix.build(people: n, chunks: chunks, pieceLength: piece)
+            let same = cut == reference
+            #expect(same, "pieces of \(piece)")
+            #expect(cutMerged == merged)
+        }
     }
 
     @Test(arguments: 0..<10)
@@ -502,23 +509,29 @@ struct PerformancePathTests {
 
     /// Both digit widths (8 bits below 65,536 keys, 11 from there) against a stable
     /// comparison sort: keys with many ties, digits that vary only in some places (and across
-    /// digit boundaries), the top bit set, and a fifth of the keys random in every bit.
-    @Test(arguments: [0, 1, 2, 3, 257, 65_535, 65_536, 70_001])
+    /// digit boundaries), the top bit set, and a fifth of the keys random in every bit. From
+    /// 2¹⁷ keys each pass is cut into parts (1, 2, 3 and 5 of them here), the same result.
+    @Test(arguments: [0, 1, 2, 3, 257, 65_535, 65_536, 70_001, 131_072, 300_001])
     func radixSortIsAStableSort(count: Int) {
         var rng = SplitMix64(seed: UInt64(count) &+ 7)
-        var keys = (0..<count).map { _ -> UInt64 in
+        let keys = (0..<count).map { _ -> UInt64 in
             if rng.next() % 5 == 0 { return rng.next() }
             let tie = rng.next() % 97
             return (rng.next() % 3) << 62 | tie << 20 | (rng.next() % 2) << 7
         }
-        var payload = (0..<count).map { Int32($0) }
+        let payload = (0..<count).map { Int32($0) }
         let expected: [Int32] = payload.sorted { a, b in
             keys[Int(a)] != keys[Int(b)] ? keys[Int(a)] < keys[Int(b)] : a < b
         }
         let expectedKeys: [UInt64] = expected.map { keys[Int($0)] }
-        RadixSort.sort(keys: &keys, payload: &payload)
-        #expect(payload == expected)
-        #expect(keys == expectedKeys)
+        for threads in count >= RadixSort.parallelFrom ? [1, 2, 3, 5] : [Parallel.threads] {
+            var (sortedKeys, sortedPayload) = (keys, payload)
+            RadixSort.sort(keys: &sortedKeys, payload: &sortedPayload, threads: threads)
+            // Compared to a flag: a failed expectation would otherwise print every element.
+            let (samePayload, sameKeys) = (sortedPayload == expected, sortedKeys == expectedKeys)
+            #expect(samePayload, "\(threads) parts")
+            #expect(sameKeys, "\(threads) parts")
+        }
     }
 
     /// A row's entries sorted by column, stably, values carried: by insertion and by key (rows

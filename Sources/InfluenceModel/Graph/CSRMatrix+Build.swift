@@ -33,11 +33,14 @@ extension CSRMatrix {
     /// weights added in input order. Rows are bucketed by a stable counting sort (`bucket`: the
     /// chunks move their entries on their own threads, each to its own slots, so input order
     /// is kept), then each row is sorted by column, stably, on its own.
+    /// - Parameter pieceLength: the length of the pieces the chunks are cut into for the
+    ///   threads (`nil`: several for each thread); the same matrix for any.
     /// - Returns: the matrix and the number of rows merged into earlier pairs.
     /// - Complexity: O(n + rows) expected, plus a sort of each row.
-    static func build(people n: Int, chunks: [PairColumns]) -> (matrix: CSRMatrix, merged: Int) {
-        let (rowStart, column, value) = bucket(people: n, chunks: chunks)
-        return sortAndMerge(people: n, rowStart: rowStart, column: column, value: value)
+    static func build(people n: Int, chunks: [PairColumns], pieceLength: Int? = nil) -> (matrix: CSRMatrix, merged: Int) {
+        let (rowStart, column, value) = bucket(people: n, chunks: chunks, pieceLength: pieceLength)
+        // Handed over, not shared: the rows are sorted in these arrays rather than in copies.
+        return sortAndMerge(people: n, rowStart: rowStart, column: consume column, value: consume value)
     }
 
     /// The number of rows of `chunks` that repeat an earlier pair: what `build` merges, by
@@ -76,7 +79,9 @@ extension CSRMatrix {
     /// hundred blocks, each written front to back), the second sorts each block by row with
     /// counters and a destination that fit in a core's cache. In a block, the entries of chunk
     /// 0 come first, in input order, then chunk 1's: the order of one pass over the chunks.
-    private static func bucket(people n: Int, chunks: [PairColumns]) -> (rowStart: [Int], column: [Int32], value: [Double]?) {
+    private static func bucket(people n: Int, chunks: [PairColumns], pieceLength: Int? = nil) -> (
+        rowStart: [Int], column: [Int32], value: [Double]?
+    ) {
         let weighted = chunks.contains { $0.weight != nil }
         let total = chunks.reduce(0) { $0 + $1.count }
         precondition(total < Int(Int32.max), "CSRMatrix.build: \(total) rows")
@@ -99,34 +104,45 @@ extension CSRMatrix {
             if s >= 0, s < m.count { influence_prefetch(base + s) }
             if columns, t >= 0, t < m.count { influence_prefetch(base + t) }
         }
-        // Pass 1a: each chunk's entries per block (chunk c's counts at c·blocks ..< (c + 1)·blocks).
-        var cursor = [Int](repeating: 0, count: k * blocks)
+        // The chunks cut into pieces of about equal length, in input order, several for each
+        // thread: a later chunk's entries cost more (read through its map) and the threads
+        // take pieces as they finish, so neither waits for the other at the end of a pass.
+        let pieceLength = max(1, pieceLength ?? max(1 << 16, total / (4 * Parallel.threads) + 1))
+        var pieces: [(chunk: Int, rows: Range<Int>)] = []
+        for c in 0..<k {
+            for range in Parallel.ranges(chunks[c].count, parts: (chunks[c].count + pieceLength - 1) / pieceLength) {
+                pieces.append((c, range))
+            }
+        }
+        let pieceCount = pieces.count
+        // Pass 1a: each piece's entries per block (piece p's counts at p·blocks ..< (p + 1)·blocks).
+        var cursor = [Int](repeating: 0, count: pieceCount * blocks)
         cursor.withUnsafeMutableBufferPointer { all in
             let slots = SharedBuffer(all)
-            Parallel.forEach(k) { c in
-                let l = slots.base + c * blocks
-                let chunk = chunks[c]
+            Parallel.forEach(pieceCount) { p in
+                let l = slots.base + p * blocks
+                let chunk = chunks[pieces[p].chunk]
                 chunk.map.withUnsafeBufferPointer { m in
-                    for i in 0..<chunk.count {
+                    for i in pieces[p].rows {
                         if !m.isEmpty { ahead(chunk, m, i, columns: false) }
                         l[row(chunk, m, i) >> shift] &+= 1
                     }
                 }
             }
         }
-        // Where each block starts, and each chunk's first slot in it.
+        // Where each block starts, and each piece's first slot in it.
         var blockStart = [Int](repeating: 0, count: blocks + 1)
         var sum = 0
         for b in 0..<blocks {
             blockStart[b] = sum
-            for c in 0..<k {
-                let count = cursor[c * blocks + b]
-                cursor[c * blocks + b] = sum
+            for p in 0..<pieceCount {
+                let count = cursor[p * blocks + b]
+                cursor[p * blocks + b] = sum
                 sum += count
             }
         }
         blockStart[blocks] = sum
-        // Pass 1b: each chunk moves its entries (row, mapped column, weight) to its slots of
+        // Pass 1b: each piece moves its entries (row, mapped column, weight) to its slots of
         // their blocks; every slot is written once, the cursors running through the counts.
         let rowOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: total)
         let columnOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: total)
@@ -138,19 +154,19 @@ extension CSRMatrix {
         }
         cursor.withUnsafeMutableBufferPointer { all in
             let (slots, rows, columns, values) = (SharedBuffer(all), SharedBuffer(rowOf), SharedBuffer(columnOf), SharedBuffer(valueOf))
-            Parallel.forEach(k) { c in
-                let next = slots.base + c * blocks
-                let chunk = chunks[c]
+            Parallel.forEach(pieceCount) { p in
+                let next = slots.base + p * blocks
+                let chunk = chunks[pieces[p].chunk]
                 chunk.map.withUnsafeBufferPointer { m in
-                    for i in 0..<chunk.count {
+                    for i in pieces[p].rows {
                         if !m.isEmpty { ahead(chunk, m, i, columns: true) }
                         let r = row(chunk, m, i)
-                        let p = next[r >> shift]
-                        next[r >> shift] = p &+ 1
-                        rows[p] = Int32(truncatingIfNeeded: r)
+                        let at = next[r >> shift]
+                        next[r >> shift] = at &+ 1
+                        rows[at] = Int32(truncatingIfNeeded: r)
                         let t = chunk.target[i]
-                        columns[p] = m.isEmpty ? t : m[Int(t)]
-                        if weighted { values[p] = chunk.weight?[i] ?? 1 }
+                        columns[at] = m.isEmpty ? t : m[Int(t)]
+                        if weighted { values[at] = chunk.weight?[i] ?? 1 }
                     }
                 }
             }
@@ -199,10 +215,11 @@ extension CSRMatrix {
 
     /// Sorts each row by column (stably) and merges repeated columns, summing their values
     /// left to right (counting them when there are no values).
-    static func sortAndMerge(people n: Int, rowStart: [Int], column: [Int32], value: [Double]?) -> (matrix: CSRMatrix, merged: Int) {
+    static func sortAndMerge(people n: Int, rowStart: [Int], column: consuming [Int32], value: consuming [Double]?) -> (
+        matrix: CSRMatrix, merged: Int
+    ) {
         let weighted = value != nil
-        var column = column
-        var value = value ?? []
+        var value = (consume value) ?? []
         let blocks = Parallel.blocks(offsets: rowStart, parts: Parallel.threads, minimum: 1 << 18)  // as the sparse product splits rows
         let unique = sortRows(people: n, rowStart: rowStart, column: &column, value: &value, weighted: weighted)
         let kept = unique.reduce(0, +)
