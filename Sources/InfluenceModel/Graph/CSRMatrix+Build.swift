@@ -86,8 +86,9 @@ extension CSRMatrix {
         let total = chunks.reduce(0) { $0 + $1.count }
         precondition(total < Int(Int32.max), "CSRMatrix.build: \(total) rows")
         let k = chunks.count
-        // At most about a thousand blocks; at least 4,096 rows in each.
-        let shift = max(12, (Int.bitWidth - n.leadingZeroBitCount) - 10)
+        // About a thousand blocks (up to 2¹⁶ rows in each, so that a row within its block is
+        // 16 bits; beyond 67M people, more blocks); at least 4,096 rows in each.
+        let shift = min(16, max(12, (Int.bitWidth - n.leadingZeroBitCount) - 10))
         let blocks = max(1, (n + (1 << shift) - 1) >> shift)
         func row(_ chunk: PairColumns, _ m: UnsafeBufferPointer<Int32>, _ i: Int) -> Int {
             let s = Int(chunk.source[i])
@@ -142,73 +143,92 @@ extension CSRMatrix {
             }
         }
         blockStart[blocks] = sum
-        // Pass 1b: each piece moves its entries (row, mapped column, weight) to its slots of
-        // their blocks; every slot is written once, the cursors running through the counts.
-        let rowOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: total)
-        let columnOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: total)
-        let valueOf = UnsafeMutableBufferPointer<Double>.allocate(capacity: weighted ? total : 0)
-        defer {
-            rowOf.deallocate()
-            columnOf.deallocate()
-            valueOf.deallocate()
-        }
-        cursor.withUnsafeMutableBufferPointer { all in
-            let (slots, rows, columns, values) = (SharedBuffer(all), SharedBuffer(rowOf), SharedBuffer(columnOf), SharedBuffer(valueOf))
-            Parallel.forEach(pieceCount) { p in
-                let next = slots.base + p * blocks
-                let chunk = chunks[pieces[p].chunk]
-                chunk.map.withUnsafeBufferPointer { m in
-                    for i in pieces[p].rows {
-                        if !m.isEmpty { ahead(chunk, m, i, columns: true) }
-                        let r = row(chunk, m, i)
-                        let at = next[r >> shift]
-                        next[r >> shift] = at &+ 1
-                        rows[at] = Int32(truncatingIfNeeded: r)
-                        let t = chunk.target[i]
-                        columns[at] = m.isEmpty ? t : m[Int(t)]
-                        if weighted { values[at] = chunk.weight?[i] ?? 1 }
+        // Pass 1b: each piece moves its entries (row within the block, mapped column, weight)
+        // to its slots of their blocks; every slot is written once, the cursors running
+        // through the counts. The columns and weights go straight into the arrays the matrix
+        // keeps, where pass 2 orders each block in place: no second array of either is made.
+        let rowMask = (1 << shift) - 1
+        let rowOf = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: total)
+        defer { rowOf.deallocate() }
+        HugePages.advise(UnsafeMutableRawBufferPointer(rowOf))
+        var value: [Double] = []
+        var column = [Int32](unsafeUninitializedCapacity: total) { columnOf, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(columnOf))
+            value = [Double](unsafeUninitializedCapacity: weighted ? total : 0) { valueOf, valuesInitialized in
+                HugePages.advise(UnsafeMutableRawBufferPointer(valueOf))
+                cursor.withUnsafeMutableBufferPointer { all in
+                    let (slots, rows, columns, values) = (
+                        SharedBuffer(all), SharedBuffer(rowOf), SharedBuffer(columnOf), SharedBuffer(valueOf)
+                    )
+                    Parallel.forEach(pieceCount) { p in
+                        let next = slots.base + p * blocks
+                        let chunk = chunks[pieces[p].chunk]
+                        chunk.map.withUnsafeBufferPointer { m in
+                            for i in pieces[p].rows {
+                                if !m.isEmpty { ahead(chunk, m, i, columns: true) }
+                                let r = row(chunk, m, i)
+                                let at = next[r >> shift]
+                                next[r >> shift] = at &+ 1
+                                rows[at] = UInt16(truncatingIfNeeded: r & rowMask)
+                                let t = chunk.target[i]
+                                columns[at] = m.isEmpty ? t : m[Int(t)]
+                                if weighted { values[at] = chunk.weight?[i] ?? 1 }
+                            }
+                        }
                     }
                 }
+                valuesInitialized = weighted ? total : 0
             }
+            initialized = total
         }
         // Pass 2: each block counted and placed by row, blocks shared out by their entries.
+        // A block's entries stay in its own range: they are copied aside (a block's worth,
+        // in cache) and written back in row order.
         var rowStart = [Int](repeating: 0, count: n + 1)
         rowStart[n] = total
-        var value = [Double](repeating: 0, count: weighted ? total : 0)
         let parts = Parallel.blocks(offsets: blockStart, parts: Parallel.threads, minimum: 1 << 16)
-        let column = [Int32](unsafeUninitializedCapacity: total) { col, initialized in
-            rowStart.withUnsafeMutableBufferPointer { starts in
+        rowStart.withUnsafeMutableBufferPointer { starts in
+            column.withUnsafeMutableBufferPointer { col in
                 value.withUnsafeMutableBufferPointer { val in
-                    let (colOut, valOut, startOut) = (SharedBuffer(col), SharedBuffer(val), SharedBuffer(starts))
-                    let (rows, columns, values) = (UncheckedSendable(rowOf), UncheckedSendable(columnOf), UncheckedSendable(valueOf))
+                    let (columns, values, startOut, rows) = (
+                        SharedBuffer(col), SharedBuffer(val), SharedBuffer(starts), UncheckedSendable(rowOf)
+                    )
                     Parallel.forEach(parts.count) { part in
+                        let largest = parts[part].reduce(0) { max($0, blockStart[$1 + 1] - blockStart[$1]) }
+                        let columnAside = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, largest))
+                        let valueAside = UnsafeMutablePointer<Double>.allocate(capacity: weighted ? max(1, largest) : 0)
+                        defer {
+                            columnAside.deallocate()
+                            valueAside.deallocate()
+                        }
                         var next = [Int](repeating: 0, count: 1 << shift)
                         next.withUnsafeMutableBufferPointer { next in
                             for b in parts[part] {
                                 let first = b << shift, last = min(n, first + (1 << shift))
-                                let entries = blockStart[b]..<blockStart[b + 1]
-                                for r in first..<last { next[r - first] = 0 }
-                                for e in entries { next[Int(rows.value[e]) &- first] &+= 1 }
-                                var at = entries.lowerBound
+                                let from = blockStart[b], count = blockStart[b + 1] - from
+                                for r in 0..<last - first { next[r] = 0 }
+                                for e in from..<from + count { next[Int(rows.value[e])] &+= 1 }
+                                var at = from
                                 for r in first..<last {
-                                    let count = next[r - first]
+                                    let c = next[r - first]
                                     startOut[r] = at
                                     next[r - first] = at
-                                    at += count
+                                    at += c
                                 }
-                                for e in entries {
-                                    let local = Int(rows.value[e]) &- first
+                                columnAside.update(from: columns.base + from, count: count)
+                                if weighted { valueAside.update(from: values.base + from, count: count) }
+                                for k in 0..<count {
+                                    let local = Int(rows.value[from &+ k])
                                     let p = next[local]
                                     next[local] = p &+ 1
-                                    colOut[p] = columns.value[e]
-                                    if weighted { valOut[p] = values.value[e] }
+                                    columns[p] = columnAside[k]
+                                    if weighted { values[p] = valueAside[k] }
                                 }
                             }
                         }
                     }
                 }
             }
-            initialized = total
         }
         return (rowStart, column, weighted ? value : nil)
     }
