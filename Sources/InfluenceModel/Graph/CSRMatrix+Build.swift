@@ -11,17 +11,11 @@ struct PairColumns: Sendable {
 
     var count: Int { source.count }
 
-    /// Rows cut into one chunk per thread (one below 2¹⁸ rows), in input order: the bucketing
-    /// moves each chunk's entries on its own thread. With `positions`, each row's input
-    /// position rides through it as the row's weight.
-    static func perThread(source: [Int32], target: [Int32], positions: Bool = false) -> [PairColumns] {
-        let m = source.count
-        let parts = m < 1 << 18 ? 1 : Parallel.threads
-        return (0..<parts).map { p in
-            let rows = m * p / parts..<m * (p + 1) / parts
-            return PairColumns(
-                source: Array(source[rows]), target: Array(target[rows]), weight: positions ? rows.map { Double($0) } : nil, map: [])
-        }
+    /// All rows as one chunk in the file's numbering, sharing the arrays' storage (no copy):
+    /// the bucketing cuts its chunks into pieces for the threads itself. With `positions`,
+    /// each row's input position rides through it as the row's weight.
+    static func whole(source: [Int32], target: [Int32], positions: Bool = false) -> [PairColumns] {
+        [PairColumns(source: source, target: target, weight: positions ? (0..<source.count).map { Double($0) } : nil, map: [])]
     }
 }
 
@@ -30,9 +24,9 @@ extension CSRMatrix {
     ///
     /// The result is entry for entry the `CSRMatrix(rows:columns:row:column:value:)` of the
     /// chunks' rows concatenated in order: columns ascending within a row, a repeated pair's
-    /// weights added in input order. Rows are bucketed by a stable counting sort (`bucket`: the
-    /// chunks move their entries on their own threads, each to its own slots, so input order
-    /// is kept), then each row is sorted by column, stably, on its own.
+    /// weights added in input order. Rows are bucketed by a stable counting sort (`bucket`:
+    /// pieces of the chunks move their entries on several threads, each to its own slots, so
+    /// input order is kept), then each row is sorted by column, stably, on its own.
     /// - Parameter pieceLength: the length of the pieces the chunks are cut into for the
     ///   threads (`nil`: several for each thread); the same matrix for any.
     /// - Returns: the matrix and the number of rows merged into earlier pairs.
@@ -62,7 +56,7 @@ extension CSRMatrix {
     static func rowsWithPositions(people n: Int, source: [Int32], target: [Int32]) -> (
         rowStart: [Int], column: [Int32], position: [Double], unique: [Int]
     ) {
-        let chunks = PairColumns.perThread(source: source, target: target, positions: true)
+        let chunks = PairColumns.whole(source: source, target: target, positions: true)
         let (rowStart, bucketed, values) = bucket(people: n, chunks: chunks)
         var column = bucketed
         var position = values ?? []

@@ -154,7 +154,7 @@ public struct ReferralGraph: Sendable {
             return repeats
         }
         return CSRMatrix.repeatedPairs(
-            people: events.people.count, chunks: PairColumns.perThread(source: events.source, target: events.target))
+            people: events.people.count, chunks: PairColumns.whole(source: events.source, target: events.target))
     }
 
     /// The events' data quality with their repeated rows counted, as the graph's would be.
