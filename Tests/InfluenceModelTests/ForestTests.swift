@@ -187,4 +187,24 @@ struct ForestTests {
         #expect(ScopeSpread.select(&scratch, rank: k) == sorted[k])
         #expect(scratch[..<k].allSatisfy { $0 <= sorted[k] } && scratch[(k + 1)...].allSatisfy { $0 >= sorted[k] })
     }
+
+    /// The sharers and the referred as bit sets equal the sets of sources and targets, on
+    /// scopes small and past 2²⁰ rows (cut among the threads; with more people than rows,
+    /// each part holds people the others do not), people up to a word's edge.
+    @Test(arguments: [(0, 1), (5, 64), (1000, 65), (1 << 20 | 3, 130), (1_200_000, 3_000_001)])
+    func sharersAndReferredAreTheSetsOfSourcesAndTargets(rows: Int, people: Int) {
+        var rng = SplitMix64(seed: UInt64(rows &+ people))
+        // Sources from the first half of the people, targets from anywhere: the sets differ.
+        let source = (0..<rows).map { _ in Int32(Int.random(in: 0..<max(1, people / 2), using: &rng)) }
+        let target = (0..<rows).map { _ in Int32(Int.random(in: 0..<people, using: &rng)) }
+        let scope = ScopeRows(
+            rows: Array(0..<rows), people: (0..<Int32(people)).map { $0 }, source: source, target: target, time: nil)
+        let (sharers, referred) = ScopeSpread.sharersAndReferred(scope)
+        #expect(sharers.count == (people + 63) / 64 && referred.count == sharers.count)
+        let wantSharers: [Int32] = Set(source).sorted()
+        let wantReferred: [Int32] = Set(target).sorted()
+        let (gotSharers, gotReferred) = (ScopeSpread.members(of: sharers), ScopeSpread.members(of: referred))
+        let same = gotSharers == wantSharers && gotReferred == wantReferred
+        #expect(same, "\(gotSharers.count) sharers for \(wantSharers.count), \(gotReferred.count) referred for \(wantReferred.count)")
+    }
 }

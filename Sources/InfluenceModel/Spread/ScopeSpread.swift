@@ -75,21 +75,12 @@ public struct ScopeSpread: Sendable {
         let forest = forest ?? ReferralForest(scope: scope)
         people = forest.members.count
 
-        var isSharer = [Bool](repeating: false, count: scope.peopleCount)
-        var isReferred = isSharer
-        var sharers = 0, referred = 0, converts = 0
-        for k in 0..<scope.count {
-            let s = Int(scope.source[k]), t = scope.target[k]
-            if !isSharer[s] { isSharer[s] = true; sharers += 1 }
-            if !isReferred[Int(t)] {
-                isReferred[Int(t)] = true
-                referred += 1
-                if let converted, converted.converted(scope.person(t), campaign: campaign) { converts += 1 }
-            }
+        let (isSharer, isReferred) = Self.sharersAndReferred(scope)
+        sharers = isSharer.reduce(0) { $0 + $1.nonzeroBitCount }
+        referredPeople = isReferred.reduce(0) { $0 + $1.nonzeroBitCount }
+        convertedReferredPeople = converted.map { converted in
+            Self.members(of: isReferred).count { converted.converted(scope.person($0), campaign: campaign) }
         }
-        self.sharers = sharers
-        referredPeople = referred
-        convertedReferredPeople = converted == nil ? nil : converts
 
         cascades = Self.largestFirst(forest.cascades(timestamps: events.timestamp, scope: scope), people: events.people)
         largestCascade = cascades.first?.size ?? 0
@@ -110,6 +101,57 @@ public struct ScopeSpread: Sendable {
         timedHops = hours.count
         medianHoursPerHop = Self.median(consume hours)
         reach = DailyReach.series(scope: scope)
+    }
+
+    /// The people who shared in `scope` and those referred there, one bit a person (bit
+    /// p % 64 of word p / 64).
+    ///
+    /// On 10M people each set (1.25 MB) stays in a core's cache, where a `Bool` a person
+    /// (10 MB) was read at random from memory. From 2²⁰ rows the rows are cut among the
+    /// threads, each filling its own sets, joined afterwards.
+    static func sharersAndReferred(_ scope: ScopeRows) -> (sharers: [UInt64], referred: [UInt64]) {
+        let words = (scope.peopleCount + 63) / 64
+        let parts = Parallel.ranges(scope.count, parts: scope.count < 1 << 20 ? 1 : Parallel.threads)
+        let sets = Parallel.map(parts.count, parts: parts.count) { p in
+            var sharers = [UInt64](repeating: 0, count: words), referred = sharers
+            scope.source.withUnsafeBufferPointer { source in
+                scope.target.withUnsafeBufferPointer { target in
+                    sharers.withUnsafeMutableBufferPointer { sharers in
+                        referred.withUnsafeMutableBufferPointer { referred in
+                            for k in parts[p] {
+                                let s = Int(source[k]), t = Int(target[k])
+                                sharers[s >> 6] |= 1 << UInt64(s & 63)
+                                referred[t >> 6] |= 1 << UInt64(t & 63)
+                            }
+                        }
+                    }
+                }
+            }
+            return (sharers, referred)
+        }
+        guard var (sharers, referred) = sets.first else {
+            return ([UInt64](repeating: 0, count: words), [UInt64](repeating: 0, count: words))
+        }
+        for other in sets.dropFirst() {
+            for w in 0..<words {
+                sharers[w] |= other.0[w]
+                referred[w] |= other.1[w]
+            }
+        }
+        return (sharers, referred)
+    }
+
+    /// The people in a set of `sharersAndReferred`, ascending.
+    static func members(of bits: [UInt64]) -> [Int32] {
+        var people: [Int32] = []
+        for (w, word) in bits.enumerated() {
+            var rest = word
+            while rest != 0 {
+                people.append(Int32(w << 6 | rest.trailingZeroBitCount))
+                rest &= rest &- 1
+            }
+        }
+        return people
     }
 
     /// The timed hops of a forest: for each edge p → c where p has a parent itself, the hours

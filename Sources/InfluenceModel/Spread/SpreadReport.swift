@@ -53,36 +53,35 @@ public struct SpreadReport: Sendable {
         conversionsQuality = conversions?.quality
         rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
         rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
-        // Counting repeated rows (for the data quality alone) runs beside the forest and the
-        // measures, which are mostly one thread's work when there are few campaigns: on 100M
-        // referrals the forest took 5.5 s of one core while the other was idle.
+        // Counting repeated rows (for the data quality alone) runs beside the forest, one
+        // thread's work: on 100M referrals the forest took 5.5 s of one core while the other
+        // was idle. (Not beside the measures or the conversions: work shared among the threads
+        // inside one side of the pair runs on one thread.)
         let clock = PhaseTimings()
-        let (counted, (converted, measured)) = Parallel.both {
+        let (counted, forest) = Parallel.both {
             clock.measure("duplicates") { ReferralGraph.quality(of: events) }
         } _: {
-            let forest = clock.measure("forest") { ReferralForest(events: events) }
-            let converted = clock.measure("conversions") { conversions.map { ConvertedPeople($0, events: events, forest: forest) } }
-            // Campaigns, the overall scope and the channels are measured apart, so they run
-            // side by side: the largest first, each worker taking the next one left. Each
-            // result has its own place, so the report is the same whatever ran where.
-            var rowsOf: [[Int]] = []
-            var order: [Int32] = []
-            if let campaign = events.campaign {
-                rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
-                for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
-                // A campaign with no rows left (after --campaign or --since) has nothing to measure.
-                order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }.filter {
-                    !rowsOf[Int($0)].isEmpty
-                }
-            }
-            let measured = clock.measure("measure") {
-                Self.measure(events: events, campaigns: order, rowsOf: rowsOf, forest: forest, converted: converted)
-            }
-            return (converted, measured)
+            clock.measure("forest") { ReferralForest(events: events) }
         }
-        for name in ["duplicates", "forest", "conversions", "measure"] { timings?.record(name, seconds: clock.seconds(name)) }
+        for name in ["duplicates", "forest"] { timings?.record(name, seconds: clock.seconds(name)) }
         quality = counted
+        let converted = timings.measure("conversions") { conversions.map { ConvertedPeople($0, events: events, forest: forest) } }
         if let converted { quality.unknownConverters = converted.unknown }
+
+        // Campaigns, the overall scope and the channels are measured apart, so they run side by
+        // side: the largest first, each worker taking the next one left. Each result has its
+        // own place, so the report is the same whatever ran where.
+        var rowsOf: [[Int]] = []
+        var order: [Int32] = []
+        if let campaign = events.campaign {
+            rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
+            for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
+            // A campaign with no rows left (after --campaign or --since) has nothing to measure.
+            order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }.filter { !rowsOf[Int($0)].isEmpty }
+        }
+        let measured = timings.measure("measure") {
+            Self.measure(events: events, campaigns: order, rowsOf: rowsOf, forest: forest, converted: converted)
+        }
         scopes = measured.scopes
         channels = measured.channels
     }
