@@ -29,7 +29,7 @@ public enum Parallel {
     /// Work either body shares among the threads (`forEach` inside it) then runs on that
     /// body's thread alone: Dispatch narrows a `concurrentPerform` nested in one that already
     /// fills the threads (`spread` on a 10M-row program export measured its campaigns in 9.9 s
-    /// beside another body, 6.6 s after it). Pair work that is one thread's anyway.
+    /// beside another body, in 6.6 s alone). Pair work that is one thread's anyway.
     static func both<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
         guard threads > 1 else { return (a(), b()) }
         // Each slot is written by one of the two bodies, and read after both have ended.
