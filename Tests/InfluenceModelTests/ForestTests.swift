@@ -207,4 +207,22 @@ struct ForestTests {
         let same = gotSharers == wantSharers && gotReferred == wantReferred
         #expect(same, "\(gotSharers.count) sharers for \(wantSharers.count), \(gotReferred.count) referred for \(wantReferred.count)")
     }
+
+    /// The pair-distance sum in two words equals the sum in `Int128`, across carries out of
+    /// the low word and for trees of 2³¹ people or more (terms past 64 bits), and its mean is
+    /// the `Int128` sum converted.
+    @Test(arguments: [(UInt64(1), 3), (UInt64(2), 1 << 20), (UInt64(3), (1 << 31) - 1), (UInt64(4), 1 << 31), (UInt64(5), 1 << 40)])
+    func pairDistancesSumAsInt128(seed: UInt64, size: Int) {
+        var rng = SplitMix64(seed: seed)
+        var distances = PairDistances()
+        var want: Int128 = 0
+        for k in 0..<5000 {
+            // Subtrees near half the tree give the largest terms; a few at the ends.
+            let s = k % 7 == 0 ? Int.random(in: 0...size, using: &rng) : size / 2 + Int.random(in: -3...3, using: &rng) / 2
+            distances.add(subtree: s, of: size)
+            want += Int128(2 * s) * Int128(size - s)
+        }
+        #expect(distances.total == want)
+        #expect(distances.mean(size: size) == Double(want) / (Double(size) * Double(size - 1)))
+    }
 }
