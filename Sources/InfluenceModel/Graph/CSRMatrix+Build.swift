@@ -146,10 +146,8 @@ extension CSRMatrix {
         defer { rowOf.deallocate() }
         HugePages.advise(UnsafeMutableRawBufferPointer(rowOf))
         var value: [Double] = []
-        var column = [Int32](unsafeUninitializedCapacity: total) { columnOf, initialized in
-            HugePages.advise(UnsafeMutableRawBufferPointer(columnOf))
-            value = [Double](unsafeUninitializedCapacity: weighted ? total : 0) { valueOf, valuesInitialized in
-                HugePages.advise(UnsafeMutableRawBufferPointer(valueOf))
+        var column = HugePages.uninitialized(Int32.self, count: total) { columnOf in
+            value = HugePages.uninitialized(Double.self, count: weighted ? total : 0) { valueOf in
                 cursor.withUnsafeMutableBufferPointer { all in
                     let (slots, rows, columns, values) = (
                         SharedBuffer(all), SharedBuffer(rowOf), SharedBuffer(columnOf), SharedBuffer(valueOf)
@@ -171,9 +169,7 @@ extension CSRMatrix {
                         }
                     }
                 }
-                valuesInitialized = weighted ? total : 0
             }
-            initialized = total
         }
         // Pass 2: each block counted and placed by row, blocks shared out by their entries.
         // A block's entries stay in its own range: they are copied aside (a block's worth,

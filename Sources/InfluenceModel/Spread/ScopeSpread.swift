@@ -79,7 +79,9 @@ public struct ScopeSpread: Sendable {
         sharers = isSharer.reduce(0) { $0 + $1.nonzeroBitCount }
         referredPeople = isReferred.reduce(0) { $0 + $1.nonzeroBitCount }
         convertedReferredPeople = converted.map { converted in
-            Self.members(of: isReferred).count { converted.converted(scope.person($0), campaign: campaign) }
+            var converts = 0
+            Self.forEachMember(of: isReferred) { if converted.converted(scope.person($0), campaign: campaign) { converts += 1 } }
+            return converts
         }
 
         cascades = Self.largestFirst(forest.cascades(timestamps: events.timestamp, scope: scope), people: events.people)
@@ -141,16 +143,22 @@ public struct ScopeSpread: Sendable {
         return (sharers, referred)
     }
 
-    /// The people in a set of `sharersAndReferred`, ascending.
-    static func members(of bits: [UInt64]) -> [Int32] {
-        var people: [Int32] = []
+    /// Calls `body` with each person in a set of `sharersAndReferred`, ascending.
+    @inline(__always)
+    static func forEachMember(of bits: [UInt64], _ body: (Int32) -> Void) {
         for (w, word) in bits.enumerated() {
             var rest = word
             while rest != 0 {
-                people.append(Int32(w << 6 | rest.trailingZeroBitCount))
+                body(Int32(w << 6 | rest.trailingZeroBitCount))
                 rest &= rest &- 1
             }
         }
+    }
+
+    /// The people in a set of `sharersAndReferred`, ascending.
+    static func members(of bits: [UInt64]) -> [Int32] {
+        var people: [Int32] = []
+        forEachMember(of: bits) { people.append($0) }
         return people
     }
 

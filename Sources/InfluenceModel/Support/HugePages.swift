@@ -12,9 +12,30 @@ enum HugePages {
     static let threshold = 4 << 20
     static let pageSize = 2 << 20
 
+    /// An array of `count` elements, each initialized by `body` (called once, also with an
+    /// empty buffer when `count` is 0), asked for huge pages before the first touch.
+    ///
+    /// No array is made for 0 elements: `Array(unsafeUninitializedCapacity: 0)` writes its
+    /// count into the empty array every empty array shares, which ThreadSanitizer reports as a
+    /// race with any thread reading another empty array at the time.
+    static func uninitialized<T: BitwiseCopyable>(_ type: T.Type, count: Int, _ body: (UnsafeMutableBufferPointer<T>) -> Void)
+        -> [T]
+    {
+        guard count > 0 else {
+            body(UnsafeMutableBufferPointer(start: nil, count: 0))
+            return []
+        }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            advise(UnsafeMutableRawBufferPointer(buffer))
+            body(buffer)
+            initialized = count
+        }
+    }
+
     /// An array of `count` elements, all bits zero (0, 0.0, …).
     static func zeroed<T: BitwiseCopyable>(_ type: T.Type, count: Int) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard count > 0 else { return [] }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             prepare(UnsafeMutableRawBufferPointer(buffer))
             initialized = count
         }
@@ -22,7 +43,8 @@ enum HugePages {
 
     /// A contiguous array of `count` elements, all bits zero.
     static func zeroedContiguous<T: BitwiseCopyable>(_ type: T.Type, count: Int) -> ContiguousArray<T> {
-        ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard count > 0 else { return [] }
+        return ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
             prepare(UnsafeMutableRawBufferPointer(buffer))
             initialized = count
         }
@@ -30,7 +52,8 @@ enum HugePages {
 
     /// An array of `count` copies of `value`.
     static func filled<T: BitwiseCopyable>(_ value: T, count: Int) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard count > 0 else { return [] }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             advise(UnsafeMutableRawBufferPointer(buffer))
             if count > 0 { buffer.baseAddress!.initialize(repeating: value, count: count) }
             initialized = count

@@ -43,6 +43,8 @@ public enum Parallel {
     /// `(0 ..< count).map(item)`, with `0 ..< count` cut into `parts` ranges made on several
     /// threads: the same array in the same order, whatever the timing.
     static func map<T>(_ count: Int, parts: Int, _ item: (Int) -> T) -> [T] {
+        // No array made for none (see `HugePages.uninitialized`: the shared empty array).
+        guard count > 0 else { return [] }
         let ranges = ranges(count, parts: parts)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let slots = SharedBuffer(buffer)
