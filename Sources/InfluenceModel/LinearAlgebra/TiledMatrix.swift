@@ -85,7 +85,7 @@ struct TiledMatrix: Sendable {
         var ascending = [Bool](repeating: true, count: bands)
         // Each band sorts its own entries into its own tiles; every slot is written once (the
         // cursors run through exactly the counted ranges).
-        let entries = [UInt32](unsafeUninitializedCapacity: w.count) { entries, initialized in
+        let entries = HugePages.uninitialized(UInt32.self, count: w.count) { entries in
             order.withUnsafeMutableBufferPointer { order in
                 ascending.withUnsafeMutableBufferPointer { ascending in
                     tileStart.withUnsafeMutableBufferPointer { tileStart in
@@ -167,7 +167,6 @@ struct TiledMatrix: Sendable {
                     }
                 }
             }
-            initialized = w.count
         }
         guard ascending.allSatisfy({ $0 }) else { return nil }
         self.shape = shape
