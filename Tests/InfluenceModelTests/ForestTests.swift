@@ -203,7 +203,9 @@ struct ForestTests {
         #expect(sharers.count == (people + 63) / 64 && referred.count == sharers.count)
         let wantSharers: [Int32] = Set(source).sorted()
         let wantReferred: [Int32] = Set(target).sorted()
-        let (gotSharers, gotReferred) = (ScopeSpread.members(of: sharers), ScopeSpread.members(of: referred))
+        var (gotSharers, gotReferred): ([Int32], [Int32]) = ([], [])
+        ScopeSpread.forEachMember(of: sharers) { gotSharers.append($0) }
+        ScopeSpread.forEachMember(of: referred) { gotReferred.append($0) }
         let same = gotSharers == wantSharers && gotReferred == wantReferred
         #expect(same, "\(gotSharers.count) sharers for \(wantSharers.count), \(gotReferred.count) referred for \(wantReferred.count)")
     }

@@ -155,13 +155,6 @@ public struct ScopeSpread: Sendable {
         }
     }
 
-    /// The people in a set of `sharersAndReferred`, ascending.
-    static func members(of bits: [UInt64]) -> [Int32] {
-        var people: [Int32] = []
-        forEachMember(of: bits) { people.append($0) }
-        return people
-    }
-
     /// The timed hops of a forest: for each edge p → c where p has a parent itself, the hours
     /// from p's parent referral to c's. Hops where either referral has no time are left out;
     /// a hop is negative when someone shared before their own first referral in.

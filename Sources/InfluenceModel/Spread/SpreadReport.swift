@@ -41,7 +41,8 @@ public struct SpreadReport: Sendable {
     /// - Parameters:
     ///   - events: the referral export.
     ///   - conversions: purchases, for conversion rates and K-factors.
-    ///   - timings: records the wall time of each phase (duplicates, forest, conversions, measure).
+    ///   - timings: records the wall time of each phase (duplicates, beside the forest; forest;
+    ///     conversions; measure).
     /// - Complexity: O(r + N) for r rows and N people (plus a radix sort of a scope's times
     ///   when its rows are not in time order): each campaign's forest is built on its own rows
     ///   and people.
@@ -57,13 +58,16 @@ public struct SpreadReport: Sendable {
         // thread's work: on 100M referrals the forest took 5.5 s of one core while the other
         // was idle. (Not beside the measures or the conversions: work shared among the threads
         // inside one side of the pair runs on one thread.)
+        // Their times are recorded in this order whichever ends first; the count's is named as
+        // overlapping, as attribution names its phases that run beside another.
         let clock = PhaseTimings()
+        let duplicates = "duplicates (beside the forest)"
         let (counted, forest) = Parallel.both {
-            clock.measure("duplicates") { ReferralGraph.quality(of: events) }
+            clock.measure(duplicates) { ReferralGraph.quality(of: events) }
         } _: {
             clock.measure("forest") { ReferralForest(events: events) }
         }
-        for name in ["duplicates", "forest"] { timings?.record(name, seconds: clock.seconds(name)) }
+        for name in [duplicates, "forest"] { timings?.record(name, seconds: clock.seconds(name)) }
         quality = counted
         let converted = timings.measure("conversions") { conversions.map { ConvertedPeople($0, events: events, forest: forest) } }
         if let converted { quality.unknownConverters = converted.unknown }
