@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The referral forest (DESIGN.md, The model): each person's first referral in is their parent.
 ///
 /// Referrals are taken in order of time (rows without a time after all timed rows), input
@@ -67,33 +69,49 @@ public struct ReferralForest: Sendable {
                         }
                     }
                     // Depth-first from each root, children in the order they joined: every tree
-                    // is one run of `preorder`, in the order of `roots`.
+                    // is one run of `preorder`, in the order of `roots`. The walk writes only in
+                    // preorder (each person's depth and root beside it); the people's own
+                    // entries are filled afterwards, where the writes do not wait on the walk.
                     depth.withUnsafeMutableBufferPointer { depth in
                         root.withUnsafeMutableBufferPointer { root in
                             preorder.withUnsafeMutableBufferPointer { preorder in
-                                // Each person on the stack with their children's depth, so
-                                // that nobody's depth is read back at random.
-                                var stack: [(person: Int32, below: Int32)] = []
+                                let m = preorder.count
+                                let levels = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, m))
+                                let tops = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, m))
+                                defer {
+                                    levels.deallocate()
+                                    tops.deallocate()
+                                }
+                                // Each person on the stack with their depth, so that nobody's
+                                // depth is read back at random.
+                                var stack: [(person: Int32, depth: Int32)] = []
                                 var at = 0
                                 for r in roots {
-                                    depth[Int(r)] = 0
-                                    root[Int(r)] = r
-                                    stack.append((r, 1))
+                                    stack.append((r, 0))
                                     while let (p, d) = stack.popLast() {
+                                        precondition(at < m, "the forest holds more than its members")
                                         preorder[at] = p
+                                        levels[at] = d
+                                        tops[at] = r
                                         at += 1
                                         var k = Int(start[Int(p) + 1])
                                         let first = Int(start[Int(p)])
                                         while k > first {
                                             k -= 1
                                             let c = children[k]
-                                            depth[Int(c)] = d
-                                            root[Int(c)] = r
+                                            // A child's children are looked up when it is taken
+                                            // from the stack: asked for now (a hint).
+                                            influence_prefetch(start.baseAddress! + Int(c))
                                             stack.append((c, d + 1))
                                         }
                                     }
                                 }
-                                precondition(at == members.count, "the forest does not hold every member")
+                                precondition(at == m, "the forest does not hold every member")
+                                for i in 0..<m {
+                                    let p = Int(preorder[i])
+                                    depth[p] = levels[i]
+                                    root[p] = tops[i]
+                                }
                             }
                         }
                     }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// One referral tree of a forest (DESIGN.md, Spread): how big, how deep, how broad and how
 /// viral it is.
 public struct Cascade: Sendable, Equatable {
@@ -107,56 +109,72 @@ extension ReferralForest {
         // counted so far below the last person met at each depth.
         var levels: [Int32] = []
         var below: [Int] = []
+        let times = timestamps ?? []
+        // People come in preorder, at random in memory: their depth, parent row and its time
+        // are asked for `ahead` people early (a hint: no result depends on it), so that the
+        // misses overlap rather than come one after another.
+        let ahead = 16
         preorder.withUnsafeBufferPointer { preorder in
             depth.withUnsafeBufferPointer { depth in
                 parentRow.withUnsafeBufferPointer { parentRow in
-                    var start = 0
-                    while start < preorder.count {
-                        let root = preorder[start]
-                        levels.removeAll(keepingCapacity: true)
-                        levels.append(0)
-                        var end = start + 1
-                        while end < preorder.count {
-                            let d = depth[Int(preorder[end])]
-                            if d == 0 { break }
-                            levels.append(d)
-                            end += 1
-                        }
-                        let n = end - start
-                        var generations: [Int] = []
-                        for d in levels {
-                            if Int(d) == generations.count { generations.append(0) }
-                            generations[Int(d)] += 1
-                        }
-                        var first = Double.infinity, last = -Double.infinity
-                        if let timestamps {
-                            for k in start + 1..<end {
-                                let t = timestamps[Int(parentRow[Int(preorder[k])])]
-                                if t.isFinite {
-                                    first = Swift.min(first, t)
-                                    last = Swift.max(last, t)
+                    times.withUnsafeBufferPointer { times in
+                        let count = preorder.count
+                        var start = 0
+                        while start < count {
+                            let root = preorder[start]
+                            levels.removeAll(keepingCapacity: true)
+                            levels.append(0)
+                            var end = start + 1
+                            while end < count {
+                                if end &+ ahead < count { influence_prefetch(depth.baseAddress! + Int(preorder[end &+ ahead])) }
+                                let d = depth[Int(preorder[end])]
+                                if d == 0 { break }
+                                levels.append(d)
+                                end += 1
+                            }
+                            let n = end - start
+                            var generations: [Int] = []
+                            for d in levels {
+                                if Int(d) == generations.count { generations.append(0) }
+                                generations[Int(d)] += 1
+                            }
+                            var first = Double.infinity, last = -Double.infinity
+                            if timestamps != nil {
+                                for k in start + 1..<end {
+                                    if k &+ 2 &* ahead < count {
+                                        influence_prefetch(parentRow.baseAddress! + Int(preorder[k &+ 2 &* ahead]))
+                                    }
+                                    if k &+ ahead < count {
+                                        let r = Int(parentRow[Int(preorder[k &+ ahead])])
+                                        if r >= 0, r < times.count { influence_prefetch(times.baseAddress! + r) }
+                                    }
+                                    let t = times[Int(parentRow[Int(preorder[k])])]
+                                    if t.isFinite {
+                                        first = Swift.min(first, t)
+                                        last = Swift.max(last, t)
+                                    }
                                 }
                             }
+                            // Backward through a preorder, a person's descendants come just before
+                            // it: its subtree is 1 + what its children left one level down.
+                            below.removeAll(keepingCapacity: true)
+                            below.append(contentsOf: repeatElement(0, count: generations.count + 1))
+                            var distances = PairDistances()
+                            for k in stride(from: n - 1, to: 0, by: -1) {
+                                let d = Int(levels[k])
+                                let s = 1 + below[d + 1]
+                                below[d + 1] = 0
+                                below[d] += s
+                                distances.add(subtree: s, of: n)
+                            }
+                            result.append(
+                                Cascade(
+                                    root: scope?.person(root) ?? root, size: n, depth: generations.count - 1,
+                                    maxBreadth: generations.max() ?? 1, generationSizes: generations,
+                                    structuralVirality: distances.mean(size: n),
+                                    firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))
+                            start = end
                         }
-                        // Backward through a preorder, a person's descendants come just before
-                        // it: its subtree is 1 + what its children left one level down.
-                        below.removeAll(keepingCapacity: true)
-                        below.append(contentsOf: repeatElement(0, count: generations.count + 1))
-                        var distances = PairDistances()
-                        for k in stride(from: n - 1, to: 0, by: -1) {
-                            let d = Int(levels[k])
-                            let s = 1 + below[d + 1]
-                            below[d + 1] = 0
-                            below[d] += s
-                            distances.add(subtree: s, of: n)
-                        }
-                        result.append(
-                            Cascade(
-                                root: scope?.person(root) ?? root, size: n, depth: generations.count - 1,
-                                maxBreadth: generations.max() ?? 1, generationSizes: generations,
-                                structuralVirality: distances.mean(size: n),
-                                firstTimestamp: first.isFinite ? first : nil, lastTimestamp: last.isFinite ? last : nil))
-                        start = end
                     }
                 }
             }
