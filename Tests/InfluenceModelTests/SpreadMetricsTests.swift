@@ -75,6 +75,33 @@ struct SpreadMetricsTests {
         #expect(report.quality.unknownConverters == 1)
     }
 
+    /// A campaign measured before the conversions are known (`spread` measures campaigns
+    /// beside the forest of all rows, which the conversions need) gets the same converted
+    /// count afterwards as when they were known: A and B as in the two tests above.
+    @Test(arguments: [(campaignConversions, [1, 2]), ("user\nb\ng\nzed\n", [1, 1])])
+    func campaignCountedLaterCountsTheSame(conversionsText: String, expected: [Int]) throws {
+        let events = try metricsEvents(Self.campaignEvents)
+        let conversions = try metricsConversions(conversionsText)
+        let converted = ConvertedPeople(conversions, events: events, forest: ReferralForest(events: events))
+        let campaign = try #require(events.campaign)
+        var numbering = ScopeNumbering(events: events)
+        var counts: [Int?] = []
+        for c in 0..<Int32(events.campaigns.count) {
+            let scope = numbering.scope((0..<events.count).filter { campaign[$0] == c }, of: events)
+            let known = ScopeSpread(events: events, scope: scope, campaign: c, converted: converted)
+            var referred: [Int32]?
+            var later = ScopeSpread(events: events, scope: scope, campaign: c, converted: .later, referred: &referred)
+            #expect(later.convertedReferredPeople == nil)
+            let people = try #require(referred)
+            #expect(people.count == known.referredPeople)
+            later.countConverted(converted, referred: people)
+            #expect(later.convertedReferredPeople == known.convertedReferredPeople)
+            counts.append(later.convertedReferredPeople)
+        }
+        #expect(events.campaigns.names == ["A", "B"])
+        #expect(counts == expected)
+    }
+
     /// A forest with times and channels:
     ///
     ///     r ─┬─ a ─┬─ b ── d        (r→a 00:00 email, a→b 06:00 email, b→d day 2 sms)

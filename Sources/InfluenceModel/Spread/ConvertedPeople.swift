@@ -61,7 +61,8 @@ struct ConvertedPeople: Sendable {
     /// Whether `person` converted, for `campaign` (an index into the events' campaigns) or,
     /// with `nil`, for the overall scope.
     func converted(_ person: Int32, campaign: Int32?) -> Bool {
-        guard let campaign else { return any[Int(person)] }
+        // Most people never convert: their own flag answers without a look-up by campaign.
+        guard any[Int(person)], let campaign else { return any[Int(person)] }
         return named[Int64(campaign) << 32 | Int64(person)] != nil
     }
 

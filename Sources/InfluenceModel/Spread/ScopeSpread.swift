@@ -69,6 +69,24 @@ public struct ScopeSpread: Sendable {
     /// - Complexity: O(r log r + n) for r rows and n people of the scope.
     /// - Parameter forest: the scope's forest when the caller has it already (that of all rows).
     init(events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: ConvertedPeople?, forest: ReferralForest? = nil) {
+        var unused: [Int32]?
+        self.init(events: events, scope: scope, campaign: campaign, converted: .known(converted), forest: forest, referred: &unused)
+    }
+
+    /// Who converted, for a scope measured before it is known.
+    enum Converters {
+        case known(ConvertedPeople?)
+        /// Not known yet: `convertedReferredPeople` is left `nil` and the referred people are
+        /// handed back (`countConverted` fills it in later).
+        case later
+    }
+
+    /// Measures one scope; with `.later`, `referred` receives the scope's referred people as
+    /// the events' indices, ascending by local index.
+    init(
+        events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: Converters, forest: ReferralForest? = nil,
+        referred: inout [Int32]?
+    ) {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
         referrals = scope.count
@@ -78,10 +96,19 @@ public struct ScopeSpread: Sendable {
         let (isSharer, isReferred) = Self.sharersAndReferred(scope)
         sharers = isSharer.reduce(0) { $0 + $1.nonzeroBitCount }
         referredPeople = isReferred.reduce(0) { $0 + $1.nonzeroBitCount }
-        convertedReferredPeople = converted.map { converted in
-            var converts = 0
-            Self.forEachMember(of: isReferred) { if converted.converted(scope.person($0), campaign: campaign) { converts += 1 } }
-            return converts
+        switch converted {
+        case .known(let converted):
+            convertedReferredPeople = converted.map { converted in
+                var converts = 0
+                Self.forEachMember(of: isReferred) { if converted.converted(scope.person($0), campaign: campaign) { converts += 1 } }
+                return converts
+            }
+        case .later:
+            convertedReferredPeople = nil
+            var people: [Int32] = []
+            people.reserveCapacity(referredPeople)
+            Self.forEachMember(of: isReferred) { people.append(scope.person($0)) }
+            referred = people
         }
 
         cascades = Self.largestFirst(forest.cascades(timestamps: events.timestamp, scope: scope), people: events.people)
@@ -103,6 +130,12 @@ public struct ScopeSpread: Sendable {
         timedHops = hours.count
         medianHoursPerHop = Self.median(consume hours)
         reach = DailyReach.series(scope: scope)
+    }
+
+    /// Fills in `convertedReferredPeople` for a scope measured with `.later`.
+    /// - Parameter referred: the people `init` handed back.
+    mutating func countConverted(_ converted: ConvertedPeople, referred: [Int32]) {
+        convertedReferredPeople = referred.count { converted.converted($0, campaign: campaignIndex) }
     }
 
     /// The people who shared in `scope` and those referred there, one bit a person (bit

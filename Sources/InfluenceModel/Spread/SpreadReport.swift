@@ -41,8 +41,9 @@ public struct SpreadReport: Sendable {
     /// - Parameters:
     ///   - events: the referral export.
     ///   - conversions: purchases, for conversion rates and K-factors.
-    ///   - timings: records the wall time of each phase (duplicates, beside the forest; forest;
-    ///     conversions; measure).
+    ///   - timings: records the wall time of each phase: the forest of all rows, then the
+    ///     conversions, beside the duplicate count and the campaigns (and the wall time of all
+    ///     four); then the overall scope and the channels (`measure`).
     /// - Complexity: O(r + N) for r rows and N people (plus a radix sort of a scope's times
     ///   when its rows are not in time order): each campaign's forest is built on its own rows
     ///   and people.
@@ -54,27 +55,15 @@ public struct SpreadReport: Sendable {
         conversionsQuality = conversions?.quality
         rowsWithoutCampaign = events.campaign?.count(where: { $0 < 0 }) ?? 0
         rowsWithoutChannel = events.channel?.count(where: { $0 < 0 }) ?? 0
-        // Counting repeated rows (for the data quality alone) runs beside the forest, one
-        // thread's work: on 100M referrals the forest took 5.5 s of one core while the other
-        // was idle. (Not beside the measures or the conversions: work shared among the threads
-        // inside one side of the pair runs on one thread.)
-        // Their times are recorded in this order whichever ends first; the count's is named as
-        // overlapping, as attribution names its phases that run beside another.
-        let clock = PhaseTimings()
-        let duplicates = "duplicates (beside the forest)"
-        let (counted, forest) = Parallel.both {
-            clock.measure(duplicates) { ReferralGraph.quality(of: events) }
-        } _: {
-            clock.measure("forest") { ReferralForest(events: events) }
-        }
-        for name in [duplicates, "forest"] { timings?.record(name, seconds: clock.seconds(name)) }
-        quality = counted
-        let converted = timings.measure("conversions") { conversions.map { ConvertedPeople($0, events: events, forest: forest) } }
-        if let converted { quality.unknownConverters = converted.unknown }
-
-        // Campaigns, the overall scope and the channels are measured apart, so they run side by
-        // side: the largest first, each worker taking the next one left. Each result has its
-        // own place, so the report is the same whatever ran where.
+        // Campaigns are measured on forests of their own rows, so they need nothing of the
+        // forest of all rows: they run beside it (one thread's work each, the largest first,
+        // each side taking the next one left), as do counting repeated rows (for the data
+        // quality alone) and, after the forest, finding who converted. A campaign measured
+        // before the conversions are known gets its converted count afterwards. On a 10M-row
+        // program export the forest of all rows took 1.6 s of one core while the other was
+        // idle. Work shared among the threads inside a side runs on that side's thread alone,
+        // so the overall scope and the channels come after, side by side as before. Each
+        // result has its own place, so the report is the same whatever ran where.
         var rowsOf: [[Int]] = []
         var order: [Int32] = []
         if let campaign = events.campaign {
@@ -83,44 +72,72 @@ public struct SpreadReport: Sendable {
             // A campaign with no rows left (after --campaign or --since) has nothing to measure.
             order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }.filter { !rowsOf[Int($0)].isEmpty }
         }
-        let measured = timings.measure("measure") {
-            Self.measure(events: events, campaigns: order, rowsOf: rowsOf, forest: forest, converted: converted)
+        let largestFirst = order.indices.sorted { (rowsOf[Int(order[$0])].count, $1) > (rowsOf[Int(order[$1])].count, $0) }
+        let campaignSpreads = ResultSlots<(ScopeSpread, [Int32]?)>(count: order.count)
+        // Who converted, once known: `nil` inside until then (`.some(nil)` without conversions).
+        let known = ResultSlots<ConvertedPeople?>(count: 1)
+        if conversions == nil { known.put(nil, at: 0) }
+        let measureCampaigns = { (numbering: inout ScopeNumbering?) in
+            while let j = campaignSpreads.take(below: largestFirst.count) {
+                let k = largestFirst[j]
+                let c = order[k]
+                if numbering == nil { numbering = ScopeNumbering(events: events) }
+                let scope = numbering!.scope(rowsOf[Int(c)], of: events)
+                var referred: [Int32]?
+                let converters: ScopeSpread.Converters = known.values[0].map { .known($0) } ?? .later
+                let spread = ScopeSpread(events: events, scope: scope, campaign: c, converted: converters, referred: &referred)
+                campaignSpreads.put((spread, referred), at: k)
+            }
         }
-        scopes = measured.scopes
+        let clock = PhaseTimings()
+        let beside = order.isEmpty ? "" : " (beside the campaigns)"
+        let names = (
+            duplicates: "duplicates (beside the forest)", forest: "forest" + beside, conversions: "conversions" + beside,
+            all: "forest and campaigns"
+        )
+        let ((forest, converted), counted) = clock.measure(names.all) {
+            Parallel.both {
+                let forest = clock.measure(names.forest) { ReferralForest(events: events) }
+                let converted = clock.measure(names.conversions) {
+                    conversions.map { ConvertedPeople($0, events: events, forest: forest) }
+                }
+                known.put(converted, at: 0)
+                var numbering: ScopeNumbering?
+                measureCampaigns(&numbering)
+                return (forest, converted)
+            } _: {
+                let counted = clock.measure(names.duplicates) { ReferralGraph.quality(of: events) }
+                var numbering: ScopeNumbering?
+                measureCampaigns(&numbering)
+                return counted
+            }
+        }
+        for name in [names.duplicates, names.forest, names.conversions] + (order.isEmpty ? [] : [names.all]) {
+            timings?.record(name, seconds: clock.seconds(name))
+        }
+        quality = counted
+        if let converted { quality.unknownConverters = converted.unknown }
+        var campaignScopes: [ScopeSpread] = []
+        for case let (spread, referred)? in campaignSpreads.values {
+            var spread = spread
+            if let converted, let referred { spread.countConverted(converted, referred: referred) }
+            campaignScopes.append(spread)
+        }
+
+        let measured = timings.measure("measure") { Self.measure(events: events, forest: forest, converted: converted) }
+        scopes = campaignScopes + [measured.overall]
         channels = measured.channels
     }
 
-    /// The spread of each campaign in `campaigns` (in that order), then of all rows, and the
-    /// channels when there is a channel column, measured on `Parallel.threads` workers.
-    private static func measure(
-        events: ReferralEvents, campaigns: [Int32], rowsOf: [[Int]], forest: ReferralForest, converted: ConvertedPeople?
-    ) -> (scopes: [ScopeSpread], channels: [ChannelSpread]?) {
-        enum Job { case campaign(Int), overall, channels }
-        var jobs: [(job: Job, cost: Int)] = campaigns.indices.map { (.campaign($0), 2 * rowsOf[Int(campaigns[$0])].count) }
-        jobs.append((.overall, events.count))  // its forest is built already
-        if events.channel != nil { jobs.append((.channels, events.count / 2)) }
-        jobs.sort { $0.cost > $1.cost }
-        let results = ResultSlots<ScopeSpread>(count: campaigns.count + 1)
-        let channelResult = ResultSlots<[ChannelSpread]>(count: 1)
-        Parallel.forEach(min(Parallel.threads, jobs.count)) { _ in
-            var numbering: ScopeNumbering?
-            while let j = results.take(below: jobs.count) {
-                switch jobs[j].job {
-                case .campaign(let k):
-                    let c = campaigns[k]
-                    if numbering == nil { numbering = ScopeNumbering(events: events) }
-                    let scope = numbering!.scope(rowsOf[Int(c)], of: events)
-                    results.put(ScopeSpread(events: events, scope: scope, campaign: c, converted: converted), at: k)
-                case .overall:
-                    let all = ScopeSpread(
-                        events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
-                    results.put(all, at: campaigns.count)
-                case .channels:
-                    channelResult.put(ChannelSpread.measure(events: events, forest: forest, converted: converted), at: 0)
-                }
-            }
+    /// The overall scope, and the channels when there is a channel column, side by side.
+    private static func measure(events: ReferralEvents, forest: ReferralForest, converted: ConvertedPeople?) -> (
+        overall: ScopeSpread, channels: [ChannelSpread]?
+    ) {
+        let overall = {
+            ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
         }
-        return (results.values.map { $0! }, events.channel == nil ? nil : channelResult.values[0]!)
+        guard events.channel != nil else { return (overall(), nil) }
+        return Parallel.both(overall) { ChannelSpread.measure(events: events, forest: forest, converted: converted) }
     }
 
     /// Measures the spread, refusing an export with no referral between two people.
