@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// People reached on one UTC day, and up to it.
 public struct DailyReach: Sendable, Equatable {
     /// Days since 1970-01-01, UTC.
@@ -27,27 +29,43 @@ public struct DailyReach: Sendable, Equatable {
     /// - Complexity: O(r + n + d) for r rows, n people of the scope and d days.
     public static func series(scope: ScopeRows) -> [DailyReach] {
         guard let time = scope.time else { return [] }
-        var first = [Double](repeating: .infinity, count: scope.peopleCount)
-        var seen: [Int32] = []
         // The first and last days are those of the earliest and latest times (a day is a
-        // rising function of the time): one division for each, not one for each row.
+        // rising function of the time).
         var earliest = Double.infinity, latest = -Double.infinity
-        for k in 0..<scope.count where time[k].isFinite {
-            let t = time[k]
+        for t in time where t.isFinite {
             earliest = min(earliest, t)
             latest = max(latest, t)
-            // Written out for both ends: a local function over `first` and `seen` had its
-            // accesses to them checked at run time, at every row.
-            let (s, d) = (scope.source[k], scope.target[k])
-            if first[Int(s)] == .infinity { seen.append(s) }
-            first[Int(s)] = min(first[Int(s)], t)
-            if first[Int(d)] == .infinity { seen.append(d) }
-            first[Int(d)] = min(first[Int(d)], t)
         }
         guard earliest <= latest else { return [] }
         let low = day(of: earliest), high = day(of: latest)
+        // Each person's first day (the day of their earliest time, the day being a rising
+        // function of the time), counted from `low` (times are read within the years
+        // 1900–2199, so it fits); `none` for people never seen at a time.
+        // Four bytes a person rather than a time's eight, read at random: the rows' people
+        // are asked for `ahead` rows early (hints only), so that the misses overlap.
+        let none = Int32.max
+        var first = [Int32](repeating: none, count: scope.peopleCount)
+        let ahead = 16
+        first.withUnsafeMutableBufferPointer { first in
+            scope.source.withUnsafeBufferPointer { source in
+                scope.target.withUnsafeBufferPointer { target in
+                    for k in 0..<scope.count {
+                        if k &+ ahead < scope.count {
+                            influence_prefetch(first.baseAddress! + Int(source[k &+ ahead]))
+                            influence_prefetch(first.baseAddress! + Int(target[k &+ ahead]))
+                        }
+                        let t = time[k]
+                        guard t.isFinite else { continue }
+                        let d = Int32(truncatingIfNeeded: day(of: t) - low)
+                        let (s, r) = (Int(source[k]), Int(target[k]))
+                        first[s] = min(first[s], d)
+                        first[r] = min(first[r], d)
+                    }
+                }
+            }
+        }
         var fresh = [Int](repeating: 0, count: high - low + 1)
-        for p in seen { fresh[day(of: first[Int(p)]) - low] += 1 }
+        for d in first where d != none { fresh[Int(d)] += 1 }
         var total = 0
         return fresh.enumerated().map { k, count in
             total += count

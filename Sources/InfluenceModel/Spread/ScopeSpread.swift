@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The spread of one campaign, or of every referral (the overall scope, `all`).
 ///
 /// A scope's cascades are the trees of the referral forest built from the scope's own rows,
@@ -111,20 +113,23 @@ public struct ScopeSpread: Sendable {
             referred = people
         }
 
-        cascades = Self.largestFirst(forest.cascades(timestamps: events.timestamp, scope: scope), people: events.people)
-        largestCascade = cascades.first?.size ?? 0
-        maxDepth = cascades.map(\.depth).max() ?? 0
-        maxBreadth = cascades.map(\.maxBreadth).max() ?? 0
-        let viralities = cascades.compactMap(\.structuralVirality)
-        structuralVirality = viralities.isEmpty ? nil : viralities.reduce(0, +) / Double(viralities.count)
+        let made = forest.cascades(timestamps: events.timestamp, scope: scope)
+        // Summed in the order the cascades were made, which is their generations' order in
+        // memory (in size order each cascade's array is a miss of its own).
         var generations: [Int] = []
-        for cascade in cascades {
+        for cascade in made {
             for (g, n) in cascade.generationSizes.enumerated() {
                 if g == generations.count { generations.append(0) }
                 generations[g] += n
             }
         }
         generationSizes = generations
+        cascades = Self.largestFirst(made, people: events.people)
+        largestCascade = cascades.first?.size ?? 0
+        maxDepth = cascades.map(\.depth).max() ?? 0
+        maxBreadth = cascades.map(\.maxBreadth).max() ?? 0
+        let viralities = cascades.compactMap(\.structuralVirality)
+        structuralVirality = viralities.isEmpty ? nil : viralities.reduce(0, +) / Double(viralities.count)
 
         let hours = events.timestamp.map { Self.hopHours(in: forest, time: $0) } ?? []
         timedHops = hours.count
@@ -212,14 +217,46 @@ public struct ScopeSpread: Sendable {
     /// Calls `body(child, row, hours)` for each timed hop of `forest`, by child in member order.
     @inline(__always)
     private static func forEachHop(in forest: ReferralForest, time: [Double], _ body: (Int32, Int32, Double) -> Void) {
-        for c in forest.members {
-            let row = forest.parentRow[Int(c)]
-            guard row >= 0 else { continue }
-            let previous = forest.parentRow[Int(forest.parent[Int(c)])]
-            guard previous >= 0 else { continue }
-            let t = time[Int(row)], t0 = time[Int(previous)]
-            guard t.isFinite, t0.isFinite else { continue }
-            body(c, row, (t - t0) / 3600)
+        // Each hop reads four entries at random (a person's parent and parent row, the parent's
+        // parent row, two times), each found from the one before: asked for in stages, a
+        // stage ahead each (hints only), so that the misses of different people overlap.
+        let stage = 8
+        forest.members.withUnsafeBufferPointer { members in
+            forest.parent.withUnsafeBufferPointer { parent in
+                forest.parentRow.withUnsafeBufferPointer { parentRow in
+                    time.withUnsafeBufferPointer { time in
+                        let m = members.count
+                        for i in 0..<m {
+                            if i &+ 3 &* stage < m {
+                                let c = Int(members[i &+ 3 &* stage])
+                                influence_prefetch(parent.baseAddress! + c)
+                                influence_prefetch(parentRow.baseAddress! + c)
+                            }
+                            if i &+ 2 &* stage < m {
+                                let c = Int(members[i &+ 2 &* stage])
+                                let (p, row) = (Int(parent[c]), Int(parentRow[c]))
+                                if p >= 0 { influence_prefetch(parentRow.baseAddress! + p) }
+                                if row >= 0, row < time.count { influence_prefetch(time.baseAddress! + row) }
+                            }
+                            if i &+ stage < m {
+                                let p = Int(parent[Int(members[i &+ stage])])
+                                if p >= 0 {
+                                    let previous = Int(parentRow[p])
+                                    if previous >= 0, previous < time.count { influence_prefetch(time.baseAddress! + previous) }
+                                }
+                            }
+                            let c = members[i]
+                            let row = parentRow[Int(c)]
+                            guard row >= 0 else { continue }
+                            let previous = parentRow[Int(parent[Int(c)])]
+                            guard previous >= 0 else { continue }
+                            let t = time[Int(row)], t0 = time[Int(previous)]
+                            guard t.isFinite, t0.isFinite else { continue }
+                            body(c, row, (t - t0) / 3600)
+                        }
+                    }
+                }
+            }
         }
     }
 
