@@ -57,15 +57,35 @@ public struct ReferralForest: Sendable {
         var preorder = [Int32](repeating: 0, count: members.count)
         parent.withUnsafeBufferPointer { parent in
             childStart.withUnsafeMutableBufferPointer { start in
-                for c in joined { start[Int(parent[Int(c)]) + 1] += 1 }
+                // People join in time order, at random in memory: each one's parent is asked
+                // for `ahead` people early, and the parent's counter half as early (hints only).
+                let ahead = 16
+                joined.withUnsafeBufferPointer { joined in
+                    let count = joined.count
+                    for i in 0..<count {
+                        if i &+ ahead < count { influence_prefetch(parent.baseAddress! + Int(joined[i &+ ahead])) }
+                        if i &+ ahead / 2 < count {
+                            influence_prefetch(start.baseAddress! + Int(parent[Int(joined[i &+ ahead / 2])]) + 1)
+                        }
+                        start[Int(parent[Int(joined[i])]) + 1] += 1
+                    }
+                }
                 for i in 0..<n { start[i + 1] += start[i] }
                 children.withUnsafeMutableBufferPointer { children in
                     var next = Array(start[0..<n])
                     next.withUnsafeMutableBufferPointer { next in
-                        for c in joined {
-                            let p = Int(parent[Int(c)])
-                            children[Int(next[p])] = c
-                            next[p] += 1
+                        joined.withUnsafeBufferPointer { joined in
+                            let count = joined.count
+                            for i in 0..<count {
+                                if i &+ ahead < count { influence_prefetch(parent.baseAddress! + Int(joined[i &+ ahead])) }
+                                if i &+ ahead / 2 < count {
+                                    influence_prefetch(next.baseAddress! + Int(parent[Int(joined[i &+ ahead / 2])]))
+                                }
+                                let c = joined[i]
+                                let p = Int(parent[Int(c)])
+                                children[Int(next[p])] = c
+                                next[p] += 1
+                            }
                         }
                     }
                     // Depth-first from each root, children in the order they joined: every tree
@@ -82,27 +102,28 @@ public struct ReferralForest: Sendable {
                                     levels.deallocate()
                                     tops.deallocate()
                                 }
-                                // Each person on the stack with their depth, so that nobody's
-                                // depth is read back at random.
-                                var stack: [(person: Int32, depth: Int32)] = []
+                                // Each person on the stack with their depth and the range of
+                                // their children, read as they are pushed: the ranges of
+                                // siblings are read side by side rather than each when its
+                                // person is taken, and the children they point at are asked
+                                // for then (a hint).
+                                var stack: [(person: Int32, depth: Int32, first: Int32, end: Int32)] = []
                                 var at = 0
                                 for r in roots {
-                                    stack.append((r, 0))
-                                    while let (p, d) = stack.popLast() {
+                                    stack.append((r, 0, start[Int(r)], start[Int(r) + 1]))
+                                    while let (p, d, first, end) = stack.popLast() {
                                         precondition(at < m, "the forest holds more than its members")
                                         preorder[at] = p
                                         levels[at] = d
                                         tops[at] = r
                                         at += 1
-                                        var k = Int(start[Int(p) + 1])
-                                        let first = Int(start[Int(p)])
-                                        while k > first {
+                                        var k = Int(end)
+                                        while k > Int(first) {
                                             k -= 1
-                                            let c = children[k]
-                                            // A child's children are looked up when it is taken
-                                            // from the stack: asked for now (a hint).
-                                            influence_prefetch(start.baseAddress! + Int(c))
-                                            stack.append((c, d + 1))
+                                            let c = Int(children[k])
+                                            let range = (start[c], start[c + 1])
+                                            if range.1 > range.0 { influence_prefetch(children.baseAddress! + Int(range.0)) }
+                                            stack.append((Int32(c), d + 1, range.0, range.1))
                                         }
                                     }
                                 }

@@ -85,9 +85,13 @@ public struct ScopeSpread: Sendable {
 
     /// Measures one scope; with `.later`, `referred` receives the scope's referred people as
     /// the events' indices, ascending by local index.
+    ///
+    /// Once the forest is built the cascades, the hops, the daily reach and the sets of
+    /// sharers and referred need nothing of each other: they run side by side (`Parallel.run`),
+    /// with `alongside`, the caller's work that needs as much. Each writes its own result.
     init(
         events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: Converters, forest: ReferralForest? = nil,
-        referred: inout [Int32]?
+        referred: inout [Int32]?, alongside: [() -> Void] = []
     ) {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
@@ -95,7 +99,24 @@ public struct ScopeSpread: Sendable {
         let forest = forest ?? ReferralForest(scope: scope)
         people = forest.members.count
 
-        let (isSharer, isReferred) = Self.sharersAndReferred(scope)
+        var sets: (sharers: [UInt64], referred: [UInt64]) = ([], [])
+        var made: (cascades: [Cascade], generations: [Int]) = ([], [])
+        var hops: (count: Int, median: Double?) = (0, nil)
+        var series: [DailyReach] = []
+        let (names, timestamps) = (events.people, events.timestamp)
+        Parallel.run(
+            [{ made = Self.cascadesLargestFirst(forest.cascades(timestamps: timestamps, scope: scope), people: names) }]
+                + alongside
+                + [
+                    {
+                        let hours = timestamps.map { Self.hopHours(in: forest, time: $0) } ?? []
+                        hops = (hours.count, Self.median(consume hours))
+                    },
+                    { series = DailyReach.series(scope: scope) },
+                    { sets = Self.sharersAndReferred(scope) },
+                ])
+
+        let (isSharer, isReferred) = sets
         sharers = isSharer.reduce(0) { $0 + $1.nonzeroBitCount }
         referredPeople = isReferred.reduce(0) { $0 + $1.nonzeroBitCount }
         switch converted {
@@ -113,28 +134,30 @@ public struct ScopeSpread: Sendable {
             referred = people
         }
 
-        let made = forest.cascades(timestamps: events.timestamp, scope: scope)
-        // Summed in the order the cascades were made, which is their generations' order in
-        // memory (in size order each cascade's array is a miss of its own).
-        var generations: [Int] = []
-        for cascade in made {
-            for (g, n) in cascade.generationSizes.enumerated() {
-                if g == generations.count { generations.append(0) }
-                generations[g] += n
-            }
-        }
-        generationSizes = generations
-        cascades = Self.largestFirst(made, people: events.people)
+        generationSizes = made.generations
+        cascades = made.cascades
         largestCascade = cascades.first?.size ?? 0
         maxDepth = cascades.map(\.depth).max() ?? 0
         maxBreadth = cascades.map(\.maxBreadth).max() ?? 0
         let viralities = cascades.compactMap(\.structuralVirality)
         structuralVirality = viralities.isEmpty ? nil : viralities.reduce(0, +) / Double(viralities.count)
 
-        let hours = events.timestamp.map { Self.hopHours(in: forest, time: $0) } ?? []
-        timedHops = hours.count
-        medianHoursPerHop = Self.median(consume hours)
-        reach = DailyReach.series(scope: scope)
+        (timedHops, medianHoursPerHop) = hops
+        reach = series
+    }
+
+    /// Cascades largest first (`largestFirst`), and the people per generation over all of them.
+    static func cascadesLargestFirst(_ made: consuming [Cascade], people: Interner) -> (cascades: [Cascade], generations: [Int]) {
+        // Summed in the order the cascades were made, which is their generations' order in
+        // memory (in size order each cascade's array is a miss of its own).
+        var generations: [Int] = []
+        for c in made.indices {
+            for (g, n) in made[c].generationSizes.enumerated() {
+                if g == generations.count { generations.append(0) }
+                generations[g] += n
+            }
+        }
+        return (largestFirst(made, people: people), generations)
     }
 
     /// Fills in `convertedReferredPeople` for a scope measured with `.later`.

@@ -129,15 +129,19 @@ public struct SpreadReport: Sendable {
         channels = measured.channels
     }
 
-    /// The overall scope, and the channels when there is a channel column, side by side.
+    /// The overall scope, and the channels when there is a channel column, side by side: the
+    /// channels as one more of the overall scope's parts.
     private static func measure(events: ReferralEvents, forest: ReferralForest, converted: ConvertedPeople?) -> (
         overall: ScopeSpread, channels: [ChannelSpread]?
     ) {
-        let overall = {
-            ScopeSpread(events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: converted, forest: forest)
-        }
-        guard events.channel != nil else { return (overall(), nil) }
-        return Parallel.both(overall) { ChannelSpread.measure(events: events, forest: forest, converted: converted) }
+        var channels: [ChannelSpread]?
+        let channelJob: [() -> Void] =
+            events.channel == nil ? [] : [{ channels = ChannelSpread.measure(events: events, forest: forest, converted: converted) }]
+        var unused: [Int32]?
+        let overall = ScopeSpread(
+            events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: .known(converted), forest: forest,
+            referred: &unused, alongside: channelJob)
+        return (overall, channels)
     }
 
     /// Measures the spread, refusing an export with no referral between two people.

@@ -40,6 +40,20 @@ public enum Parallel {
         return (slots.a!, slots.b!)
     }
 
+    /// Runs each of `jobs` once, on several threads when there are several: each thread takes
+    /// the next job left, in the order given (put the longest first). The jobs must write
+    /// only their own results.
+    static func run(_ jobs: [() -> Void]) {
+        guard jobs.count > 1, threads > 1 else {
+            for job in jobs { job() }
+            return
+        }
+        let next = JobCounter()
+        forEach(min(threads, jobs.count)) { _ in
+            while let j = next.take(below: jobs.count) { jobs[j]() }
+        }
+    }
+
     /// `(0 ..< count).map(item)`, with `0 ..< count` cut into `parts` ranges made on several
     /// threads: the same array in the same order, whatever the timing.
     static func map<T>(_ count: Int, parts: Int, _ item: (Int) -> T) -> [T] {
@@ -140,4 +154,19 @@ struct SharedBuffer<Element>: @unchecked Sendable {
 private final class BothSlots<A, B>: @unchecked Sendable {
     var a: A?
     var b: B?
+}
+
+/// Hands out job indices, each once. `@unchecked Sendable` is sound: `taken` is read and
+/// written only while holding `lock`.
+private final class JobCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard taken < limit else { return nil }
+            taken += 1
+            return taken - 1
+        }
+    }
 }

@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+
+@testable import InfluenceModel
+
+/// The job runner that measures a scope's parts side by side.
+struct ParallelTests {
+    /// Every job runs exactly once, however many jobs there are against threads; each writes
+    /// only its own slot, as the runner asks.
+    @Test(arguments: [0, 1, 2, 3, 17, 200])
+    func runRunsEachJobOnce(count: Int) {
+        let runs = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, count))
+        defer { runs.deallocate() }
+        runs.initialize(repeating: 0)
+        let slots = SharedBuffer(runs)
+        let jobs: [() -> Void] = (0..<count).map { j in { slots[j] += 1 } }
+        Parallel.run(jobs)
+        let ranOnce = (0..<count).allSatisfy { runs[$0] == 1 }
+        #expect(ranOnce)
+    }
+}
