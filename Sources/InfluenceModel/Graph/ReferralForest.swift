@@ -102,31 +102,12 @@ public struct ReferralForest: Sendable {
                                     levels.deallocate()
                                     tops.deallocate()
                                 }
-                                // Each person on the stack with their depth and the range of
-                                // their children, read as they are pushed: the ranges of
-                                // siblings are read side by side rather than each when its
-                                // person is taken, and the children they point at are asked
-                                // for then (a hint).
-                                var stack: [(person: Int32, depth: Int32, first: Int32, end: Int32)] = []
-                                var at = 0
-                                for r in roots {
-                                    stack.append((r, 0, start[Int(r)], start[Int(r) + 1]))
-                                    while let (p, d, first, end) = stack.popLast() {
-                                        precondition(at < m, "the forest holds more than its members")
-                                        preorder[at] = p
-                                        levels[at] = d
-                                        tops[at] = r
-                                        at += 1
-                                        var k = Int(end)
-                                        while k > Int(first) {
-                                            k -= 1
-                                            let c = Int(children[k])
-                                            let range = (start[c], start[c + 1])
-                                            if range.1 > range.0 { influence_prefetch(children.baseAddress! + Int(range.0)) }
-                                            stack.append((Int32(c), d + 1, range.0, range.1))
-                                        }
-                                    }
-                                }
+                                let at =
+                                    m == 0
+                                    ? 0
+                                    : Self.walk(
+                                        roots: roots, start: UnsafeBufferPointer(start), children: UnsafeBufferPointer(children),
+                                        into: (preorder.baseAddress!, levels, tops), count: m)
                                 precondition(at == m, "the forest does not hold every member")
                                 for i in 0..<m {
                                     let p = Int(preorder[i])
@@ -149,6 +130,89 @@ public struct ReferralForest: Sendable {
         self.roots = roots
         self.members = members
         self.preorder = preorder
+    }
+
+    /// Walks the trees depth-first from each root, children in their order, writing each tree
+    /// as one run of `into` (person, depth, root), the trees in the order of `roots`: the
+    /// sequential walk's output exactly.
+    ///
+    /// One walk reads a person's children's range, then the children, each a miss at random
+    /// that waits on the one before. Several trees are walked at once instead, a step of each
+    /// in turn (`lanes`), each step asking for what the lane's next step reads (a hint), so
+    /// that the misses of different trees overlap. Each lane writes its trees to its own
+    /// buffers; the runs are then copied out in the order of the roots.
+    /// - Returns: the number of people written, which is `count` for a forest of `count` members.
+    private static func walk(
+        roots: [Int32], start: UnsafeBufferPointer<Int32>, children: UnsafeBufferPointer<Int32>,
+        into out: (person: UnsafeMutablePointer<Int32>, depth: UnsafeMutablePointer<Int32>, root: UnsafeMutablePointer<Int32>),
+        count m: Int
+    ) -> Int {
+        struct Lane {
+            var stack: [(person: Int32, depth: Int32)] = []
+            /// Children to push on the next step: `children[first ..< end]`, at `depth`; -1 for none.
+            var pending: (first: Int32, end: Int32, depth: Int32) = (0, 0, -1)
+            /// The index into `roots` of the tree being walked, -1 for none.
+            var tree = -1
+            var runStart = 0
+            var people: [Int32] = []
+            var depths: [Int32] = []
+        }
+        let laneCount = 8
+        var lanes = [Lane](repeating: Lane(), count: laneCount)
+        // Where each tree's run lies: its lane, its start in the lane's buffers, its length.
+        var runs = [(lane: Int, start: Int, count: Int)](repeating: (0, 0, 0), count: roots.count)
+        var nextTree = 0
+        var busy = true
+        lanes.withUnsafeMutableBufferPointer { lanes in
+            while busy {
+                busy = false
+                for l in 0..<laneCount {
+                    if lanes[l].pending.depth >= 0 {
+                        let (first, end, d) = lanes[l].pending
+                        var k = Int(end)
+                        while k > Int(first) {
+                            k -= 1
+                            let c = children[k]
+                            influence_prefetch(start.baseAddress! + Int(c))
+                            lanes[l].stack.append((c, d))
+                        }
+                        lanes[l].pending.depth = -1
+                        busy = true
+                    } else if let (p, d) = lanes[l].stack.popLast() {
+                        lanes[l].people.append(p)
+                        lanes[l].depths.append(d)
+                        let (first, end) = (start[Int(p)], start[Int(p) + 1])
+                        if end > first {
+                            influence_prefetch(children.baseAddress! + Int(first))
+                            lanes[l].pending = (first, end, d + 1)
+                        }
+                        busy = true
+                    } else {
+                        if lanes[l].tree >= 0 {
+                            runs[lanes[l].tree] = (l, lanes[l].runStart, lanes[l].people.count - lanes[l].runStart)
+                            lanes[l].tree = -1
+                        }
+                        if nextTree < roots.count {
+                            lanes[l].tree = nextTree
+                            lanes[l].runStart = lanes[l].people.count
+                            influence_prefetch(start.baseAddress! + Int(roots[nextTree]))
+                            lanes[l].stack.append((roots[nextTree], 0))
+                            nextTree += 1
+                            busy = true
+                        }
+                    }
+                }
+            }
+        }
+        var at = 0
+        for (t, run) in runs.enumerated() {
+            precondition(at + run.count <= m, "the forest holds more than its members")
+            lanes[run.lane].people.withUnsafeBufferPointer { (out.person + at).update(from: $0.baseAddress! + run.start, count: run.count) }
+            lanes[run.lane].depths.withUnsafeBufferPointer { (out.depth + at).update(from: $0.baseAddress! + run.start, count: run.count) }
+            (out.root + at).update(repeating: roots[t], count: run.count)
+            at += run.count
+        }
+        return at
     }
 
     /// Each parent is the source of the person's parent row and one generation up; roots have none.
