@@ -140,7 +140,8 @@ public struct ReferralForest: Sendable {
     /// that waits on the one before. Several trees are walked at once instead, a step of each
     /// in turn (`lanes`), each step asking for what the lane's next step reads (a hint), so
     /// that the misses of different trees overlap. Each lane writes its trees to its own
-    /// buffers; the runs are then copied out in the order of the roots.
+    /// buffers; finished trees are copied out in the order of the roots as soon as every tree
+    /// before them is, and a lane whose trees are all copied starts its buffers again.
     /// - Returns: the number of people written, which is `count` for a forest of `count` members.
     private static func walk(
         roots: [Int32], start: UnsafeBufferPointer<Int32>, children: UnsafeBufferPointer<Int32>,
@@ -154,14 +155,16 @@ public struct ReferralForest: Sendable {
             /// The index into `roots` of the tree being walked, -1 for none.
             var tree = -1
             var runStart = 0
+            /// Trees walked but not yet copied out.
+            var waiting = 0
             var people: [Int32] = []
             var depths: [Int32] = []
         }
         let laneCount = 8
         var lanes = [Lane](repeating: Lane(), count: laneCount)
-        // Where each tree's run lies: its lane, its start in the lane's buffers, its length.
+        // Where each walked tree's run lies: its lane, its start in the lane's buffers, its length.
         var runs = [(lane: Int, start: Int, count: Int)](repeating: (0, 0, 0), count: roots.count)
-        var nextTree = 0
+        var (nextTree, copied, at) = (0, 0, 0)
         var busy = true
         lanes.withUnsafeMutableBufferPointer { lanes in
             while busy {
@@ -178,7 +181,9 @@ public struct ReferralForest: Sendable {
                         }
                         lanes[l].pending.depth = -1
                         busy = true
-                    } else if let (p, d) = lanes[l].stack.popLast() {
+                        continue
+                    }
+                    if let (p, d) = lanes[l].stack.popLast() {
                         lanes[l].people.append(p)
                         lanes[l].depths.append(d)
                         let (first, end) = (start[Int(p)], start[Int(p) + 1])
@@ -187,31 +192,45 @@ public struct ReferralForest: Sendable {
                             lanes[l].pending = (first, end, d + 1)
                         }
                         busy = true
-                    } else {
-                        if lanes[l].tree >= 0 {
-                            runs[lanes[l].tree] = (l, lanes[l].runStart, lanes[l].people.count - lanes[l].runStart)
-                            lanes[l].tree = -1
+                        continue
+                    }
+                    if lanes[l].tree >= 0 {
+                        // Walked (a run has at least its root): copy out every tree in order
+                        // that is walked, this one's and those it held back.
+                        runs[lanes[l].tree] = (l, lanes[l].runStart, lanes[l].people.count - lanes[l].runStart)
+                        lanes[l].waiting += 1
+                        lanes[l].tree = -1
+                        while copied < nextTree, runs[copied].count > 0 {
+                            let run = runs[copied]
+                            precondition(at + run.count <= m, "the forest holds more than its members")
+                            lanes[run.lane].people.withUnsafeBufferPointer {
+                                (out.person + at).update(from: $0.baseAddress! + run.start, count: run.count)
+                            }
+                            lanes[run.lane].depths.withUnsafeBufferPointer {
+                                (out.depth + at).update(from: $0.baseAddress! + run.start, count: run.count)
+                            }
+                            (out.root + at).update(repeating: roots[copied], count: run.count)
+                            lanes[run.lane].waiting -= 1
+                            at += run.count
+                            copied += 1
                         }
-                        if nextTree < roots.count {
-                            lanes[l].tree = nextTree
-                            lanes[l].runStart = lanes[l].people.count
-                            influence_prefetch(start.baseAddress! + Int(roots[nextTree]))
-                            lanes[l].stack.append((roots[nextTree], 0))
-                            nextTree += 1
-                            busy = true
+                    }
+                    if nextTree < roots.count {
+                        if lanes[l].waiting == 0 {
+                            lanes[l].people.removeAll(keepingCapacity: true)
+                            lanes[l].depths.removeAll(keepingCapacity: true)
                         }
+                        lanes[l].tree = nextTree
+                        lanes[l].runStart = lanes[l].people.count
+                        influence_prefetch(start.baseAddress! + Int(roots[nextTree]))
+                        lanes[l].stack.append((roots[nextTree], 0))
+                        nextTree += 1
+                        busy = true
                     }
                 }
             }
         }
-        var at = 0
-        for (t, run) in runs.enumerated() {
-            precondition(at + run.count <= m, "the forest holds more than its members")
-            lanes[run.lane].people.withUnsafeBufferPointer { (out.person + at).update(from: $0.baseAddress! + run.start, count: run.count) }
-            lanes[run.lane].depths.withUnsafeBufferPointer { (out.depth + at).update(from: $0.baseAddress! + run.start, count: run.count) }
-            (out.root + at).update(repeating: roots[t], count: run.count)
-            at += run.count
-        }
+        precondition(copied == roots.count, "a tree was walked but not copied out")
         return at
     }
 
