@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import InfluenceModel
@@ -186,6 +187,28 @@ struct ForestTests {
         let k = Int.random(in: 0..<n, using: &rng)
         #expect(ScopeSpread.select(&scratch, rank: k) == sorted[k])
         #expect(scratch[..<k].allSatisfy { $0 <= sorted[k] } && scratch[(k + 1)...].allSatisfy { $0 >= sorted[k] })
+    }
+
+    /// The median by the values' bits (from `radixFrom` values) equals the middle of the sorted
+    /// values: negatives, zeros, values from a few hours to years apart, runs of equal values,
+    /// both parities, and a few distinct values repeated (the kept keys past every digit).
+    @Test(arguments: 0..<24)
+    func medianByBitsMatchesSorting(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = ScopeSpread.radixFrom + Int.random(in: 0...20_000, using: &rng)
+        let distinct = seed % 3 == 0 ? Int.random(in: 1...4, using: &rng) : n
+        let pool = (0..<distinct).map { _ -> Double in
+            // Values that differ only in their low bits (every digit's pass then keeps many).
+            if seed % 3 == 1 { return 1000 + Double(Int.random(in: 0..<1 << 20, using: &rng)) * 0x1p-30 }
+            // Mostly positive, so that the middle is seldom a zero or a tie.
+            let hours = Double.random(in: -0.4...1, using: &rng) * pow(10, Double.random(in: -3...5, using: &rng))
+            return Int.random(in: 0..<200, using: &rng) == 0 ? 0 : hours
+        }
+        let values = (0..<n).map { _ in pool[Int.random(in: 0..<distinct, using: &rng)] }
+        let sorted = values.sorted()
+        let want = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        #expect(ScopeSpread.radixMedian(values) == want)
+        #expect(ScopeSpread.median(values) == want)
     }
 
     /// The sharers and the referred as bit sets equal the sets of sources and targets, on

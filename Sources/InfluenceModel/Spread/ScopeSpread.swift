@@ -311,12 +311,70 @@ public struct ScopeSpread: Sendable {
     /// - Complexity: O(n) expected: a selection, not a sort (a sort past 2 log₂ n rounds).
     static func median(_ values: consuming [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
+        if values.count >= radixFrom { return radixMedian(values) }
         var values = values
         let mid = values.count / 2
         let upper = select(&values, rank: mid)
         guard values.count % 2 == 0 else { return upper }
         // Everything before `mid` is at most `upper`: the largest of them is the lower middle.
         return (values[0..<mid].max()! + upper) / 2
+    }
+
+    /// From this many values `median` selects by the values' bits.
+    static let radixFrom = 1 << 14
+
+    /// `median` of values that are not NaN, found by their bits rather than by partitions: a
+    /// partition's comparisons go either way at random (on 10M hops, 2.2% of `spread`'s samples
+    /// on the program export), a count of 16-bit digits streams. The first pass counts the top
+    /// digit of every value, the next ones only the values that share the digits found so far.
+    /// A zero's sign is not kept (−0 and +0 compare equal, and no hop is −0).
+    /// - Complexity: O(n) for n values, plus O(n) for an even count.
+    static func radixMedian(_ values: [Double]) -> Double {
+        // Keys in the values' order: the sign bit set for positives, every bit flipped for negatives.
+        @inline(__always) func key(_ v: Double) -> UInt64 {
+            let bits = (v == 0 ? 0.0 : v).bitPattern
+            return bits >> 63 == 0 ? bits | 1 << 63 : ~bits
+        }
+        @inline(__always) func value(_ key: UInt64) -> Double {
+            Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
+        }
+        let mid = values.count / 2
+        var rank = mid  // within the keys kept
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        /// The digit whose keys hold rank `rank`, and the rank within them.
+        func bucket() -> Int {
+            var below = 0
+            for digit in 0..<counts.count {
+                if below + counts[digit] > rank {
+                    rank -= below
+                    return digit
+                }
+                below += counts[digit]
+            }
+            preconditionFailure("ScopeSpread.radixMedian: rank past the count")
+        }
+        for v in values { counts[Int(key(v) >> 48)] += 1 }
+        var prefix = UInt64(bucket())
+        var kept: [UInt64] = []
+        kept.reserveCapacity(counts[Int(prefix)])
+        for v in values where key(v) >> 48 == prefix { kept.append(key(v)) }
+        for shift in [UInt64(32), 16, 0] {
+            for d in counts.indices { counts[d] = 0 }
+            for k in kept { counts[Int(truncatingIfNeeded: k >> shift) & 0xFFFF] += 1 }
+            prefix = prefix << 16 | UInt64(bucket())
+            if shift > 0 { kept.removeAll { $0 >> shift != prefix } }
+        }
+        let upper = value(prefix)
+        guard values.count % 2 == 0 else { return upper }
+        // The lower middle: the largest value below `upper` when exactly `mid` values are below
+        // it, else `upper` itself (it is there more than once).
+        var less = 0
+        var largest = -Double.infinity
+        for v in values where v < upper {
+            less += 1
+            largest = max(largest, v)
+        }
+        return ((less == mid ? largest : upper) + upper) / 2
     }
 
     /// The value of rank `k` (0 is the smallest) of `values`, which are not NaN; on return no
