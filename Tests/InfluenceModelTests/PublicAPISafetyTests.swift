@@ -112,3 +112,24 @@ struct PublicAPISafetyTests {
     let x = [1.0, 2.0], v = [3.0, -4.0]
     #expect(x.withUnsafeBufferPointer { xb in v.withUnsafeBufferPointer { BLAS.dot(xb, $0) } } == -5)
 }
+
+/// a → b on one day, b → c the next.
+private let timedChain = "source,target,timestamp\na,b,2025-01-01T00:00:00Z\nb,c,2025-01-02T00:00:00Z\n"
+
+/// The spread's public entries that read through unchecked buffers check what the caller
+/// hands them: daily reach the people of its rows, the cascades their timestamps' length.
+@Test func spreadEntriesRefuseRowsOutsideTheirColumns() async throws {
+    let events = try ReferralEvents.parse(bytes: Array(timedChain.utf8), file: "events.csv")
+    await #expect(processExitsWith: .failure) {
+        var broken = try ReferralEvents.parse(bytes: Array(timedChain.utf8), file: "events.csv")
+        broken.target[1] = 7  // three people
+        _ = DailyReach.series(scope: ScopeRows(allOf: broken))
+    }
+    await #expect(processExitsWith: .failure) {
+        let events = try ReferralEvents.parse(bytes: Array(timedChain.utf8), file: "events.csv")
+        _ = ReferralForest(events: events).cascades(timestamps: [0])
+    }
+    // Whole columns pass.
+    #expect(DailyReach.series(scope: ScopeRows(allOf: events)).map(\.newPeople) == [2, 1])
+    #expect(ReferralForest(events: events).cascades(timestamps: events.timestamp).map(\.size) == [3])
+}

@@ -148,7 +148,10 @@ extension ReferralForest {
                                         let r = Int(parentRow[Int(preorder[k &+ ahead])])
                                         if r >= 0, r < times.count { influence_prefetch(times.baseAddress! + r) }
                                     }
-                                    let t = times[Int(parentRow[Int(preorder[k])])]
+                                    let row = Int(parentRow[Int(preorder[k])])
+                                    // `timestamps` comes from the caller: read only within it.
+                                    precondition(row < times.count, "ReferralForest.cascades: no timestamp for row \(row)")
+                                    let t = times[row]
                                     if t.isFinite {
                                         first = Swift.min(first, t)
                                         last = Swift.max(last, t)

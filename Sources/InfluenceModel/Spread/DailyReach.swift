@@ -49,8 +49,11 @@ public struct DailyReach: Sendable, Equatable {
         first.withUnsafeMutableBufferPointer { first in
             scope.source.withUnsafeBufferPointer { source in
                 scope.target.withUnsafeBufferPointer { target in
+                    precondition(time.count == scope.count && target.count == scope.count, "DailyReach.series: columns differ in length")
                     for k in 0..<scope.count {
-                        if k &+ ahead < scope.count {
+                        if k &+ ahead < scope.count, UInt(bitPattern: Int(source[k &+ ahead])) < UInt(first.count),
+                            UInt(bitPattern: Int(target[k &+ ahead])) < UInt(first.count)
+                        {
                             influence_prefetch(first.baseAddress! + Int(source[k &+ ahead]))
                             influence_prefetch(first.baseAddress! + Int(target[k &+ ahead]))
                         }
@@ -58,6 +61,10 @@ public struct DailyReach: Sendable, Equatable {
                         guard t.isFinite else { continue }
                         let d = Int32(truncatingIfNeeded: day(of: t) - low)
                         let (s, r) = (Int(source[k]), Int(target[k]))
+                        // The writes below are unchecked: a scope's people are checked here.
+                        precondition(
+                            UInt(bitPattern: s) < UInt(first.count) && UInt(bitPattern: r) < UInt(first.count),
+                            "DailyReach.series: row \(k) names a person outside the scope")
                         first[s] = min(first[s], d)
                         first[r] = min(first[r], d)
                     }

@@ -273,6 +273,8 @@ public struct ScopeSpread: Sendable {
                             guard row >= 0 else { continue }
                             let previous = parentRow[Int(parent[Int(c)])]
                             guard previous >= 0 else { continue }
+                            // `time` comes from the caller: read only within it.
+                            precondition(Int(row) < time.count && Int(previous) < time.count, "ScopeSpread.hops: no time for a parent row")
                             let t = time[Int(row)], t0 = time[Int(previous)]
                             guard t.isFinite, t0.isFinite else { continue }
                             body(c, row, (t - t0) / 3600)

@@ -201,24 +201,19 @@ public enum SpreadError: Error, CustomStringConvertible, Equatable, Sendable {
 extension SpreadError: InfluenceError {}
 
 /// Results filled in by parallel workers, each at its own index, and a counter handing out
-/// the jobs: both under one lock, which the few and large jobs it serves do not contend for.
+/// the jobs (`JobCounter`). `@unchecked Sendable` is sound: `slots` is read and written only
+/// while holding `lock`.
 private final class ResultSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Value?]
-    private var taken = 0
+    private let counter = JobCounter()
 
     init(count: Int) { slots = [Value?](repeating: nil, count: count) }
 
     func put(_ value: Value, at index: Int) { lock.withLock { slots[index] = value } }
 
     /// The next index below `limit` that no worker has taken yet, or `nil`.
-    func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard taken < limit else { return nil }
-            taken += 1
-            return taken - 1
-        }
-    }
+    func take(below limit: Int) -> Int? { counter.take(below: limit) }
 
     var values: [Value?] { lock.withLock { slots } }
 }

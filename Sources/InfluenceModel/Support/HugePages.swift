@@ -55,7 +55,7 @@ enum HugePages {
         guard count > 0 else { return [] }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             advise(UnsafeMutableRawBufferPointer(buffer))
-            if count > 0 { buffer.baseAddress!.initialize(repeating: value, count: count) }
+            buffer.baseAddress!.initialize(repeating: value, count: count)
             initialized = count
         }
     }

@@ -156,12 +156,13 @@ private final class BothSlots<A, B>: @unchecked Sendable {
     var b: B?
 }
 
-/// Hands out job indices, each once. `@unchecked Sendable` is sound: `taken` is read and
-/// written only while holding `lock`.
-private final class JobCounter: @unchecked Sendable {
+/// Hands out job indices, each once (`Parallel.run`, spread's campaigns). `@unchecked
+/// Sendable` is sound: `taken` is read and written only while holding `lock`.
+final class JobCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var taken = 0
 
+    /// The next index below `limit` that no one has taken yet, or `nil`.
     func take(below limit: Int) -> Int? {
         lock.withLock {
             guard taken < limit else { return nil }
