@@ -168,13 +168,13 @@ struct Attribute: ParsableCommand {
             } else {
                 let progress = Progress(reading: files, quiet: outputOptions.quiet)
                 defer { progress.done() }
-                // The parents and merge count are found while the conversions are read.
+                // The parents and merge count are found while the conversions are read and checked.
                 let early = Attribution.startsFromRows(options, pathsFromEvents: pathsFromEvents)
                 var (export, rows) = try Export.read(
                     events: files, conversions: [conversions!], options: input.events,
                     conversionOptions: input.conversions, filter: input.filter, timings: clock,
                     beside: early
-                        ? { events in Attribution.rowsFirst(events: events, timings: clock, label: " (beside reading conversions)") }
+                        ? { events in Attribution.rowsFirst(events: events, timings: clock, label: " (beside the conversions)") }
                         : nil)
                 let referrals = export.events.count
                 // The path models give up the referral columns they no longer read.

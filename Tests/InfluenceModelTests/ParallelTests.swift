@@ -18,4 +18,18 @@ struct ParallelTests {
         let ranOnce = (0..<count).allSatisfy { runs[$0] == 1 }
         #expect(ranOnce)
     }
+
+    /// A background job runs once, on a thread of its own, and `wait` returns its result only
+    /// once it has ended.
+    @Test func backgroundJobIsWaitedFor() {
+        let caller = pthread_self()
+        let job = Background { () -> (value: Int, sameThread: Bool) in
+            usleep(100_000)
+            return (42, pthread_equal(pthread_self(), caller) != 0)
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let result = job.wait()
+        #expect(result.value == 42 && !result.sameThread)
+        #expect(DispatchTime.now().uptimeNanoseconds - started >= 50_000_000)
+    }
 }

@@ -52,7 +52,7 @@ public struct Conversions: Sendable {
         if layout[.conversionTimestamp] != nil { template.timestamp = [] }
         if layout[.conversionCampaign] != nil { template.campaign = [] }
         let rules = FieldRules(options)
-        let expected = ChunkedScan.expectedRows(bytes: buffer.count, chunks: chunks)
+        let expected = ChunkedScan.sampledRows(buffer, from: head.cursor.position, chunks: chunks)
         var parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
             var conversions = template
             conversions.users = Interner(chunkOfRows: expected)

@@ -103,7 +103,9 @@ public enum InputPaths {
         for read in try readEach(
             files, options: options,
             { (buffer, file) throws(InputError) in
-                try Table.parse(buffer: buffer, file: file, options: options, chunks: ChunkedScan.chunkCount(forBytes: buffer.count))
+                try Table.parse(
+                    buffer: buffer, file: file, options: options,
+                    chunks: options.oneThread ? 1 : ChunkedScan.chunkCount(forBytes: buffer.count))
             })
         {
             var one = read.value

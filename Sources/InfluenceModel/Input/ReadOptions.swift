@@ -30,6 +30,8 @@ public struct ReadOptions: Sendable {
     public var useTime = true
     /// Label each file's rows with its name (stem) as campaign.
     public var campaignFromFile = false
+    /// Parse on the caller's thread alone, in one chunk (a read beside other work).
+    var oneThread = false
 
     public init(delimiter: Delimiter? = nil, columns: [ColumnRole: String] = [:], onError: ErrorPolicy = .stop) {
         self.delimiter = delimiter

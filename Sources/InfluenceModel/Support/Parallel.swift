@@ -109,6 +109,38 @@ public enum Parallel {
     }
 }
 
+/// Work started on a thread of its own, outside Dispatch's pool, and waited for later: a job
+/// that fills the cores the caller's work leaves idle. The thread runs at the lowest priority
+/// (nice 19: on Linux the nice value is a thread's own), so while the caller's threads are all
+/// busy it waits, and it takes a core as soon as one is idle (a serial step of the caller,
+/// or the caller waiting for it). A `forEach` on the caller's thread keeps its full width
+/// beside it, where inside `both` it would run on one thread.
+///
+/// `@unchecked Sendable` is sound: `result` is written once, by the job's thread, before it
+/// signals `done`, and read only after `wait` has seen that signal.
+final class Background<T>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts `body` on a new thread of the lowest priority. `body` should do its work on that
+    /// thread alone: a `forEach` inside it hands parts to Dispatch's threads, which run at the
+    /// ordinary priority.
+    init(_ body: @escaping @Sendable () -> T) {
+        let thread = Thread { [self] in
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            result = body()
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// The job's result, once it has ended. Call it once.
+    func wait() -> T {
+        done.wait()
+        return result!
+    }
+}
+
 /// A value handed to other threads by a caller that guarantees they use it safely
 /// (disjoint writes, or reads only).
 ///
