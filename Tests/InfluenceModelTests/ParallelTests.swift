@@ -32,4 +32,26 @@ struct ParallelTests {
         #expect(result.value == 42 && !result.sameThread)
         #expect(DispatchTime.now().uptimeNanoseconds - started >= 50_000_000)
     }
+
+    /// A background job behind a gate starts only once the gate opens; opening it again
+    /// changes nothing.
+    @Test func backgroundJobWaitsForItsGate() {
+        let gate = Gate()
+        let opened = OpenedFlag()
+        let job = Background(after: gate) { opened.get() }
+        usleep(50_000)
+        opened.set()
+        gate.open()
+        gate.open()
+        #expect(job.wait())
+    }
+}
+
+/// A flag set by one thread and read by another. `@unchecked Sendable` is sound: `value` is
+/// read and written only while holding `lock`.
+private final class OpenedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    func get() -> Bool { lock.withLock { value } }
 }

@@ -31,12 +31,13 @@ public struct Export: Sendable {
     /// (or without `beside`). For work on the rows that would leave a thread idle (a
     /// union–find): the reading fills it.
     ///
-    /// With more than one thread the conversions are read on a thread of their own from the
-    /// start, at the lowest priority (`Background`), beside the referral files: the referral
-    /// reader leaves a core idle while it joins its chunks, and the conversions fill it. On the
+    /// With more than one thread the conversions are read on a thread of their own, at the
+    /// lowest priority (`Background`), from the moment the first referral file's chunks are
+    /// parsed: the referral reader leaves a core idle while it joins them, and the conversions
+    /// fill it (started with the referrals, their tables added 82 MB to the join's peak). On the
     /// 10M-row program export, whose 52 MB of conversions took 0.5–0.9 s after the referrals,
-    /// `attribute --model last-touch` took 2.84 → 2.80 s and `spread` 6.05 → 5.99 s (medians of
-    /// five runs each, alternating; the pairs' median ratios 0.96 and 0.97).
+    /// `attribute --model last-touch` took 3.01 → 2.79 s at 942 → 977 MiB (medians of seven
+    /// runs each, alternating); `spread`, which waits for them, the same 6.0 s.
     package static func read<Beside>(
         events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
         filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
@@ -50,18 +51,25 @@ public struct Export: Sendable {
         }
         var alone = conversionOptions
         alone.oneThread = true
+        let parsed = Gate()
         let pending =
             conversionPaths != nil && Parallel.threads > 1
-            ? Background { [alone] in readConversions("read conversions (beside the referrals)", options: alone) } : nil
+            ? Background(after: parsed) { [alone] in readConversions("read conversions (beside the referrals)", options: alone) } : nil
+        var referralOptions = options
+        if pending != nil { referralOptions.parsed = parsed }
         var events: ReferralEvents
         do throws(InputError) {
-            events = try timings.measure("read") { () throws(InputError) in try ReferralEvents.read(paths: paths, options: options) }
+            events = try timings.measure("read") { () throws(InputError) in
+                try ReferralEvents.read(paths: paths, options: referralOptions)
+            }
         } catch {
             // A referral file's error comes first, as when the files were read one after the
             // other; the conversions' thread is waited for either way.
+            parsed.open()
             _ = pending?.wait()
             throw error
         }
+        parsed.open()
         var conversions: Conversions?
         var besideResult: Beside?
         var unknown: (count: Int, examples: [String])?

@@ -56,6 +56,13 @@ public struct Conversions: Sendable {
         var parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
             var conversions = template
             conversions.users = Interner(chunkOfRows: expected)
+            // Room for the rows the estimate gives (pages never written cost nothing), so the
+            // columns are not copied to twice their size as they fill.
+            conversions.user.reserveCapacity(expected)
+            conversions.value.reserveCapacity(expected)
+            conversions.line.reserveCapacity(expected)
+            conversions.timestamp?.reserveCapacity(expected)
+            conversions.campaign?.reserveCapacity(expected)
             return ConversionsChunk(conversions: conversions, layout: layout, rules: rules, policy: options.onError)
         }
         var result = template

@@ -32,6 +32,9 @@ public struct ReadOptions: Sendable {
     public var campaignFromFile = false
     /// Parse on the caller's thread alone, in one chunk (a read beside other work).
     var oneThread = false
+    /// Opened when a referral file's chunks have been parsed, before they are joined (the
+    /// join leaves a core idle for work waiting on it).
+    var parsed: Gate?
 
     public init(delimiter: Delimiter? = nil, columns: [ColumnRole: String] = [:], onError: ErrorPolicy = .stop) {
         self.delimiter = delimiter

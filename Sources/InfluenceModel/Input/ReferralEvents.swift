@@ -119,6 +119,7 @@ public struct ReferralEvents: Sendable {
                 events: events, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
                 header: head.layout.header, policy: options.onError)
         }
+        options.parsed?.open()
         let rows = parts.map { $0.sink.events.count }
         var events = ReferralEvents(merging: &parts, headerBlank: head.cursor.blank, template: template, weighted: columns.weight >= 0)
         events.quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]

@@ -122,12 +122,13 @@ final class Background<T>: @unchecked Sendable {
     private var result: T?
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts `body` on a new thread of the lowest priority. `body` should do its work on that
-    /// thread alone: a `forEach` inside it hands parts to Dispatch's threads, which run at the
-    /// ordinary priority.
-    init(_ body: @escaping @Sendable () -> T) {
+    /// Starts `body` on a new thread of the lowest priority, once `gate` opens (at once
+    /// without one). `body` should do its work on that thread alone: a `forEach` inside it
+    /// hands parts to Dispatch's threads, which run at the ordinary priority.
+    init(after gate: Gate? = nil, _ body: @escaping @Sendable () -> T) {
         let thread = Thread { [self] in
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            gate?.wait()
             result = body()
             done.signal()
         }
@@ -139,6 +140,28 @@ final class Background<T>: @unchecked Sendable {
         done.wait()
         return result!
     }
+}
+
+/// A start signal that is given once, however many times it is opened (a `Background` job
+/// waiting for a step of the caller that may come several times, or not at all before the
+/// caller opens it anyway). `@unchecked Sendable` is sound: `isOpen` is read and written only
+/// while holding `lock`.
+final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOpen = false
+    private let signal = DispatchSemaphore(value: 0)
+
+    /// Lets the waiter through; later calls do nothing.
+    func open() {
+        let first = lock.withLock {
+            defer { isOpen = true }
+            return !isOpen
+        }
+        if first { signal.signal() }
+    }
+
+    /// Returns once the gate has been opened. Only one thread waits.
+    func wait() { signal.wait() }
 }
 
 /// A value handed to other threads by a caller that guarantees they use it safely
