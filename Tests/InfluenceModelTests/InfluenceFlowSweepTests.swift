@@ -53,6 +53,20 @@ struct InfluenceFlowSweepTests {
         if seed % 2 == 1 { #expect(cycles.allSatisfy { $0.count == 1 }, "referrals only forward: self-referrals are the only cycles") }
     }
 
+    /// Everyone without a referrer comes first, in index order, then each generation, each
+    /// person's referrals in their row's order: one queue for all the roots.
+    @Test func rootsComeFirstThenEachGeneration() throws {
+        // Two trees: 0 → 2 → 4 → 5 and 1 → 3, 1 → 6; person 7 alone.
+        let a = matrix(8, [(0, 2), (2, 4), (4, 5), (1, 3), (1, 6)])
+        let (order, cycles) = try #require(Renumbering.referrersFirst(a))
+        let expected: [Int32] = [0, 1, 7, 2, 3, 6, 4, 5]
+        #expect(order == expected && cycles.isEmpty)
+        let r = Renumbering(a, order: order)
+        #expect(r.matrix.rowStart == [0, 1, 3, 3, 4, 4, 4, 5, 5])
+        let columns: [Int32] = [3, 4, 5, 6, 7]
+        #expect(r.matrix.column == columns)
+    }
+
     @Test func noOrderPastTheLimit() throws {
         // 0 → 1 → 2 → 0 and 3 → 0: three people wait on the cycle.
         let a = matrix(4, [(0, 1), (1, 2), (2, 0), (3, 0)])
