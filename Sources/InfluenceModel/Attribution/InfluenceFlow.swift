@@ -1,3 +1,4 @@
+import CPrefetch
 /// `influence-flow`: credit spreads upstream over every referral edge, split by edge weight
 /// and damped per hop.
 ///
@@ -399,13 +400,19 @@ public enum InfluenceFlow {
             let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : PowerIteration.blockParts)
             var sums = [Credit](repeating: Credit(), count: parts.count * slots)
             var used = [Bool](repeating: false, count: parts.count * slots)
+            // Each flow reads its target's weight, values and mass, and its row's channel, at
+            // random: those of the edge sixteen ahead are fetched first (on the 10.9M-person
+            // program export the loop's samples went 735 → 574 in one `perf record` run each).
+            let ahead = FlowFetch(inWeight: inWeight, v: v, m: m, channel: channel, edgeRow: graph.edgeRow, column: f.column, n: n)
             sums.withUnsafeMutableBufferPointer { sums in
                 used.withUnsafeMutableBufferPointer { used in
                     let (sums, used) = (SharedBuffer(sums), SharedBuffer(used))
                     // Each range writes only its own slots.
                     Parallel.forEach(parts.count) { p in
+                        let last = f.rowStart[parts[p].upperBound]
                         for s in parts[p] {
                             for e in f.rowStart[s]..<f.rowStart[s + 1] {
+                                if e &+ 16 < last { ahead.fetch(e &+ 16) }
                                 let t = Int(f.column[e])
                                 guard inWeight[t] > 0, f.values[e] > 0 else { continue }
                                 let share = keep[s] * f.values[e] / inWeight[t]
@@ -443,5 +450,36 @@ public enum InfluenceFlow {
         result.conversionsQuality = conversions.quality
         result.conversionRows = conversions.count
         return result
+    }
+}
+
+/// The reads of one flow of `influence-flow`'s channel shares, fetched ahead. It only reads,
+/// and forms an address only from an index checked against its array's length.
+private struct FlowFetch: Sendable {
+    let inWeight: [Double]
+    let v: [Double]
+    let m: [Double]
+    let channel: [Int32]
+    let edgeRow: [Int32]
+    let column: [Int32]
+    let n: Int
+
+    /// Starts loading what edge `e`'s flow reads.
+    @inline(__always) func fetch(_ e: Int) {
+        guard e >= 0, e < column.count, e < edgeRow.count else { return }
+        let t = Int(column[e])
+        if t >= 0, t < n, t < inWeight.count, n + t < v.count, n + t < m.count {
+            inWeight.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + t) }
+            v.withUnsafeBufferPointer {
+                influence_prefetch($0.baseAddress! + t)
+                influence_prefetch($0.baseAddress! + n + t)
+            }
+            m.withUnsafeBufferPointer {
+                influence_prefetch($0.baseAddress! + t)
+                influence_prefetch($0.baseAddress! + n + t)
+            }
+        }
+        let row = Int(edgeRow[e])
+        if row >= 0, row < channel.count { channel.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + row) } }
     }
 }
