@@ -44,7 +44,8 @@ import Testing
     }
 
     /// When both files are bad the referral file's error is the one thrown, as when they were
-    /// read one after the other; a bad conversions file alone gives its own error.
+    /// read one after the other (also when it is missing); a bad conversions file alone gives
+    /// its own error.
     @Test func theReferralFilesErrorComesFirst() throws {
         let folder = try Self.folder("export-errors")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -52,7 +53,8 @@ import Testing
         try "source,target\na,b\nb,c\n".write(toFile: good, atomically: true, encoding: .utf8)
         try "source,target\na,b\nb,c,d,e\n".write(toFile: bad, atomically: true, encoding: .utf8)
         try "user,value\nb,12\nc,lots\n".write(toFile: badConversions, atomically: true, encoding: .utf8)
-        for (events, place) in [(bad, "bad.csv:3:"), (good, "conversions.csv:3:")] {
+        let missing = folder + "/missing.csv"
+        for (events, place) in [(bad, "bad.csv:3:"), (good, "conversions.csv:3:"), (missing, "missing.csv")] {
             do {
                 _ = try Export.read(events: [events], conversions: [badConversions])
                 Issue.record("no error for \(events)")

@@ -42,8 +42,23 @@ struct ParallelTests {
         usleep(50_000)
         opened.set()
         gate.open()
+        gate.callOff()
         gate.open()
         #expect(job.wait())
+    }
+
+    /// A job whose gate is called off before it opens does not run: its result is the one
+    /// given for that case.
+    @Test func backgroundJobCalledOffDoesNotRun() {
+        let gate = Gate()
+        let ran = OpenedFlag()
+        let job = Background(after: gate, calledOff: -1) { () -> Int in
+            ran.set()
+            return 1
+        }
+        gate.callOff()
+        gate.open()
+        #expect(job.wait() == -1 && !ran.get())
     }
 }
 

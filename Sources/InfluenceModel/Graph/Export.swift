@@ -54,7 +54,9 @@ public struct Export: Sendable {
         let parsed = Gate()
         let pending =
             conversionPaths != nil && Parallel.threads > 1
-            ? Background(after: parsed) { [alone] in readConversions("read conversions (beside the referrals)", options: alone) } : nil
+            ? Background(after: parsed, calledOff: .success(nil)) { [alone] in
+                readConversions("read conversions (beside the referrals)", options: alone)
+            } : nil
         var referralOptions = options
         if pending != nil { referralOptions.parsed = parsed }
         var events: ReferralEvents
@@ -64,8 +66,9 @@ public struct Export: Sendable {
             }
         } catch {
             // A referral file's error comes first, as when the files were read one after the
-            // other; the conversions' thread is waited for either way.
-            parsed.open()
+            // other: the conversions are not read if they have not started (a missing referral
+            // file is reported at once), and their thread is waited for either way.
+            parsed.callOff()
             _ = pending?.wait()
             throw error
         }

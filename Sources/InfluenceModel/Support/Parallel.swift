@@ -118,18 +118,19 @@ public enum Parallel {
 ///
 /// `@unchecked Sendable` is sound: `result` is written once, by the job's thread, before it
 /// signals `done`, and read only after `wait` has seen that signal.
-final class Background<T>: @unchecked Sendable {
+final class Background<T: Sendable>: @unchecked Sendable {
     private var result: T?
     private let done = DispatchSemaphore(value: 0)
 
     /// Starts `body` on a new thread of the lowest priority, once `gate` opens (at once
-    /// without one). `body` should do its work on that thread alone: a `forEach` inside it
-    /// hands parts to Dispatch's threads, which run at the ordinary priority.
-    init(after gate: Gate? = nil, _ body: @escaping @Sendable () -> T) {
+    /// without one); if the gate is called off, the job's result is `calledOff` instead.
+    /// `body` should do its work on that thread alone: a `forEach` inside it hands parts to
+    /// Dispatch's threads, which run at the ordinary priority.
+    init(after gate: Gate? = nil, calledOff: T? = nil, _ body: @escaping @Sendable () -> T) {
         let thread = Thread { [self] in
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-            gate?.wait()
-            result = body()
+            let go = gate?.wait() ?? true
+            result = go ? body() : calledOff ?? body()
             done.signal()
         }
         thread.start()
@@ -144,24 +145,35 @@ final class Background<T>: @unchecked Sendable {
 
 /// A start signal that is given once, however many times it is opened (a `Background` job
 /// waiting for a step of the caller that may come several times, or not at all before the
-/// caller opens it anyway). `@unchecked Sendable` is sound: `isOpen` is read and written only
-/// while holding `lock`.
+/// caller opens it anyway), or called off. `@unchecked Sendable` is sound: `state` is read and
+/// written only while holding `lock`.
 final class Gate: @unchecked Sendable {
     private let lock = NSLock()
-    private var isOpen = false
+    /// `nil` until opened; then whether the work behind it should go ahead.
+    private var state: Bool?
     private let signal = DispatchSemaphore(value: 0)
 
-    /// Lets the waiter through; later calls do nothing.
-    func open() {
+    /// Lets the waiter through; later calls, and calls after `callOff`, do nothing.
+    func open() { settle(go: true) }
+
+    /// Lets the waiter through, told not to go ahead, unless the gate was opened already.
+    func callOff() { settle(go: false) }
+
+    private func settle(go: Bool) {
         let first = lock.withLock {
-            defer { isOpen = true }
-            return !isOpen
+            guard state == nil else { return false }
+            state = go
+            return true
         }
         if first { signal.signal() }
     }
 
-    /// Returns once the gate has been opened. Only one thread waits.
-    func wait() { signal.wait() }
+    /// Returns once the gate has been opened or called off: whether to go ahead. Only one
+    /// thread waits.
+    func wait() -> Bool {
+        signal.wait()
+        return lock.withLock { state! }
+    }
 }
 
 /// A value handed to other threads by a caller that guarantees they use it safely
