@@ -31,13 +31,14 @@ public struct Export: Sendable {
     /// (or without `beside`). For work on the rows that would leave a thread idle (a
     /// union–find): the reading fills it.
     ///
-    /// With more than one thread the conversions are read on a thread of their own, at the
-    /// lowest priority (`Background`), from the moment the first referral file's chunks are
-    /// parsed: the referral reader leaves a core idle while it joins them, and the conversions
-    /// fill it (started with the referrals, their tables added 82 MB to the join's peak). On the
+    /// With more than one thread the conversions are read on a thread of their own
+    /// (`Background`), from the moment the first referral file's chunks are parsed: the
+    /// referral reader leaves a core idle while it joins them, and the conversions fill it
+    /// (started with the referrals, their tables added 82 MB to the join's peak). On the
     /// 10M-row program export, whose 52 MB of conversions took 0.5–0.9 s after the referrals,
-    /// `attribute --model last-touch` took 3.01 → 2.79 s at 942 → 977 MiB (medians of seven
-    /// runs each, alternating); `spread`, which waits for them, the same 6.0 s.
+    /// `attribute --model last-touch` took 3.09 → 2.76 s at 942 → 994 MiB (medians of six
+    /// runs each, alternating); `spread`, which waits for them, 6.07 → 6.19 s (three runs, within
+    /// the noise).
     package static func read<Beside>(
         events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
         filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
