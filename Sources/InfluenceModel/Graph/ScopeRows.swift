@@ -78,8 +78,10 @@ public struct ScopeNumbering: Sendable {
             if k &+ ahead < rows.count {
                 let next = rows[k &+ ahead]
                 local.withUnsafeBufferPointer { local in
-                    influence_prefetch(local.baseAddress! + Int(events.source[next]))
-                    influence_prefetch(local.baseAddress! + Int(events.target[next]))
+                    // An address is formed only from a person inside the table.
+                    let (s, t) = (Int(events.source[next]), Int(events.target[next]))
+                    if UInt(bitPattern: s) < UInt(local.count) { influence_prefetch(local.baseAddress! + s) }
+                    if UInt(bitPattern: t) < UInt(local.count) { influence_prefetch(local.baseAddress! + t) }
                 }
             }
             source[k] = number(events.source[r], &local, &people)
