@@ -97,9 +97,12 @@ public enum Attribution {
         pathsFromEvents: Bool, timings: PhaseTimings?, rows: Rows? = nil
     ) throws(AttributionError) -> AttributionResult {
         try check(options)
-        let (graph, forest, chains, merged) = prepare(
+        let (found, parents, chains, merged) = prepare(
             events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings,
             rows: rows)
+        // Influence-flow is handed the graph and the parents, to give them up as it goes.
+        var (graph, forest): (ReferralGraph?, ReferralParents?) = (consume found, consume parents)
+        let graphQuality = graph?.quality
         let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
         // Influence-flow by channel reads the graph, the channel column and its names from here on.
         if release, onPaths || (graph != nil && options.grouping == .channel) { events.keepOnlyChannels() }
@@ -115,22 +118,22 @@ public enum Attribution {
                 guard options.grouping == .channel else {
                     throw .unsupported(model: options.model, reason: "paths credit channels; use --by channel.")
                 }
-                let paths = try ChannelPaths(events: events, forest: forest, chains: chains, conversions: conversions)
+                let paths = try ChannelPaths(events: events, forest: forest!, chains: chains, conversions: conversions)
                 var result = try attribute(paths: paths, options: options)
                 result.conversionsQuality = conversions.quality
                 result.conversionRows = conversions.count
                 return result
-            } else if let graph {
+            } else if let handed = graph.take(), let parents = forest.take() {
                 return try InfluenceFlow.attribute(
-                    events: events, graph: graph, forest: forest, chains: chains,
+                    events: events, graph: handed, forest: parents, chains: chains,
                     conversions: conversions, options: options)
             } else {
                 return try chainAttribution(
-                    events: events, forest: forest, chains: chains, conversions: conversions,
+                    events: events, forest: forest!, chains: chains, conversions: conversions,
                     options: options)
             }
         }
-        result.quality = graph?.quality ?? merged!
+        result.quality = graphQuality ?? merged!
         result.quality.unknownConverters = result.organicCounts.unknownConverter
         return result
     }

@@ -39,40 +39,62 @@ public enum InfluenceFlow {
         precondition(
             k >= 1 && values.count == n * k && inWeight.count == n,
             "InfluenceFlow.receivedMass: \(values.count) values and \(inWeight.count) weights for \(n) people × \(k)")
-        // Real referral graphs are forests with a few cycles: in an order with everyone after
-        // their referrers (`Renumbering.referrersFirst`), one sweep gives everyone outside
-        // cycles their final value, and only the cycles' people are swept again. Where cycles
-        // hold more than an eighth of the people (a dense graph is mostly one), their sweeps,
-        // on one thread a column and in an order that reads at random, cost more than the
-        // block iteration from 0: on 10M referrals among 1M people (one group) 7.8 s against
-        // 2.4 s; on the 10.9M-person program export (2.7% in cycles of at most tens) 1.0 s
-        // against 7 s.
-        let fits = Renumbering.fits(people: n, entries: w.forward.count, vectors: k + 1)
-        let pays = w.kind == .sparse && Renumbering.pays(people: n, entries: w.forward.count) && fits
-        var sweepOrder: SweepOrder?
-        // With more than half the people left on or below a cycle after the first walk, the
-        // graph is taken for a dense one without looking for its groups (16% are left on the
-        // 1M program export).
-        if let (order, cycles) = Renumbering.referrersFirst(w.forward, limit: n / 2), cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
-            sweepOrder = SweepOrder(order: order, cycles: cycles)
-        }
-        // Large forest-like graphs are solved over people renumbered in that order (or, without
-        // it, breadth-first, as PageRank is, `Renumbering`): each product and each sweep then
-        // reads x front to back. Row sums keep their terms and order, so every column's values
-        // are the same bits, permuted. Each n×k block is made once, in place, and freed once
-        // used: at 100M people one is 1.7 GB.
-        if pays {
-            let r = sweepOrder.map { Renumbering(w.forward, order: $0.order!) } ?? Renumbering(w.forward)
+        let layout = Layout(w, columns: k)
+        if let r = layout.renumbering {
             let renumbered = r.forward(columns: values, k)
             _ = consume values
             let solved = solve(
-                AdjacencyOperator(forward: r.matrix, reverse: nil, kind: .sparse), inWeight: r.forward(inWeight), damping: d,
-                values: renumbered, columns: k, settings: settings, sweepOrder: sweepOrder.map { SweepOrder(order: nil, cycles: $0.cycles) }
-            )
+                layout.renumbered!, inWeight: r.forward(inWeight), damping: d, values: renumbered, columns: k, settings: settings,
+                sweepOrder: layout.sweepOrder)
             return (r.back(columns: solved.mass, k), solved.report)
         }
         return solve(
-            w, inWeight: inWeight, damping: d, values: values, columns: k, settings: settings, lean: !fits, sweepOrder: sweepOrder)
+            w, inWeight: inWeight, damping: d, values: values, columns: k, settings: settings, lean: layout.lean,
+            sweepOrder: layout.sweepOrder)
+    }
+
+    /// How a solve over W is laid out: the order of its first sweep, when the graph is
+    /// forest-like enough for one, and the people's new numbering, when renumbering pays.
+    struct Layout {
+        /// The first sweep's order, in the numbering the solve runs in.
+        var sweepOrder: SweepOrder?
+        /// The numbering the solve runs in, when not W's own.
+        var renumbering: Renumbering?
+        /// Whether the solve takes each 1/in(t) as it needs it (`solve`'s `lean`).
+        var lean: Bool
+
+        /// W in `renumbering`'s numbering.
+        var renumbered: AdjacencyOperator? { renumbering.map { AdjacencyOperator(forward: $0.matrix, reverse: nil, kind: .sparse) } }
+
+        init(_ w: AdjacencyOperator, columns k: Int) {
+            let n = w.dimension
+            // Real referral graphs are forests with a few cycles: in an order with everyone after
+            // their referrers (`Renumbering.referrersFirst`), one sweep gives everyone outside
+            // cycles their final value, and only the cycles' people are swept again. Where cycles
+            // hold more than an eighth of the people (a dense graph is mostly one), their sweeps,
+            // on one thread a column and in an order that reads at random, cost more than the
+            // block iteration from 0: on 10M referrals among 1M people (one group) 7.8 s against
+            // 2.4 s; on the 10.9M-person program export (2.7% in cycles of at most tens) 1.0 s
+            // against 7 s.
+            let fits = Renumbering.fits(people: n, entries: w.forward.count, vectors: k + 1)
+            let pays = w.kind == .sparse && Renumbering.pays(people: n, entries: w.forward.count) && fits
+            // With more than half the people left on or below a cycle after the first walk, the
+            // graph is taken for a dense one without looking for its groups (16% are left on the
+            // 1M program export).
+            if let (order, cycles) = Renumbering.referrersFirst(w.forward, limit: n / 2), cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
+                sweepOrder = SweepOrder(order: order, cycles: cycles)
+            }
+            lean = !fits
+            // Large forest-like graphs are solved over people renumbered in that order (or, without
+            // it, breadth-first, as PageRank is, `Renumbering`): each product and each sweep then
+            // reads x front to back. Row sums keep their terms and order, so every column's values
+            // are the same bits, permuted. Each n×k block is made once, in place, and freed once
+            // used: at 100M people one is 1.7 GB.
+            guard pays else { return }
+            renumbering = sweepOrder.map { Renumbering(w.forward, order: $0.order!) } ?? Renumbering(w.forward)
+            // The sweep's order is the new numbering's own.
+            sweepOrder = sweepOrder.map { SweepOrder(order: nil, cycles: $0.cycles) }
+        }
     }
 
     /// The order a sweep (`sweep`) takes people in, last to first: with everyone placed after
@@ -322,39 +344,86 @@ public enum InfluenceFlow {
         }
     }
 
+    /// Each channel's share of the kept credit, summed from the flows over W's edges: the mass
+    /// reaching s over s → t is w(s, t)/in(t) · (v_t + d·m_t), of which s keeps 1 − d (all of
+    /// it when nobody referred s), credited to the channel of the edge (slot channel + 1;
+    /// slot 0 for none).
+    ///
+    /// The people are cut into a fixed number of ranges, each summing its own flows by channel
+    /// on whichever thread takes it; the caller adds the ranges' sums in range order, so the
+    /// credit is the same bits whatever the thread count (one range below 131,072 people: every
+    /// flow added in edge order).
+    /// - Parameters: everything in one numbering of the people: `a` is W, `inWeight` in(t),
+    ///   `v` and `m` the two columns (conversions, values) of V and of the received mass, and
+    ///   `entryChannel` the channel of each of `a`'s entries.
+    /// - Returns: each range's sum per slot (range × `slots` + slot), and whether a flow was added there.
+    static func channelFlows(
+        _ a: CSRMatrix, inWeight: [Double], v: [Double], m: [Double], entryChannel: [Int32], slots: Int, damping d: Double
+    ) -> (sums: [Credit], used: [Bool]) {
+        let n = a.rows
+        precondition(
+            inWeight.count == n && v.count >= 2 * n && m.count >= 2 * n && entryChannel.count == a.count,
+            "InfluenceFlow.channelFlows: a weight and two values per person, a channel per entry")
+        let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : PowerIteration.blockParts)
+        var sums = [Credit](repeating: Credit(), count: parts.count * slots)
+        var used = [Bool](repeating: false, count: parts.count * slots)
+        // Each flow reads its target's weight, values and mass: those of the edge sixteen ahead
+        // are fetched first (at random in the graph's numbering; on the 10.9M-person program
+        // export the loop's samples went 735 → 574 in one `perf record` run each).
+        let ahead = FlowFetch(inWeight: inWeight, v: v, m: m, column: a.column, n: n)
+        sums.withUnsafeMutableBufferPointer { sums in
+            used.withUnsafeMutableBufferPointer { used in
+                let (sums, used) = (SharedBuffer(sums), SharedBuffer(used))
+                // Each range writes only its own slots.
+                Parallel.forEach(parts.count) { p in
+                    let last = a.rowStart[parts[p].upperBound]
+                    for s in parts[p] {
+                        let keep = inWeight[s] > 0 ? 1 - d : 1
+                        for e in a.rowStart[s]..<a.rowStart[s + 1] {
+                            if e &+ 16 < last { ahead.fetch(e &+ 16) }
+                            let t = Int(a.column[e])
+                            guard inWeight[t] > 0, a.values[e] > 0 else { continue }
+                            let share = keep * a.values[e] / inWeight[t]
+                            let flow = Credit(conversions: share * (v[t] + d * m[t]), value: share * (v[n + t] + d * m[n + t]))
+                            guard flow.conversions != 0 || flow.value != 0 else { continue }
+                            let slot = p * slots + Int(entryChannel[e]) + 1
+                            sums[slot] += flow
+                            used[slot] = true
+                        }
+                    }
+                }
+            }
+        }
+        return (sums, used)
+    }
+
     /// Attributes every conversion by `influence-flow`.
+    ///
+    /// The graph and the parents are handed over. The parents are read only for the campaigns'
+    /// labels; once the people are renumbered for the solve (`Layout`) the graph is given up
+    /// too, and everything after it, the channel shares included, runs in the new numbering,
+    /// so that neither the graph nor its people's ids sit beside the solve's vectors.
     /// - Throws: `AttributionError` when grouping needs a missing column or credit is not conserved.
     static func attribute(
-        events: ReferralEvents, graph: ReferralGraph, forest: ReferralParents, chains: ConversionChains,
+        events: ReferralEvents, graph: consuming ReferralGraph, forest: consuming ReferralParents, chains: ConversionChains,
         conversions: Conversions, options: AttributionOptions
     ) throws(AttributionError) -> AttributionResult {
         let n = graph.nodeCount
         let d = options.damping
-        let inWeight = graph.inWeight
+        let quality = graph.quality
         let campaigns =
             options.grouping == .campaign
-            ? try CampaignLabels(events: events, forest: forest, conversions: conversions, chains: chains, model: .influenceFlow)
+            ? try CampaignLabels(events: events, forest: copy forest, conversions: conversions, chains: chains, model: .influenceFlow)
             : nil
+        _ = consume forest
         if options.grouping == .channel, events.channel == nil {
             throw .needsColumn(model: "--by channel", column: "channel", file: events.file, flag: "--channel-column")
         }
         // Two columns per block (conversion counts, values), one block per campaign.
         let blocks = campaigns?.names.count ?? 1
         let k = 2 * blocks
-        // V, n×k: each converter's conversions and value, in the block of its campaign. It is
-        // given up to the solve (at 100M people it is 1.7 GB) and made again for the channel
-        // shares, the same sums in the same order.
-        func conversionValues() -> [Double] {
-            var v = [Double](repeating: 0, count: n * k)
-            for i in 0..<conversions.count {
-                let u = chains.converter[i]
-                guard u >= 0, inWeight[Int(u)] > 0 else { continue }
-                let block = campaigns?.ofConversion[i] ?? 0
-                v[(2 * block) * n + Int(u)] += 1
-                v[(2 * block + 1) * n + Int(u)] += conversions.value[i]
-            }
-            return v
-        }
+        // In the graph's numbering until the solve's is known.
+        var inWeight = graph.inWeight
         var total = Credit()
         var organic = Credit()
         var organicByCampaign = [Credit](repeating: Credit(), count: campaigns?.names.count ?? 0)
@@ -373,59 +442,59 @@ public enum InfluenceFlow {
             }
         }
         let kind = options.operatorChoice.resolve(people: n, edges: graph.edgeCount)
-        let w = AdjacencyOperator(forward: graph.forward, reverse: nil, kind: kind)
-        let (m, report) = receivedMass(
-            w, inWeight: inWeight, damping: d, values: conversionValues(), columns: k, settings: options.iteration)
-        let keep = inWeight.map { $0 > 0 ? 1 - d : 1 }
+        var w = AdjacencyOperator(forward: graph.forward, reverse: nil, kind: kind)
+        let layout = Layout(w, columns: k)
+        let renumbering = layout.renumbering
+        // Each edge's channel (that of its kept row; −1: none), by entry of the solve's W.
+        var entryChannel: [Int32] = []
+        if options.grouping == .channel, let channel = events.channel {
+            let (edgeRow, rowStart) = (graph.edgeRow, graph.forward.rowStart)
+            entryChannel =
+                renumbering?.entries(from: rowStart) { channel[Int(edgeRow[$0])] } ?? edgeRow.map { channel[Int($0)] }
+        }
+        if let renumbering {
+            inWeight = renumbering.forward(inWeight)
+            w = layout.renumbered!
+        }
+        _ = consume graph
+        /// Person u's place in the solve's numbering.
+        func place(_ u: Int32) -> Int { renumbering.map { Int($0.number[Int(u)]) } ?? Int(u) }
+        // V, n×k in the solve's numbering: each converter's conversions and value, in the block
+        // of its campaign. It is given up to the solve (at 100M people it is 1.7 GB) and made
+        // again for the channel shares, the same sums in the same order.
+        func conversionValues() -> [Double] {
+            var v = [Double](repeating: 0, count: n * k)
+            for i in 0..<conversions.count {
+                let u = chains.converter[i]
+                guard u >= 0 else { continue }
+                let p = place(u)
+                guard inWeight[p] > 0 else { continue }
+                let block = campaigns?.ofConversion[i] ?? 0
+                v[(2 * block) * n + p] += 1
+                v[(2 * block + 1) * n + p] += conversions.value[i]
+            }
+            return v
+        }
+        let (m, report) = solve(
+            w, inWeight: inWeight, damping: d, values: conversionValues(), columns: k, settings: options.iteration, lean: layout.lean,
+            sweepOrder: layout.sweepOrder)
         var ledger = CreditLedger()
         switch options.grouping {
         case .person, .campaign:
+            // People in the graph's numbering again, added in its order.
+            let mass = renumbering?.back(columns: m, k) ?? m
+            let weight = renumbering?.back(inWeight) ?? inWeight
             for block in 0..<blocks {
                 for s in 0..<n {
-                    let kept = Credit(conversions: keep[s] * m[(2 * block) * n + s], value: keep[s] * m[(2 * block + 1) * n + s])
+                    let keep = weight[s] > 0 ? 1 - d : 1
+                    let kept = Credit(conversions: keep * mass[(2 * block) * n + s], value: keep * mass[(2 * block + 1) * n + s])
                     if kept.conversions != 0 || kept.value != 0 { ledger.add(block * n + s, kept) }
                 }
             }
         case .channel:
-            // Mass reaching s over edge s → t is w(s, t)/in(t) · (v_t + d·m_t); s keeps its share
-            // of it, credited to the channel of the edge's kept row (−1: none). The people are cut
-            // into a fixed number of ranges, each summing its own flows by channel on whichever
-            // thread takes it; the ranges' sums are added in range order, so the credit is the
-            // same bits whatever the thread count (one range below 131,072 people: every flow
-            // added in edge order).
-            let channel = events.channel!
-            let f = graph.forward
-            let v = conversionValues()
             let slots = events.channels.count + 1
-            let parts = Parallel.ranges(n, parts: n < 1 << 17 ? 1 : PowerIteration.blockParts)
-            var sums = [Credit](repeating: Credit(), count: parts.count * slots)
-            var used = [Bool](repeating: false, count: parts.count * slots)
-            // Each flow reads its target's weight, values and mass, and its row's channel, at
-            // random: those of the edge sixteen ahead are fetched first (on the 10.9M-person
-            // program export the loop's samples went 735 → 574 in one `perf record` run each).
-            let ahead = FlowFetch(inWeight: inWeight, v: v, m: m, channel: channel, edgeRow: graph.edgeRow, column: f.column, n: n)
-            sums.withUnsafeMutableBufferPointer { sums in
-                used.withUnsafeMutableBufferPointer { used in
-                    let (sums, used) = (SharedBuffer(sums), SharedBuffer(used))
-                    // Each range writes only its own slots.
-                    Parallel.forEach(parts.count) { p in
-                        let last = f.rowStart[parts[p].upperBound]
-                        for s in parts[p] {
-                            for e in f.rowStart[s]..<f.rowStart[s + 1] {
-                                if e &+ 16 < last { ahead.fetch(e &+ 16) }
-                                let t = Int(f.column[e])
-                                guard inWeight[t] > 0, f.values[e] > 0 else { continue }
-                                let share = keep[s] * f.values[e] / inWeight[t]
-                                let flow = Credit(conversions: share * (v[t] + d * m[t]), value: share * (v[n + t] + d * m[n + t]))
-                                guard flow.conversions != 0 || flow.value != 0 else { continue }
-                                let slot = p * slots + Int(channel[Int(graph.edgeRow[e])]) + 1
-                                sums[slot] += flow
-                                used[slot] = true
-                            }
-                        }
-                    }
-                }
-            }
+            let (sums, used) = channelFlows(
+                w.forward, inWeight: inWeight, v: conversionValues(), m: m, entryChannel: entryChannel, slots: slots, damping: d)
             for slot in sums.indices where used[slot] { ledger.add(slot % slots - 1, sums[slot]) }
         }
         let rows = ledger.rows { key, credit in
@@ -438,7 +507,7 @@ public enum InfluenceFlow {
         var result = try AttributionResult(
             model: .influenceFlow, grouping: options.grouping, rows: rows, total: total, organic: organic,
             organicByCampaign: campaigns.map { c in organicByCampaign.enumerated().map { (c.names[$0.offset], $0.element) } } ?? [],
-            organicCounts: counts, quality: graph.quality, hint: hint)
+            organicCounts: counts, quality: quality, hint: hint)
         result.parameters = [
             ("damping", .number(d)),
             ("tolerance", .number(options.iteration.tolerance)),
@@ -459,27 +528,22 @@ private struct FlowFetch: Sendable {
     let inWeight: [Double]
     let v: [Double]
     let m: [Double]
-    let channel: [Int32]
-    let edgeRow: [Int32]
     let column: [Int32]
     let n: Int
 
-    /// Starts loading what edge `e`'s flow reads.
+    /// Starts loading what edge `e`'s flow reads at its target.
     @inline(__always) func fetch(_ e: Int) {
-        guard e >= 0, e < column.count, e < edgeRow.count else { return }
+        guard e >= 0, e < column.count else { return }
         let t = Int(column[e])
-        if t >= 0, t < n, t < inWeight.count, n + t < v.count, n + t < m.count {
-            inWeight.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + t) }
-            v.withUnsafeBufferPointer {
-                influence_prefetch($0.baseAddress! + t)
-                influence_prefetch($0.baseAddress! + n + t)
-            }
-            m.withUnsafeBufferPointer {
-                influence_prefetch($0.baseAddress! + t)
-                influence_prefetch($0.baseAddress! + n + t)
-            }
+        guard t >= 0, t < n, t < inWeight.count, n + t < v.count, n + t < m.count else { return }
+        inWeight.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + t) }
+        v.withUnsafeBufferPointer {
+            influence_prefetch($0.baseAddress! + t)
+            influence_prefetch($0.baseAddress! + n + t)
         }
-        let row = Int(edgeRow[e])
-        if row >= 0, row < channel.count { channel.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + row) } }
+        m.withUnsafeBufferPointer {
+            influence_prefetch($0.baseAddress! + t)
+            influence_prefetch($0.baseAddress! + n + t)
+        }
     }
 }

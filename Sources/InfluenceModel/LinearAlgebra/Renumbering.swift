@@ -119,24 +119,33 @@ struct Renumbering: Sendable {
 
     /// Per-entry values with their rows in the new order.
     private static func gatheredValues(_ values: EdgeValues, from old: [Int], order: [Int32], rowStart: [Int]) -> EdgeValues {
-        func gather<T>(_ entries: [T]) -> [T] {
-            guard let first = entries.first else { return [] }
-            var out = [T](repeating: first, count: entries.count)
-            out.withUnsafeMutableBufferPointer { out in
-                entries.withUnsafeBufferPointer { entries in
-                    for (new, person) in order.enumerated() {
-                        let from = old[Int(person)]
-                        for k in 0..<(rowStart[new + 1] - rowStart[new]) { out[rowStart[new] + k] = entries[from + k] }
-                    }
-                }
-            }
-            return out
-        }
         switch values {
         case .ones: return .ones
-        case .float(let v): return .float(gather(v))
-        case .double(let v): return .double(gather(v))
+        case .float(let v): return .float(gather(v.count, from: old, order: order, rowStart: rowStart) { v[$0] })
+        case .double(let v): return .double(gather(v.count, from: old, order: order, rowStart: rowStart) { v[$0] })
         }
+    }
+
+    /// `count` per-entry values with their rows in the new order (`rowStart`): the one at new
+    /// entry k of row `new` is `value(e)` for the entry e at the same place of row
+    /// `order[new]`, whose entries start at `old[order[new]]`.
+    private static func gather<T>(_ count: Int, from old: [Int], order: [Int32], rowStart: [Int], _ value: (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        var out = [T](repeating: value(0), count: count)
+        out.withUnsafeMutableBufferPointer { out in
+            for (new, person) in order.enumerated() {
+                let from = old[Int(person)]
+                for k in 0..<(rowStart[new + 1] - rowStart[new]) { out[rowStart[new] + k] = value(from + k) }
+            }
+        }
+        return out
+    }
+
+    /// A value for each entry of `matrix`: `value(e)` of the entry e it was at in the matrix
+    /// the renumbering was made from, whose rows start at `rowStart`.
+    func entries<T>(from rowStart: [Int], _ value: (Int) -> T) -> [T] {
+        precondition(rowStart.count == order.count + 1, "Renumbering.entries: \(rowStart.count) row starts for \(order.count) people")
+        return Self.gather(matrix.count, from: rowStart, order: order, rowStart: matrix.rowStart, value)
     }
 
     /// `v` (indexed by old person) in the new numbering.
