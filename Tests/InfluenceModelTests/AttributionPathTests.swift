@@ -310,6 +310,7 @@ struct AttributionPathTests {
     @Test(arguments: [
         (AttributionModel.markov, AttributionGrouping.channel, false), (.shapley, .channel, false), (.linear, .channel, true),
         (.linear, .person, false), (.timeDecay, .channel, false), (.influenceFlow, .channel, false), (.influenceFlow, .person, false),
+        (.influenceFlow, .campaign, false),
     ])
     func releasingGivesTheSameCredit(model: AttributionModel, grouping: AttributionGrouping, fromEvents: Bool) throws {
         let events = try HandExample.referrals()

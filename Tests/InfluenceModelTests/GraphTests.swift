@@ -259,6 +259,22 @@ struct CSRMatrixTests {
         #expect(merged.value == [2])
     }
 
+    /// Without weights a graph's values are its pairs' row counts, written as `Float`s: the
+    /// same matrix, storage included, as the checked init makes of them as doubles.
+    @Test func unweightedGraphValuesAreTheCompactCounts() throws {
+        let repeated = ReferralGraph(events: try HandExample.referrals("source,target\na,b\nb,c\na,b\nc,a\na,b\nb,c\n"))
+        let counts: [Double] = [3, 2, 1]
+        #expect(repeated.forward == CSRMatrix(rows: 3, columns: 3, rowStart: [0, 1, 2, 3], column: [1, 2, 0], value: counts))
+        #expect(repeated.forward.value == counts)
+        let single = ReferralGraph(events: try HandExample.referrals("source,target\na,b\nb,c\n"))
+        let ones: [Double] = [1, 1]
+        #expect(single.forward == CSRMatrix(rows: 3, columns: 3, rowStart: [0, 1, 2, 2], column: [1, 2], value: ones))
+        #expect(single.forward.isUnweighted)
+        let weighted = ReferralGraph(events: try HandExample.referrals("source,target,weight\na,b,0.1\na,b,0.2\n"))
+        let sum: [Double] = [0.1 + 0.2]
+        #expect(weighted.forward == CSRMatrix(rows: 2, columns: 2, rowStart: [0, 1, 1], column: [1], value: sum))
+    }
+
     @Test func emptyMatrixAndEmptyRows() {
         let empty = CSRMatrix(rows: 3, columns: 3, row: [], column: [], value: [])
         #expect(empty.rowStart == [0, 0, 0, 0])

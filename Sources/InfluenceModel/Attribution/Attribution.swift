@@ -65,22 +65,32 @@ public enum Attribution {
     }
 
     /// The parents, chains and (for influence-flow) graph every model starts from, and the
-    /// merge count of the rest.
+    /// merge count of the rest. Influence-flow reads the parents past the chains only for
+    /// campaigns' labels: otherwise they are given up once the chains are found (`nil`), while
+    /// the graph is still being built.
+    ///
+    /// `unnamed`, for events that have given up their people's ids: how many people there are
+    /// and each of the conversions' users' person.
     private static func prepare(
         events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?,
-        rows: Rows?
-    ) -> (graph: ReferralGraph?, forest: ReferralParents, chains: ConversionChains, merged: DataQuality?) {
+        rows: Rows?, unnamed: (people: Int, node: [Int32])? = nil
+    ) -> (graph: ReferralGraph?, forest: ReferralParents?, chains: ConversionChains, merged: DataQuality?) {
         // Only influence-flow runs on the graph (built on one thread), and the parents and
         // chains need only the rows: they are found beside it.
         if options.model == .influenceFlow && !pathsFromEvents {
             let (graph, (forest, chains)) = Parallel.both(
-                { timings.measure("graph") { ReferralGraph(events: events) } },
+                { timings.measure("graph") { ReferralGraph(events: events, peopleCount: unnamed?.people) } },
                 {
-                    let forest = timings.measure("parents (beside the graph)") { ReferralParents(events: events) }
-                    let chains = timings.measure("chains (beside the graph)") {
-                        ConversionChains(events: events, forest: forest, conversions: conversions)
+                    let people = unnamed?.people ?? events.people.count
+                    let forest = timings.measure("parents (beside the graph)") {
+                        ReferralParents(scope: ScopeRows(allOf: events, peopleCount: people), joinOrder: false)
                     }
-                    return (forest, chains)
+                    let chains = timings.measure("chains (beside the graph)") {
+                        ConversionChains(
+                            events: events, forest: forest, conversions: conversions,
+                            node: unnamed?.node ?? events.people.indices(of: conversions.users))
+                    }
+                    return (options.grouping == .campaign ? forest : nil, chains)
                 })
             return (graph, forest, chains, nil)
         }
@@ -97,15 +107,27 @@ public enum Attribution {
         pathsFromEvents: Bool, timings: PhaseTimings?, rows: Rows? = nil
     ) throws(AttributionError) -> AttributionResult {
         try check(options)
+        let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
+        let flowByChannel = options.model == .influenceFlow && !pathsFromEvents && options.grouping == .channel
+        // What no model reads on the way (campaigns and line numbers) goes before it starts
+        // when `release` gives up all but the channels afterwards anyway.
+        if release, onPaths || flowByChannel { events.keepAllButCampaignsAndLines() }
+        // Influence-flow by channel never names a person: the people's ids (their bytes and
+        // tables, 0.36 GB of the 10.9M-person program export) go before the graph is built,
+        // once the conversions' users are matched to them.
+        var unnamed: (people: Int, node: [Int32])?
+        if release, flowByChannel {
+            unnamed = (events.people.count, events.people.indices(of: conversions.users))
+            events.people = Interner(capacity: 0)
+        }
         let (found, parents, chains, merged) = prepare(
             events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings,
-            rows: rows)
+            rows: rows, unnamed: unnamed)
         // Influence-flow is handed the graph and the parents, to give them up as it goes.
-        var (graph, forest): (ReferralGraph?, ReferralParents?) = (consume found, consume parents)
+        var (graph, forest) = (consume found, consume parents)
         let graphQuality = graph?.quality
-        let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
         // Influence-flow by channel reads the graph, the channel column and its names from here on.
-        if release, onPaths || (graph != nil && options.grouping == .channel) { events.keepOnlyChannels() }
+        if release, onPaths || flowByChannel { events.keepOnlyChannels() }
         var result = try timings.measure("credit") { () throws(AttributionError) -> AttributionResult in
             if onPaths {
                 guard options.model.isPathModel else {
@@ -123,9 +145,9 @@ public enum Attribution {
                 result.conversionsQuality = conversions.quality
                 result.conversionRows = conversions.count
                 return result
-            } else if let handed = graph.take(), let parents = forest.take() {
+            } else if let handed = graph.take() {
                 return try InfluenceFlow.attribute(
-                    events: events, graph: handed, forest: parents, chains: chains,
+                    events: events, graph: handed, forest: forest.take(), chains: chains,
                     conversions: conversions, options: options)
             } else {
                 return try chainAttribution(

@@ -43,8 +43,14 @@ public struct ConversionChains: Sendable {
     ///   - conversions: the conversions.
     /// - Complexity: O(conversions × chain length + distinct converters).
     public init(events: ReferralEvents, forest: ReferralParents, conversions: Conversions) {
-        let users = conversions.users
-        let node = events.people.indices(of: users)
+        self.init(events: events, forest: forest, conversions: conversions, node: events.people.indices(of: conversions.users))
+    }
+
+    /// `init(events:forest:conversions:)` with each of the conversions' users' person (−1:
+    /// none) found already (`Interner.indices(of:)`): the events may have given up their
+    /// people's ids.
+    init(events: ReferralEvents, forest: ReferralParents, conversions: Conversions, node: [Int32]) {
+        precondition(node.count == conversions.users.count, "ConversionChains: \(node.count) people for \(conversions.users.count) users")
         let referralTime = events.timestamp
         let conversionTime = conversions.timestamp
         let timed = referralTime != nil && conversionTime != nil

@@ -25,15 +25,34 @@ public struct CSRMatrix: Sendable, Equatable {
     /// `0 ..< columns` — a matrix that would send a product out of bounds is never made.
     /// - Complexity: O(rows + entries).
     public init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], value: [Double]) {
+        Self.check(rows: rows, columns: columns, rowStart: rowStart, column: column, values: value.count)
+        self.init(rows: rows, columns: columns, rowStart: rowStart, column: column, values: .compact(value))
+    }
+
+    /// A matrix whose values are counts held exactly as `Float`s (below 2²⁴), checked as
+    /// `init(rows:columns:rowStart:column:value:)` is: the values it would make of the counts
+    /// as doubles.
+    init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], counts: [Float]) {
+        Self.check(rows: rows, columns: columns, rowStart: rowStart, column: column, values: counts.count)
+        precondition(
+            counts.allSatisfy { $0 >= 0 && $0 < 16_777_216 && $0.rounded() == $0 },
+            "CSRMatrix: a count that is not a whole number below 2^24")
+        self.init(
+            rows: rows, columns: columns, rowStart: rowStart, column: column, values: counts.allSatisfy { $0 == 1 } ? .ones : .float(counts)
+        )
+    }
+
+    /// Traps unless `rowStart` has `rows + 1` non-decreasing offsets from 0 to the entry count,
+    /// there are `values` values for the entries, and every column lies in `0 ..< columns`.
+    private static func check(rows: Int, columns: Int, rowStart: [Int], column: [Int32], values: Int) {
         precondition(rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "CSRMatrix: bad shape \(rows)×\(columns)")
         precondition(
             rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == column.count,
             "CSRMatrix: rowStart must have rows + 1 offsets from 0 to the entry count")
-        precondition(value.count == column.count, "CSRMatrix: \(column.count) columns but \(value.count) values")
+        precondition(values == column.count, "CSRMatrix: \(column.count) columns but \(values) values")
         for r in 0..<rows { precondition(rowStart[r] <= rowStart[r + 1], "CSRMatrix: rowStart decreases at row \(r)") }
         let bound = Int32(truncatingIfNeeded: columns)
         for c in column { precondition(c >= 0 && c < bound, "CSRMatrix: column index \(c) outside 0..<\(columns)") }
-        self.init(rows: rows, columns: columns, rowStart: rowStart, column: column, values: .compact(value))
     }
 
     /// A matrix from arrays the library built itself (checked in debug builds).

@@ -4,7 +4,8 @@
 /// keeps its earliest timestamp (input order on ties, a timed row over an untimed one) and
 /// that row's channel.
 public struct ReferralGraph: Sendable {
-    /// People, index = node.
+    /// People, index = node; empty when the graph was built without their ids (influence-flow
+    /// by channel, which names no one).
     public let people: Interner
     /// source → target, weights summed.
     public let forward: CSRMatrix
@@ -26,15 +27,22 @@ public struct ReferralGraph: Sendable {
     /// What was read, skipped and merged.
     public var quality: DataQuality
 
-    /// The number of people.
-    public var nodeCount: Int { people.count }
+    /// The number of people (that of `people`, unless the graph was built without their ids).
+    public let nodeCount: Int
     /// The number of distinct referred pairs.
     public var edgeCount: Int { forward.count }
 
     /// Builds the graph of a set of referrals.
     /// - Complexity: O(people + rows).
-    public init(events: ReferralEvents) {
-        let n = events.people.count
+    public init(events: ReferralEvents) { self.init(events: events, peopleCount: nil) }
+
+    /// `init(events:)`; with `peopleCount`, for events that have given up their people's ids
+    /// (`people` is then empty): the graph of that many people.
+    init(events: ReferralEvents, peopleCount: Int?) {
+        precondition(
+            peopleCount.map { events.people.count == 0 || events.people.count == $0 } ?? true,
+            "ReferralGraph: \(events.people.count) people's ids for \(peopleCount ?? 0) people")
+        let n = peopleCount ?? events.people.count
         let m = events.count
         precondition(events.target.count == m, "ReferralGraph: \(m) sources and \(events.target.count) targets")
         precondition(!events.weighted || events.weights.count == m, "ReferralGraph: \(events.weights.count) weights for \(m) rows")
@@ -54,7 +62,12 @@ public struct ReferralGraph: Sendable {
         for r in 0..<n { start[r + 1] = start[r] + unique[r] }
         let kept = start[n]
         var outColumn = [Int32](repeating: 0, count: kept)
-        var outValue = [Double](repeating: 0, count: kept)
+        // Without weights an edge's value is its count of rows, which a `Float` holds exactly
+        // below 2²⁴: written as such, it is what `EdgeValues.compact` would make of the
+        // doubles, without the doubles (78 MB at 9.8M edges, beside the rows being merged).
+        let counted = !events.weighted && m < 1 << 24
+        var outValue = [Double](repeating: 0, count: counted ? 0 : kept)
+        var outCount = [Float](repeating: 0, count: counted ? kept : 0)
         var edgeRow = [Int32](repeating: 0, count: kept)
         let blocks = Parallel.blocks(offsets: rowStart, parts: Parallel.threads, minimum: 1 << 18)
         let weights = events.weighted ? events.weights : []
@@ -65,38 +78,40 @@ public struct ReferralGraph: Sendable {
                     timestamps.withUnsafeBufferPointer { times in
                         outColumn.withUnsafeMutableBufferPointer { outColumn in
                             outValue.withUnsafeMutableBufferPointer { outValue in
-                                edgeRow.withUnsafeMutableBufferPointer { edgeRow in
-                                    let read = UncheckedSendable((column, position, weights, times))
-                                    let out = (
-                                        SharedBuffer(outColumn), SharedBuffer(outValue), SharedBuffer(edgeRow)
-                                    )
-                                    // Each block of rows writes only its own rows' edges.
-                                    Parallel.forEach(blocks.count) { b in
-                                        let (column, position, weights, times) = read.value
-                                        let (outColumn, outValue, edgeRow) = out
-                                        func weight(_ p: Int) -> Double { weights.isEmpty ? 1 : weights[p] }
-                                        for r in blocks[b] {
-                                            var k = start[r]
-                                            var e = rowStart[r]
-                                            while e < rowStart[r + 1] {
-                                                // A run of one target: its rows in input order.
-                                                var best = Int(position[e])
-                                                var sum = weight(best)
-                                                var last = e + 1
-                                                while last < rowStart[r + 1], column[last] == column[e] {
-                                                    let p = Int(position[last])
-                                                    sum += weight(p)
-                                                    if !times.isEmpty {
-                                                        let t = times[p], kept = times[best]
-                                                        if t < kept || (kept.isNaN && !t.isNaN) { best = p }
+                                outCount.withUnsafeMutableBufferPointer { outCount in
+                                    edgeRow.withUnsafeMutableBufferPointer { edgeRow in
+                                        let read = UncheckedSendable((column, position, weights, times))
+                                        let out = (
+                                            SharedBuffer(outColumn), SharedBuffer(outValue), SharedBuffer(outCount), SharedBuffer(edgeRow)
+                                        )
+                                        // Each block of rows writes only its own rows' edges.
+                                        Parallel.forEach(blocks.count) { b in
+                                            let (column, position, weights, times) = read.value
+                                            let (outColumn, outValue, outCount, edgeRow) = out
+                                            func weight(_ p: Int) -> Double { weights.isEmpty ? 1 : weights[p] }
+                                            for r in blocks[b] {
+                                                var k = start[r]
+                                                var e = rowStart[r]
+                                                while e < rowStart[r + 1] {
+                                                    // A run of one target: its rows in input order.
+                                                    var best = Int(position[e])
+                                                    var sum = weight(best)
+                                                    var last = e + 1
+                                                    while last < rowStart[r + 1], column[last] == column[e] {
+                                                        let p = Int(position[last])
+                                                        sum += weight(p)
+                                                        if !times.isEmpty {
+                                                            let t = times[p], kept = times[best]
+                                                            if t < kept || (kept.isNaN && !t.isNaN) { best = p }
+                                                        }
+                                                        last += 1
                                                     }
-                                                    last += 1
+                                                    outColumn[k] = column[e]
+                                                    if counted { outCount[k] = Float(sum) } else { outValue[k] = sum }
+                                                    edgeRow[k] = Int32(truncatingIfNeeded: best)
+                                                    k += 1
+                                                    e = last
                                                 }
-                                                outColumn[k] = column[e]
-                                                outValue[k] = sum
-                                                edgeRow[k] = Int32(truncatingIfNeeded: best)
-                                                k += 1
-                                                e = last
                                             }
                                         }
                                     }
@@ -107,8 +122,12 @@ public struct ReferralGraph: Sendable {
                 }
             }
         }
-        forward = CSRMatrix(rows: n, columns: n, rowStart: start, column: outColumn, value: outValue)
+        forward =
+            counted
+            ? CSRMatrix(rows: n, columns: n, rowStart: start, column: outColumn, counts: outCount)
+            : CSRMatrix(rows: n, columns: n, rowStart: start, column: outColumn, value: outValue)
         people = events.people
+        nodeCount = n
         self.edgeRow = edgeRow
         quality = events.quality
         quality.mergedDuplicates = m - kept

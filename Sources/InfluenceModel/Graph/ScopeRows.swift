@@ -30,13 +30,16 @@ public struct ScopeRows: Sendable {
     public var rows: [Int] { rowList ?? Array(0..<count) }
 
     /// Every row of `events`, with the events' own numbering (no copy of the id columns).
-    public init(allOf events: ReferralEvents) {
+    public init(allOf events: ReferralEvents) { self.init(allOf: events, peopleCount: events.people.count) }
+
+    /// `init(allOf:)` of events with `peopleCount` people (whose ids they may have given up).
+    init(allOf events: ReferralEvents, peopleCount: Int) {
         rowList = nil
         peopleList = nil
         source = events.source
         target = events.target
         time = events.timestamp
-        peopleCount = events.people.count
+        self.peopleCount = peopleCount
     }
 
     init(rows: [Int], people: [Int32], source: [Int32], target: [Int32], time: [Double]?) {

@@ -54,6 +54,14 @@ public struct ReferralEvents: Sendable {
         line = []
     }
 
+    /// Gives up the campaign column, the campaigns' names and the line numbers, which reading
+    /// the parents, the chains and the graph does not need.
+    mutating func keepAllButCampaignsAndLines() {
+        campaign = nil
+        campaigns = Interner(capacity: 0)
+        line = []
+    }
+
     /// Row `row`'s weight (1 without a weight column).
     @inline(__always)
     public func weight(ofRow row: Int) -> Double { weighted ? weights[row] : 1 }
