@@ -67,6 +67,49 @@ struct InfluenceFlowSweepTests {
         #expect(r.matrix.column == columns)
     }
 
+    /// On a graph large enough for the rows to be cut among the threads (100,000 people, some
+    /// with many referrals, values other than 1): each new row is its person's old row whole,
+    /// in its order, with every column renumbered and its value beside it; a value kept per
+    /// entry (`entries`) follows its entry.
+    @Test func renumberingInAnOrderMovesEveryRowWhole() throws {
+        var rng = SplitMix64(seed: 41)
+        let n = 100_000
+        var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = []
+        for p in 1..<n {
+            let referrals = rng.below(10) == 0 ? 1 + rng.below(12) : 1
+            for _ in 0..<referrals {
+                rows.append(Int32(rng.below(p)))
+                columns.append(Int32(p))
+                values.append(Double(1 + rng.below(3)) / 4)
+            }
+        }
+        let a = CSRMatrix(rows: n, columns: n, row: rows, column: columns, value: values)
+        let (order, _) = try #require(Renumbering.referrersFirst(a))
+        let r = Renumbering(a, order: order)
+        let old = a.value, new = r.matrix.value
+        let channel = (0..<Int32(a.count)).map { ($0 &* 7919) % 13 - 1 }
+        let rowOf = (0..<Int32(a.count)).map { $0 }  // each entry keeps "row" e
+        let kept = r.entries(channel, at: rowOf, from: a.rowStart)
+        var mismatches = 0
+        for i in 0..<n {
+            let s = Int(order[i])
+            let (from, to) = (a.rowStart[s], r.matrix.rowStart[i])
+            guard r.matrix.rowStart[i + 1] - to == a.rowStart[s + 1] - from else {
+                mismatches += 1
+                continue
+            }
+            for k in 0..<(a.rowStart[s + 1] - from)
+            where
+                r.matrix.column[to + k] != r.number[Int(a.column[from + k])] || new[to + k] != old[from + k]
+                || kept[to + k] != channel[from + k]
+            {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
+        #expect((0..<n).allSatisfy { r.number[Int(order[$0])] == Int32($0) })
+    }
+
     @Test func noOrderPastTheLimit() throws {
         // 0 → 1 → 2 → 0 and 3 → 0: three people wait on the cycle.
         let a = matrix(4, [(0, 1), (1, 2), (2, 0), (3, 0)])

@@ -450,8 +450,7 @@ public enum InfluenceFlow {
         var entryChannel: [Int32] = []
         if options.grouping == .channel, let channel = events.channel {
             let (edgeRow, rowStart) = (graph.edgeRow, graph.forward.rowStart)
-            entryChannel =
-                renumbering?.entries(from: rowStart) { channel[Int(edgeRow[$0])] } ?? edgeRow.map { channel[Int($0)] }
+            entryChannel = renumbering?.entries(channel, at: edgeRow, from: rowStart) ?? edgeRow.map { channel[Int($0)] }
         }
         if let renumbering {
             inWeight = renumbering.forward(inWeight)
