@@ -25,11 +25,13 @@ public enum Attribution {
     }
 
     /// `attribute(events:…)`, with less memory for the models that run on channel paths and
-    /// for influence-flow by channel: once the parents, chains and graph are found, `events`
-    /// gives up what those do not read (the people's ids, sources, targets, times, campaigns
-    /// and line numbers), so that the paths' arrays or the solve's vectors do not come on top
-    /// of them. Afterwards `events` keeps its file, quality, channels and channel column only;
-    /// the other models leave it whole. The same result.
+    /// for influence-flow by channel: `events` gives up its campaigns and line numbers before
+    /// the parents, chains and graph are found (and, for influence-flow by channel, which names
+    /// no one, its people's ids too, once the conversions' users are matched to them), then
+    /// what those do not read (sources, targets, times), so that the paths' arrays or the
+    /// solve's vectors do not come on top of them. Afterwards `events` keeps its file,
+    /// quality, channels and channel column only; the other models leave it whole. The same
+    /// result.
     ///
     /// `rows`, when given, are `rowsFirst(events:)` of these events (found beside the reading
     /// of the conversions); they are used where the model starts from them.

@@ -34,12 +34,12 @@ public struct CSRMatrix: Sendable, Equatable {
     /// as doubles.
     init(rows: Int, columns: Int, rowStart: [Int], column: [Int32], counts: [Float]) {
         Self.check(rows: rows, columns: columns, rowStart: rowStart, column: column, values: counts.count)
-        precondition(
-            counts.allSatisfy { $0 >= 0 && $0 < 16_777_216 && $0.rounded() == $0 },
-            "CSRMatrix: a count that is not a whole number below 2^24")
-        self.init(
-            rows: rows, columns: columns, rowStart: rowStart, column: column, values: counts.allSatisfy { $0 == 1 } ? .ones : .float(counts)
-        )
+        var ones = true
+        for c in counts {
+            precondition(c >= 0 && c < 16_777_216 && c.rounded() == c, "CSRMatrix: a count that is not a whole number below 2^24")
+            if c != 1 { ones = false }
+        }
+        self.init(rows: rows, columns: columns, rowStart: rowStart, column: column, values: ones ? .ones : .float(counts))
     }
 
     /// Traps unless `rowStart` has `rows + 1` non-decreasing offsets from 0 to the entry count,
