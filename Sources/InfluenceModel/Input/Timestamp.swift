@@ -188,6 +188,47 @@ public enum Timestamp {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
+    /// Bytes that `writeISO8601` may write (a year of up to 12 digits and its sign).
+    static let iso8601Room = 32
+
+    /// Writes `iso8601(seconds)` at `out` (room for `iso8601Room` bytes) and returns how many
+    /// bytes it wrote: years 0 to 9999 digit by digit, any other through `iso8601`.
+    @inline(__always)
+    static func writeISO8601(_ seconds: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let total = Int(seconds.rounded(.down))
+        var days = total / 86_400
+        var rest = total % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let (year, month, day) = civil(fromDays: days)
+        guard year >= 0, year <= 9999 else {
+            var text = iso8601(seconds)
+            return text.withUTF8 { bytes in
+                out.update(from: bytes.baseAddress!, count: bytes.count)
+                return bytes.count
+            }
+        }
+        func put(_ value: Int, _ width: Int, at: Int) {
+            var v = value
+            for k in stride(from: width - 1, through: 0, by: -1) {
+                out[at + k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+            }
+        }
+        put(year, 4, at: 0)
+        out[4] = 0x2D  // -
+        put(month, 2, at: 5)
+        out[7] = 0x2D
+        put(day, 2, at: 8)
+        out[10] = 0x54  // T
+        put(rest / 3600, 2, at: 11)
+        out[13] = 0x3A  // :
+        put(rest / 60 % 60, 2, at: 14)
+        out[16] = 0x3A
+        put(rest % 60, 2, at: 17)
+        out[19] = 0x5A  // Z
+        return 20
+    }
+
     /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped).
     public static func iso8601(_ seconds: Double) -> String {
         let total = Int(seconds.rounded(.down))

@@ -4,18 +4,56 @@ struct JSONObjectText {
     let indent: Int
     var out: [UInt8] = []
     /// Whether the next field is the object's first (no comma before it).
-    var first = true
+    var first = true {
+        didSet { if first { field = 0 } }
+    }
+    /// Each field's key as written (a line break, the indent, the quoted name and `: `), by
+    /// its place in the object: objects of a listing repeat their keys, which are then copied
+    /// rather than quoted again (a third of the time of 3.1M cascades' objects).
+    private var keys: [(name: String, text: [UInt8])] = []
+    /// The place of the next field in the object.
+    private var field = 0
 
     init(indent: Int) { self.indent = indent }
 
     mutating func key(_ name: String) {
-        JSONValue.appendKey(name, first: first, indent: indent, into: &out)
+        if !first { out.append(0x2C) }
         first = false
+        if field == keys.count || keys[field].name != name {
+            var text: [UInt8] = []
+            JSONValue.appendKey(name, first: true, indent: indent, into: &text)
+            if field == keys.count { keys.append((name, text)) } else { keys[field] = (name, text) }
+        }
+        out.append(contentsOf: keys[field].text)
+        field += 1
     }
 
     mutating func string(_ value: String, named name: String) {
         key(name)
         JSONValue.quote(value, into: &out)
+    }
+
+    /// A string given as UTF-8 bytes, escaped as `JSONValue.quote` escapes a `String`.
+    mutating func string(bytes value: UnsafeBufferPointer<UInt8>, named name: String) {
+        key(name)
+        JSONValue.quote(bytes: value, into: &out)
+    }
+
+    /// A number, or `null` for none.
+    mutating func optionalNumber(_ value: Double?, named name: String) {
+        key(name)
+        if let value { JSONValue.appendNumber(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// An array of integers on one line, as `.array` of `.int`s renders.
+    mutating func ints(_ values: [Int], named name: String) {
+        key(name)
+        out.append(0x5B)
+        for (k, value) in values.enumerated() {
+            if k > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+            JSONValue.appendInteger(value, to: &out)
+        }
+        out.append(0x5D)
     }
 
     mutating func number(_ value: Double, named name: String) {

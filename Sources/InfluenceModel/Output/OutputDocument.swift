@@ -54,7 +54,7 @@ extension OutputDocument {
             try OutputFile.write(chunks: csvChunks(), to: path)
             return true
         case .json:
-            try OutputFile.write(bytes: json().renderedBytes(), to: path)
+            try OutputFile.write(chunks: json().renderedChunks(), to: path)
             return true
         default: break
         }

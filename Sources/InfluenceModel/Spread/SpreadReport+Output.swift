@@ -12,6 +12,7 @@ extension SpreadReport {
     /// - `generation`: `campaign,generation,people,r` (r empty for the last generation).
     /// - `day`: `campaign,date,new_people,cumulative_people`.
     public func csv(per level: SpreadLevel) -> String {
+        if level == .cascade { return String(decoding: cascadeCSVChunks().joined(), as: UTF8.self) }
         var out = Self.header(level).joined(separator: ",") + "\n"
         let text = Self.textColumns(level)
         for row in rows(per: level, number: Format.shortest) {
@@ -156,21 +157,6 @@ extension SpreadReport {
                         ])
                     })
             } ?? .null
-        let listed = cascades
-        let cascadeList: [JSONValue] = JSONValue.parallelMap(listed.count) { i in
-            let (campaign, c) = listed[i]
-            return .object([
-                ("root", .string(people.name(c.root))),
-                ("campaign", .string(campaign)),
-                ("size", .int(c.size)),
-                ("depth", .int(c.depth)),
-                ("max_breadth", .int(c.maxBreadth)),
-                ("structural_virality", optional(c.structuralVirality)),
-                ("first_timestamp", time(c.firstTimestamp)),
-                ("last_timestamp", time(c.lastTimestamp)),
-                ("generation_sizes", .array(c.generationSizes.map(JSONValue.int))),
-            ])
-        }
         return .document(
             command: "spread", parameters: [],
             results: [
@@ -178,7 +164,7 @@ extension SpreadReport {
                 ("rows_without_channel", .int(rowsWithoutChannel)),
                 ("campaigns", .array(campaigns)),
                 ("channels", channelList),
-                ("cascades", .array(cascadeList)),
+                ("cascades", cascadeObjects()),
             ],
             quality: InputQualities(referrals: quality, conversions: conversionsQuality))
     }
