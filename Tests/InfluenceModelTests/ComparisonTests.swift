@@ -197,7 +197,8 @@ struct ComparisonTests {
         let events = try BranchingExport.events(rows, timed: true)
         var numbering = ScopeNumbering(events: events)
         var sample = CascadeSample(
-            name: "a", events: events, scope: numbering.scope(Array(0..<events.count), of: events), campaign: nil, converted: nil)
+            name: "a", events: events, scope: numbering.scope((0..<events.count).map { Int32($0) }, of: events), campaign: nil,
+            converted: nil)
         let window = HopMedian.prepare(&sample)
         for round in 0..<20 {
             // Ordinary Poisson weights, then lopsided ones that push the median out of the window.
@@ -329,7 +330,8 @@ struct ReplicateChunkTests {
         let events = try BranchingExport.events(rows, timed: true)
         var numbering = ScopeNumbering(events: events)
         var sample = CascadeSample(
-            name: "a", events: events, scope: numbering.scope(Array(0..<events.count), of: events), campaign: nil, converted: nil)
+            name: "a", events: events, scope: numbering.scope((0..<events.count).map { Int32($0) }, of: events), campaign: nil,
+            converted: nil)
         let window = HopMedian.prepare(&sample)
         #expect(sample.typeCount > 2 * Replicates.chunk, "several chunks")
         let metrics: [ComparisonMetric] = [.people, .referrals, .medianHoursPerHop]

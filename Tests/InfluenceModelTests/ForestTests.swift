@@ -221,7 +221,7 @@ struct ForestTests {
         let source = (0..<rows).map { _ in Int32(Int.random(in: 0..<max(1, people / 2), using: &rng)) }
         let target = (0..<rows).map { _ in Int32(Int.random(in: 0..<people, using: &rng)) }
         let scope = ScopeRows(
-            rows: Array(0..<rows), people: (0..<Int32(people)).map { $0 }, source: source, target: target, time: nil)
+            rows: (0..<rows).map { Int32($0) }, people: (0..<Int32(people)).map { $0 }, source: source, target: target, time: nil)
         let (sharers, referred) = ScopeSpread.sharersAndReferred(scope)
         #expect(sharers.count == (people + 63) / 64 && referred.count == sharers.count)
         let wantSharers: [Int32] = Set(source).sorted()

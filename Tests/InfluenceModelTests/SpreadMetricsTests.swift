@@ -87,7 +87,7 @@ struct SpreadMetricsTests {
         var numbering = ScopeNumbering(events: events)
         var counts: [Int?] = []
         for c in 0..<Int32(events.campaigns.count) {
-            let scope = numbering.scope((0..<events.count).filter { campaign[$0] == c }, of: events)
+            let scope = numbering.scope((0..<events.count).filter { campaign[$0] == c }.map { Int32($0) }, of: events)
             let known = ScopeSpread(events: events, scope: scope, campaign: c, converted: converted)
             var referred: [Int32]?
             var later = ScopeSpread(events: events, scope: scope, campaign: c, converted: .later, referred: &referred)
@@ -227,5 +227,25 @@ struct SpreadMetricsTests {
             #expect(a.csv(per: level) == b.csv(per: level))
             #expect(a.table(per: level) == b.table(per: level))
         }
+    }
+}
+
+/// Each label's rows as lists made to size.
+struct RowListsTests {
+    @Test func everyLabelledRowOnceInItsLabelsListInOrder() {
+        var random = SplitMix64(seed: 3)
+        let count = 7
+        // Labels -1 (no label) to 6, the lists' lengths far from powers of two.
+        let labels: [Int32] = (0..<300_000).map { _ in Int32(Int(random.next() % UInt64(count + 1)) - 1) }
+        let lists = ScopeRows.rowLists(labels: labels, count: count)
+        #expect(lists.count == count)
+        for c in 0..<count {
+            let expected = labels.indices.filter { labels[$0] == Int32(c) }.map { Int32($0) }
+            #expect(lists[c] == expected)
+            // Made to size: not the up-to-double room of a list grown row by row.
+            #expect(lists[c].capacity <= lists[c].count + 1024, "list \(c): \(lists[c].count) rows, room for \(lists[c].capacity)")
+        }
+        #expect(ScopeRows.rowLists(labels: [], count: 3) == [[], [], []])
+        #expect(ScopeRows.rowLists(labels: [-1, -1], count: 0).isEmpty)
     }
 }

@@ -84,6 +84,6 @@ struct ReportGroupingTests {
         let email = try #require(export.events.channels.index(of: "email"))
         for r in 0..<export.events.count where export.events.channel?[r] == email { rows.append(r) }
         var numbering = ScopeNumbering(events: export.events)
-        #expect(report.channelReach["email"] == DailyReach.series(scope: numbering.scope(rows, of: export.events)))
+        #expect(report.channelReach["email"] == DailyReach.series(scope: numbering.scope(rows.map { Int32($0) }, of: export.events)))
     }
 }

@@ -257,7 +257,7 @@ public struct Comparison: Sendable {
 
     /// The rows of each group, in group order, and the rows in none.
     struct GroupPlan {
-        var groups: [(name: String, rows: [Int], campaign: Int32?)]
+        var groups: [(name: String, rows: [Int32], campaign: Int32?)]
         var unassigned: Int
     }
 
@@ -267,11 +267,8 @@ public struct Comparison: Sendable {
             let labels = grouping == .campaign ? events.campaign : events.channel
             let names = grouping == .campaign ? events.campaigns : events.channels
             guard let labels else { throw .noColumn(file: events.file, grouping: grouping) }
-            var rowsOf = [[Int]](repeating: [], count: names.count)
-            var unassigned = 0
-            for r in 0..<events.count {
-                if labels[r] >= 0 { rowsOf[Int(labels[r])].append(r) } else { unassigned += 1 }
-            }
+            let rowsOf = ScopeRows.rowLists(labels: labels, count: names.count)
+            let unassigned = labels.count { $0 < 0 }
             let order = (0..<Int32(names.count)).sorted { names.precedes($0, $1) }
             let groups = order.filter { !rowsOf[Int($0)].isEmpty }.map { c in
                 (name: names.name(c), rows: rowsOf[Int(c)], campaign: grouping == .campaign ? Optional(c) : nil)
@@ -280,12 +277,12 @@ public struct Comparison: Sendable {
         case .file:
             guard events.sources.count > 1 else { throw .oneFile(file: events.file) }
             let stems = events.sources.map { InputPaths.stem($0.file) }
-            var groups: [(name: String, rows: [Int], campaign: Int32?)] = []
+            var groups: [(name: String, rows: [Int32], campaign: Int32?)] = []
             for (k, source) in events.sources.enumerated() {
                 let end = k + 1 < events.sources.count ? events.sources[k + 1].firstRow : events.count
                 // Two files with one stem are told apart by their paths.
                 let name = stems.filter { $0 == stems[k] }.count > 1 ? source.file : stems[k]
-                if end > source.firstRow { groups.append((name, Array(source.firstRow..<end), nil)) }
+                if end > source.firstRow { groups.append((name, (source.firstRow..<end).map { Int32($0) }, nil)) }
             }
             return GroupPlan(groups: groups, unassigned: 0)
         }
@@ -293,7 +290,7 @@ public struct Comparison: Sendable {
 
     /// Each group's cascades, built on as many threads as there are, each numbering its
     /// groups' people with its own scratch array.
-    static func samples(_ groups: [(name: String, rows: [Int], campaign: Int32?)], events: ReferralEvents, converted: ConvertedPeople?)
+    static func samples(_ groups: [(name: String, rows: [Int32], campaign: Int32?)], events: ReferralEvents, converted: ConvertedPeople?)
         -> [CascadeSample]
     {
         let parts = Parallel.ranges(groups.count, parts: Parallel.threads)

@@ -44,8 +44,7 @@ public struct ChannelSpread: Sendable, Equatable {
     static func measure(events: ReferralEvents, forest: ReferralForest, converted: ConvertedPeople?) -> [ChannelSpread] {
         guard let channel = events.channel else { return [] }
         let count = events.channels.count
-        var rowsOf = [[Int]](repeating: [], count: count)
-        for r in 0..<events.count where channel[r] >= 0 { rowsOf[Int(channel[r])].append(r) }
+        let rowsOf = ScopeRows.rowLists(labels: channel, count: count)
         var hoursOf = [[Double]](repeating: [], count: count)
         if let time = events.timestamp {
             for hop in ScopeSpread.hops(in: forest, time: time) where channel[Int(hop.row)] >= 0 {
@@ -61,7 +60,7 @@ public struct ChannelSpread: Sendable, Equatable {
             var sharers = 0, reached = 0, converts = 0
             var depthSum = 0.0
             for r in rows {
-                let s = events.source[r], t = events.target[r]
+                let s = events.source[Int(r)], t = events.target[Int(r)]
                 if sharerMark[Int(s)] != c { sharerMark[Int(s)] = c; sharers += 1 }
                 if targetMark[Int(t)] != c {
                     targetMark[Int(t)] = c

@@ -64,11 +64,10 @@ public struct SpreadReport: Sendable {
         // idle. Work shared among the threads inside a side runs on that side's thread alone,
         // so the overall scope and the channels come after, side by side as before. Each
         // result has its own place, so the report is the same whatever ran where.
-        var rowsOf: [[Int]] = []
+        var rowsOf: [[Int32]] = []
         var order: [Int32] = []
         if let campaign = events.campaign {
-            rowsOf = [[Int]](repeating: [], count: events.campaigns.count)
-            for r in 0..<events.count where campaign[r] >= 0 { rowsOf[Int(campaign[r])].append(r) }
+            rowsOf = ScopeRows.rowLists(labels: campaign, count: events.campaigns.count)
             // A campaign with no rows left (after --campaign or --since) has nothing to measure.
             order = (0..<Int32(events.campaigns.count)).sorted { events.campaigns.precedes($0, $1) }.filter { !rowsOf[Int($0)].isEmpty }
         }

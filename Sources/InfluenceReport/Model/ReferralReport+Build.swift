@@ -91,8 +91,7 @@ extension ReferralReport {
 
         var channelReach: [String: [DailyReach]] = [:]
         if let channel = events.channel, events.timestamp != nil {
-            var rowsOf = [[Int]](repeating: [], count: events.channels.count)
-            for r in 0..<events.count where channel[r] >= 0 { rowsOf[Int(channel[r])].append(r) }
+            let rowsOf = ScopeRows.rowLists(labels: channel, count: events.channels.count)
             var numbering = ScopeNumbering(events: events)
             for (c, rows) in rowsOf.enumerated() where !rows.isEmpty {
                 channelReach[events.channels.name(Int32(c))] = DailyReach.series(scope: numbering.scope(rows, of: events))
