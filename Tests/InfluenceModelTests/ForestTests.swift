@@ -82,6 +82,12 @@ struct ForestTests {
         let parents = ReferralParents(events: events)
         #expect(parents.parent == want.parent && parents.parentRow == want.parentRow, "seed \(seed)")
         #expect(parents.members == forest.members && parents.inForest == forest.inForest, "seed \(seed)")
+        // Built without roots (the spread's measures): the same forest, `root` and `inForest` left empty.
+        let bare = ReferralForest(events: events, roots: false)
+        #expect(bare.parent == forest.parent && bare.parentRow == forest.parentRow && bare.depth == forest.depth, "seed \(seed)")
+        #expect(bare.members == forest.members && bare.roots == forest.roots && bare.preorder == forest.preorder, "seed \(seed)")
+        #expect(bare.childStart == forest.childStart && bare.children == forest.children, "seed \(seed)")
+        #expect(bare.root.isEmpty && bare.inForest.isEmpty && !forest.root.isEmpty, "seed \(seed)")
 
         // Members in order of first appearance, roots among them in that order.
         var members: [Int32] = []

@@ -96,7 +96,7 @@ public struct ScopeSpread: Sendable {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
         referrals = scope.count
-        let forest = forest ?? ReferralForest(scope: scope)
+        let forest = forest ?? ReferralForest(scope: scope, roots: false)
         people = forest.members.count
 
         var sets: (sharers: [UInt64], referred: [UInt64]) = ([], [])

@@ -96,7 +96,7 @@ public struct SpreadReport: Sendable {
         )
         let ((forest, converted), counted) = clock.measure(names.all) {
             Parallel.both {
-                let forest = clock.measure(names.forest) { ReferralForest(events: events) }
+                let forest = clock.measure(names.forest) { ReferralForest(events: events, roots: false) }
                 let converted = clock.measure(names.conversions) {
                     conversions.map { ConvertedPeople($0, events: events, forest: forest) }
                 }
