@@ -70,6 +70,24 @@ struct PublicAPISafetyTests {
         let expected: [Double] = [1.75, 1.5, 1]
         #expect(zip(solved.x, expected).allSatisfy { abs($0 - $1) < 1e-9 })
     }
+
+    /// A report's fields are public: a cascade whose root is not one of its people stops the
+    /// listings (CSV per cascade and JSON) with a message rather than reading past the ids.
+    @Test func spreadListingsRefuseARootThatIsNoPerson() async throws {
+        await #expect(processExitsWith: .failure) {
+            var report = SpreadReport(events: try ReferralEvents.parse(bytes: Array("source,target\na,b\n".utf8), file: "x.csv"))
+            report.scopes[0].cascades[0].root = 1_000_000
+            _ = report.cascadeCSVChunks()
+        }
+        await #expect(processExitsWith: .failure) {
+            var report = SpreadReport(events: try ReferralEvents.parse(bytes: Array("source,target\na,b\n".utf8), file: "x.csv"))
+            report.scopes[0].cascades[0].root = -3
+            _ = SpreadListing(report, per: .campaign).json().renderedBytes()
+        }
+        // The same report, untouched, lists its one cascade.
+        let report = SpreadReport(events: try ReferralEvents.parse(bytes: Array("source,target\na,b\n".utf8), file: "x.csv"))
+        #expect(String(decoding: report.cascadeCSVChunks().joined(), as: UTF8.self).hasSuffix("a,all,2,1,1,1,,\n"))
+    }
 }
 
 /// Debug test runs check the library's invariants as they go; release builds leave the checks out.

@@ -16,6 +16,7 @@ extension SpreadReport {
         // Bytes a row may take besides its id and campaign: three counts, the virality, two
         // times, their commas and the line feed.
         let fixed = 3 * CSVText.decimalRoom + Format.shortestRoom + 2 * Timestamp.iso8601Room + 8
+        let peopleCount = people.count
         let pieces = Parallel.pieces(Parallel.ranges(positions.count, parts: positions.count < 50_000 ? 1 : Parallel.threads * 2)) {
             range in
             var bytes: [UInt8] = []
@@ -27,7 +28,11 @@ extension SpreadReport {
                     // (one after another they were most of the listing's time).
                     var touched = 0
                     positions.forEachBatch(range, batch: 64) { s, batch in
-                        for c in batch { touched &+= offsets[Int(c.root)] }
+                        for c in batch {
+                            // The report's fields are public: a root is checked before it is read.
+                            precondition(UInt(bitPattern: Int(c.root)) < UInt(peopleCount), "cascade root \(c.root) is not a person")
+                            touched &+= offsets[Int(c.root)]
+                        }
                         for c in batch {
                             let at = offsets[Int(c.root)]
                             if at < arena.count { touched &+= Int(arena[at]) }
@@ -81,23 +86,25 @@ extension SpreadReport {
         let positions = CascadePositions(scopes)
         let names = scopes.map(\.campaign)
         let ahead = 16
+        let peopleCount = people.count
+        /// The root at `position`, if it is a person (the report's fields are public).
+        func root(_ position: Int) -> Int? {
+            let (s, i) = positions.locate(position)
+            let root = Int(positions.lists[s][i].root)
+            return UInt(bitPattern: root) < UInt(peopleCount) ? root : nil
+        }
         return people.offsets.withUnsafeBufferPointer { offsets in
             people.arena.withUnsafeBufferPointer { arena in
                 JSONValue.objects(positions.count) { k, fields in
                     // Roots are people at random: the offset of the root `ahead` objects on,
                     // and the key of the one half as far, are asked for early (hints only).
-                    if k + ahead < positions.count {
-                        let (s, i) = positions.locate(k + ahead)
-                        influence_prefetch(offsets.baseAddress! + Int(positions.lists[s][i].root))
-                    }
-                    if k + ahead / 2 < positions.count {
-                        let (s, i) = positions.locate(k + ahead / 2)
-                        let at = offsets[Int(positions.lists[s][i].root)]
-                        if at < arena.count { influence_prefetch(arena.baseAddress! + at) }
+                    if k + ahead < positions.count, let next = root(k + ahead) { influence_prefetch(offsets.baseAddress! + next) }
+                    if k + ahead / 2 < positions.count, let next = root(k + ahead / 2), offsets[next] < arena.count {
+                        influence_prefetch(arena.baseAddress! + offsets[next])
                     }
                     let (s, i) = positions.locate(k)
                     let c = positions.lists[s][i]
-                    let root = Int(c.root)
+                    guard let root = root(k) else { preconditionFailure("cascade root \(c.root) is not a person") }
                     fields.string(bytes: UnsafeBufferPointer(rebasing: arena[offsets[root]..<offsets[root + 1]]), named: "root")
                     fields.string(names[s], named: "campaign")
                     fields.int(c.size, named: "size")
