@@ -101,11 +101,11 @@ import Testing
         #expect(value.renderedBytes() == Array(want.utf8))
     }
 
-    /// Long listings (a cascade per item) are made and rendered in parts on several threads:
+    /// Long listings (a cascade per item) are rendered in parts on several threads:
     /// the text is still the one layout, item after item, spelled out here line by line.
     @Test(arguments: [JSONValue.parallelItems - 1, JSONValue.parallelItems, 3 * JSONValue.parallelItems + 5])
     func longListingsKeepTheLayout(count: Int) {
-        let items = JSONValue.parallelMap(count) { i in
+        let items: [JSONValue] = (0..<count).map { i in
             .object([("id", .string("p\(i)")), ("sizes", .array([.int(i), .int(-i)]))])
         }
         let value = JSONValue.object([("list", .array(items)), ("n", .int(count))])
@@ -115,6 +115,8 @@ import Testing
         }
         want += "\n  ],\n  \"n\": \(count)\n}\n"
         #expect(value.rendered() == want)
+        // Handed to a file in pieces, the same text.
+        #expect(Array(value.renderedChunks().joined()) == Array(want.utf8))
     }
 
     // MARK: Tables

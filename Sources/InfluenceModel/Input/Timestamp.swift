@@ -188,6 +188,16 @@ public enum Timestamp {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
+    /// The civil date of `seconds` since the epoch and its second of the day (fractions dropped).
+    static func civilTime(_ seconds: Double) -> (year: Int, month: Int, day: Int, second: Int) {
+        let total = Int(seconds.rounded(.down))
+        var days = total / 86_400
+        var rest = total % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let (year, month, day) = civil(fromDays: days)
+        return (year, month, day, rest)
+    }
+
     /// Bytes that `writeISO8601` may write (a year of up to 12 digits and its sign).
     static let iso8601Room = 32
 
@@ -195,11 +205,7 @@ public enum Timestamp {
     /// bytes it wrote: years 0 to 9999 digit by digit, any other through `iso8601`.
     @inline(__always)
     static func writeISO8601(_ seconds: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let total = Int(seconds.rounded(.down))
-        var days = total / 86_400
-        var rest = total % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day, rest) = civilTime(seconds)
         guard year >= 0, year <= 9999 else {
             var text = iso8601(seconds)
             return text.withUTF8 { bytes in
@@ -231,11 +237,7 @@ public enum Timestamp {
 
     /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped).
     public static func iso8601(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.down))
-        var days = total / 86_400
-        var rest = total % 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day, rest) = civilTime(seconds)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

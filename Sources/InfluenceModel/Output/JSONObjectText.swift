@@ -4,9 +4,7 @@ struct JSONObjectText {
     let indent: Int
     var out: [UInt8] = []
     /// Whether the next field is the object's first (no comma before it).
-    var first = true {
-        didSet { if first { field = 0 } }
-    }
+    private var first = true
     /// Each field's key as written (a line break, the indent, the quoted name and `: `), by
     /// its place in the object: objects of a listing repeat their keys, which are then copied
     /// rather than quoted again (a third of the time of 3.1M cascades' objects).
@@ -15,6 +13,13 @@ struct JSONObjectText {
     private var field = 0
 
     init(indent: Int) { self.indent = indent }
+
+    /// Starts the next object: its first field gets no comma, and its keys are matched from
+    /// the first again.
+    mutating func beginObject() {
+        first = true
+        field = 0
+    }
 
     mutating func key(_ name: String) {
         if !first { out.append(0x2C) }
@@ -87,7 +92,7 @@ extension JSONValue {
                 fields.out.append(0x0A)
                 fields.out.append(contentsOf: item)
                 fields.out.append(0x7B)  // {
-                fields.first = true
+                fields.beginObject()
                 object(k, &fields)
                 fields.out.append(0x0A)
                 fields.out.append(contentsOf: item)

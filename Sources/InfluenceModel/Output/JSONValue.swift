@@ -115,13 +115,6 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// `(0..<count).map(item)`, the items made on several threads when there are many (a
-    /// listing of cascades or people); the same array in the same order.
-    static func parallelMap(_ count: Int, _ item: (Int) -> JSONValue) -> [JSONValue] {
-        guard count >= parallelItems, Parallel.threads > 1 else { return (0..<count).map(item) }
-        return Parallel.map(count, parts: Parallel.threads * 2, item)
-    }
-
     /// Items `range` of an array, each after its separator (`, ` on one line when `flat`,
     /// else `,` and a new line indented one level deeper than `indent`).
     private static func appendItems(

@@ -97,7 +97,6 @@ extension SpreadReport {
     /// over time), every channel, every cascade, and the data-quality counts.
     public func json() -> JSONValue {
         func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
-        func time(_ value: Double?) -> JSONValue { value.map { .string(Timestamp.iso8601($0)) } ?? .null }
         let campaigns: [JSONValue] = scopes.map { s in
             let r = s.growth
             return .object([
