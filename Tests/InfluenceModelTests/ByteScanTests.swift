@@ -73,16 +73,43 @@ struct ByteScanTests {
                 : (0..<count).map { _ in rng.next() % 8 == 0 ? Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))] : 0x62 }
             for exact in [false, true] {
                 let ascii = bytes.allSatisfy { $0 < 0x80 }
-                func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-                let expected =
-                    ascii
-                    && (exact
-                        || (!space(bytes.first!) && !space(bytes.last!)
-                            && !(bytes.contains(0x40) && bytes.contains { $0 >= 0x41 && $0 <= 0x5A })))
-                let found = bytes.withUnsafeBufferPointer { ReferralRowReader.isPlain($0, exact: exact) }
+                let expected = ascii && (exact || !(bytes.contains(0x40) && bytes.contains { $0 >= 0x41 && $0 <= 0x5A }))
+                let found = bytes.withUnsafeBufferPointer { ReferralRowReader.isPlain(PlainId($0), exact: exact) }
                 #expect(found == expected, "bytes \(bytes), exact \(exact)")
                 if found != expected { return }
             }
+        }
+    }
+
+    /// A field the fast paths take as the file holds it: refused exactly when it holds doubled
+    /// quotes, is empty or longer than an id may be, or starts or ends with ASCII whitespace;
+    /// else its bytes with their first eight as a word, also for fields that end within eight
+    /// bytes of the buffer's end (read byte by byte there).
+    @Test func plainFieldsMatchTheirDefinition() {
+        var rng = SplitMix64(seed: 15)
+        func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        for round in 0..<40_000 {
+            let total = 1 + Int(rng.next() % 40)
+            var buffer = Self.randomBytes(total, &rng)
+            if round % 4 == 0 { buffer += [UInt8](repeating: 0x61, count: 1030) }  // room for ids too long
+            let start = Int(rng.next() % UInt64(buffer.count))
+            var end = start + Int(rng.next() % UInt64(buffer.count - start + 1))
+            if round % 4 == 0, rng.next() % 2 == 0 { end = min(buffer.count, start + 1020 + Int(rng.next() % 8)) }
+            let escaped = rng.next() % 10 == 0
+            let bytes = Array(buffer[start..<end])
+            let refused = escaped || bytes.isEmpty || bytes.count > InputError.maximumIdLength || space(bytes.first!) || space(bytes.last!)
+            var word: UInt64 = 0
+            for (k, byte) in bytes.prefix(8).enumerated() { word |= UInt64(byte) << UInt64(8 * k) }
+            let field = [CSVField(start: start, end: end, escaped: escaped, line: 1)]
+            let ok = buffer.withUnsafeBufferPointer { all in
+                field.withUnsafeBufferPointer { fields in
+                    let found = CSVRecord(buffer: all, fields: fields, line: 1).plainField(0)
+                    guard let found else { return refused }
+                    return !refused && Array(found.bytes) == bytes && found.head == word
+                }
+            }
+            #expect(ok, "bytes \(bytes) at \(start) of \(buffer.count), escaped \(escaped)")
+            if !ok { return }
         }
     }
 
@@ -103,7 +130,7 @@ struct ByteScanTests {
             a.withUnsafeBufferPointer { pa in
                 #expect(ByteWords.padded(pa) == word, "bytes \(a)")
                 b.withUnsafeBufferPointer { pb in
-                    #expect(ReferralRowReader.sameId(pa, pb) == (a == b), "\(a) vs \(b)")
+                    #expect(ReferralRowReader.sameId(PlainId(pa), PlainId(pb)) == (a == b), "\(a) vs \(b)")
                 }
             }
         }

@@ -93,6 +93,37 @@ struct NumberedKeysTests {
         }
     }
 
+    /// Numbers read from a word under a pattern with no bytes after the number and up to eight
+    /// before it (`PlainPattern`) are those the general reading finds, for keys that differ
+    /// from the pattern's prefix or not, with up to 20 digits, a leading zero or a stray byte.
+    @Test func plainPatternsReadAsAnyPattern() {
+        var rng = SplitMix64(seed: 78)
+        let letters = Array("ua-_@9Z".utf8)
+        for _ in 0..<2_000 {
+            let prefix = (0..<Int(rng.next() % 9)).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }
+            var keys = NumberedKeys()
+            (prefix + [0x31]).withUnsafeBufferPointer { keys.adopt($0) }
+            guard let plain = keys.plain else {
+                Issue.record("prefix \(prefix): no plain pattern")
+                return
+            }
+            for _ in 0..<100 {
+                var key = prefix
+                if !key.isEmpty, rng.next() % 5 == 0 { key[Int(rng.next() % UInt64(key.count))] ^= 1 }
+                if rng.next() % 7 == 0 { key.removeLast(min(key.count, 1)) }
+                key += (0..<Int(rng.next() % 21)).map { _ in UInt8(0x30 + rng.next() % 10) }
+                if !key.isEmpty, rng.next() % 6 == 0 { key[Int(rng.next() % UInt64(key.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+                let (found, expected) = key.withUnsafeBufferPointer { k in
+                    (plain.number(PlainId(k)) ?? keys.patternNumber(k), keys.patternNumber(k))
+                }
+                if found != expected {
+                    Issue.record("key \(key) under prefix \(prefix): \(found), expected \(expected)")
+                    return
+                }
+            }
+        }
+    }
+
     /// The reader's batch interns pairs as a dictionary in order of first appearance does,
     /// whether an id is found by its number without a hash or hashed, and when keys hashed
     /// before the array covered them are met again after it does.
@@ -112,7 +143,7 @@ struct NumberedKeysTests {
         bytes.withUnsafeBufferPointer { all in
             for k in stride(from: 0, to: ranges.count - 1, by: 2) {
                 let s = UnsafeBufferPointer(rebasing: all[ranges[k]]), t = UnsafeBufferPointer(rebasing: all[ranges[k + 1]])
-                batch.append(s, t, people: &table, source: &source, target: &target)
+                batch.append(PlainId(s), PlainId(t), people: &table, source: &source, target: &target)
             }
             batch.flush(people: &table, source: &source, target: &target)
         }

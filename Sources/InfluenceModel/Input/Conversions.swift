@@ -231,7 +231,7 @@ struct ConversionsChunk: CSVRecordSink {
         }
         let row = conversions.count
         if let plain {
-            conversions.user.append(conversions.users.intern(plain).index)
+            conversions.user.append(conversions.users.intern(plain.bytes).index)
         } else {
             conversions.user.append(id.withUnsafeBufferPointer { conversions.users.intern($0).index })
         }

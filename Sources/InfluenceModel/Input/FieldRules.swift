@@ -75,7 +75,7 @@ struct ReferralRowReader: Sendable {
         /// The two ids where the file holds them exactly as they are read (plain ASCII, not
         /// escaped): then the reader's buffers are not filled. `nil`: they are in `source`
         /// and `target`.
-        var inPlace: (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)? = nil
+        var inPlace: (source: PlainId, target: PlainId)? = nil
     }
 
     /// Checks a row in the order a person fixing the file would want — width, ids, weight,
@@ -130,11 +130,10 @@ struct ReferralRowReader: Sendable {
         return same ? .selfReferral : .referral(values)
     }
 
-    /// The two ids of a row of the header's width when both are non-empty ASCII within the
-    /// length limit that `id(_:_:name:file:exact:out:scratch:)` would leave as they are;
-    /// `nil` sends the row through the full check.
+    /// The two ids of a row of the header's width when both are ids `read` would take as the
+    /// file holds them (`PlainId`); `nil` sends the row through the full check.
     @inline(__always)
-    func plainIds(_ record: CSVRecord) -> (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)? {
+    func plainIds(_ record: CSVRecord) -> (source: PlainId, target: PlainId)? {
         guard record.count == columns.width,
             let s = Self.plainId(record, columns.source, exact: rules.exactIds),
             let t = Self.plainId(record, columns.target, exact: rules.exactIds)
@@ -143,42 +142,35 @@ struct ReferralRowReader: Sendable {
     }
 
     /// The id in `column` as the file holds it, when `id(…)` would take it as it is: not
-    /// escaped, not empty, not too long and plain (`isPlain`); `nil` sends it through `id(…)`.
+    /// escaped, not empty, not too long, no space at either end (`CSVRecord.plainField`) and
+    /// plain (`isPlain`); `nil` sends it through `id(…)`.
     @inline(__always)
-    static func plainId(_ record: CSVRecord, _ column: Int, exact: Bool) -> UnsafeBufferPointer<UInt8>? {
-        guard let id = record.fieldInPlace(column), !id.isEmpty, id.count <= InputError.maximumIdLength, isPlain(id, exact: exact)
-        else { return nil }
+    static func plainId(_ record: CSVRecord, _ column: Int, exact: Bool) -> PlainId? {
+        guard let id = record.plainField(column), isPlain(id, exact: exact) else { return nil }
         return id
-    }
-
-    /// The ids of a row with nothing but the two ids to read (no weight, time, channel or
-    /// campaign column) that `read` would take as they are: the readers' fast path, whose
-    /// outcome is `read`'s; `nil` sends the row through `read`.
-    @inline(__always)
-    func plainPair(_ record: CSVRecord) -> (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>)? {
-        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0 else { return nil }
-        return plainIds(record)
     }
 
     /// Whether two ids read as they are name the same person (a self-referral).
     @inline(__always)
-    static func sameId(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        if a.count <= 8 { return ByteWords.padded(a) == ByteWords.padded(b) }
-        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+    static func sameId(_ a: PlainId, _ b: PlainId) -> Bool {
+        let n = a.bytes.count
+        guard n == b.bytes.count else { return false }
+        if n <= 8 { return a.head == b.head }
+        return memcmp(a.bytes.baseAddress!, b.bytes.baseAddress!, n) == 0
     }
 
-    /// ASCII that `PersonId.normalize` would leave as it is, in one pass: no surrounding
-    /// whitespace and, for an e-mail-like id, no capital letters (anything else takes the full
-    /// path). `bytes` is not empty.
+    /// ASCII that `PersonId.normalize` would leave as it is, for an id with no space at either
+    /// end (`CSVRecord.plainField` refuses those): for an e-mail-like id, no capital letters
+    /// (anything else takes the full path).
     ///
-    /// Eight bytes at a time (the last word overlaps the one before it, which changes none of
-    /// the tests): a high bit anywhere is non-ASCII; once every byte is ASCII no addition
-    /// below carries into the next byte, so a byte's high bit after adding 0x3F says it is at
-    /// least `A`, after adding 0x25 at least `[`; a byte of the word XOR `@@@@…` is zero
-    /// exactly where an `@` is, and subtracting one from each byte flags that zero.
+    /// Eight bytes at a time (an id of up to eight bytes is its `head`; a longer one's last
+    /// word overlaps the one before it, which changes none of the tests): a high bit anywhere
+    /// is non-ASCII; once every byte is ASCII no addition below carries into the next byte, so
+    /// a byte's high bit after adding 0x3F says it is at least `A`, after adding 0x25 at least
+    /// `[`; a byte of the word XOR `@@@@…` is zero exactly where an `@` is, and subtracting one
+    /// from each byte flags that zero. The zero bytes that pad a short `head` flag nothing.
     @inline(__always)
-    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, exact: Bool) -> Bool {
+    static func isPlain(_ id: PlainId, exact: Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         var any: UInt64 = 0
         var at: UInt64 = 0
@@ -189,12 +181,10 @@ struct ReferralRowReader: Sendable {
             at |= (other &- ones) & ~other
             upper |= (word &+ ones &* 0x3F) & ~(word &+ ones &* 0x25)
         }
-        ByteWords.forEachWord(bytes, visit)
+        if id.bytes.count <= 8 { visit(id.head) } else { ByteWords.forEachWord(id.bytes, visit) }
         let highs: UInt64 = 0x8080_8080_8080_8080
         guard any & highs == 0 else { return false }
-        if exact { return true }
-        func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-        return !space(bytes[0]) && !space(bytes[bytes.count - 1]) && !(at & highs != 0 && upper & highs != 0)
+        return exact || !(at & highs != 0 && upper & highs != 0)
     }
 
     /// Reads, checks and normalizes the id in `column` into `out` (`scratch` is working space).
@@ -228,5 +218,80 @@ struct ReferralRowReader: Sendable {
             swap(&out, &scratch)
             return true
         }
+    }
+}
+
+/// An id as the file holds it, with its first eight bytes as a word (`ByteWords.padded`),
+/// which the tests on short ids read instead of the bytes.
+struct PlainId {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let head: UInt64
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(bytes, head: ByteWords.padded(bytes))
+    }
+
+    @inline(__always)
+    init(_ bytes: UnsafeBufferPointer<UInt8>, head: UInt64) {
+        self.bytes = bytes
+        self.head = head
+    }
+}
+
+/// The fast path of the readers of rows with nothing but two ids (no weight, time, channel or
+/// campaign column): the ids of a row that `ReferralRowReader.read` would take as they are, the
+/// same outcome without its passes; `nil` sends the row through `read`. Kept apart from the
+/// reader, whose buffers a call through it would copy for every row.
+struct PlainPairs: Sendable {
+    let width: Int
+    let source: Int
+    let target: Int
+    let exact: Bool
+
+    /// `nil` when the columns hold more than the two ids.
+    init?(columns: ReferralColumns, rules: FieldRules) {
+        guard columns.weight < 0, columns.timestamp < 0, columns.channel < 0, columns.campaign < 0 else { return nil }
+        width = columns.width
+        source = columns.source
+        target = columns.target
+        exact = rules.exactIds
+    }
+
+    @inline(__always)
+    func ids(_ record: CSVRecord) -> (source: PlainId, target: PlainId)? {
+        guard record.count == width,
+            let s = ReferralRowReader.plainId(record, source, exact: exact),
+            let t = ReferralRowReader.plainId(record, target, exact: exact)
+        else { return nil }
+        return (s, t)
+    }
+}
+
+extension CSVRecord {
+    /// Field `index` as the file holds it, with its first eight bytes as a word, when the
+    /// readers' fast paths may take it as it is: no doubled quotes, not empty, at most
+    /// `InputError.maximumIdLength` bytes, and no space or other ASCII whitespace at either end
+    /// (which `withField` and `PersonId.normalize` would trim); `nil` otherwise. The word is one
+    /// load where the file holds eight bytes from the field's start (bytes past the field
+    /// masked off), else read byte by byte.
+    @inline(__always)
+    func plainField(_ index: Int) -> PlainId? {
+        internalCheck(index >= 0 && index < fields.count, "CSVRecord: field \(index) of \(fields.count)")
+        let field = fields[index]
+        let start = field.start
+        let n = field.end &- start
+        guard !field.escaped, n > 0, n <= InputError.maximumIdLength, let file = buffer.baseAddress else { return nil }
+        let base = file + start
+        let head: UInt64
+        if start &+ 8 <= buffer.count {
+            let word = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            head = n >= 8 ? word : word & ((1 &<< UInt64(n &* 8)) &- 1)
+        } else {
+            head = ByteWords.padded(UnsafeBufferPointer(start: base, count: n))
+        }
+        let last = n <= 8 ? UInt8(truncatingIfNeeded: head &>> UInt64((n &- 1) &* 8)) : base[n &- 1]
+        @inline(__always) func space(_ b: UInt8) -> Bool { b == 0x20 || b &- 0x09 < 5 }
+        guard !space(UInt8(truncatingIfNeeded: head)), !space(last) else { return nil }
+        return PlainId(UnsafeBufferPointer(start: base, count: n), head: head)
     }
 }

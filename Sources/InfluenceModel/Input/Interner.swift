@@ -140,6 +140,14 @@ public struct Interner: Sendable {
         return numbered.number(key)
     }
 
+    /// `numberAdopting(id.bytes)`, reading the key's first eight bytes from `id.head`.
+    @inline(__always)
+    mutating func numberAdopting(_ id: PlainId) -> Int {
+        numbered.adopt(id.bytes)
+        if let plain = numbered.plain, let number = plain.number(id) { return number }
+        return numbered.patternNumber(id.bytes)
+    }
+
     /// Asks the processor to fetch the slot a probe for a key of hash `h` and number `number`
     /// reads first, so that the probe finds it in cache (a hint: it cannot fault and changes
     /// no result).

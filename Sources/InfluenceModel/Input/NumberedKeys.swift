@@ -19,6 +19,9 @@ struct NumberedKeys: Sendable {
     private var prefixWords: (UInt64, UInt64) = (0, 0)
     private var suffixWords: (UInt64, UInt64) = (0, 0)
     private var short = false
+    /// The pattern when it has no bytes after the number and at most eight before it (the
+    /// common `u17` and `17`), whose keys' numbers of up to eight digits are read from a word.
+    private(set) var plain: PlainPattern?
     /// `slots[n]` is the index + 1 of the key numbered `n`, 0 for none. Only numbers below its
     /// length are found here; `Interner` widens it.
     var slots = ZeroedSlots()
@@ -41,6 +44,7 @@ struct NumberedKeys: Sendable {
             prefixWords = Self.words(key.baseAddress!, count: start)
             suffixWords = Self.words(key.baseAddress! + end, count: key.count - end)
         }
+        if start <= 8, suffixCount == 0 { plain = PlainPattern(prefixCount: start, prefix: prefixWords.0) }
     }
 
     /// Up to 16 bytes as two little-endian words, zero-padded.
@@ -59,6 +63,12 @@ struct NumberedKeys: Sendable {
     /// - Complexity: O(key length).
     @inline(__always)
     func number(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        if let plain, let number = plain.number(PlainId(key)) { return number }
+        return patternNumber(key)
+    }
+
+    /// `number` under any pattern.
+    func patternNumber(_ key: UnsafeBufferPointer<UInt8>) -> Int {
         // Only the words and counts kept here are read for short affixes, not `affix`'s storage.
         let n = key.count
         let p = prefixCount, suffix = suffixCount
@@ -99,16 +109,52 @@ struct NumberedKeys: Sendable {
     /// once rather than a loop with a test per digit, which was most of `number`'s time.
     @inline(__always)
     static func decimal(_ word: UInt64, count: Int) -> Int {
-        let used: UInt64 = count >= 8 ? ~0 : (1 << UInt64(count &* 8)) &- 1
+        let used: UInt64 = count >= 8 ? ~0 : (1 &<< UInt64(count &* 8)) &- 1
         let x = (word ^ 0x3030_3030_3030_3030) & used  // a digit's byte is now 0–9
         // A byte of 10 or more sets its top bit once 0x76 is added (a carry out of an invalid
         // byte can only reach bytes already rejected by it); a byte of 0x80 or more has it set.
         guard ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080 == 0 else { return -1 }
         // The digits moved to the top bytes (the bytes below them are leading zeros), then
         // combined in pairs, fours and eights.
-        var v = x << UInt64((8 &- count) &* 8)
+        var v = x &<< UInt64((8 &- count) &* 8)
         v = (v &* 2561) >> 8
         v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
         return Int(truncatingIfNeeded: ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32)
+    }
+}
+
+/// A `NumberedKeys` pattern with no bytes after the number and at most eight before it, apart
+/// from the keys' other fields so that a look-up that is not inlined is handed it in
+/// registers (a call with the whole `NumberedKeys` copied its 96 bytes for every id).
+struct PlainPattern: Sendable {
+    let prefixCount: Int
+    /// The prefix's bytes as a word, and the bits they fill.
+    let prefix: UInt64
+    let prefixMask: UInt64
+
+    init(prefixCount: Int, prefix: UInt64) {
+        self.prefixCount = prefixCount
+        self.prefix = prefix
+        prefixMask = prefixCount >= 8 ? ~0 : (1 << UInt64(prefixCount &* 8)) &- 1
+    }
+
+    /// The number of `id` (-1 when it is not numbered), or `nil` when the number would have more
+    /// than eight digits, which `NumberedKeys.patternNumber` reads. The prefix is tested and the
+    /// digits read in one word each (the id's `head` and its last eight bytes), with no branch
+    /// on the number's length (`patternNumber`'s loads and tests by length were most of the
+    /// reading of a file of numbered ids).
+    @inline(__always)
+    func number(_ id: PlainId) -> Int? {
+        let n = id.bytes.count
+        let digits = n &- prefixCount
+        guard digits <= 8 else { return nil }
+        guard digits >= 1, let base = id.bytes.baseAddress, id.head & prefixMask == prefix else { return -1 }
+        // The key's last eight bytes (a short key's with zeros below it), then its digits, the
+        // first in the lowest byte.
+        let last =
+            n > 8 ? UnsafeRawPointer(base).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) : id.head &<< UInt64((8 &- n) &* 8)
+        let word = last &>> UInt64((8 &- digits) &* 8)
+        if word & 0xFF == 0x30 { return digits == 1 ? 0 : -1 }
+        return NumberedKeys.decimal(word, count: digits)
     }
 }

@@ -125,7 +125,7 @@ public struct ReferralEvents: Sendable {
             events.reserve(rows: expected)
             return EventsChunk(
                 events: events, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
-                header: head.layout.header, policy: options.onError)
+                plain: PlainPairs(columns: columns, rules: rules), header: head.layout.header, policy: options.onError)
         }
         options.parsed?.open()
         let rows = parts.map { $0.sink.events.count }
