@@ -138,6 +138,11 @@ public struct CSVReader: Sendable {
         defer { cursor = CSVCursor(position: i, line: line, blank: blank) }
         let n = buffer.count
         while i < end {
+            if Sink.takesSimpleLines, let next = sink.takeSimpleLine(buffer, from: i, delimiter: delim, line: line) {
+                i = next
+                line += 1
+                continue
+            }
             fields.count = 0
             let recordLine = line
             var atRecordEnd = false
@@ -267,10 +272,71 @@ protocol CSVRecordSink {
     mutating func take(_ record: CSVRecord) throws -> Bool
     /// Completes work held back for batching, after the last record of a scan.
     mutating func finish()
+    /// Whether the sink reads some lines itself (`takeSimpleLine`): a constant, so that the
+    /// scans of other sinks do not ask.
+    static var takesSimpleLines: Bool { get }
+    /// Takes the line starting at `start` (line `line` of the chunk) when it is a record the
+    /// sink reads without the state machine (`SimpleLine`), with the outcome `take` would have
+    /// had for it, and returns where the next line starts; `nil` (with nothing taken) hands the
+    /// line to the state machine.
+    mutating func takeSimpleLine(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8, line: Int) -> Int?
 }
 
 extension CSVRecordSink {
     mutating func finish() {}
+    static var takesSimpleLines: Bool { false }
+    mutating func takeSimpleLine(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8, line: Int) -> Int? { nil }
+}
+
+/// Lines of two unquoted fields, which the readers of two-id exports take without the state
+/// machine: the line holds one delimiter, no quote and no byte below 0x0E (line breaks, NUL,
+/// tabs), and ends in a line feed or a carriage return and line feed. The state machine reads
+/// such a line as one record of those two fields, not escaped, the next starting after the
+/// line feed, one line on; any other line (blank, quoted, a lone carriage return, a third
+/// field, the file's last line without a line break) is left to it.
+enum SimpleLine {
+    /// The two fields of the line starting at `start` and where the next line starts, or `nil`.
+    @inline(__always)
+    static func pair(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> (
+        first: Range<Int>, second: Range<Int>, next: Int
+    )? {
+        let n = buffer.count
+        let d = special(buffer, from: start, delimiter: delimiter)
+        guard d < n, buffer[d] == delimiter else { return nil }
+        let e = special(buffer, from: d &+ 1, delimiter: delimiter)
+        guard e < n else { return nil }
+        let b = buffer[e]
+        if b == 0x0A { return (start..<d, d &+ 1..<e, e &+ 1) }
+        guard b == 0x0D, e &+ 1 < n, buffer[e &+ 1] == 0x0A else { return nil }
+        return (start..<d, d &+ 1..<e, e &+ 2)
+    }
+
+    /// The offset of the first byte at or after `from` that is the delimiter, a quote or below
+    /// 0x0E; `buffer.count` when none is. Eight bytes at a time, as `CSVReader.unquotedEnd`
+    /// (the lowest byte a word flags is always a true one).
+    @inline(__always)
+    static func special(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, delimiter: UInt8) -> Int {
+        let n = buffer.count
+        guard let base = buffer.baseAddress else { return n }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let delimiters = ones &* UInt64(delimiter)
+        let quotes = ones &* 0x22
+        var j = from
+        while j &+ 8 <= n {
+            let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            let same = word ^ delimiters, quote = word ^ quotes
+            let flags = (((word &- ones &* 0x0E) & ~word) | ((same &- ones) & ~same) | ((quote &- ones) & ~quote)) & highs
+            if flags != 0 { return j &+ flags.trailingZeroBitCount &>> 3 }
+            j &+= 8
+        }
+        while j < n {
+            let b = base[j]
+            if b == delimiter || b == 0x22 || b < 0x0E { return j }
+            j &+= 1
+        }
+        return n
+    }
 }
 
 struct ClosureSink: CSVRecordSink {

@@ -257,6 +257,20 @@ struct PlainPairs: Sendable {
         exact = rules.exactIds
     }
 
+    /// The ids of the line at `start` and where the next line starts, when the header has two
+    /// columns and the line is a `SimpleLine` whose ids `ids(_:)` would take from its record.
+    @inline(__always)
+    func ids(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> (
+        source: PlainId, target: PlainId, next: Int
+    )? {
+        guard width == 2, let line = SimpleLine.pair(buffer, from: start, delimiter: delimiter),
+            let s = PlainId.field(buffer, source == 0 ? line.first : line.second),
+            let t = PlainId.field(buffer, target == 0 ? line.first : line.second),
+            ReferralRowReader.isPlain(s, exact: exact), ReferralRowReader.isPlain(t, exact: exact)
+        else { return nil }
+        return (s, t, line.next)
+    }
+
     @inline(__always)
     func ids(_ record: CSVRecord) -> (source: PlainId, target: PlainId)? {
         guard record.count == width,
@@ -268,19 +282,29 @@ struct PlainPairs: Sendable {
 }
 
 extension CSVRecord {
-    /// Field `index` as the file holds it, with its first eight bytes as a word, when the
-    /// readers' fast paths may take it as it is: no doubled quotes, not empty, at most
-    /// `InputError.maximumIdLength` bytes, and no space or other ASCII whitespace at either end
-    /// (which `withField` and `PersonId.normalize` would trim); `nil` otherwise. The word is one
-    /// load where the file holds eight bytes from the field's start (bytes past the field
-    /// masked off), else read byte by byte.
+    /// Field `index` as the file holds it, with its first eight bytes as a word
+    /// (`PlainId.field`), when the readers' fast paths may take it as it is; `nil` otherwise.
     @inline(__always)
     func plainField(_ index: Int) -> PlainId? {
         internalCheck(index >= 0 && index < fields.count, "CSVRecord: field \(index) of \(fields.count)")
         let field = fields[index]
-        let start = field.start
-        let n = field.end &- start
-        guard !field.escaped, n > 0, n <= InputError.maximumIdLength, let file = buffer.baseAddress else { return nil }
+        guard !field.escaped else { return nil }
+        return PlainId.field(buffer, field.start..<field.end)
+    }
+}
+
+extension PlainId {
+    /// The field at `range` of `buffer` (no doubled quotes in it) when the readers' fast paths
+    /// may take it as it is: not empty, at most `InputError.maximumIdLength` bytes, and no space
+    /// or other ASCII whitespace at either end (which `CSVRecord.withField` and
+    /// `PersonId.normalize` would trim); `nil` otherwise. The word is one load where the buffer
+    /// holds eight bytes from the field's start (bytes past the field masked off), else read
+    /// byte by byte.
+    @inline(__always)
+    static func field(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> PlainId? {
+        let start = range.lowerBound
+        let n = range.count
+        guard n > 0, n <= InputError.maximumIdLength, let file = buffer.baseAddress else { return nil }
         let base = file + start
         let head: UInt64
         if start &+ 8 <= buffer.count {
