@@ -113,7 +113,7 @@ enum ChunkedScan {
                 Parallel.forEach(k) { c in
                     results[c] = scanPart(
                         input.value, from: starts[c], until: starts[c + 1], delimiter: delim, file: file,
-                        sink: sinkSlots[c])
+                        sink: &sinkSlots.base[c])
                 }
             }
         }
@@ -123,9 +123,10 @@ enum ChunkedScan {
             var part = parts[c]!
             if c > 0, part.start != done[c - 1].end.position {
                 // The guess fell inside a record: read this chunk again from the true boundary.
+                var fresh = make()
                 part = scanPart(
                     buffer, from: done[c - 1].end.position, until: max(starts[c + 1], done[c - 1].end.position),
-                    delimiter: delim, file: file, sink: make())
+                    delimiter: delim, file: file, sink: &fresh)
             }
             part.lineBase = lineBase
             if let error = part.error { throw error.shiftingLines(by: part.lineShift) }
@@ -135,11 +136,13 @@ enum ChunkedScan {
         return done
     }
 
+    /// Scans one chunk into `sink`, in place: a copy would share the columns the sink has
+    /// reserved, and its first append would move them to new room (where the huge pages asked
+    /// for them no longer apply).
     private static func scanPart<Sink: CSVRecordSink>(
         _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, until end: Int,
-        delimiter: UInt8, file: String, sink: Sink
+        delimiter: UInt8, file: String, sink: inout Sink
     ) -> Part<Sink> {
-        var sink = sink
         var cursor = CSVCursor(position: start, line: 1)
         var failure: InputError?
         do {

@@ -38,6 +38,8 @@ struct PairChunk: CSVRecordSink {
         people = Interner(chunkOfRows: reserve)
         source.reserveCapacity(reserve)
         target.reserveCapacity(reserve)
+        HugePages.adviseReserved(source)
+        HugePages.adviseReserved(target)
         if columns.weight >= 0 { weight.reserveCapacity(reserve) }
     }
 

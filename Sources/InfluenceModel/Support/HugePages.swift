@@ -89,6 +89,29 @@ enum HugePages {
         }
     }
 
+    /// Asks for huge pages on the room `array` has reserved (its capacity), which it fills as
+    /// it grows: a column of a chunk's rows is written once, front to back, and its first
+    /// touches were most of a read's page faults (a 10M-row file's two chunks' columns took
+    /// 20,000 4 KiB faults, against 40 of 2 MiB).
+    static func adviseReserved<T>(_ array: [T]) {
+        array.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            advise(
+                UnsafeMutableRawBufferPointer(
+                    start: UnsafeMutableRawPointer(mutating: base), count: array.capacity * MemoryLayout<T>.stride))
+        }
+    }
+
+    /// `adviseReserved` for a `ContiguousArray`.
+    static func adviseReserved<T>(_ array: ContiguousArray<T>) {
+        array.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            advise(
+                UnsafeMutableRawBufferPointer(
+                    start: UnsafeMutableRawPointer(mutating: base), count: array.capacity * MemoryLayout<T>.stride))
+        }
+    }
+
     /// The corresponding C function is `madvise`.
     static func advise(_ bytes: UnsafeMutableRawBufferPointer) {
         guard bytes.count >= threshold, let base = bytes.baseAddress else { return }
