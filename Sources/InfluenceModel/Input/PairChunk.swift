@@ -102,11 +102,13 @@ struct PairChunk: CSVRecordSink {
 /// fetches have overlapped the reading of the rows after it. The ids of a pending pair point
 /// into the file being read, which outlives the scan that fills the batch.
 ///
-/// A pair whose two ids the numbered array covers, with no pair queued before it, is held
-/// instead, its two slots fetched, and interned when the next pair comes: one row is enough to
-/// hide the fetch, and the queue's copies and loops were a third of the reading of a file of
-/// numbered ids (an id's instructions counted by `valgrind --tool=callgrind`). A held pair is
-/// always older than any queued one, and interned first.
+/// Pairs whose two ids the numbered array covers, with no pair queued before them, wait
+/// apart, in room written through a pointer (`CoveredRoom`), their slots fetched, until 64 have
+/// come or another pair does: the queue's copies and loops were a third of the reading of a
+/// file of numbered ids (an id's instructions counted by `valgrind --tool=callgrind`), and the
+/// fetches need dozens of rows to arrive from memory when the numbered arrays outgrow the cache
+/// (holding one pair for a row doubled the reading of a 100M-row file). Waiting pairs are
+/// always older than queued ones, and interned first.
 struct PairBatch {
     struct Pending {
         var source: UnsafeBufferPointer<UInt8>
@@ -121,30 +123,39 @@ struct PairBatch {
     /// The indices of the batch (the sources' from 0, the targets' from `size`), filled in place.
     private var indices = ContiguousArray(repeating: Int32(0), count: 2 * PairBatch.size)
     static let size = 64
-    /// The held pair (when `holding`): its ids and their numbers, which the numbered array covers.
-    private var held: (source: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>, sourceNumber: Int, targetNumber: Int) =
-        (UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0), 0, 0)
-    private var holding = false
-    /// The indices of held pairs interned since the last flush, appended to the columns 64 at
-    /// a time (the sources' from 0, the targets' from `size`).
-    private let heldIndices = HeldIndices()
-    private var heldCount = 0
+    /// The covered pairs waiting, and the indices they get when interned.
+    private let room = CoveredRoom()
+    private var waiting = 0
 
-    /// Room written through a pointer: an array stored in the batch checks that it is not
+    /// A covered pair: its ids and their numbers.
+    struct CoveredPair {
+        var source: UnsafeBufferPointer<UInt8>
+        var target: UnsafeBufferPointer<UInt8>
+        var sourceNumber: Int
+        var targetNumber: Int
+    }
+
+    /// Room written through pointers: an array stored in the batch checks that it is not
     /// shared before every write, a call into the runtime for each id, and so does appending
     /// to the columns one index at a time (together a fifth of the reading of a file of
-    /// numbered ids, `valgrind --tool=callgrind`). A batch belongs to one chunk's reader, on one
-    /// thread; a copy shares the room, and batches are copied only before they are used or
-    /// once flushed (when the room holds nothing).
-    private final class HeldIndices: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Int32>
+    /// numbered ids). A batch belongs to one chunk's reader, on one thread; a copy shares the
+    /// room, and batches are copied only before they are used or once flushed (when the room
+    /// holds nothing).
+    private final class CoveredRoom: @unchecked Sendable {
+        let pairs: UnsafeMutablePointer<CoveredPair>
+        /// The sources' indices from 0, the targets' from `size`.
+        let indices: UnsafeMutablePointer<Int32>
 
         init() {
-            base = .allocate(capacity: 2 * PairBatch.size)
-            base.initialize(repeating: 0, count: 2 * PairBatch.size)
+            pairs = .allocate(capacity: PairBatch.size)
+            indices = .allocate(capacity: 2 * PairBatch.size)
+            indices.initialize(repeating: 0, count: 2 * PairBatch.size)
         }
 
-        deinit { base.deallocate() }
+        deinit {
+            pairs.deallocate()
+            indices.deallocate()
+        }
     }
 
     init() {
@@ -163,12 +174,12 @@ struct PairBatch {
         if pending.isEmpty, people.covers(ns), people.covers(nt) {
             people.prefetch(0, number: ns)
             people.prefetch(0, number: nt)
-            if holding { internHeld(people: &people, source: &source, target: &target) }
-            held = (s.bytes, t.bytes, ns, nt)
-            holding = true
+            (room.pairs + waiting).initialize(to: CoveredPair(source: s.bytes, target: t.bytes, sourceNumber: ns, targetNumber: nt))
+            waiting &+= 1
+            if waiting == Self.size { internWaiting(people: &people, source: &source, target: &target) }
             return
         }
-        if holding { internHeld(people: &people, source: &source, target: &target) }
+        if waiting > 0 { internWaiting(people: &people, source: &source, target: &target) }
         let hs = people.covers(ns) ? (hash: 0, prefix: 0) : Interner.hashAndPrefix(s.bytes)
         let ht = people.covers(nt) ? (hash: 0, prefix: 0) : Interner.hashAndPrefix(t.bytes)
         people.prefetch(hs.hash, number: ns)
@@ -193,27 +204,22 @@ struct PairBatch {
         target.append(reader.target.withUnsafeBufferPointer { people.intern($0).index })
     }
 
-    /// Interns the held pair; its indices join the columns with the next 63, or at the flush.
-    @inline(__always)
-    private mutating func internHeld(people: inout Interner, source: inout [Int32], target: inout [Int32]) {
-        let k = heldCount
-        heldIndices.base[k] = people.intern(held.source, covered: held.sourceNumber)
-        heldIndices.base[Self.size &+ k] = people.intern(held.target, covered: held.targetNumber)
-        heldCount = k &+ 1
-        holding = false
-        if heldCount == Self.size { appendHeld(source: &source, target: &target) }
+    /// Interns the waiting covered pairs, in order, and appends their indices to the columns.
+    private mutating func internWaiting(people: inout Interner, source: inout [Int32], target: inout [Int32]) {
+        let n = waiting
+        let pairs = room.pairs, indices = room.indices
+        for k in 0..<n {
+            indices[k] = people.intern(pairs[k].source, covered: pairs[k].sourceNumber)
+            indices[Self.size &+ k] = people.intern(pairs[k].target, covered: pairs[k].targetNumber)
+        }
+        source.append(contentsOf: UnsafeBufferPointer(start: indices, count: n))
+        target.append(contentsOf: UnsafeBufferPointer(start: indices + Self.size, count: n))
+        waiting = 0
     }
 
-    private mutating func appendHeld(source: inout [Int32], target: inout [Int32]) {
-        source.append(contentsOf: UnsafeBufferPointer(start: heldIndices.base, count: heldCount))
-        target.append(contentsOf: UnsafeBufferPointer(start: heldIndices.base + Self.size, count: heldCount))
-        heldCount = 0
-    }
-
-    /// Interns the held and the queued pairs, in that order.
+    /// Interns the waiting and the queued pairs, in that order.
     mutating func flush(people: inout Interner, source: inout [Int32], target: inout [Int32]) {
-        if holding { internHeld(people: &people, source: &source, target: &target) }
-        if heldCount > 0 { appendHeld(source: &source, target: &target) }
+        if waiting > 0 { internWaiting(people: &people, source: &source, target: &target) }
         let n = pending.count
         guard n > 0 else { return }
         let size = Self.size
