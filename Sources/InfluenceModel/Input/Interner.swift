@@ -80,8 +80,6 @@ public struct Interner: Sendable {
         self.init(capacity: min(max(rows / 8, 1024), 1 << 20), expecting: rows / 4)
         offsets.reserveCapacity(rows + 1)
         arena.reserveCapacity(16 * rows)
-        HugePages.adviseReserved(offsets)
-        HugePages.adviseReserved(arena)
     }
 
     /// Hash slots made before any key is hashed (256 KB); `plannedSlots` at the first.

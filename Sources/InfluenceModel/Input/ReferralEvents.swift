@@ -161,9 +161,6 @@ public struct ReferralEvents: Sendable {
         target.reserveCapacity(rows)
         if weighted { weights.reserveCapacity(rows) }
         line.reserveCapacity(rows)
-        HugePages.adviseReserved(source)
-        HugePages.adviseReserved(target)
-        HugePages.adviseReserved(line)
         if timestamp != nil { timestamp!.reserveCapacity(rows) }
         if channel != nil { channel!.reserveCapacity(rows) }
         if campaign != nil { campaign!.reserveCapacity(rows) }

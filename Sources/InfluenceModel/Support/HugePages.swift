@@ -91,8 +91,9 @@ enum HugePages {
 
     /// Asks for huge pages on the room `array` has reserved (its capacity), which it fills as
     /// it grows: a column of a chunk's rows is written once, front to back, and its first
-    /// touches were most of a read's page faults (a 10M-row file's two chunks' columns took
-    /// 20,000 4 KiB faults, against 40 of 2 MiB).
+    /// touches were most of score's page faults (a 10M-row file's two chunks' columns took
+    /// 20,000 4 KiB faults, against 40 of 2 MiB). Each huge page is made whole at its first
+    /// touch: up to 2 MiB more resident memory for each array.
     static func adviseReserved<T>(_ array: [T]) {
         array.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
