@@ -113,6 +113,44 @@ struct ByteScanTests {
         }
     }
 
+    /// A field's blank and UTF-8 tests, read from the file's bytes, are those of the field as
+    /// `withField` passes it (spaces trimmed, doubled quotes undone), for quoted and unquoted
+    /// fields of spaces, tabs, quotes, letters, and valid and broken multi-byte sequences.
+    @Test func blankAndUTF8TestsMatchTheFieldAsPassed() throws {
+        var rng = SplitMix64(seed: 16)
+        let pool: [UInt8] = [0x20, 0x20, 0x09, 0x61, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xFF, 0x80, 0x22]
+        for _ in 0..<3_000 {
+            var text: [UInt8] = [0x78, 0x0A]  // a first line, so that no text is empty
+            for _ in 0..<Int(1 + rng.next() % 4) {
+                var row: [[UInt8]] = []
+                for _ in 0..<Int(1 + rng.next() % 4) {
+                    var field = Self.randomBytes(Int(rng.next() % 6), &rng, from: pool)
+                    if rng.next() % 2 == 0 || field.contains(0x22) {
+                        field = [0x22] + field.flatMap { $0 == 0x22 ? [0x22, 0x22] : [$0] } + [0x22]
+                    }
+                    row.append(field)
+                }
+                text += Array(row.joined(separator: [0x2C])) + [0x0A]
+            }
+            let reader = try CSVReader(bytes: text, file: "blank.csv", delimiter: .comma)
+            var ok = true
+            try reader.forEachRecord { record in
+                for i in 0..<record.count {
+                    let blank = record.withField(i) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+                    let utf8 = record.withField(i) { FieldValue.isUTF8($0) }
+                    if record.isBlank(i) != blank || record.isUTF8(i) != utf8 {
+                        Issue.record(
+                            "text \(text), field \(i): blank \(record.isBlank(i)) against \(blank), UTF-8 \(record.isUTF8(i)) against \(utf8)"
+                        )
+                        ok = false
+                    }
+                }
+                return ok
+            }
+            if !ok { return }
+        }
+    }
+
     @Test func paddedWordsAndSameIds() {
         var rng = SplitMix64(seed: 14)
         for _ in 0..<20_000 {

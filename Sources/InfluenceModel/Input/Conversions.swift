@@ -226,7 +226,7 @@ struct ConversionsChunk: CSVRecordSink {
                     reason: error.description)
             }
         }
-        if let c = campaignColumn, !record.withField(c, { FieldValue.isUTF8($0) }) {
+        if let c = campaignColumn, !record.isUTF8(c) {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }
         let row = conversions.count

@@ -121,10 +121,10 @@ struct ReferralRowReader: Sendable {
                     seen: record.string(columns.timestamp) ?? "", reason: error.description)
             }
         }
-        if columns.channel >= 0, !record.withField(columns.channel, { FieldValue.isUTF8($0) }) {
+        if columns.channel >= 0, !record.isUTF8(columns.channel) {
             throw .invalidUTF8(file: file, line: line, column: columns.channel + 1)
         }
-        if columns.campaign >= 0, !record.withField(columns.campaign, { FieldValue.isUTF8($0) }) {
+        if columns.campaign >= 0, !record.isUTF8(columns.campaign) {
             throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
         }
         return same ? .selfReferral : .referral(values)
