@@ -134,11 +134,7 @@ struct ReferralRowReader: Sendable {
     /// file holds them (`PlainId`); `nil` sends the row through the full check.
     @inline(__always)
     func plainIds(_ record: CSVRecord) -> (source: PlainId, target: PlainId)? {
-        guard record.count == columns.width,
-            let s = Self.plainId(record, columns.source, exact: rules.exactIds),
-            let t = Self.plainId(record, columns.target, exact: rules.exactIds)
-        else { return nil }
-        return (s, t)
+        PlainPairs.ids(record, width: columns.width, source: columns.source, target: columns.target, exact: rules.exactIds)
     }
 
     /// The id in `column` as the file holds it, when `id(…)` would take it as it is: not
@@ -273,6 +269,13 @@ struct PlainPairs: Sendable {
 
     @inline(__always)
     func ids(_ record: CSVRecord) -> (source: PlainId, target: PlainId)? {
+        Self.ids(record, width: width, source: source, target: target, exact: exact)
+    }
+
+    /// The ids in columns `source` and `target` of a record of `width` fields when both are
+    /// taken as the file holds them (`ReferralRowReader.plainId`).
+    @inline(__always)
+    static func ids(_ record: CSVRecord, width: Int, source: Int, target: Int, exact: Bool) -> (source: PlainId, target: PlainId)? {
         guard record.count == width,
             let s = ReferralRowReader.plainId(record, source, exact: exact),
             let t = ReferralRowReader.plainId(record, target, exact: exact)

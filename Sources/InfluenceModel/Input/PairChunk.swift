@@ -54,11 +54,7 @@ struct PairChunk: CSVRecordSink {
         rows += 1
         if let plain, let (s, t) = plain.ids(record) {
             // The common row, checked without the general path: same outcome, fewer passes.
-            if ReferralRowReader.sameId(s, t) {
-                selfReferrals += 1
-                return true
-            }
-            batch.append(s, t, people: &people, source: &source, target: &target)
+            takePlain(s, t)
             return true
         }
         do {
@@ -92,12 +88,18 @@ struct PairChunk: CSVRecordSink {
     mutating func takeSimpleLine(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8, line: Int) -> Int? {
         guard let plain, let (s, t, next) = plain.ids(buffer, from: start, delimiter: delimiter) else { return nil }
         rows += 1
+        takePlain(s, t)
+        return next
+    }
+
+    /// The pair of a row whose two ids are taken as the file holds them.
+    @inline(__always)
+    private mutating func takePlain(_ s: PlainId, _ t: PlainId) {
         if ReferralRowReader.sameId(s, t) {
             selfReferrals += 1
         } else {
             batch.append(s, t, people: &people, source: &source, target: &target)
         }
-        return next
     }
 }
 
@@ -127,10 +129,8 @@ struct PairBatch {
         var targetNumber: Int
     }
     private var pending: ContiguousArray<Pending> = []
-    /// The indices of the batch (the sources' from 0, the targets' from `size`), filled in place.
-    private var indices = ContiguousArray(repeating: Int32(0), count: 2 * PairBatch.size)
     static let size = 64
-    /// The covered pairs waiting, and the indices they get when interned.
+    /// The covered pairs waiting, and the indices a batch's pairs get when interned.
     private let room = CoveredRoom()
     private var waiting = 0
 
@@ -219,9 +219,14 @@ struct PairBatch {
             indices[k] = people.intern(pairs[k].source, covered: pairs[k].sourceNumber)
             indices[Self.size &+ k] = people.intern(pairs[k].target, covered: pairs[k].targetNumber)
         }
-        source.append(contentsOf: UnsafeBufferPointer(start: indices, count: n))
-        target.append(contentsOf: UnsafeBufferPointer(start: indices + Self.size, count: n))
+        appendIndices(n, source: &source, target: &target)
         waiting = 0
+    }
+
+    /// Appends the first `n` sources' and targets' indices in the room to the columns.
+    private func appendIndices(_ n: Int, source: inout [Int32], target: inout [Int32]) {
+        source.append(contentsOf: UnsafeBufferPointer(start: room.indices, count: n))
+        target.append(contentsOf: UnsafeBufferPointer(start: room.indices + Self.size, count: n))
     }
 
     /// Interns the waiting and the queued pairs, in that order.
@@ -237,24 +242,22 @@ struct PairBatch {
                 people.prefetchKey(pairs[k].sourceHash.hash, length: pairs[k].source.count, number: pairs[k].sourceNumber)
                 people.prefetchKey(pairs[k].targetHash.hash, length: pairs[k].target.count, number: pairs[k].targetNumber)
             }
-            indices.withUnsafeMutableBufferPointer { indices in
-                for k in 0..<n {
-                    let pair = pairs[k]
-                    indices[k] =
-                        people.covers(pair.sourceNumber)
-                        ? people.intern(pair.source, covered: pair.sourceNumber)
-                        : people.intern(
-                            pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix, number: pair.sourceNumber)
-                    indices[size &+ k] =
-                        people.covers(pair.targetNumber)
-                        ? people.intern(pair.target, covered: pair.targetNumber)
-                        : people.intern(
-                            pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix, number: pair.targetNumber)
-                }
-                source.append(contentsOf: UnsafeBufferPointer(rebasing: indices[0..<n]))
-                target.append(contentsOf: UnsafeBufferPointer(rebasing: indices[size..<size &+ n]))
+            let indices = room.indices
+            for k in 0..<n {
+                let pair = pairs[k]
+                indices[k] =
+                    people.covers(pair.sourceNumber)
+                    ? people.intern(pair.source, covered: pair.sourceNumber)
+                    : people.intern(
+                        pair.source, hash: pair.sourceHash.hash, prefix: pair.sourceHash.prefix, number: pair.sourceNumber)
+                indices[size &+ k] =
+                    people.covers(pair.targetNumber)
+                    ? people.intern(pair.target, covered: pair.targetNumber)
+                    : people.intern(
+                        pair.target, hash: pair.targetHash.hash, prefix: pair.targetHash.prefix, number: pair.targetNumber)
             }
         }
+        appendIndices(n, source: &source, target: &target)
         pending.removeAll(keepingCapacity: true)
     }
 }

@@ -69,12 +69,7 @@ struct EventsChunk: CSVRecordSink {
         if let plain, let (s, t) = plain.ids(record) {
             // The common row of a two-column export, checked without the general path: the
             // same outcome as `reader.read`, fewer passes over the fields.
-            if ReferralRowReader.sameId(s, t) {
-                events.quality.selfReferrals += 1
-                return true
-            }
-            events.line.append(Int32(truncatingIfNeeded: record.line))
-            batch.append(s, t, people: &events.people, source: &events.source, target: &events.target)
+            takePlain(s, t, line: record.line)
             return true
         }
         do {
@@ -100,13 +95,19 @@ struct EventsChunk: CSVRecordSink {
     mutating func takeSimpleLine(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8, line: Int) -> Int? {
         guard let plain, let (s, t, next) = plain.ids(buffer, from: start, delimiter: delimiter) else { return nil }
         events.quality.rows += 1
+        takePlain(s, t, line: line)
+        return next
+    }
+
+    /// The pair of a row (on `line`) whose two ids are taken as the file holds them.
+    @inline(__always)
+    private mutating func takePlain(_ s: PlainId, _ t: PlainId, line: Int) {
         if ReferralRowReader.sameId(s, t) {
             events.quality.selfReferrals += 1
         } else {
             events.line.append(Int32(truncatingIfNeeded: line))
             batch.append(s, t, people: &events.people, source: &events.source, target: &events.target)
         }
-        return next
     }
 }
 

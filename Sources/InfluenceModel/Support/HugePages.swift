@@ -95,22 +95,18 @@ enum HugePages {
     /// 20,000 4 KiB faults, against 40 of 2 MiB). Each huge page is made whole at its first
     /// touch: up to 2 MiB more resident memory for each array.
     static func adviseReserved<T>(_ array: [T]) {
-        array.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            advise(
-                UnsafeMutableRawBufferPointer(
-                    start: UnsafeMutableRawPointer(mutating: base), count: array.capacity * MemoryLayout<T>.stride))
-        }
+        array.withUnsafeBufferPointer { adviseReserved($0.baseAddress, capacity: array.capacity) }
     }
 
     /// `adviseReserved` for a `ContiguousArray`.
     static func adviseReserved<T>(_ array: ContiguousArray<T>) {
-        array.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            advise(
-                UnsafeMutableRawBufferPointer(
-                    start: UnsafeMutableRawPointer(mutating: base), count: array.capacity * MemoryLayout<T>.stride))
-        }
+        array.withUnsafeBufferPointer { adviseReserved($0.baseAddress, capacity: array.capacity) }
+    }
+
+    /// Huge pages for room of `capacity` elements at `base`.
+    private static func adviseReserved<T>(_ base: UnsafePointer<T>?, capacity: Int) {
+        guard let base else { return }
+        advise(UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(mutating: base), count: capacity * MemoryLayout<T>.stride))
     }
 
     /// The corresponding C function is `madvise`.
