@@ -27,8 +27,9 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
-        // A prefetch hint, which Swift does not expose: the reverse-reachable sets of IMM are
-        // bound by cache misses on the graph, and prefetching overlaps them.
+        // What Swift does not expose: a prefetch hint (the reverse-reachable sets of IMM are
+        // bound by cache misses on the graph, and prefetching overlaps them), and SSE2's byte
+        // mask, with which the CSV reader finds a line's delimiters 64 bytes at a time.
         .target(name: "CPrefetch"),
         .target(
             name: "InfluenceModel",

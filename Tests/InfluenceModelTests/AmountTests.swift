@@ -1,5 +1,5 @@
 import Testing
-import InfluenceModel
+@testable import InfluenceModel
 
 /// One field and what each convention should read; expected values are written as the plain
 /// decimal they denote and converted by the standard library's `Double(String)`, an oracle
@@ -126,6 +126,39 @@ struct AmountTests {
         while rest.count > 3 { groups.insert(String(rest.suffix(3)), at: 0); rest = rest.dropLast(3) }
         groups.insert(String(rest), at: 0)
         return groups.joined(separator: separator)
+    }
+
+    /// The reading of plain decimals (`46`, `46.5`, `46.53`) without the grammar gives what the
+    /// grammar gives, for text of digits and dots with now and then a comma, space, sign or
+    /// letter, and takes every plain decimal of up to fifteen digits in all.
+    @Test func plainDecimalsReadAsTheWholeGrammar() {
+        var rng = SplitMix64(seed: 71)
+        let pool = Array("0123456789012345678901234567890123456789....,- e".utf8)
+        var taken = 0
+        for round in 0..<40_000 {
+            var text = (0..<(1 + rng.below(20))).map { _ in pool[rng.below(pool.count)] }
+            if round % 2 == 0 {
+                // A plain decimal: 1-17 integer digits, and none, one, two or three after a dot.
+                text = (0..<(1 + rng.below(17))).map { _ in UInt8(0x30 + rng.below(10)) }
+                let fraction = rng.below(4)
+                if fraction > 0 { text += [0x2E] + (0..<fraction).map { _ in UInt8(0x30 + rng.below(10)) } }
+            }
+            let (fast, general) = text.withUnsafeBufferPointer { (Amount.plainDecimal($0), Amount.readAnyForm($0)) }
+            if let fast {
+                taken += 1
+                if fast != general {
+                    Issue.record("\(String(decoding: text, as: UTF8.self)): \(fast), the grammar \(String(describing: general))")
+                }
+            }
+            let integer = text.firstIndex(of: 0x2E) ?? text.count
+            let plain = text.allSatisfy { $0 != 0x2E && $0 &- 0x30 < 10 } || (text.filter { $0 == 0x2E }.count == 1 && integer > 0)
+            let digitsOnly = text.allSatisfy { $0 == 0x2E || $0 &- 0x30 < 10 }
+            let digits = text.count - (integer < text.count ? 1 : 0)
+            if round % 2 == 0, plain, digitsOnly, digits <= 15, text.count - integer <= 3, text.count - integer != 1, fast == nil {
+                Issue.record("\(String(decoding: text, as: UTF8.self)) not taken")
+            }
+        }
+        #expect(taken > 10_000)
     }
 
     /// Random amounts written the ways exports write them read back as the plain decimal

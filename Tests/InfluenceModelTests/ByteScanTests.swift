@@ -151,6 +151,28 @@ struct ByteScanTests {
         }
     }
 
+    /// The UTF-8 test of fields (ASCII eight bytes at a time, else the standard library's
+    /// validation) agrees with validation on bytes of every kind and length.
+    @Test func utf8TestAgreesWithValidation() {
+        var rng = SplitMix64(seed: 19)
+        let pool: [UInt8] = [0x61, 0x7F, 0x80, 0xBF, 0xC2, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xED, 0xA0, 0xF0, 0x9F, 0x98, 0x80, 0xFF, 0x00]
+        for _ in 0..<20_000 {
+            var bytes = Self.randomBytes(Int(rng.next() % 40), &rng, from: pool)
+            // Half the time ASCII with at most one other byte, anywhere in a word.
+            if rng.next() % 2 == 0 {
+                bytes = bytes.map { _ in 0x61 }
+                if !bytes.isEmpty { bytes[Int(rng.next() % UInt64(bytes.count))] = pool[Int(rng.next() % UInt64(pool.count))] }
+            }
+            let (found, expected) = bytes.withUnsafeBufferPointer { b in
+                (FieldValue.isUTF8(b), String(validating: b, as: UTF8.self) != nil)
+            }
+            if found != expected {
+                Issue.record("\(bytes): \(found), expected \(expected)")
+                return
+            }
+        }
+    }
+
     @Test func paddedWordsAndSameIds() {
         var rng = SplitMix64(seed: 14)
         for _ in 0..<20_000 {

@@ -93,31 +93,43 @@ struct NumberedKeysTests {
         }
     }
 
-    /// Numbers read from a word under a pattern with no bytes after the number and up to eight
-    /// before it (`PlainPattern`) are those the general reading finds, for keys that differ
-    /// from the pattern's prefix or not, with up to 20 digits, a leading zero or a stray byte.
+    /// Numbers read from words under a pattern with up to eight bytes before the number and up
+    /// to 16 after it (`PlainPattern`, `SuffixPattern`) are those the general reading finds, for keys that differ
+    /// from the pattern's prefix or suffix or not, with up to 20 digits, a leading zero or a
+    /// stray byte; a longer suffix has no such pattern.
     @Test func plainPatternsReadAsAnyPattern() {
         var rng = SplitMix64(seed: 78)
         let letters = Array("ua-_@9Z".utf8)
-        for _ in 0..<2_000 {
+        let suffixLetters = Array("@example.cOm_".utf8)
+        for round in 0..<3_000 {
             let prefix = (0..<Int(rng.next() % 9)).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }
+            // No suffix in a third of the rounds; else 1 to 17 bytes (17: no plain pattern).
+            let suffixCount = round % 3 == 0 ? 0 : 1 + Int(rng.next() % 17)
+            let suffix = (0..<suffixCount).map { _ in suffixLetters[Int(rng.next() % UInt64(suffixLetters.count))] }
             var keys = NumberedKeys()
-            (prefix + [0x31]).withUnsafeBufferPointer { keys.adopt($0) }
-            guard let plain = keys.plain else {
-                Issue.record("prefix \(prefix): no plain pattern")
-                return
+            (prefix + [0x31] + suffix).withUnsafeBufferPointer { keys.adopt($0) }
+            let read: ((PlainId) -> Int?)? = suffixCount == 0 ? keys.plain?.number : keys.suffixed?.number
+            guard let read else {
+                if suffixCount <= 16 { Issue.record("prefix \(prefix), suffix \(suffix): no pattern read from words") }
+                continue
             }
+            if suffixCount > 16 { Issue.record("suffix \(suffix): a pattern read from words") }
+            if (keys.plain != nil) == (keys.suffixed != nil) { Issue.record("suffix \(suffix): both patterns or neither") }
             for _ in 0..<100 {
-                var key = prefix
-                if !key.isEmpty, rng.next() % 5 == 0 { key[Int(rng.next() % UInt64(key.count))] ^= 1 }
-                if rng.next() % 7 == 0 { key.removeLast(min(key.count, 1)) }
-                key += (0..<Int(rng.next() % 21)).map { _ in UInt8(0x30 + rng.next() % 10) }
+                var head = prefix
+                if !head.isEmpty, rng.next() % 5 == 0 { head[Int(rng.next() % UInt64(head.count))] ^= 1 }
+                if rng.next() % 7 == 0 { head.removeLast(min(head.count, 1)) }
+                var tail = suffix
+                if !tail.isEmpty, rng.next() % 5 == 0 { tail[Int(rng.next() % UInt64(tail.count))] ^= 1 }
+                if rng.next() % 7 == 0 { tail.removeFirst(min(tail.count, 1)) }
+                if rng.next() % 9 == 0 { tail += [0x61] }
+                var key = head + (0..<Int(rng.next() % 21)).map { _ in UInt8(0x30 + rng.next() % 10) } + tail
                 if !key.isEmpty, rng.next() % 6 == 0 { key[Int(rng.next() % UInt64(key.count))] = UInt8(truncatingIfNeeded: rng.next()) }
                 let (found, expected) = key.withUnsafeBufferPointer { k in
-                    (plain.number(PlainId(k)) ?? keys.patternNumber(k), keys.patternNumber(k))
+                    (read(PlainId(k)) ?? keys.patternNumber(k), keys.patternNumber(k))
                 }
                 if found != expected {
-                    Issue.record("key \(key) under prefix \(prefix): \(found), expected \(expected)")
+                    Issue.record("key \(key) under prefix \(prefix), suffix \(suffix): \(found), expected \(expected)")
                     return
                 }
             }

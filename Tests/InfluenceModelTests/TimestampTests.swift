@@ -1,5 +1,5 @@
 import Testing
-import InfluenceModel
+@testable import InfluenceModel
 
 /// Gregorian leap-year rule, written out.
 private func isLeapYear(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
@@ -116,6 +116,33 @@ struct TimestampTests {
             #expect(fixed == general, "\(body)")
             if case .success(let value) = fixed, (1...12).contains(month), day >= 1, day <= 28, second < 60 {
                 #expect(value == naiveSeconds(year, month, day, hour, minute, second), "\(body)")
+            }
+        }
+    }
+
+    /// The word-at-a-time reading of `YYYY-MM-DDTHH:MM:SSZ` (`Timestamp.utcISOSeconds`) takes
+    /// a field only where the general path reads the same instant written with `+00:00`, for
+    /// any one byte of a valid field replaced by any other (a digit out of range, a separator
+    /// moved, a byte above 0x7F), and takes every field of the form that path reads.
+    @Test func wordReadISOTakesOnlyWhatTheGeneralPathReads() {
+        var rng = SplitMix64(seed: 23)
+        for round in 0..<20_000 {
+            let year = Int(1899 + rng.next() % 302), month = Int(1 + rng.next() % 12), day = Int(1 + rng.next() % 31)
+            func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            var body = Array(
+                "\(year)-\(two(month))-\(two(day))T\(two(Int(rng.next() % 24))):\(two(Int(rng.next() % 60))):\(two(Int(rng.next() % 61)))"
+                    .utf8)
+            if round % 2 == 0 { body[Int(rng.next() % 19)] = UInt8(truncatingIfNeeded: rng.next()) }
+            let fast = (body + [0x5A]).withUnsafeBufferPointer { Timestamp.utcISOSeconds($0) }
+            let general = (body + Array("+00:00".utf8)).withUnsafeBufferPointer { b in
+                Result { () throws(Timestamp.Failure) in try Timestamp.read(b, format: .auto, order: .auto) }
+            }
+            switch (fast, general) {
+            case (let v?, .success(.exact(let w))): #expect(v == w, "\(body)")
+            case (nil, .success(.exact)) where round % 2 == 1:
+                Issue.record("\(body): the general path reads it, the word reading does not")
+            case (nil, _): break
+            default: Issue.record("\(body): the word reading gives \(String(describing: fast)), the general path \(general)")
             }
         }
     }

@@ -59,6 +59,44 @@ public enum Amount {
     /// - Complexity: O(*n*), allocation-free unless the number has more than 19 significant
     ///   digits or its scaled exponent leaves ±22 (then `strtod` reads a stack copy).
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> AmountReading? {
+        if let plain = plainDecimal(bytes) { return plain }
+        return readAnyForm(bytes)
+    }
+
+    /// `read` of the form most exports write, digits and then, or not, a dot and one or two
+    /// digits, fifteen digits at most in all (`46`, `46.5`, `46.53`): the value under a decimal
+    /// point, and under a decimal comma the same value without a dot and none with one (a dot
+    /// there groups thousands, three digits at a time). `nil` for any other text, which
+    /// `readAnyForm` reads. Fifteen digits are an exact `Double`, and so are 10 and 100: their
+    /// quotient is correctly rounded, as `read` promises. (Through the general grammar, about
+    /// 850 instructions a value.)
+    @inline(__always)
+    static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> AmountReading? {
+        let n = bytes.count
+        guard n >= 1, n <= 18, let base = bytes.baseAddress else { return nil }
+        var mantissa = 0
+        var dot = -1
+        for i in 0..<n {
+            let d = base[i] &- 0x30
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ Int(d)
+            } else if base[i] == 0x2E, dot < 0 {
+                dot = i
+            } else {
+                return nil
+            }
+        }
+        let fraction = dot < 0 ? 0 : n &- 1 &- dot
+        guard dot != 0, dot < 0 || (fraction >= 1 && fraction <= 2), (dot < 0 ? n : n &- 1) <= 15 else { return nil }
+        if fraction == 0 {
+            let value = Double(mantissa)
+            return AmountReading(dotDecimal: value, commaDecimal: value)
+        }
+        return AmountReading(dotDecimal: Double(mantissa) / (fraction == 1 ? 10 : 100), commaDecimal: nil)
+    }
+
+    /// `read` by the whole grammar.
+    static func readAnyForm(_ bytes: UnsafeBufferPointer<UInt8>) -> AmountReading? {
         guard let frame = AmountFrame(stripping: bytes), let body = AmountBody(bytes, frame.lo..<frame.hi) else { return nil }
         let dot = body.dot.fractionDigits(body, indianAllowed: frame.indianAllowed)
         let comma = body.comma.fractionDigits(body, indianAllowed: false)

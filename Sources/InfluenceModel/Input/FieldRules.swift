@@ -49,6 +49,9 @@ struct ReferralRowReader: Sendable {
     var source: [UInt8] = []
     var target: [UInt8] = []
     private var scratch: [UInt8] = []
+    /// The values of the last row `read` took as a referral: kept here rather than in the
+    /// outcome, whose payload was copied (about 130 bytes, twice a row) on its way to the columns.
+    private(set) var values = Values(weight: nil, time: nil, normalized: 0)
 
     init(columns: ReferralColumns, rules: FieldRules, file: String) {
         self.columns = columns
@@ -59,13 +62,16 @@ struct ReferralRowReader: Sendable {
     }
 
     enum Outcome {
-        case referral(Values)
+        /// A referral, its values in `values`.
+        case referral
         case selfReferral
         /// An empty referrer: a customer nobody referred.
         case unreferred
     }
 
-    struct Values {
+    /// Unchecked: `inPlace` points into the file being read, which nobody writes while it is
+    /// read, and a reader (with its last row's values) is used by one thread at a time.
+    struct Values: @unchecked Sendable {
         /// The weight under a decimal point and comma; `nil` for the default 1.
         var weight: (a: Double?, b: Double?)?
         /// The time under month-first and day-first; `nil` without one.
@@ -112,7 +118,14 @@ struct ReferralRowReader: Sendable {
             values.weight = parsed
         }
         if columns.timestamp >= 0, !record.isBlank(columns.timestamp) {
-            let parsed = record.withField(columns.timestamp) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
+            // The field as the file holds it where it has no doubled quotes: the same bytes
+            // `withField` passes, without its closure.
+            let parsed =
+                if let b = record.fieldInPlace(columns.timestamp) {
+                    Result { () throws(Timestamp.Failure) in try rules.time(b) }
+                } else {
+                    record.withField(columns.timestamp) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
+                }
             switch parsed {
             case .success(let value): values.time = value
             case .failure(let error):
@@ -127,7 +140,9 @@ struct ReferralRowReader: Sendable {
         if columns.campaign >= 0, !record.isUTF8(columns.campaign) {
             throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
         }
-        return same ? .selfReferral : .referral(values)
+        if same { return .selfReferral }
+        self.values = values
+        return .referral
     }
 
     /// The two ids of a row of the header's width when both are ids `read` would take as the

@@ -145,6 +145,7 @@ public struct Interner: Sendable {
     mutating func numberAdopting(_ id: PlainId) -> Int {
         numbered.adopt(id.bytes)
         if let plain = numbered.plain, let number = plain.number(id) { return number }
+        if let suffixed = numbered.suffixed, let number = suffixed.number(id) { return number }
         return numbered.patternNumber(id.bytes)
     }
 

@@ -20,13 +20,19 @@ struct LabelCache: Sendable {
     /// returns.
     @inline(__always)
     mutating func intern(_ key: UnsafeBufferPointer<UInt8>, into table: inout Interner) -> Int32 {
-        let n = key.count
-        guard n <= 16, let base = key.baseAddress else { return table.intern(key).index }
+        intern(PlainId(key), into: &table)
+    }
+
+    /// `intern(key.bytes, into:)`, the first word the id's `head`.
+    @inline(__always)
+    mutating func intern(_ key: PlainId, into table: inout Interner) -> Int32 {
+        let n = key.bytes.count
+        guard n <= 16, let base = key.bytes.baseAddress else { return table.intern(key.bytes).index }
         // Equal lengths and equal zero-padded words mean equal bytes.
-        let a = ByteWords.padded(UnsafeBufferPointer(start: base, count: min(n, 8)))
+        let a = key.head
         let b = n > 8 ? ByteWords.padded(UnsafeBufferPointer(start: base + 8, count: n &- 8)) : 0
         for k in 0..<Self.size where length[k] == n && first[k] == a && second[k] == b { return index[k] }
-        let found = table.intern(key).index
+        let found = table.intern(key.bytes).index
         first[next] = a
         second[next] = b
         length[next] = n

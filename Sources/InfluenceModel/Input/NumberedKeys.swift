@@ -22,6 +22,9 @@ struct NumberedKeys: Sendable {
     /// The pattern when it has no bytes after the number and at most eight before it (the
     /// common `u17` and `17`), whose keys' numbers of up to eight digits are read from a word.
     private(set) var plain: PlainPattern?
+    /// The pattern when it has one to 16 bytes after the number and at most eight before it
+    /// (`p17@example.com`).
+    private(set) var suffixed: SuffixPattern?
     /// `slots[n]` is the index + 1 of the key numbered `n`, 0 for none. Only numbers below its
     /// length are found here; `Interner` widens it.
     var slots = ZeroedSlots()
@@ -45,6 +48,9 @@ struct NumberedKeys: Sendable {
             suffixWords = Self.words(key.baseAddress! + end, count: key.count - end)
         }
         if start <= 8, suffixCount == 0 { plain = PlainPattern(prefixCount: start, prefix: prefixWords.0) }
+        if start <= 8, suffixCount > 0, suffixCount <= 16 {
+            suffixed = SuffixPattern(prefixCount: start, prefix: prefixWords.0, suffixCount: suffixCount, suffix: suffixWords)
+        }
     }
 
     /// Up to 16 bytes as two little-endian words, zero-padded.
@@ -64,6 +70,7 @@ struct NumberedKeys: Sendable {
     @inline(__always)
     func number(_ key: UnsafeBufferPointer<UInt8>) -> Int {
         if let plain, let number = plain.number(PlainId(key)) { return number }
+        if let suffixed, let number = suffixed.number(PlainId(key)) { return number }
         return patternNumber(key)
     }
 
@@ -144,17 +151,66 @@ struct PlainPattern: Sendable {
     /// on the number's length (`patternNumber`'s loads and tests by length were most of the
     /// reading of a file of numbered ids).
     @inline(__always)
-    func number(_ id: PlainId) -> Int? {
-        let n = id.bytes.count
-        let digits = n &- prefixCount
+    func number(_ id: PlainId) -> Int? { number(id, end: id.bytes.count) }
+
+    /// `number` of the id's first `end` bytes (the bytes after them tested by the caller).
+    @inline(__always)
+    func number(_ id: PlainId, end: Int) -> Int? {
+        let digits = end &- prefixCount
         guard digits <= 8 else { return nil }
         guard digits >= 1, let base = id.bytes.baseAddress, id.head & prefixMask == prefix else { return -1 }
-        // The key's last eight bytes (a short key's with zeros below it), then its digits, the
-        // first in the lowest byte.
+        // The eight bytes that end with the digits (when the digits end within the id's first
+        // eight bytes: its head, moved up), then its digits, the first in the lowest byte.
         let last =
-            n > 8 ? UnsafeRawPointer(base).loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) : id.head &<< UInt64((8 &- n) &* 8)
+            end >= 8
+            ? UnsafeRawPointer(base).loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self) : id.head &<< UInt64((8 &- end) &* 8)
         let word = last &>> UInt64((8 &- digits) &* 8)
         if word & 0xFF == 0x30 { return digits == 1 ? 0 : -1 }
         return NumberedKeys.decimal(word, count: digits)
+    }
+}
+
+/// A `NumberedKeys` pattern with at most eight bytes before the number and one to 16 after it
+/// (`p17@example.com`): the suffix is tested in a word or two, then the number read as under
+/// `PlainPattern`. (Through `patternNumber`, about 110 instructions an id.)
+struct SuffixPattern: Sendable {
+    let head: PlainPattern
+    let suffixCount: Int
+    /// The suffix's first eight bytes (zero-padded) and, when it is longer, its last eight.
+    let suffixHead: UInt64
+    let suffixTail: UInt64
+
+    init(prefixCount: Int, prefix: UInt64, suffixCount: Int, suffix: (UInt64, UInt64)) {
+        head = PlainPattern(prefixCount: prefixCount, prefix: prefix)
+        self.suffixCount = suffixCount
+        suffixHead = suffix.0
+        // Bytes 8 ..< count of the suffix are its second word; its last eight bytes are the top
+        // of the first word's and the second word's.
+        switch suffixCount {
+        case 16: suffixTail = suffix.1
+        case 9..<16: suffixTail = (suffix.0 &>> UInt64((suffixCount &- 8) &* 8)) | (suffix.1 &<< UInt64((16 &- suffixCount) &* 8))
+        default: suffixTail = 0
+        }
+    }
+
+    /// `PlainPattern.number` under this pattern.
+    @inline(__always)
+    func number(_ id: PlainId) -> Int? {
+        let n = id.bytes.count
+        let end = n &- suffixCount
+        // Any id whose bytes from `end` on are not the suffix is not numbered (`patternNumber`).
+        guard end > head.prefixCount, let base = id.bytes.baseAddress else { return -1 }
+        let raw = UnsafeRawPointer(base)
+        if suffixCount > 8 {
+            // Both loads lie inside the id: `end` + 8 < n, and n > 8.
+            guard raw.loadUnaligned(fromByteOffset: end, as: UInt64.self) == suffixHead,
+                raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == suffixTail
+            else { return -1 }
+        } else {
+            // The id's last eight bytes (a short id's with zeros below it), the suffix at their top.
+            let last = n >= 8 ? raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) : id.head &<< UInt64((8 &- n) &* 8)
+            guard last &>> UInt64((8 &- suffixCount) &* 8) == suffixHead else { return -1 }
+        }
+        return head.number(id, end: end)
     }
 }

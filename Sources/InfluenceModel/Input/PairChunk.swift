@@ -61,7 +61,8 @@ struct PairChunk: CSVRecordSink {
             switch try reader.read(record) {
             case .selfReferral: selfReferrals += 1
             case .unreferred: unreferred += 1
-            case .referral(let values):
+            case .referral:
+                let values = reader.values
                 normalizedIds += values.normalized
                 if columns.timestamp >= 0, values.time == nil { untimed += 1 }
                 if columns.weight >= 0 {
@@ -70,7 +71,7 @@ struct PairChunk: CSVRecordSink {
                     }
                     weight.append((w ?? 1) ?? 1)
                 }
-                batch.add(values, reader: reader, people: &people, source: &source, target: &target)
+                batch.add(reader, people: &people, source: &source, target: &target)
             }
         } catch {
             guard policy == .skip else { throw error }
@@ -198,11 +199,8 @@ struct PairBatch {
     /// Adds the pair of a row `reader` read: queued when its ids are in place, else interned
     /// from the reader's buffers after the pairs queued before it.
     @inline(__always)
-    mutating func add(
-        _ values: ReferralRowReader.Values, reader: ReferralRowReader,
-        people: inout Interner, source: inout [Int32], target: inout [Int32]
-    ) {
-        if let ids = values.inPlace {
+    mutating func add(_ reader: ReferralRowReader, people: inout Interner, source: inout [Int32], target: inout [Int32]) {
+        if let ids = reader.values.inPlace {
             append(ids.source, ids.target, people: &people, source: &source, target: &target)
             return
         }

@@ -74,8 +74,8 @@ struct EventsChunk: CSVRecordSink {
         }
         do {
             switch try reader.read(record) {
-            case .referral(let values):
-                events.add(values, reader: reader, record: record, time: &time, amounts: &amounts, batch: &batch, labels: &labels)
+            case .referral:
+                events.add(reader, record: record, time: &time, amounts: &amounts, batch: &batch, labels: &labels)
             case .selfReferral: events.quality.selfReferrals += 1
             case .unreferred: events.quality.unreferredRows += 1
             }

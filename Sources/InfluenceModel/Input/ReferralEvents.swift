@@ -174,14 +174,15 @@ public struct ReferralEvents: Sendable {
             overrides: options.columns, file: file)
     }
 
-    /// Adds a row read by `reader`; its pair goes through `batch`, so `source` and `target`
+    /// Adds the row `reader` read last; its pair goes through `batch`, so `source` and `target`
     /// are complete only once the batch is flushed.
     mutating func add(
-        _ values: ReferralRowReader.Values, reader: ReferralRowReader, record: CSVRecord,
+        _ reader: ReferralRowReader, record: CSVRecord,
         time: inout DeferredChoice, amounts: inout DeferredChoice, batch: inout PairBatch, labels: inout LabelCaches
     ) {
         let row = line.count
-        batch.add(values, reader: reader, people: &people, source: &source, target: &target)
+        batch.add(reader, people: &people, source: &source, target: &target)
+        let values = reader.values
         quality.normalizedIds += values.normalized
         let columns = reader.columns
         // Without a weight column the weights are filled when the chunks are merged.
@@ -222,6 +223,8 @@ public struct ReferralEvents: Sendable {
             while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
             return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
         }
+        // A field with nothing to trim or undo (`CSVRecord.plainField`), its first word read once.
+        if let label = record.plainField(column) { return cache.intern(label, into: &table) }
         if let bytes = record.fieldInPlace(column) {
             let label = trimmed(bytes)
             return label.isEmpty ? -1 : cache.intern(label, into: &table)

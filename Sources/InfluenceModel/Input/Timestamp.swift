@@ -64,6 +64,7 @@ public enum Timestamp {
     ///   Nothing is allocated, on any path (a malloc-counting run of the ISO, Unix, RFC 2822
     ///   and pattern paths counted none), so it can run once per row.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, format: TimeFormat, order: DateOrder) throws(Failure) -> TimeReading {
+        if case .auto = format, let seconds = utcISOSeconds(bytes) { return .exact(seconds) }
         var s = Scanner(bytes: bytes)
         switch format {
         case .auto:
