@@ -32,9 +32,9 @@ public struct Export: Sendable {
     /// union–find): the reading fills it.
     ///
     /// With more than one thread the conversions are read on a thread of their own
-    /// (`Background`), from the moment the first referral file's chunks are parsed: the
-    /// referral reader leaves a core idle while it joins them, and the conversions fill it
-    /// (started with the referrals, their tables added 82 MB to the join's peak). On the
+    /// (`Background`), from the moment the first referral file's chunks are parsed and joined
+    /// (started with the referrals, their tables added 82 MB to the join's peak; see
+    /// `ReadOptions.parsed`). On the
     /// 10M-row program export, whose 52 MB of conversions took 0.5–0.9 s after the referrals,
     /// `attribute --model last-touch` took 3.09 → 2.76 s at 942 → 994 MiB (medians of six
     /// runs each, alternating); `spread`, which waits for them, 6.07 → 6.19 s (three runs, within

@@ -49,8 +49,9 @@ struct ReferralRowReader: Sendable {
     var source: [UInt8] = []
     var target: [UInt8] = []
     private var scratch: [UInt8] = []
-    /// The values of the last row `read` took as a referral: kept here rather than in the
-    /// outcome, whose payload was copied (about 130 bytes, twice a row) on its way to the columns.
+    /// The values of the last row `read` took as a referral (after any other outcome, of no
+    /// row): kept and filled here rather than in the outcome, whose payload was copied (about
+    /// 130 bytes, twice a row) on its way to the columns.
     private(set) var values = Values(weight: nil, time: nil, normalized: 0)
 
     init(columns: ReferralColumns, rules: FieldRules, file: String) {
@@ -94,7 +95,7 @@ struct ReferralRowReader: Sendable {
             throw .emptyValue(file: file, line: line, column: columns.target + 1, name: "target")
         }
         let exact = rules.exactIds
-        var values: Values
+        // `values` is the reader's own (filled in place, not copied from a local).
         var same: Bool
         if let ids = plainIds(record) {
             // The common row: both ids are used as the file holds them, without a copy.
@@ -140,9 +141,7 @@ struct ReferralRowReader: Sendable {
         if columns.campaign >= 0, !record.isUTF8(columns.campaign) {
             throw .invalidUTF8(file: file, line: line, column: columns.campaign + 1)
         }
-        if same { return .selfReferral }
-        self.values = values
-        return .referral
+        return same ? .selfReferral : .referral
     }
 
     /// The two ids of a row of the header's width when both are ids `read` would take as the

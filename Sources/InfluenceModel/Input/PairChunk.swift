@@ -62,11 +62,10 @@ struct PairChunk: CSVRecordSink {
             case .selfReferral: selfReferrals += 1
             case .unreferred: unreferred += 1
             case .referral:
-                let values = reader.values
-                normalizedIds += values.normalized
-                if columns.timestamp >= 0, values.time == nil { untimed += 1 }
+                normalizedIds += reader.values.normalized
+                if columns.timestamp >= 0, reader.values.time == nil { untimed += 1 }
                 if columns.weight >= 0 {
-                    let w = values.weight.map { w in
+                    let w = reader.values.weight.map { w in
                         amounts.take(a: w.a, b: w.b, row: weight.count, line: record.line) { record.string(columns.weight) ?? "" }
                     }
                     weight.append((w ?? 1) ?? 1)

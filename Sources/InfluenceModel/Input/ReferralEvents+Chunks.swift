@@ -75,7 +75,7 @@ struct EventsChunk: CSVRecordSink {
         do {
             switch try reader.read(record) {
             case .referral:
-                events.add(reader, record: record, time: &time, amounts: &amounts, batch: &batch, labels: &labels)
+                add(record)
             case .selfReferral: events.quality.selfReferrals += 1
             case .unreferred: events.quality.unreferredRows += 1
             }
@@ -87,6 +87,43 @@ struct EventsChunk: CSVRecordSink {
     }
 
     mutating func finish() { batch.flush(people: &events.people, source: &events.source, target: &events.target) }
+
+    /// Adds the row `reader` read last; its pair goes through `batch`, so `source` and `target`
+    /// are complete only once the batch is flushed. (A method of the chunk, which holds the
+    /// reader beside the events: as a method of the events, each call copied the reader.)
+    private mutating func add(_ record: CSVRecord) {
+        let row = events.line.count
+        batch.add(reader, people: &events.people, source: &events.source, target: &events.target)
+        events.quality.normalizedIds += reader.values.normalized
+        let columns = reader.columns
+        // Without a weight column the weights are filled when the chunks are merged.
+        if columns.weight >= 0 {
+            if let w = reader.values.weight {
+                events.weights.append(
+                    amounts.take(a: w.a, b: w.b, row: row, line: record.line) { record.string(columns.weight) ?? "" } ?? 1)
+            } else {
+                events.weights.append(1)
+            }
+        }
+        events.line.append(Int32(truncatingIfNeeded: record.line))
+        if events.timestamp != nil {
+            if let t = reader.values.time {
+                events.timestamp!.append(
+                    time.take(a: t.a, b: t.b, row: row, line: record.line) { record.string(columns.timestamp) ?? "" } ?? .nan)
+            } else {
+                events.timestamp!.append(.nan)
+                events.quality.untimedRows += 1
+            }
+        }
+        if events.channel != nil {
+            events.channel!.append(
+                ReferralEvents.internLabel(record, columns.channel, into: &events.channels, cache: &labels.channel))
+        }
+        if events.campaign != nil {
+            events.campaign!.append(
+                ReferralEvents.internLabel(record, columns.campaign, into: &events.campaigns, cache: &labels.campaign))
+        }
+    }
 
     static var takesSimpleLines: Bool { true }
 

@@ -127,9 +127,9 @@ public struct ReferralEvents: Sendable {
                 events: events, reader: ReferralRowReader(columns: columns, rules: rules, file: file),
                 plain: PlainPairs(columns: columns, rules: rules), header: head.layout.header, policy: options.onError)
         }
-        options.parsed?.open()
         let rows = parts.map { $0.sink.events.count }
         var events = ReferralEvents(merging: &parts, headerBlank: head.cursor.blank, template: template, weighted: columns.weight >= 0)
+        options.parsed?.open()
         events.quality.columns = [ColumnMapping(file: file, kind: "events", layout: head.layout)]
         if events.quality.rows == 0 { throw .headerOnly(file: file) }
         // Rows and people are numbered with Int32 downstream.
@@ -172,40 +172,6 @@ public struct ReferralEvents: Sendable {
         return try ColumnLayout(
             headerRecord: record, required: [.source, .target], optional: optional,
             overrides: options.columns, file: file)
-    }
-
-    /// Adds the row `reader` read last; its pair goes through `batch`, so `source` and `target`
-    /// are complete only once the batch is flushed.
-    mutating func add(
-        _ reader: ReferralRowReader, record: CSVRecord,
-        time: inout DeferredChoice, amounts: inout DeferredChoice, batch: inout PairBatch, labels: inout LabelCaches
-    ) {
-        let row = line.count
-        batch.add(reader, people: &people, source: &source, target: &target)
-        let values = reader.values
-        quality.normalizedIds += values.normalized
-        let columns = reader.columns
-        // Without a weight column the weights are filled when the chunks are merged.
-        if columns.weight >= 0 {
-            if let w = values.weight {
-                weights.append(amounts.take(a: w.a, b: w.b, row: row, line: record.line) { record.string(columns.weight) ?? "" } ?? 1)
-            } else {
-                weights.append(1)
-            }
-        }
-        self.line.append(Int32(truncatingIfNeeded: record.line))
-        if timestamp != nil {
-            if let t = values.time {
-                timestamp!.append(time.take(a: t.a, b: t.b, row: row, line: record.line) { record.string(columns.timestamp) ?? "" } ?? .nan)
-            } else {
-                timestamp!.append(.nan)
-                quality.untimedRows += 1
-            }
-        }
-        if channel != nil { channel!.append(Self.internLabel(record, columns.channel, into: &channels, cache: &labels.channel)) }
-        if campaign != nil {
-            campaign!.append(Self.internLabel(record, columns.campaign, into: &campaigns, cache: &labels.campaign))
-        }
     }
 
     /// The label caches of one chunk's channel and campaign tables.
