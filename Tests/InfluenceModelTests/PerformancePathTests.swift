@@ -669,6 +669,36 @@ struct PerformancePathTests {
         #expect(moved.report.converged)
     }
 
+    /// Each unknown id's suggestion is the first known id (in the table's order) whose key is
+    /// its key, as a scan of every name through `NearMatch.key` finds it, in a table large
+    /// enough to be searched in parts: near matches early and late, two known ids with the
+    /// same key (the first wins), a non-ASCII id, and ids with no match.
+    @Test func nearMatchesAreTheFirstEqualKeys() {
+        var people = Interner(capacity: 16)
+        var rng = SplitMix64(seed: 5)
+        for k in 0..<150_000 {
+            let name = rng.next() % 50 == 0 ? "Friend.\(k)@Example.com" : "p\(k)@example.com"
+            _ = Array(name.utf8).withUnsafeBufferPointer { people.intern($0) }
+        }
+        for name in ["p7@Example.com", "josé.p@example.com", "p_149999@example.com"] {
+            _ = Array(name.utf8).withUnsafeBufferPointer { people.intern($0) }
+        }
+        let unknown = [
+            "P7@example.com", "p.149999@example.com", "friend42@example.com", "P0@EXAMPLE.COM", "nobody@example.com", "JOSE.P@example.com",
+            "José.P@example.com", "p149999@example.com",
+        ]
+        let names = people.names
+        let keys = names.map(NearMatch.key)
+        let expected = unknown.map { id -> String in
+            let wanted = NearMatch.key(id)
+            guard let i = keys.firstIndex(of: wanted) else { return id }
+            return "\(id) (did you mean \"\(names[i])\"?)"
+        }
+        let found = NearMatch.describe(unknown, among: people)
+        #expect(found == expected)
+        #expect(found.filter { $0.contains("did you mean") }.count >= 5)
+    }
+
     @Test func asciiNearMatchKeyEqualsTheGeneralKey() throws {
         var rng = SplitMix64(seed: 11)
         let alphabet = Array("aZ09._-+@ !~\t\"'AbCxyz".utf8)
