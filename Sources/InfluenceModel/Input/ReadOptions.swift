@@ -34,8 +34,8 @@ public struct ReadOptions: Sendable {
     var oneThread = false
     /// Opened when a referral file's chunks have been parsed and joined. (Opened before the
     /// join, the conversions read beside it, once the parse had become faster, took the peak
-    /// of `attribute` on the 10M program export from 1,009–1,028 MB to 1,009–1,065 MB, past
-    /// 1 GiB; after it, 993 MB in four runs, in the same time.)
+    /// of `attribute` on the 10M program export from 0.96–0.98 GiB to 0.96–1.02 GiB, past
+    /// 1 GiB; after it, 0.95 GiB in four runs, in the same time.)
     var parsed: Gate?
 
     public init(delimiter: Delimiter? = nil, columns: [ColumnRole: String] = [:], onError: ErrorPolicy = .stop) {
