@@ -127,11 +127,11 @@ public struct CSVReader: Sendable {
     /// the parallel readers run it over chunks of one.
     /// - Returns: whether `sink` asked to stop.
     /// - Throws: `InputError.unbalancedQuote`, `.strayQuote`, `.nulByte`, or what `sink` throws.
-    @discardableResult
     ///
     /// Lines without quotes or control bytes are split by `SimpleLine.split`, which gives the
     /// record the state machine would (`simpleLines: false` runs the state machine alone, the
     /// reference the tests hold it to).
+    @discardableResult
     static func scan<Sink: CSVRecordSink>(
         _ buffer: UnsafeBufferPointer<UInt8>, until end: Int, delimiter delim: UInt8, file: String,
         cursor: inout CSVCursor, sink: inout Sink, simpleLines: Bool = true
