@@ -216,16 +216,7 @@ struct ConversionsChunk: CSVRecordSink {
             amount = parsed
         }
         var when: (a: Double?, b: Double?)?
-        if let c = timeColumn, !record.isBlank(c) {
-            let parsed = record.withField(c) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
-            switch parsed {
-            case .success(let value): when = value
-            case .failure(let error):
-                throw .badTimestamp(
-                    file: file, line: line, column: c + 1, name: "timestamp", seen: record.string(c) ?? "",
-                    reason: error.description)
-            }
-        }
+        if let c = timeColumn, !record.isBlank(c) { when = try rules.time(record, column: c, file: file) }
         if let c = campaignColumn, !record.isUTF8(c) {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }

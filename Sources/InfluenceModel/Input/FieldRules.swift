@@ -26,6 +26,27 @@ struct FieldRules: Sendable {
         }
     }
 
+    /// `time(_:)` of field `column` of `record`, which is not blank, the refusal reported as
+    /// `InputError.badTimestamp`: for the events and the conversions readers alike. The field
+    /// is read as the file holds it where it has no doubled quotes (the bytes `withField`
+    /// passes, without its closure).
+    @inline(__always)
+    func time(_ record: CSVRecord, column: Int, file: String) throws(InputError) -> (a: Double?, b: Double?) {
+        let parsed =
+            if let b = record.fieldInPlace(column) {
+                Result { () throws(Timestamp.Failure) in try time(b) }
+            } else {
+                record.withField(column) { b in Result { () throws(Timestamp.Failure) in try time(b) } }
+            }
+        switch parsed {
+        case .success(let value): return value
+        case .failure(let error):
+            throw .badTimestamp(
+                file: file, line: record.line, column: column + 1, name: "timestamp", seen: record.string(column) ?? "",
+                reason: error.description)
+        }
+    }
+
     /// An amount under a decimal point (A) and a decimal comma (B); `nil` when it is no number.
     @inline(__always)
     func amount(_ bytes: UnsafeBufferPointer<UInt8>) -> (a: Double?, b: Double?)? {
@@ -119,21 +140,7 @@ struct ReferralRowReader: Sendable {
             values.weight = parsed
         }
         if columns.timestamp >= 0, !record.isBlank(columns.timestamp) {
-            // The field as the file holds it where it has no doubled quotes: the same bytes
-            // `withField` passes, without its closure.
-            let parsed =
-                if let b = record.fieldInPlace(columns.timestamp) {
-                    Result { () throws(Timestamp.Failure) in try rules.time(b) }
-                } else {
-                    record.withField(columns.timestamp) { b in Result { () throws(Timestamp.Failure) in try rules.time(b) } }
-                }
-            switch parsed {
-            case .success(let value): values.time = value
-            case .failure(let error):
-                throw .badTimestamp(
-                    file: file, line: line, column: columns.timestamp + 1, name: "timestamp",
-                    seen: record.string(columns.timestamp) ?? "", reason: error.description)
-            }
+            values.time = try rules.time(record, column: columns.timestamp, file: file)
         }
         if columns.channel >= 0, !record.isUTF8(columns.channel) {
             throw .invalidUTF8(file: file, line: line, column: columns.channel + 1)
