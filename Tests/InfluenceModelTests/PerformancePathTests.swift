@@ -591,6 +591,54 @@ struct PerformancePathTests {
         #expect(map.value(of: 1_000_000_007) == nil)
     }
 
+    /// The ledger sums each key's credit in the order it was added and lists keys by first use,
+    /// as a scan of the additions does, for −1 (no channel), small keys and keys past 32 bits
+    /// (a campaign's block of people).
+    @Test func creditLedgerSumsByKeyInFirstUseOrder() {
+        var rng = SplitMix64(seed: 13)
+        var ledger = CreditLedger()
+        var added: [(key: Int, credit: Credit)] = []
+        for i in 0..<60_000 {
+            let key =
+                switch i % 3 {
+                case 0: rng.below(8) - 1
+                case 1: rng.below(40_000)
+                default: (rng.below(5) + 1) << 33 | rng.below(1000)
+                }
+            let credit = Credit(conversions: Double(rng.below(1000)) / 7, value: Double(rng.below(100_000)) / 3)
+            added.append((key, credit))
+            ledger.add(key, credit)
+        }
+        var firstUse: [Int] = []
+        var sums: [Int: Credit] = [:]
+        for (key, credit) in added {
+            if let held = sums[key] { sums[key] = held + credit } else { firstUse.append(key); sums[key] = credit }
+        }
+        #expect(ledger.keys == firstUse)
+        let expected = firstUse.map { sums[$0]! }
+        #expect(ledger.credit == expected)
+        #expect(ledger.keys.contains(-1))
+    }
+
+    /// Shares written into a buffer kept from chain to chain (longer, then shorter) are those
+    /// of a fresh array, for every chain model.
+    @Test func sharesIntoAKeptBufferAreFreshShares() {
+        var rng = SplitMix64(seed: 17)
+        var buffer: [Double] = []
+        var mismatches = 0
+        let models: [AttributionModel] = [.lastTouch, .firstTouch, .linear, .position, .timeDecay]
+        for _ in 0..<2000 {
+            let model = models[rng.below(models.count)]
+            let k = rng.below(9)
+            let ages = (0..<k).map { _ in Double(rng.below(10_000_000)) }
+            ConversionChains.shares(model, length: k, ages: ages, halfLife: 86_400, into: &buffer)
+            let fresh = ConversionChains.shares(model, length: k, ages: ages, halfLife: 86_400)
+            let kept = buffer
+            if kept != fresh || kept.count != k { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     /// The sorting network sorts every row of zeros and ones of every length up to 16, so it
     /// sorts every row of those lengths (the 0–1 principle), padding included.
     @Test func rowSortNetworkSortsEveryZeroOneRow() {

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Attribution of conversions to the people and channels that earned them (DESIGN.md, Attribution).
 public enum Attribution {
     /// Credits each conversion to the referrers (or channels) behind it.
@@ -218,7 +220,12 @@ public enum Attribution {
         var organic = Credit()
         var organicByCampaign = [Credit](repeating: Credit(), count: campaigns?.names.count ?? 0)
         var ages: [Double] = []
+        var shares: [Double] = []
+        let fetch = CreditFetch(
+            chains: chains, model: model, channel: channel, time: model == .timeDecay ? events.timestamp : nil,
+            grouping: options.grouping)
         for i in 0..<chains.count {
+            fetch.fetch(conversion: i &+ CreditFetch.ahead, ledger: ledger)
             let value = conversions.value[i]
             total += Credit(conversions: 1, value: value)
             let referrers = chains.referrers(of: i)
@@ -238,7 +245,7 @@ public enum Attribution {
                     ages.append(t - made)
                 }
             }
-            let shares = ConversionChains.shares(model, length: referrers.count, ages: ages, halfLife: options.halfLife)
+            ConversionChains.shares(model, length: referrers.count, ages: ages, halfLife: options.halfLife, into: &shares)
             for (k, (person, row)) in zip(referrers, rows).enumerated() where shares[k] != 0 {
                 let key: Int
                 switch options.grouping {
@@ -280,6 +287,43 @@ public enum Attribution {
         case .campaign:
             let n = events.people.count
             return .init(campaign: campaigns!.names[key / n], id: events.people.name(Int32(key % n)), credit: credit)
+        }
+    }
+}
+
+/// What the credit of one conversion's chain reads at random, fetched some conversions ahead:
+/// the channel or time of each referral row that gets a share, or the ledger's slot of each
+/// referrer. Hints only: it reads, and forms an address only from an index checked against
+/// its array's length.
+private struct CreditFetch {
+    /// How many conversions ahead.
+    static let ahead = 8
+    let chains: ConversionChains
+    let model: AttributionModel
+    let channel: [Int32]?
+    let time: [Double]?
+    let grouping: AttributionGrouping
+
+    @inline(__always) func fetch(conversion i: Int, ledger: borrowing CreditLedger) {
+        guard i < chains.count else { return }
+        let (start, end) = (chains.chainStart[i], chains.chainStart[i + 1])
+        guard end > start else { return }
+        // The links that get a share: the direct referrer alone for last-touch, the first
+        // sharer alone for first-touch, every one otherwise.
+        let links =
+            switch model {
+            case .lastTouch: start..<start + 1
+            case .firstTouch: end - 1..<end
+            default: start..<end
+            }
+        for k in links {
+            if grouping == .person {
+                ledger.prefetch(Int(chains.referrer[k]))
+                continue
+            }
+            let r = Int(chains.row[k])
+            if let channel, r >= 0, r < channel.count { channel.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + r) } }
+            if let time, r >= 0, r < time.count { time.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + r) } }
         }
     }
 }

@@ -191,21 +191,33 @@ public struct AttributionResult: Sendable {
 
 /// Credit summed by key in order of first use: people, channels or (campaign, person) pairs.
 ///
-/// Keys are dense `Int`s chosen by the caller; the dictionary only finds a key's slot, and
-/// slots keep first-use order, so results never depend on hashing order.
+/// Keys are `Int`s of −1 or more chosen by the caller; the map only finds a key's slot, and
+/// slots keep first-use order, so results never depend on hashing order. The map is an
+/// `IntegerMap` rather than a `Dictionary`, whose SipHash and uniqueness check came at every
+/// referrer's credit.
 struct CreditLedger {
-    private var slot: [Int: Int] = [:]
+    private var slot = IntegerMap()
     private(set) var keys: [Int] = []
     private(set) var credit: [Credit] = []
 
+    @inline(__always)
     mutating func add(_ key: Int, _ amount: Credit) {
-        if let s = slot[key] {
-            credit[s] += amount
-        } else {
-            slot[key] = keys.count
+        precondition(key >= -1 && key < Int(Int64.max), "CreditLedger: key \(key)")
+        precondition(keys.count < Int(Int32.max), "CreditLedger: more than \(Int32.max) keys")
+        let (s, inserted) = slot.value(of: Int64(key) + 1, insertingIfAbsent: Int32(keys.count))
+        if inserted {
             keys.append(key)
             credit.append(amount)
+        } else {
+            credit[Int(s)] += amount
         }
+    }
+
+    /// Asks the processor to fetch where `key`'s slot is looked for: a hint, which changes nothing.
+    @inline(__always)
+    func prefetch(_ key: Int) {
+        guard key >= -1, key < Int(Int64.max) else { return }
+        slot.prefetch(Int64(key) + 1)
     }
 
     /// Every key with its credit, first use first.

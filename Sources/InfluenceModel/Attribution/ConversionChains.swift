@@ -181,8 +181,17 @@ extension ConversionChains {
     ///   - halfLife: h in seconds.
     /// - Returns: k shares summing to 1.
     public static func shares(_ model: AttributionModel, length k: Int, ages: [Double] = [], halfLife: Double) -> [Double] {
-        var shares = [Double](repeating: 0, count: k)
-        guard k > 0 else { return shares }
+        var shares: [Double] = []
+        self.shares(model, length: k, ages: ages, halfLife: halfLife, into: &shares)
+        return shares
+    }
+
+    /// `shares(_:length:ages:halfLife:)` written into `shares` (its room kept from one chain to
+    /// the next), the same values.
+    static func shares(_ model: AttributionModel, length k: Int, ages: [Double], halfLife: Double, into shares: inout [Double]) {
+        shares.removeAll(keepingCapacity: true)
+        shares.append(contentsOf: repeatElement(0, count: k))
+        guard k > 0 else { return }
         switch model {
         case .lastTouch:
             shares[0] = 1
@@ -204,7 +213,8 @@ extension ConversionChains {
         case .timeDecay:
             // 2^(−ageᵢ/h) / Σ 2^(−ageⱼ/h), taken relative to the youngest referral so that
             // old chains do not underflow to 0/0.
-            let youngest = ages.min() ?? 0
+            precondition(ages.count >= k, "ConversionChains.shares: \(ages.count) ages for \(k) referrers")
+            let youngest = ages[0..<k].min() ?? 0
             var total = 0.0
             for i in 0..<k {
                 shares[i] = exp2(-(ages[i] - youngest) / halfLife)
@@ -214,6 +224,5 @@ extension ConversionChains {
         case .influenceFlow, .markov, .shapley:
             break
         }
-        return shares
     }
 }
