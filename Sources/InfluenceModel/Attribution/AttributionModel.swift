@@ -65,7 +65,8 @@ public struct AttributionOptions: Sendable {
     public var seed: UInt64
     /// `shapley`: permutations sampled beyond `shapleyExactLimit` channels.
     public var shapleySamples: Int
-    /// `shapley`: the most channels computed exactly over all subsets.
+    /// `shapley`: the most channels computed exactly over all subsets (30 at most: past it the
+    /// values are sampled whatever this says).
     public var shapleyExactLimit: Int
 
     /// One week, the default half-life.
