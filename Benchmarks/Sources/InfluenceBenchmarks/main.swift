@@ -58,50 +58,54 @@ func fileArgument() throws(UsageError) -> String {
 }
 
 func run() throws {
-switch arguments.first {
-case "generate":
-    let people = try count(option("--people", "1M")!)
-    let referrals = try count(option("--referrals", "10M")!)
-    let exponent: Double = try number("--exponent", "0.9")
-    let seed: UInt64 = try number("--seed", "1")
-    let out = option("--out", "Benchmarks/data/referrals-\(option("--referrals", "10M")!).csv")!
-    let start = Date()
-    try Generator.write(people: people, referrals: referrals, exponent: exponent, seed: seed, to: out)
-    print("wrote \(out): \(people) people, \(referrals) referrals, Zipf \(exponent), seed \(seed) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
-case "cascades":
-    let campaigns = try count(option("--campaigns", "2")!)
-    let referrals = try count(option("--referrals", "5M")!)
-    let offspring: Double = try number("--offspring", "0.8")
-    let seed: UInt64 = try number("--seed", "1")
-    let out = option("--out", "Benchmarks/data/cascades.csv")!
-    try Cascades.write(campaigns: campaigns, referrals: referrals, offspring: offspring, seed: seed, to: out)
-    print("wrote \(out): \(campaigns) campaigns, \(referrals) referrals, offspring mean \(offspring), seed \(seed)")
-case "program":
-    // The generative model of `influence generate`, timed: draw, then format and write
-    // events.csv and conversions.csv (14M people give about 10M referrals).
-    let people = try count(option("--people", "14M")!)
-    let seed: UInt64 = try number("--seed", "1")
-    let out = option("--out", "Benchmarks/data/program")!
-    let clock = PhaseTimings()
-    let program = try clock.measure("draw") { () throws(GeneratorError) in try GeneratedProgram(GeneratorParameters(people: people, seed: seed)) }
-    try OutputFile.makeFolder(out)
-    for name in ["events.csv", "conversions.csv"] {
-        let chunks = clock.measure("format " + name) { program.chunks(name) }
-        try clock.measure("write " + name) { () throws(OutputError) in try OutputFile.write(chunks: chunks, to: out + "/" + name) }
+    switch arguments.first {
+    case "generate":
+        let people = try count(option("--people", "1M")!)
+        let referrals = try count(option("--referrals", "10M")!)
+        let exponent: Double = try number("--exponent", "0.9")
+        let seed: UInt64 = try number("--seed", "1")
+        let out = option("--out", "Benchmarks/data/referrals-\(option("--referrals", "10M")!).csv")!
+        let start = Date()
+        try Generator.write(people: people, referrals: referrals, exponent: exponent, seed: seed, to: out)
+        print(
+            "wrote \(out): \(people) people, \(referrals) referrals, Zipf \(exponent), seed \(seed) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s"
+        )
+    case "cascades":
+        let campaigns = try count(option("--campaigns", "2")!)
+        let referrals = try count(option("--referrals", "5M")!)
+        let offspring: Double = try number("--offspring", "0.8")
+        let seed: UInt64 = try number("--seed", "1")
+        let out = option("--out", "Benchmarks/data/cascades.csv")!
+        try Cascades.write(campaigns: campaigns, referrals: referrals, offspring: offspring, seed: seed, to: out)
+        print("wrote \(out): \(campaigns) campaigns, \(referrals) referrals, offspring mean \(offspring), seed \(seed)")
+    case "program":
+        // The generative model of `influence generate`, timed: draw, then format and write
+        // events.csv and conversions.csv (14M people give about 10M referrals).
+        let people = try count(option("--people", "14M")!)
+        let seed: UInt64 = try number("--seed", "1")
+        let out = option("--out", "Benchmarks/data/program")!
+        let clock = PhaseTimings()
+        let program = try clock.measure("draw") { () throws(GeneratorError) in
+            try GeneratedProgram(GeneratorParameters(people: people, seed: seed))
+        }
+        try OutputFile.makeFolder(out)
+        for name in ["events.csv", "conversions.csv"] {
+            let chunks = clock.measure("format " + name) { program.chunks(name) }
+            try clock.measure("write " + name) { () throws(OutputError) in try OutputFile.write(chunks: chunks, to: out + "/" + name) }
+        }
+        let referrals = program.count - program.cascades + program.extras.count
+        print("wrote \(out): \(program.count) people, \(referrals) referrals, seed \(seed)")
+        for phase in clock.phases { print("  \(phase.name): \(String(format: "%.3f", phase.seconds)) s") }
+    case "phases":
+        try Phases.run(path: try fileArgument(), repeats: try number("--repeat", "3"), out: option("--out"))
+    case "breakdown":
+        try Breakdown.run(path: try fileArgument())
+    case "crossover":
+        let budget: Double = try number("--budget-ms", "150")
+        Crossover.run(budget: budget / 1000)
+    default:
+        throw UsageError(description: usage)
     }
-    let referrals = program.count - program.cascades + program.extras.count
-    print("wrote \(out): \(program.count) people, \(referrals) referrals, seed \(seed)")
-    for phase in clock.phases { print("  \(phase.name): \(String(format: "%.3f", phase.seconds)) s") }
-case "phases":
-    try Phases.run(path: try fileArgument(), repeats: try number("--repeat", "3"), out: option("--out"))
-case "breakdown":
-    try Breakdown.run(path: try fileArgument())
-case "crossover":
-    let budget: Double = try number("--budget-ms", "150")
-    Crossover.run(budget: budget / 1000)
-default:
-    throw UsageError(description: usage)
-}
 }
 
 do {
