@@ -639,6 +639,21 @@ struct PerformancePathTests {
         #expect(mismatches == 0)
     }
 
+    /// Every small list of generation sizes comes back equal to itself, shared or not: lists
+    /// that differ only in a late generation, in a size past 255, or in having an eighth
+    /// generation never come back as each other.
+    @Test func generationShapesAreTheSizesGiven() {
+        var rng = SplitMix64(seed: 41)
+        var shapes = GenerationShapes()
+        var mismatches: [[Int]] = []
+        for _ in 0..<50_000 {
+            let depth = rng.below(9)
+            let sizes = [1] + (0..<depth).map { _ in rng.below(4) == 0 ? rng.below(600) : 1 + rng.below(3) }
+            if shapes.array(sizes) != sizes { mismatches.append(sizes) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
+    }
+
     /// The sorting network sorts every row of zeros and ones of every length up to 16, so it
     /// sorts every row of those lengths (the 0–1 principle), padding included.
     @Test func rowSortNetworkSortsEveryZeroOneRow() {
@@ -745,6 +760,28 @@ struct PerformancePathTests {
         let found = NearMatch.describe(unknown, among: people)
         #expect(found == expected)
         #expect(found.filter { $0.contains("did you mean") }.count >= 5)
+    }
+
+    /// The word-at-a-time reading of an id's leading letters and digits agrees with a byte
+    /// by byte one, on ids of 0–12 bytes made of the bytes around each class's edges ('/' and
+    /// ':' beside the digits, '@' and '[' beside the capitals, '`' and '{' beside the small
+    /// letters), controls, DEL and bytes of non-ASCII characters.
+    @Test func leadingAlphanumericsAreReadByteByByte() {
+        var rng = SplitMix64(seed: 29)
+        let alphabet: [UInt8] = [
+            0x00, 0x09, 0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xC3, 0xA9, 0xFF, 0x6D,
+        ]
+        var mismatches: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            let bytes = (0..<rng.below(13)).map { _ in alphabet[rng.below(alphabet.count)] }
+            let (lowered, leading) = bytes.withUnsafeBufferPointer { NearMatch.leadingAlphanumerics($0) }
+            func alphanumeric(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+            let expected = min(8, bytes.prefix { alphanumeric($0) }.count)
+            let readBytes = (0..<expected).map { UInt8(truncatingIfNeeded: lowered >> UInt64(8 * $0)) }
+            let expectedBytes = bytes.prefix(expected).map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            if leading != expected || readBytes != expectedBytes { mismatches.append(bytes) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
     }
 
     @Test func asciiNearMatchKeyEqualsTheGeneralKey() throws {

@@ -172,26 +172,43 @@ enum NearMatch {
     static func describe(_ ids: [String], among people: Interner) -> [String] {
         guard !ids.isEmpty else { return [] }
         let wanted = ids.map { Array(key($0).utf8) }
+        let prefixes = wanted.map { KeyPrefix(key: $0) }
         // Every known id is compared with each wanted key, on several threads, each part
-        // keeping the first id that matches: from its bytes, stopping at the first difference
-        // (a few bytes into most ids), and through a String only for an id that is not ASCII
-        // up to where it differs.
+        // keeping the first id that matches. An id's leading ASCII letters and digits (up to
+        // eight) are its key's first bytes: they are lowercased and compared with each wanted
+        // key's a word at a time, and an id none of them admits is passed over (nearly every
+        // one: on the 1M program export three comparisons an id, each stopping a byte or two
+        // in, were 223 million instructions). The others are compared
+        // from their bytes, stopping at the first difference, and through a String only for
+        // an id that is not ASCII up to where it differs.
         let n = people.count
         let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : Parallel.threads)
         let firsts = Parallel.pieces(parts) { range -> [Int32?] in
             var first = [Int32?](repeating: nil, count: wanted.count)
-            for i in range {
-                let index = Int32(i)
-                people.withKey(index) { bytes in
-                    var general: [UInt8]?  // the key through a String, made once if needed
-                    for w in wanted.indices where first[w] == nil {
-                        let same =
-                            keyMatches(bytes, wanted[w])
-                            ?? {
-                                if general == nil { general = Array(key(people.name(index)).utf8) }
-                                return general! == wanted[w]
-                            }()
-                        if same { first[w] = index }
+            // The prefixes of the keys not matched yet in this part.
+            var open = prefixes
+            people.arena.withUnsafeBufferPointer { arena in
+                people.offsets.withUnsafeBufferPointer { offsets in
+                    for i in range {
+                        let bytes = UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]])
+                        let (lowered, leading) = leadingAlphanumerics(bytes)
+                        if leading > 0, !open.withUnsafeBufferPointer({ $0.contains { $0.admits(lowered: lowered, leading: leading) } }) {
+                            continue
+                        }
+                        let index = Int32(i)
+                        var general: [UInt8]?  // the key through a String, made once if needed
+                        for w in wanted.indices where first[w] == nil {
+                            let same =
+                                keyMatches(bytes, wanted[w])
+                                ?? {
+                                    if general == nil { general = Array(key(people.name(index)).utf8) }
+                                    return general! == wanted[w]
+                                }()
+                            if same {
+                                first[w] = index
+                                open = prefixes.indices.filter { first[$0] == nil }.map { prefixes[$0] }
+                            }
+                        }
                     }
                 }
             }
@@ -225,5 +242,45 @@ enum NearMatch {
 
     static func key(_ id: String) -> String {
         String(id.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+
+    /// The first bytes of a wanted key, against which an id's leading letters and digits are
+    /// compared a word at a time.
+    struct KeyPrefix {
+        /// Up to the key's first eight bytes, the first in the lowest byte.
+        var word: UInt64 = 0
+        /// The key's length in bytes.
+        var count: Int
+
+        init(key: [UInt8]) {
+            count = key.count
+            for (k, b) in key.prefix(8).enumerated() { word |= UInt64(b) << UInt64(8 * k) }
+        }
+
+        /// Whether an id whose first `leading` bytes are ASCII letters and digits (1 to 8 of
+        /// them), `lowered` once lowercased, can have this key: its key starts with those
+        /// bytes, so the key must be at least as long and start with them too.
+        @inline(__always) func admits(lowered: UInt64, leading: Int) -> Bool {
+            guard count >= leading else { return false }
+            let mask = leading == 8 ? UInt64.max : (1 << UInt64(8 * leading)) &- 1
+            return (lowered ^ word) & mask == 0
+        }
+    }
+
+    /// The id's first eight bytes (zero-padded) lowercased where ASCII, and how many of them
+    /// lead as ASCII letters and digits (0 when the first is not one).
+    @inline(__always) static func leadingAlphanumerics(_ bytes: UnsafeBufferPointer<UInt8>) -> (lowered: UInt64, leading: Int) {
+        let x = ByteWords.padded(bytes)
+        let (high, ones) = (UInt64(0x8080_8080_8080_8080), UInt64(0x0101_0101_0101_0101))
+        let ascii = ~x & high
+        // Bit 7 of a byte is set in `atLeast(c)` when the byte (below 0x80) is at least c.
+        @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { ((x | high) &- c &* ones) & high }
+        let digit = atLeast(0x30) & ~atLeast(0x3A)
+        let upper = atLeast(0x41) & ~atLeast(0x5B)
+        let lower = atLeast(0x61) & ~atLeast(0x7B)
+        let alphanumeric = (digit | upper | lower) & ascii
+        let first = ~alphanumeric & high
+        let leading = first == 0 ? 8 : first.trailingZeroBitCount >> 3
+        return (x | (upper & ascii) >> 2, leading)
     }
 }
