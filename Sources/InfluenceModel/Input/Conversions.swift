@@ -55,7 +55,7 @@ public struct Conversions: Sendable {
         let expected = ChunkedScan.sampledRows(buffer, from: head.cursor.position, chunks: chunks)
         var parts = try ChunkedScan.run(buffer, from: head.cursor, delimiter: head.delimiter, file: file, chunks: chunks) {
             var conversions = template
-            conversions.users = Interner(chunkOfRows: expected)
+            conversions.users = Interner(chunkOfUsers: expected)
             // Room for the rows the estimate gives (pages never written cost nothing), so the
             // columns are not copied to twice their size as they fill.
             conversions.user.reserveCapacity(expected)
