@@ -190,6 +190,27 @@ struct AttributionPathTests {
         }
     }
 
+    /// A path row without channels, which no reader makes but a library caller can append,
+    /// is refused by the conservation check, sampled or exact, rather than trapping; and a
+    /// limit past 30 channels still samples instead of tabulating 2^m subsets.
+    @Test func shapleyRefusesAPathWithoutChannels() throws {
+        var paths = ChannelPaths(file: "p.csv")
+        paths.append(path: ["a", "b"], conversions: 3, value: 30, nulls: 0)
+        paths.append(path: [], conversions: 2, value: 20, nulls: 0)
+        for limit in [0, 20] {
+            var options = AttributionOptions(model: .shapley, grouping: .channel, seed: 1, shapleySamples: 50)
+            options.shapleyExactLimit = limit
+            #expect(throws: AttributionError.self) { try Attribution.attribute(paths: paths, options: options) }
+        }
+        var lines = ["path,total_conversions"]
+        for i in 0..<31 { lines.append("c\(i) > c\((i + 1) % 31),1") }
+        let wide = try Self.attribute(lines.joined(separator: "\n"), .shapley) {
+            $0.shapleySamples = 20
+            $0.shapleyExactLimit = 40
+        }
+        #expect(wide.shapleySamples == 20)
+    }
+
     @Test func moreThanTwentyChannelsAreSampled() throws {
         var lines = ["path,total_conversions"]
         for i in 0..<25 { lines.append("c\(i) > c\((i + 1) % 25),\(i + 1)") }

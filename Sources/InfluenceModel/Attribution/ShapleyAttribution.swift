@@ -122,8 +122,10 @@ enum ShapleyAttribution {
             for (p, c) in order.enumerated() { position[c] = p }
             for c in 0..<m { gain[c] = Credit() }
             for k in 0..<sets.count {
+                // A row without channels (none is read so) goes to no one, as in the exact game.
                 let set = sets[k]
-                var last = Int(set[set.startIndex])
+                guard let first = set.first else { continue }
+                var last = Int(first)
                 for c in set.dropFirst() where position[Int(c)] > position[last] { last = Int(c) }
                 gain[last] += Credit(conversions: conversions[k], value: value[k])
             }
