@@ -323,6 +323,13 @@ struct AttributionPathTests {
         #expect(paths.conversions == want.map(\.conversions))
         #expect(paths.value == want.map(\.value))
         #expect(paths.nulls == want.map(\.nulls))
+        // Channels are numbered in order of first appearance along the rows, as appending the
+        // rows one by one numbers them.
+        var firstSeen: [String] = []
+        for path in order {
+            for name in path.components(separatedBy: " > ") where !firstSeen.contains(name) { firstSeen.append(name) }
+        }
+        #expect(paths.channels == firstSeen)
     }
 
     /// Attributing while releasing the referral columns gives the same credit; the path models

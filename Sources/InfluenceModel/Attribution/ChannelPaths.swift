@@ -202,23 +202,59 @@ public struct ChannelPaths: Sendable {
             if reached.count == reachedBatch { trie.addNulls(&reached) }
         }
         trie.addNulls(&reached)
-        // Rows as `append(path:…)` would add them, each label's name looked up once: the
-        // channel of label l at l + 1 (-1, no channel, at 0), -1 until looked up.
-        var channelOf = [Int32](repeating: -1, count: events.channels.count + 1)
-        var labels: [Int32] = []
-        for row in trie.pending {
-            labels.removeAll(keepingCapacity: true)
-            var at = row.node
-            while at > 0 {
-                labels.append(trie.nodeLabel[Int(at)])
-                at = trie.nodeParent[Int(at)]
-            }
-            for l in labels.reversed() {
-                if channelOf[Int(l) + 1] < 0 { channelOf[Int(l) + 1] = number(channel: l >= 0 ? events.channels.name(l) : Self.noChannel) }
-                channel.append(channelOf[Int(l) + 1])
-            }
-            endRow(conversions: row.credit.conversions, value: row.credit.value, nulls: row.nulls, line: 0)
+        appendRows(of: trie, channels: events.channels)
+    }
+
+    /// The trie's pending rows as `append(path:…)` would add them, each label's name looked up
+    /// once.
+    ///
+    /// A row's labels are its node's path, read leaf first by climbing the trie: about a million
+    /// rows of five labels on the 10M program export, their climbs reading the trie at random
+    /// (0.20–0.23 s on one thread). Every node's depth comes first, in one pass (a node's parent
+    /// is an older node), then each row's place in `channel`; the climbs then write each row's
+    /// labels into its own place, on every thread. The channels are numbered afterwards, in the
+    /// rows' order, as one pass of appends would number them.
+    private mutating func appendRows(of trie: PathTrie, channels: Interner) {
+        let nodes = trie.nodeParent.count
+        var depth = [Int32](repeating: 0, count: nodes)
+        for x in 1..<max(nodes, 1) {
+            let up = Int(trie.nodeParent[x])
+            precondition(up >= 0 && up < x, "ChannelPaths: node \(x) under a younger node")
+            depth[x] = depth[up] + 1
         }
+        let pending = trie.pending
+        let base = channel.count
+        var start = [Int](repeating: base, count: pending.count + 1)
+        for (r, row) in pending.enumerated() { start[r + 1] = start[r] + Int(depth[Int(row.node)]) }
+        // Labels first (−1: no channel), channels after.
+        channel.append(contentsOf: repeatElement(0, count: start[pending.count] - base))
+        channel.withUnsafeMutableBufferPointer { channel in
+            let out = SharedBuffer(channel)
+            let parts = Parallel.ranges(pending.count, parts: pending.count < 1 << 12 ? 1 : 4 * Parallel.threads)
+            Parallel.forEach(parts.count) { p in
+                for r in parts[p] {
+                    var (at, k) = (pending[r].node, start[r + 1])
+                    while at > 0 {
+                        k -= 1
+                        out[k] = trie.nodeLabel[Int(at)]
+                        at = trie.nodeParent[Int(at)]
+                    }
+                    precondition(k == start[r], "ChannelPaths: a row's path is not its node's depth")
+                }
+            }
+        }
+        // The channel of label l at l + 1 (-1, no channel, at 0), -1 until looked up.
+        var channelOf = [Int32](repeating: -1, count: channels.count + 1)
+        for k in base..<channel.count {
+            let l = Int(channel[k])
+            if channelOf[l + 1] < 0 { channelOf[l + 1] = number(channel: l >= 0 ? channels.name(Int32(l)) : Self.noChannel) }
+            channel[k] = channelOf[l + 1]
+        }
+        pathStart.append(contentsOf: start.dropFirst())
+        conversions.append(contentsOf: pending.lazy.map(\.credit.conversions))
+        value.append(contentsOf: pending.lazy.map(\.credit.value))
+        nulls.append(contentsOf: pending.lazy.map(\.nulls))
+        line.append(contentsOf: repeatElement(0, count: pending.count))
     }
 }
 
