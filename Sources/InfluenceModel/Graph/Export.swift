@@ -178,9 +178,9 @@ enum NearMatch {
         // eight) are its key's first bytes: they are lowercased and compared with each wanted
         // key's a word at a time, and an id none of them admits is passed over (nearly every
         // one: on the 1M program export three comparisons an id, each stopping a byte or two
-        // in, were 223 million instructions). The others are compared
-        // from their bytes, stopping at the first difference, and through a String only for
-        // an id that is not ASCII up to where it differs.
+        // in, were 223 million instructions). The others are compared from their bytes,
+        // stopping at the first difference, and through a String only for an id that is not
+        // ASCII up to where it differs.
         let n = people.count
         let parts = Parallel.ranges(n, parts: n < 65_536 ? 1 : Parallel.threads)
         let firsts = Parallel.pieces(parts) { range -> [Int32?] in

@@ -76,19 +76,24 @@ public struct Interner: Sendable {
     /// Room for a key per row is reserved up front (the reader's row estimate errs high), so
     /// that the keys' arrays are not copied to twice their size again and again as they fill;
     /// reserved pages that are never written cost nothing.
-    /// A table for the users of a chunk of about `rows` conversions: sized for a new user per
-    /// row (a conversions export lists most users once), so that it never rehashes as it fills.
-    /// Sized as `init(chunkOfRows:)`, the users of the 10M program export's 980,753 conversions
-    /// (each a different user) were placed again at four doublings of the hash slots: 1.9% of
-    /// the samples of a `perf record` of `attribute`, on the thread the run waits for.
-    init(chunkOfUsers rows: Int) {
-        self.init(capacity: min(max(rows * 3 / 4, 1024), 1 << 22), expecting: rows / 4)
-        offsets.reserveCapacity(rows + 1)
-        arena.reserveCapacity(16 * rows)
+    init(chunkOfRows rows: Int) {
+        self.init(rows: rows, capacity: min(max(rows / 8, 1024), 1 << 20))
     }
 
-    init(chunkOfRows rows: Int) {
-        self.init(capacity: min(max(rows / 8, 1024), 1 << 20), expecting: rows / 4)
+    /// A table for the users of a chunk of about `rows` conversions, as `init(chunkOfRows:)`
+    /// but with hash slots for a new user per row (a conversions export lists most users
+    /// once), so that it never rehashes as it fills. Sized as the events' tables, the users of
+    /// the 10M program export's 980,753 conversions (each a different user) were placed again
+    /// at four doublings of the hash slots: 1.9% of the samples of a `perf record` of
+    /// `attribute`, on the thread the run waits for.
+    init(chunkOfUsers rows: Int) {
+        self.init(rows: rows, capacity: min(max(rows * 3 / 4, 1024), 1 << 22))
+    }
+
+    /// A chunk's table with hash slots for `capacity` keys, its numbered array bounded and its
+    /// keys' room reserved for about `rows` rows (see `init(chunkOfRows:)`).
+    private init(rows: Int, capacity: Int) {
+        self.init(capacity: capacity, expecting: rows / 4)
         offsets.reserveCapacity(rows + 1)
         arena.reserveCapacity(16 * rows)
     }
