@@ -308,6 +308,38 @@ struct ConversionsChunkTests {
         }
     }
 
+    /// The users are interned in batches (`KeyBatch`): the table and the users' column are
+    /// the ones interning each kept row's user on its own gives, across many batches, with
+    /// ids the numbered array covers, ids past it (which widen it while queued), hashed ids,
+    /// and ids that are normalized first (interned at once, after the queued ones). Rows
+    /// without a value are left out before their user is interned.
+    @Test(arguments: 0..<4)
+    func usersInternedInBatchesAsOneAtATime(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(900 + seed))
+        let span: UInt64 = [300, 5000, 2_000_000, 60_000][seed]
+        let ids = mixedIds(3000, seed: UInt64(70 + seed), span: span).map { $0.isEmpty ? "nobody" : $0 }
+        var text = "user,value\n"
+        var expected = Interner()
+        var column: [Int32] = []
+        for _ in 0..<5000 {
+            var user = ids[Int(rng.next() % UInt64(ids.count))]
+            // Capitals in an e-mail id are lowered: such an id takes the reader's buffer.
+            let shouted = rng.next() % 7 == 0 && user.contains("@")
+            if shouted { user = user.uppercased() }
+            let kept = rng.next() % 6 != 0
+            text += "\(user),\(kept ? "\(rng.next() % 100)" : "")\n"
+            if kept { column.append(intern(PersonId.normalize(user), into: &expected).index) }
+        }
+        let one = try parse(Array(text.utf8), chunks: 1)
+        let (names, wanted) = (one.users.names, expected.names)
+        let sameUsers = names == wanted, sameRows = one.user == column
+        #expect(sameUsers, "first differing user: \(names.indices.first { $0 >= wanted.count || names[$0] != wanted[$0] } ?? names.count)")
+        #expect(
+            sameRows,
+            "first differing row: \(one.user.indices.first { $0 >= column.count || one.user[$0] != column[$0] } ?? one.user.count)")
+        #expect(one.count == column.count && one.value.count == column.count && one.line.count == column.count)
+    }
+
     @Test(arguments: 0..<12)
     func chunkedConversionsEqualOnePass(seed: Int) throws {
         var rng = SplitMix64(seed: UInt64(500 + seed))

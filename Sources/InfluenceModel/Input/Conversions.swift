@@ -131,9 +131,14 @@ public struct Conversions: Sendable {
 
     /// Conversions by people not in `people`: how many, and the first few ids.
     public func unknown(over people: Interner, examples limit: Int = 3) -> (count: Int, examples: [String]) {
+        unknown(known: people.indices(of: users), examples: limit)
+    }
+
+    /// `unknown(over:examples:)` from each user's person (−1: none) already found.
+    func unknown(known: [Int32], examples limit: Int = 3) -> (count: Int, examples: [String]) {
+        precondition(known.count == users.count, "Conversions.unknown: \(known.count) people for \(users.count) users")
         var count = 0
         var examples: [String] = []
-        let known = people.indices(of: users)
         for u in user where known[Int(u)] < 0 {
             count += 1
             if examples.count < limit {
@@ -157,6 +162,8 @@ struct ConversionsChunk: CSVRecordSink {
     private var id: [UInt8] = []
     private var scratch: [UInt8] = []
     private var campaignLabels = LabelCache()
+    /// The users' ids on their way into `conversions.users`.
+    private var users = KeyBatch()
     /// The layout's fields, looked up once rather than in its dictionary at every row.
     private let userColumn: Int
     private let valueColumn: Int?
@@ -184,6 +191,8 @@ struct ConversionsChunk: CSVRecordSink {
         }
         return true
     }
+
+    mutating func finish() { users.flush(table: &conversions.users, column: &conversions.user) }
 
     private mutating func add(_ record: CSVRecord) throws(InputError) {
         let file = conversions.file
@@ -220,11 +229,13 @@ struct ConversionsChunk: CSVRecordSink {
         if let c = campaignColumn, !record.isUTF8(c) {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }
-        let row = conversions.count
+        // The users' column lags the others by the queued keys until `finish`: the row is
+        // counted by the lines.
+        let row = conversions.line.count
         if let plain {
-            conversions.user.append(conversions.users.intern(plain.bytes).index)
+            users.append(plain, table: &conversions.users, column: &conversions.user)
         } else {
-            conversions.user.append(id.withUnsafeBufferPointer { conversions.users.intern($0).index })
+            id.withUnsafeBufferPointer { users.intern($0, table: &conversions.users, column: &conversions.user) }
         }
         if let amount, let c = valueColumn {
             conversions.value.append(amounts.take(a: amount.a, b: amount.b, row: row, line: line) { record.string(c) ?? "" } ?? 0)

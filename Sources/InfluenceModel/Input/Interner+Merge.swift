@@ -15,7 +15,9 @@ extension Interner {
             self = other
             return (0..<n).map { Int32($0) }
         }
-        var map = indices(of: other, threads: threads)
+        // The look-ups keep each missing key's number, for the places below; not when the
+        // table has no pattern yet, as the loop below may give it one.
+        var map = indices(of: other, threads: threads, keepingNumbers: hasPattern)
         if !hasPattern {
             // No key here has a digit (the first would have set the pattern), so every key of
             // `other` with one is missing here: the first of them sets it, as interning the
@@ -58,7 +60,7 @@ extension Interner {
                                         for i in parts[p] where map[i] < 0 {
                                             let key = UnsafeBufferPointer(rebasing: arena[offsets[i]..<offsets[i + 1]])
                                             toMissing[j] = Int32(i)
-                                            toNumbers[j] = table.number(key)
+                                            toNumbers[j] = map[i] <= -2 ? -2 - Int(map[i]) : table.number(key)
                                             bytes &+= key.count
                                             j &+= 1
                                         }
@@ -81,6 +83,13 @@ extension Interner {
     /// `other`'s key `i`. Look-ups run on several threads, straight from `other`'s bytes.
     /// - Complexity: O(total key length of `other`) expected.
     public func indices(of other: Interner, threads: Int = Parallel.threads) -> [Int32] {
+        indices(of: other, threads: threads, keepingNumbers: false)
+    }
+
+    /// `indices(of:threads:)`; with `keepingNumbers`, a key this table lacks whose number
+    /// under its pattern is from 0 to 2³¹ − 2 is given −2 − that number rather than −1 (the
+    /// number `absorb` enters it under, taken once).
+    func indices(of other: Interner, threads: Int, keepingNumbers: Bool) -> [Int32] {
         let n = other.count
         var map = [Int32](repeating: -1, count: n)
         let table = self
@@ -117,7 +126,11 @@ extension Interner {
                             }
                             let k = key(i)
                             let found = table.probe(k, hash: hashes[i & 31], prefix: ByteWords.padded(k), number: numbers[i & 31])
-                            if case .found(let index) = found { shared[i] = index }
+                            if case .found(let index) = found {
+                                shared[i] = index
+                            } else if keepingNumbers, numbers[i & 31] >= 0, numbers[i & 31] <= Int(Int32.max) - 2 {
+                                shared[i] = Int32(truncatingIfNeeded: -2 - numbers[i & 31])
+                            }
                         }
                     }
                 }
