@@ -70,6 +70,50 @@ struct ForestTests {
         return (people, rows, seed % 4 != 1)
     }
 
+    /// Rows whose people are numbered in order of first appearance (as a reader numbers them)
+    /// have their members found by a pass in order rather than by flags read at random; the
+    /// members, flags and parents are the definition's either way, also when the numbering is
+    /// one step off: a person who never appears, two people's numbers swapped, an index past
+    /// the people.
+    @Test(arguments: 0..<100)
+    func membersOfRowsNumberedInOrder(seed: UInt64) throws {
+        let (_, rows, timed) = Self.randomRows(seed: seed)
+        var number: [Int32: Int32] = [:]
+        var inOrder: [(Int32, Int32, Double)] = []
+        for (s, t, time) in rows {
+            for p in [s, t] where number[p] == nil { number[p] = Int32(number.count) }
+            inOrder.append((number[s]!, number[t]!, time))
+        }
+        let appeared = number.count
+        let swapped = inOrder.map { row -> (Int32, Int32, Double) in
+            func swap(_ p: Int32) -> Int32 { p == 0 ? 1 : p == 1 ? 0 : p }
+            return (swap(row.0), swap(row.1), row.2)
+        }
+        let variants: [(people: Int, rows: [(Int32, Int32, Double)], inOrder: Bool)] = [
+            (appeared, inOrder, true), (appeared + 1, inOrder, false), (appeared, swapped, false),
+        ]
+        for (k, variant) in variants.enumerated() {
+            let events = Self.events(people: variant.people, rows: variant.rows, timed: timed)
+            let found = ReferralParents.numberedInOrder(ScopeRows(allOf: events), people: variant.people)
+            #expect(found == variant.inOrder, "seed \(seed), variant \(k)")
+            let parents = ReferralParents(events: events)
+            var members: [Int32] = []
+            for (s, t, _) in variant.rows {
+                for p in [s, t] where !members.contains(p) { members.append(p) }
+            }
+            let flags = (0..<Int32(variant.people)).map { members.contains($0) }
+            let want = Self.reference(events)
+            #expect(parents.members == members && parents.inForest == flags, "seed \(seed), variant \(k)")
+            #expect(parents.parent == want.parent && parents.parentRow == want.parentRow, "seed \(seed), variant \(k)")
+        }
+        // An index past the people is no numbering in order (the pass checks every index).
+        var past = ScopeRows(allOf: Self.events(people: appeared, rows: inOrder, timed: timed))
+        past = ScopeRows(
+            rows: (0..<Int32(inOrder.count)).map { $0 }, people: (0..<Int32(appeared - 1)).map { $0 },
+            source: past.source, target: past.target, time: nil)
+        #expect(!ReferralParents.numberedInOrder(past, people: appeared - 1), "seed \(seed)")
+    }
+
     @Test(arguments: 0..<300)
     func forestMatchesItsDefinition(seed: UInt64) throws {
         let (people, rows, timed) = Self.randomRows(seed: seed)

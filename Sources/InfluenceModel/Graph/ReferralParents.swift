@@ -45,19 +45,29 @@ public struct ReferralParents: Sendable {
         precondition(rowCount < Int(Int32.max) && n < Int(Int32.max), "too many rows or people for 32-bit indices")
         // Members in order of first appearance; the indices are checked here, once, so the
         // loops below may read without bounds checks.
-        var inForest = [Bool](repeating: false, count: n)
-        var members: [Int32] = []
-        members.reserveCapacity(n)
-        scope.source.withUnsafeBufferPointer { source in
-            scope.target.withUnsafeBufferPointer { target in
-                inForest.withUnsafeMutableBufferPointer { seen in
-                    for k in 0..<rowCount {
-                        let s = source[k], t = target[k]
-                        precondition(
-                            UInt32(bitPattern: s) < UInt32(n) && UInt32(bitPattern: t) < UInt32(n),
-                            "row \(k) names a person outside 0..<\(n)")
-                        if !seen[Int(s)] { seen[Int(s)] = true; members.append(s) }
-                        if !seen[Int(t)] { seen[Int(t)] = true; members.append(t) }
+        var inForest: [Bool]
+        var members: [Int32]
+        if Self.numberedInOrder(scope, people: n) {
+            // The rows name people 0, 1, 2, … in order of first appearance, as a reader's table
+            // numbers them: a pass in order found it, without reading a person's flag at random
+            // for every row.
+            inForest = [Bool](repeating: true, count: n)
+            members = Array(0..<Int32(n))
+        } else {
+            inForest = [Bool](repeating: false, count: n)
+            members = []
+            members.reserveCapacity(n)
+            scope.source.withUnsafeBufferPointer { source in
+                scope.target.withUnsafeBufferPointer { target in
+                    inForest.withUnsafeMutableBufferPointer { seen in
+                        for k in 0..<rowCount {
+                            let s = source[k], t = target[k]
+                            precondition(
+                                UInt32(bitPattern: s) < UInt32(n) && UInt32(bitPattern: t) < UInt32(n),
+                                "row \(k) names a person outside 0..<\(n)")
+                            if !seen[Int(s)] { seen[Int(s)] = true; members.append(s) }
+                            if !seen[Int(t)] { seen[Int(t)] = true; members.append(t) }
+                        }
                     }
                 }
             }
@@ -151,6 +161,34 @@ public struct ReferralParents: Sendable {
         self.members = members
         if joinOrder { joined.removeSubrange(joinedCount...) }
         self.joined = joined
+    }
+
+    /// Whether the rows name every one of the `people` people, each first appearing (source,
+    /// then target, row by row) after all people numbered below it: then the people in order
+    /// of first appearance are 0, 1, 2, …, and every person is in the rows. One pass in row
+    /// order, which also checks that every index is below `people`.
+    static func numberedInOrder(_ scope: ScopeRows, people n: Int) -> Bool {
+        let rowCount = scope.count
+        guard scope.source.count == rowCount, scope.target.count == rowCount else { return false }
+        return scope.source.withUnsafeBufferPointer { source in
+            scope.target.withUnsafeBufferPointer { target in
+                var next: Int32 = 0  // people 0 ..< next have appeared
+                for k in 0..<rowCount {
+                    let s = source[k], t = target[k]
+                    guard s >= 0, t >= 0 else { return false }
+                    // A person seen before is below `next`; the next new one must be `next`.
+                    if s >= next {
+                        guard s == next else { return false }
+                        next &+= 1
+                    }
+                    if t >= next {
+                        guard t == next else { return false }
+                        next &+= 1
+                    }
+                }
+                return Int(next) == n
+            }
+        }
     }
 
     /// The rows in order of time (untimed rows last), input order on ties; `nil` when that is
