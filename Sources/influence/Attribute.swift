@@ -170,7 +170,7 @@ struct Attribute: ParsableCommand {
                 defer { progress.done() }
                 // The parents and merge count are found while the conversions are read and checked.
                 let early = Attribution.startsFromRows(options, pathsFromEvents: pathsFromEvents)
-                var (export, rows) = try Export.read(
+                var (export, rows, converters) = try Export.readMatched(
                     events: files, conversions: [conversions!], options: input.events,
                     conversionOptions: input.conversions, filter: input.filter, timings: clock,
                     beside: early
@@ -180,7 +180,7 @@ struct Attribute: ParsableCommand {
                 // The path models give up the referral columns they no longer read.
                 result = try Attribution.attribute(
                     releasing: &export.events, conversions: export.conversions!, options: options,
-                    pathsFromEvents: pathsFromEvents, timings: clock, rows: rows)
+                    pathsFromEvents: pathsFromEvents, timings: clock, rows: rows, converters: converters)
                 // The result's counts include what building the graph merged.
                 qualities = [
                     (result.quality, RunReport.count(referrals, "referral")),

@@ -43,6 +43,31 @@ import Testing
         }
     }
 
+    /// The conversions' users' people the read returns (found once, for the count of
+    /// conversions by people not in the export) are the ones the tables returned give, with
+    /// and without work beside, with and without a filter that changes both tables after.
+    @Test func convertersReturnedAreTheTablesOwn() throws {
+        let program = try GeneratedProgram(GeneratorParameters(people: 30_000, seed: 29))
+        let folder = try Self.folder("export-converters")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try program.write(to: folder)
+        let (eventPaths, conversionPaths) = ([folder + "/events.csv"], [folder + "/conversions.csv"])
+        let filters = [RowFilter(), RowFilter(campaigns: [program.parameters.campaigns[0].name])]
+        for filter in filters {
+            for beside in [true, false] {
+                let read = try Export.readMatched(
+                    events: eventPaths, conversions: conversionPaths, options: ReadOptions(), conversionOptions: ReadOptions(),
+                    filter: filter, timings: nil, beside: beside ? { $0.count } : nil)
+                let conversions = try #require(read.export.conversions)
+                let want = read.export.events.people.indices(of: conversions.users)
+                let converters = try #require(read.converters)
+                #expect(converters == want, "filter \(!filter.isEmpty), beside \(beside)")
+                #expect(want.contains(-1) && want.contains { $0 >= 0 })
+                #expect(conversions.quality.unknownConverters == conversions.user.filter { want[Int($0)] < 0 }.count)
+            }
+        }
+    }
+
     /// When both files are bad the referral file's error is the one thrown, as when they were
     /// read one after the other (also when it is missing); a bad conversions file alone gives
     /// its own error.

@@ -39,11 +39,11 @@ public enum Attribution {
     /// of the conversions); they are used where the model starts from them.
     package static func attribute(
         releasing events: inout ReferralEvents, conversions: Conversions, options: AttributionOptions,
-        pathsFromEvents: Bool = false, timings: PhaseTimings? = nil, rows: Rows? = nil
+        pathsFromEvents: Bool = false, timings: PhaseTimings? = nil, rows: Rows? = nil, converters: [Int32]? = nil
     ) throws(AttributionError) -> AttributionResult {
         try attribute(
             events: &events, release: true, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents,
-            timings: timings, rows: rows)
+            timings: timings, rows: rows, converters: converters)
     }
 
     /// What every model but influence-flow finds from the referral rows alone before the
@@ -77,8 +77,10 @@ public enum Attribution {
     /// and each of the conversions' users' person.
     private static func prepare(
         events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?,
-        rows: Rows?, unnamed: (people: Int, node: [Int32])? = nil
+        rows: Rows?, unnamed: (people: Int, node: [Int32])? = nil, converters: [Int32]? = nil
     ) -> (graph: ReferralGraph?, forest: ReferralParents?, chains: ConversionChains, merged: DataQuality?) {
+        // Each conversion's user's person: found by the read, or here.
+        func node() -> [Int32] { unnamed?.node ?? converters ?? events.people.indices(of: conversions.users) }
         // Only influence-flow runs on the graph (built on one thread), and the parents and
         // chains need only the rows: they are found beside it.
         if options.model == .influenceFlow && !pathsFromEvents {
@@ -90,9 +92,7 @@ public enum Attribution {
                         ReferralParents(scope: ScopeRows(allOf: events, peopleCount: people), joinOrder: false)
                     }
                     let chains = timings.measure("chains (beside the graph)") {
-                        ConversionChains(
-                            events: events, forest: forest, conversions: conversions,
-                            node: unnamed?.node ?? events.people.indices(of: conversions.users))
+                        ConversionChains(events: events, forest: forest, conversions: conversions, node: node())
                     }
                     return (options.grouping == .campaign ? forest : nil, chains)
                 })
@@ -102,13 +102,15 @@ public enum Attribution {
         // the rows, and runs beside the parents (one thread's union–find). The chains come
         // after, on every thread (inside `Parallel.both` they would run on one).
         let rows = rows ?? rowsFirst(events: events, timings: timings)
-        let chains = timings.measure("chains") { ConversionChains(events: events, forest: rows.forest, conversions: conversions) }
+        let chains = timings.measure("chains") {
+            ConversionChains(events: events, forest: rows.forest, conversions: conversions, node: node())
+        }
         return (nil, rows.forest, chains, rows.merged)
     }
 
     private static func attribute(
         events: inout ReferralEvents, release: Bool, conversions: Conversions, options: AttributionOptions,
-        pathsFromEvents: Bool, timings: PhaseTimings?, rows: Rows? = nil
+        pathsFromEvents: Bool, timings: PhaseTimings?, rows: Rows? = nil, converters: [Int32]? = nil
     ) throws(AttributionError) -> AttributionResult {
         try check(options)
         let onPaths = pathsFromEvents || options.model == .markov || options.model == .shapley
@@ -121,12 +123,12 @@ public enum Attribution {
         // once the conversions' users are matched to them.
         var unnamed: (people: Int, node: [Int32])?
         if release, flowByChannel {
-            unnamed = (events.people.count, events.people.indices(of: conversions.users))
+            unnamed = (events.people.count, converters ?? events.people.indices(of: conversions.users))
             events.people = Interner(capacity: 0)
         }
         let (found, parents, chains, merged) = prepare(
             events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings,
-            rows: rows, unnamed: unnamed)
+            rows: rows, unnamed: unnamed, converters: converters)
         // Influence-flow is handed the graph and the parents, to give them up as it goes.
         var (graph, forest) = (consume found, consume parents)
         let graphQuality = graph?.quality

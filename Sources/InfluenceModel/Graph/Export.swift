@@ -43,6 +43,20 @@ public struct Export: Sendable {
         events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
         filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
     ) throws(InputError) -> (export: Export, beside: Beside?) {
+        let read = try readMatched(
+            events: paths, conversions: conversionPaths, options: options, conversionOptions: conversionOptions, filter: filter,
+            timings: timings, beside: beside)
+        return (read.export, read.beside)
+    }
+
+    /// `read(…)` with `beside`'s result, and each of the conversions' users' person in the
+    /// events' people as returned (−1: none; `nil` without conversions), found once for the
+    /// count of conversions by people not in the export: what the conversions' chains start
+    /// from. It is valid for the tables returned, as long as neither changes.
+    package static func readMatched<Beside>(
+        events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
+        filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
+    ) throws(InputError) -> (export: Export, beside: Beside?, converters: [Int32]?) {
         @Sendable func readConversions(_ label: String, options: ReadOptions) -> Result<Conversions?, InputError> {
             Result { () throws(InputError) in
                 try timings.measure(label) { () throws(InputError) in
@@ -76,15 +90,15 @@ public struct Export: Sendable {
         parsed.open()
         var conversions: Conversions?
         var besideResult: Beside?
-        var unknown: (count: Int, examples: [String])?
+        var unknown: Matched?
         if let beside, filter.isEmpty, let pending {
             // The union–find on this thread; the conversions' check against the people on
             // another, once they are read.
             let rows = events
             let (done, result) = Parallel.both(
                 { beside(rows) },
-                { () -> Result<(Conversions?, (count: Int, examples: [String])?), InputError> in
-                    pending.wait().map { c in (c, c.map { $0.unknownReport(over: rows.people, timings: timings) }) }
+                { () -> Result<(Conversions?, Matched?), InputError> in
+                    pending.wait().map { c in (c, c.map { $0.matched(to: rows.people, timings: timings) }) }
                 })
             besideResult = done
             (conversions, unknown) = try result.get()
@@ -103,22 +117,36 @@ public struct Export: Sendable {
             throw .noReferrals(
                 file: c.file, detail: detail + ". Check the user and value columns, or name them with --user-column and --value-column.")
         }
+        var converters: [Int32]?
         if let c = conversions {
+            // Found before the filter only when there is none: the same tables.
+            let matched = unknown ?? c.matched(to: events.people, timings: timings)
             var q = c.quality
-            (q.unknownConverters, q.unknownExamples) = unknown ?? c.unknownReport(over: events.people, timings: timings)
+            (q.unknownConverters, q.unknownExamples) = matched.unknown
             conversions!.quality = q
+            converters = matched.people
         }
-        return (Export(events: events, conversions: conversions), besideResult)
+        return (Export(events: events, conversions: conversions), besideResult, converters)
     }
 }
+
+/// Each of the conversions' users' person (−1: none), and the count and first few ids of the
+/// conversions by people not in the export (`Conversions.unknownReport`).
+typealias Matched = (people: [Int32], unknown: (count: Int, examples: [String]))
 
 extension Conversions {
     /// Conversions by people not in `people`: how many, and the first few ids, each with a
     /// known id it nearly matches where there is one.
     public func unknownReport(over people: Interner, timings: PhaseTimings? = nil) -> (count: Int, examples: [String]) {
+        matched(to: people, timings: timings).unknown
+    }
+
+    /// `unknownReport(over:timings:)`, with the users' people it was found from.
+    func matched(to people: Interner, timings: PhaseTimings?) -> Matched {
         timings.measure("unknown converters") {
-            let found = unknown(over: people)
-            return (found.count, NearMatch.describe(found.examples, among: people))
+            let known = people.indices(of: users)
+            let found = unknown(known: known)
+            return (known, (found.count, NearMatch.describe(found.examples, among: people)))
         }
     }
 
