@@ -258,6 +258,19 @@ struct ReferralEventsTests {
         #expect(events.line == [3, 5])
     }
 
+    /// A self-referral is the same id twice, whatever the length: ids of one length sharing
+    /// their first eight bytes (or all but the last byte) are different people.
+    @Test func selfReferralsOfLongIds() throws {
+        let rows = [
+            "p1234567@example.com,p1234567@example.com", "p1234567@example.com,p1234567@example.org",
+            "abcdefgh,abcdefgh", "abcdefgh,abcdefgi", "abcdefghi,abcdefghj", "abcdefghi,abcdefghi", "a,b",
+        ]
+        let events = try parseEvents("source,target\n" + rows.joined(separator: "\n") + "\n")
+        #expect(pairs(events) == ["p1234567@example.com>p1234567@example.org", "abcdefgh>abcdefgi", "abcdefghi>abcdefghj", "a>b"])
+        #expect(events.quality.selfReferrals == 3)
+        #expect(events.line == [3, 5, 6, 8])
+    }
+
     @Test func onlySelfReferralsHasNoEdges() throws {
         let events = try parseEvents("source,target\nx,x\n")
         #expect(events.count == 0)

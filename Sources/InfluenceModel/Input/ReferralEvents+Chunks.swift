@@ -232,10 +232,12 @@ extension ReferralEvents {
                 maps.append((people.absorb(tables.0), channels.absorb(tables.1, threads: 1), campaigns.absorb(tables.2, threads: 1)))
             }
         }
-        /// A chunk's index column renumbered through its map, in place (-1 stays -1; an empty
-        /// map is the identity).
+        /// A chunk's index column renumbered through its map, in place (-1 stays -1); nothing
+        /// to do for an empty map or one that maps each index to itself (a chunk whose labels
+        /// first appear in the order the chunks before it saw them).
         func renumber(_ map: [Int32]) -> ((UnsafeMutableBufferPointer<Int32>) -> Void)? {
-            map.isEmpty ? nil : { column in for k in column.indices where column[k] >= 0 { column[k] = map[Int(column[k])] } }
+            if map.indices.allSatisfy({ map[$0] == Int32($0) }) { return nil }
+            return { column in for k in column.indices where column[k] >= 0 { column[k] = map[Int(column[k])] } }
         }
         source = Self.concatenate(offsets, &parts, take: { $0.source.taken() }) { renumber(maps[$0].people) }
         target = Self.concatenate(offsets, &parts, take: { $0.target.taken() }) { renumber(maps[$0].people) }
