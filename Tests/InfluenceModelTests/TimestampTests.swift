@@ -147,6 +147,36 @@ struct TimestampTests {
         }
     }
 
+    /// Fields read one after the other with the day of the one before kept
+    /// (`Timestamp.DayCache`) give what each gives read alone: runs of one day with clocks in
+    /// and out of range, a day that does not exist after one that does and before it again,
+    /// any one byte of a field replaced, other forms between.
+    @Test func cachedDayReadsAsEachFieldAlone() {
+        var rng = SplitMix64(seed: 31)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var day = "2024-03-01"
+        var cache = Timestamp.DayCache()
+        for round in 0..<30_000 {
+            switch rng.next() % 40 {
+            case 0: day = "2024-02-30"  // no such day
+            case 1: day = "\(1899 + rng.next() % 302)-\(two(Int(rng.next() % 14)))-\(two(Int(rng.next() % 33)))"
+            case 2, 3: day = "2024-03-\(two(Int(1 + rng.next() % 31)))"
+            default: break
+            }
+            let clock = "\(two(Int(rng.next() % 25))):\(two(Int(rng.next() % 61))):\(two(Int(rng.next() % 62)))"
+            var field = Array("\(day)\(rng.next() % 9 == 0 ? "t" : "T")\(clock)Z".utf8)
+            if rng.next() % 10 == 0 { field[Int(rng.next() % 20)] = UInt8(truncatingIfNeeded: rng.next()) }
+            if rng.next() % 50 == 0 { field = Array("2024-03-01 10:00:00".utf8) }
+            let alone = field.withUnsafeBufferPointer { b in
+                Result { () throws(Timestamp.Failure) in try Timestamp.read(b, format: .auto, order: .auto) }
+            }
+            let cached = field.withUnsafeBufferPointer { b in
+                Result { () throws(Timestamp.Failure) in try Timestamp.read(b, format: .auto, order: .auto, cache: &cache) }
+            }
+            #expect(cached == alone, "round \(round): \(String(decoding: field, as: UTF8.self))")
+        }
+    }
+
     @Test func isoDates() throws {
         #expect(try Timestamp.parse("2025-03-04") == Self.anchor - (9 * 3600 + 15 * 60))
         #expect(try Timestamp.parse("1970-01-01") == 0)

@@ -164,6 +164,8 @@ struct ConversionsChunk: CSVRecordSink {
     private var campaignLabels = LabelCache()
     /// The users' ids on their way into `conversions.users`.
     private var users = KeyBatch()
+    /// The day of the last time read (`Timestamp.DayCache`).
+    private var days = Timestamp.DayCache()
     /// The layout's fields, looked up once rather than in its dictionary at every row.
     private let userColumn: Int
     private let valueColumn: Int?
@@ -225,7 +227,7 @@ struct ConversionsChunk: CSVRecordSink {
             amount = parsed
         }
         var when: (a: Double?, b: Double?)?
-        if let c = timeColumn, !record.isBlank(c) { when = try rules.time(record, column: c, file: file) }
+        if let c = timeColumn, !record.isBlank(c) { when = try rules.time(record, column: c, file: file, cache: &days) }
         if let c = campaignColumn, !record.isUTF8(c) {
             throw .invalidUTF8(file: file, line: line, column: c + 1)
         }

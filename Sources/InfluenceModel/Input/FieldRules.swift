@@ -20,7 +20,14 @@ struct FieldRules: Sendable {
     /// text says which.
     @inline(__always)
     func time(_ bytes: UnsafeBufferPointer<UInt8>) throws(Timestamp.Failure) -> (a: Double?, b: Double?) {
-        switch try Timestamp.read(bytes, format: timeFormat, order: dateOrder) {
+        var cache = Timestamp.DayCache()
+        return try time(bytes, cache: &cache)
+    }
+
+    /// `time(_:)`, with the day of the field before kept in `cache` (`Timestamp.DayCache`).
+    @inline(__always)
+    func time(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout Timestamp.DayCache) throws(Timestamp.Failure) -> (a: Double?, b: Double?) {
+        switch try Timestamp.read(bytes, format: timeFormat, order: dateOrder, cache: &cache) {
         case .exact(let v): return (v, v)
         case .eitherOrder(let m, let d): return (m, d)
         }
@@ -31,10 +38,12 @@ struct FieldRules: Sendable {
     /// is read as the file holds it where it has no doubled quotes (the bytes `withField`
     /// passes, without its closure).
     @inline(__always)
-    func time(_ record: CSVRecord, column: Int, file: String) throws(InputError) -> (a: Double?, b: Double?) {
+    func time(_ record: CSVRecord, column: Int, file: String, cache: inout Timestamp.DayCache) throws(InputError) -> (
+        a: Double?, b: Double?
+    ) {
         let parsed =
             if let b = record.fieldInPlace(column) {
-                Result { () throws(Timestamp.Failure) in try time(b) }
+                Result { () throws(Timestamp.Failure) in try time(b, cache: &cache) }
             } else {
                 record.withField(column) { b in Result { () throws(Timestamp.Failure) in try time(b) } }
             }
@@ -74,6 +83,8 @@ struct ReferralRowReader: Sendable {
     /// row): kept and filled here rather than in the outcome, whose payload was copied (about
     /// 130 bytes, twice a row) on its way to the columns.
     private(set) var values = Values(weight: nil, time: nil, normalized: 0)
+    /// The day of the last time read (`Timestamp.DayCache`).
+    private var days = Timestamp.DayCache()
 
     init(columns: ReferralColumns, rules: FieldRules, file: String) {
         self.columns = columns
@@ -140,7 +151,7 @@ struct ReferralRowReader: Sendable {
             values.weight = parsed
         }
         if columns.timestamp >= 0, !record.isBlank(columns.timestamp) {
-            values.time = try rules.time(record, column: columns.timestamp, file: file)
+            values.time = try rules.time(record, column: columns.timestamp, file: file, cache: &days)
         }
         if columns.channel >= 0, !record.isUTF8(columns.channel) {
             throw .invalidUTF8(file: file, line: line, column: columns.channel + 1)

@@ -65,6 +65,22 @@ public enum Timestamp {
     ///   and pattern paths counted none), so it can run once per row.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, format: TimeFormat, order: DateOrder) throws(Failure) -> TimeReading {
         if case .auto = format, let seconds = utcISOSeconds(bytes) { return .exact(seconds) }
+        return try readOther(bytes, format: format, order: order)
+    }
+
+    /// `read(_:format:order:)`, a field of the form most exports write read with the day of the
+    /// field before it kept in `cache` (`utcISOSeconds(_:cache:)`): the same values.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, format: TimeFormat, order: DateOrder, cache: inout DayCache) throws(Failure)
+        -> TimeReading
+    {
+        if case .auto = format, let seconds = utcISOSeconds(bytes, cache: &cache) { return .exact(seconds) }
+        return try readOther(bytes, format: format, order: order)
+    }
+
+    /// `read(_:format:order:)` past its fast path.
+    private static func readOther(_ bytes: UnsafeBufferPointer<UInt8>, format: TimeFormat, order: DateOrder) throws(Failure)
+        -> TimeReading
+    {
         var s = Scanner(bytes: bytes)
         switch format {
         case .auto:
