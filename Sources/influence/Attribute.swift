@@ -170,7 +170,7 @@ struct Attribute: ParsableCommand {
                 defer { progress.done() }
                 // The parents and merge count are found while the conversions are read and checked.
                 let early = Attribution.startsFromRows(options, pathsFromEvents: pathsFromEvents)
-                var (export, rows, converters) = try Export.readMatched(
+                var (export, rows, converters) = try Export.read(
                     events: files, conversions: [conversions!], options: input.events,
                     conversionOptions: input.conversions, filter: input.filter, timings: clock,
                     beside: early

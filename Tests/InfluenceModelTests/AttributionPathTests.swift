@@ -370,9 +370,10 @@ struct AttributionPathTests {
         let (events, conversions) = ([folder + "/events.csv"], [folder + "/conversions.csv"])
         let plain = try Export.read(events: events, conversions: conversions)
         func read(_ filter: RowFilter) throws -> (Export, Attribution.Rows?) {
-            try Export.read(
+            let read = try Export.read(
                 events: events, conversions: conversions, options: ReadOptions(), conversionOptions: ReadOptions(),
                 filter: filter, timings: nil, beside: { Attribution.rowsFirst(events: $0, timings: nil) })
+            return (read.export, read.beside)
         }
         let (export, rows) = try read(RowFilter())
         #expect((rows != nil) == (Parallel.threads > 1))

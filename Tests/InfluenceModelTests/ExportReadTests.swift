@@ -12,22 +12,30 @@ import Testing
         return path
     }
 
+    /// A generated program export of 30,000 people written into a folder of its own (removed
+    /// by the caller), and its two files' paths.
+    private static func written(seed: UInt64, name: String) throws -> (
+        program: GeneratedProgram, folder: String, events: [String], conversions: [String]
+    ) {
+        let program = try GeneratedProgram(GeneratorParameters(people: 30_000, seed: seed))
+        let folder = try Self.folder(name)
+        try program.write(to: folder)
+        return (program, folder, [folder + "/events.csv"], [folder + "/conversions.csv"])
+    }
+
     /// The conversions read beside the referrals (one chunk, on the background thread) are
     /// the conversions read on their own afterwards (in as many chunks as there are threads):
     /// the same users in the same order, the same columns, the same data-quality notes.
     @Test func conversionsReadBesideTheReferralsAreTheConversionsReadAlone() throws {
-        let program = try GeneratedProgram(GeneratorParameters(people: 30_000, seed: 23))
-        let folder = try Self.folder("export-read")
+        let (_, folder, eventPaths, conversionPaths) = try Self.written(seed: 23, name: "export-read")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try program.write(to: folder)
-        let (eventPaths, conversionPaths) = ([folder + "/events.csv"], [folder + "/conversions.csv"])
         let events = try ReferralEvents.read(paths: eventPaths)
         var alone = try Conversions.read(paths: conversionPaths)
         (alone.quality.unknownConverters, alone.quality.unknownExamples) = alone.unknownReport(over: events.people)
         #expect(alone.quality.unknownConverters > 0)
         // Without and with work beside the conversions' check against the people.
         let plain = try Export.read(events: eventPaths, conversions: conversionPaths)
-        let (withWork, work) = try Export.read(
+        let (withWork, work, _) = try Export.read(
             events: eventPaths, conversions: conversionPaths, options: ReadOptions(), conversionOptions: ReadOptions(),
             filter: RowFilter(), timings: nil, beside: { $0.count })
         #expect(work == (Parallel.threads > 1 ? events.count : nil))
@@ -45,17 +53,14 @@ import Testing
 
     /// The conversions' users' people the read returns (found once, for the count of
     /// conversions by people not in the export) are the ones the tables returned give, with
-    /// and without work beside, with and without a filter that changes both tables after.
+    /// and without work beside, with and without a campaign filter (applied after the read).
     @Test func convertersReturnedAreTheTablesOwn() throws {
-        let program = try GeneratedProgram(GeneratorParameters(people: 30_000, seed: 29))
-        let folder = try Self.folder("export-converters")
+        let (program, folder, eventPaths, conversionPaths) = try Self.written(seed: 29, name: "export-converters")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try program.write(to: folder)
-        let (eventPaths, conversionPaths) = ([folder + "/events.csv"], [folder + "/conversions.csv"])
         let filters = [RowFilter(), RowFilter(campaigns: [program.parameters.campaigns[0].name])]
         for filter in filters {
             for beside in [true, false] {
-                let read = try Export.readMatched(
+                let read = try Export.read(
                     events: eventPaths, conversions: conversionPaths, options: ReadOptions(), conversionOptions: ReadOptions(),
                     filter: filter, timings: nil, beside: beside ? { $0.count } : nil)
                 let conversions = try #require(read.export.conversions)

@@ -29,7 +29,10 @@ public struct Export: Sendable {
     /// still being read when they are, and beside the conversions' check against the
     /// referrals' people when no filter changes the rows after; its result is `nil` otherwise
     /// (or without `beside`). For work on the rows that would leave a thread idle (a
-    /// union–find): the reading fills it.
+    /// union–find): the reading fills it. Also returned: each of the conversions' users'
+    /// person in the events' people (−1: none; `nil` without conversions), found once for the
+    /// count of conversions by people not in the export, which the conversions' chains start
+    /// from; it is valid for the tables returned, as long as neither changes.
     ///
     /// With more than one thread the conversions are read on a thread of their own
     /// (`Background`), from the moment the first referral file's chunks are parsed and joined
@@ -40,20 +43,6 @@ public struct Export: Sendable {
     /// runs each, alternating); `spread`, which waits for them, 6.07 → 6.19 s (three runs, within
     /// the noise).
     package static func read<Beside>(
-        events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
-        filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
-    ) throws(InputError) -> (export: Export, beside: Beside?) {
-        let read = try readMatched(
-            events: paths, conversions: conversionPaths, options: options, conversionOptions: conversionOptions, filter: filter,
-            timings: timings, beside: beside)
-        return (read.export, read.beside)
-    }
-
-    /// `read(…)` with `beside`'s result, and each of the conversions' users' person in the
-    /// events' people as returned (−1: none; `nil` without conversions), found once for the
-    /// count of conversions by people not in the export: what the conversions' chains start
-    /// from. It is valid for the tables returned, as long as neither changes.
-    package static func readMatched<Beside>(
         events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
         filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
     ) throws(InputError) -> (export: Export, beside: Beside?, converters: [Int32]?) {

@@ -169,7 +169,7 @@ public struct ReferralParents: Sendable {
     /// order, which also checks that every index is below `people`.
     static func numberedInOrder(_ scope: ScopeRows, people n: Int) -> Bool {
         let rowCount = scope.count
-        guard scope.source.count == rowCount, scope.target.count == rowCount else { return false }
+        guard scope.target.count == rowCount else { return false }
         return scope.source.withUnsafeBufferPointer { source in
             scope.target.withUnsafeBufferPointer { target in
                 var next: Int32 = 0  // people 0 ..< next have appeared
