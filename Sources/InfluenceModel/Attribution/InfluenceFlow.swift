@@ -63,10 +63,17 @@ public enum InfluenceFlow {
         /// Whether the solve takes each 1/in(t) as it needs it (`solve`'s `lean`).
         var lean: Bool
 
+        /// `Renumbering.referrersFirst` of W's people, past half of them left to the groups: `nil`.
+        static func referrersFirst(_ w: CSRMatrix) -> (order: [Int32], cycles: [Range<Int>])? {
+            Renumbering.referrersFirst(w, limit: w.rows / 2)
+        }
+
         /// W in `renumbering`'s numbering.
         var renumbered: AdjacencyOperator? { renumbering.map { AdjacencyOperator(forward: $0.matrix, reverse: nil, kind: .sparse) } }
 
-        init(_ w: AdjacencyOperator, columns k: Int) {
+        /// - Parameter first: W's order with everyone after their referrers, when it was found
+        ///   ahead (`firstOrder`); found here otherwise.
+        init(_ w: AdjacencyOperator, columns k: Int, first: FirstOrder? = nil) {
             let n = w.dimension
             // Real referral graphs are forests with a few cycles: in an order with everyone after
             // their referrers (`Renumbering.referrersFirst`), one sweep gives everyone outside
@@ -81,7 +88,9 @@ public enum InfluenceFlow {
             // With more than half the people left on or below a cycle after the first walk, the
             // graph is taken for a dense one without looking for its groups (16% are left on the
             // 1M program export).
-            if let (order, cycles) = Renumbering.referrersFirst(w.forward, limit: n / 2), cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
+            precondition(first.map { $0.people == n } ?? true, "InfluenceFlow.Layout: an order found for another graph")
+            let found = first.map(\.found) ?? Self.referrersFirst(w.forward)
+            if let (order, cycles) = found, cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
                 sweepOrder = SweepOrder(order: order, cycles: cycles)
             }
             lean = !fits
@@ -95,6 +104,20 @@ public enum InfluenceFlow {
             // The sweep's order is the new numbering's own.
             sweepOrder = sweepOrder.map { SweepOrder(order: nil, cycles: $0.cycles) }
         }
+    }
+
+    /// An order of the people of `w` with everyone after their referrers (`Renumbering.referrersFirst`),
+    /// or `nil` with more than half of them left on or below a cycle: what `Layout` starts from.
+    /// - Complexity: O(people + entries), on one thread.
+    static func firstOrder(_ w: CSRMatrix) -> FirstOrder {
+        FirstOrder(people: w.rows, found: Layout.referrersFirst(w))
+    }
+
+    /// The order `Layout` starts from, found ahead (`firstOrder`), so that its walk, on one
+    /// thread, can run beside other work.
+    struct FirstOrder: Sendable {
+        let people: Int
+        let found: (order: [Int32], cycles: [Range<Int>])?
     }
 
     /// The order a sweep (`sweep`) takes people in, last to first: with everyone placed after
@@ -404,9 +427,10 @@ public enum InfluenceFlow {
     /// too, and everything after it, the channel shares included, runs in the new numbering,
     /// so that neither the graph nor its people's ids sit beside the solve's vectors.
     /// - Throws: `AttributionError` when grouping needs a missing column or credit is not conserved.
+    /// - Parameter first: the graph's `firstOrder`, when it was found ahead.
     static func attribute(
         events: ReferralEvents, graph: consuming ReferralGraph, forest: consuming ReferralParents?, chains: ConversionChains,
-        conversions: Conversions, options: AttributionOptions
+        conversions: Conversions, options: AttributionOptions, first: FirstOrder? = nil
     ) throws(AttributionError) -> AttributionResult {
         let n = graph.nodeCount
         let d = options.damping
@@ -444,7 +468,7 @@ public enum InfluenceFlow {
         }
         let kind = options.operatorChoice.resolve(people: n, edges: graph.edgeCount)
         var w = AdjacencyOperator(forward: graph.forward, reverse: nil, kind: kind)
-        let layout = Layout(w, columns: k)
+        let layout = Layout(w, columns: k, first: first)
         let renumbering = layout.renumbering
         // Each edge's channel (that of its kept row; −1: none), by entry of the solve's W.
         var entryChannel: [Int32] = []
