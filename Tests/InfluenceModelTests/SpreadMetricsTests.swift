@@ -191,6 +191,34 @@ struct SpreadMetricsTests {
         #expect(all.medianHoursPerHop == 2, "hops of -6 and +10 hours")
     }
 
+    /// The overall scope's hops, walked once with the channels' when there is a channel
+    /// column, are those of the same rows without it: on random exports where some rows have
+    /// no channel (their hops count overall, for no channel) and some no time.
+    @Test(arguments: 0..<12)
+    func overallHopsDoNotDependOnTheChannelColumn(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 9090)
+        let people = 40 + rng.below(300)
+        let channels = ["email", "sms", ""]
+        var withChannel = ["source,target,timestamp,channel"], without = ["source,target,timestamp"]
+        for _ in 0..<people + rng.below(2 * people) {
+            let s = rng.below(people), t = rng.below(people)
+            guard s != t else { continue }
+            let time =
+                rng.below(10) == 0
+                ? "" : "2025-01-\(String(format: "%02d", 1 + rng.below(28)))T\(String(format: "%02d", rng.below(24))):00:00Z"
+            withChannel.append("p\(s),p\(t),\(time),\(channels[rng.below(channels.count)])")
+            without.append("p\(s),p\(t),\(time)")
+        }
+        let events = try metricsEvents(withChannel.joined(separator: "\n"))
+        let plain = try metricsEvents(without.joined(separator: "\n"))
+        let all = SpreadReport(events: events).overall, alone = SpreadReport(events: plain).overall
+        let hours = ScopeSpread.hopHours(in: ReferralForest(events: plain), time: try #require(plain.timestamp))
+        #expect(alone.timedHops == hours.count && alone.medianHoursPerHop == ScopeSpread.median(hours))
+        #expect(all.timedHops == alone.timedHops)
+        #expect(all.medianHoursPerHop == alone.medianHoursPerHop)
+        #expect(all.timedHops > 10, "hops to compare")
+    }
+
     @Test func untimedRowsAreNotHopsNorReach() throws {
         let csv = "source,target,timestamp\nr,a,2025-01-01\na,b,\n"
         let all = SpreadReport(events: try metricsEvents(csv)).overall

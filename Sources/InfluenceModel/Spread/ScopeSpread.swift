@@ -84,14 +84,15 @@ public struct ScopeSpread: Sendable {
     }
 
     /// Measures one scope; with `.later`, `referred` receives the scope's referred people as
-    /// the events' indices, ascending by local index.
+    /// the events' indices, ascending by local index. With `hopsAlongside`, the hops are left
+    /// to the caller's work (`timedHops` 0 and `medianHoursPerHop` `nil` until it sets them).
     ///
     /// Once the forest is built the cascades, the hops, the daily reach and the sets of
     /// sharers and referred need nothing of each other: they run side by side (`Parallel.run`),
     /// with `alongside`, the caller's work that needs as much. Each writes its own result.
     init(
         events: ReferralEvents, scope: ScopeRows, campaign: Int32?, converted: Converters, forest: ReferralForest? = nil,
-        referred: inout [Int32]?, alongside: [() -> Void] = []
+        referred: inout [Int32]?, alongside: [() -> Void] = [], hopsAlongside: Bool = false
     ) {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
@@ -107,11 +108,15 @@ public struct ScopeSpread: Sendable {
         Parallel.run(
             [{ made = Self.cascadesLargestFirst(forest.cascades(timestamps: timestamps, scope: scope), people: names) }]
                 + alongside
+                + (hopsAlongside
+                    ? []
+                    : [
+                        {
+                            let hours = timestamps.map { Self.hopHours(in: forest, time: $0) } ?? []
+                            hops = (hours.count, Self.median(consume hours))
+                        }
+                    ])
                 + [
-                    {
-                        let hours = timestamps.map { Self.hopHours(in: forest, time: $0) } ?? []
-                        hops = (hours.count, Self.median(consume hours))
-                    },
                     { series = DailyReach.series(scope: scope) },
                     { sets = Self.sharersAndReferred(scope) },
                 ])
@@ -239,7 +244,7 @@ public struct ScopeSpread: Sendable {
 
     /// Calls `body(child, row, hours)` for each timed hop of `forest`, by child in member order.
     @inline(__always)
-    private static func forEachHop(in forest: ReferralForest, time: [Double], _ body: (Int32, Int32, Double) -> Void) {
+    static func forEachHop(in forest: ReferralForest, time: [Double], _ body: (Int32, Int32, Double) -> Void) {
         // Each hop reads four entries at random (a person's parent and parent row, the parent's
         // parent row, two times), each found from the one before: asked for in stages, a
         // stage ahead each (hints only), so that the misses of different people overlap.

@@ -133,13 +133,23 @@ public struct SpreadReport: Sendable {
     private static func measure(events: ReferralEvents, forest: ReferralForest, converted: ConvertedPeople?) -> (
         overall: ScopeSpread, channels: [ChannelSpread]?
     ) {
+        // The channels' job also measures the overall scope's hops (one walk of them for both).
         var channels: [ChannelSpread]?
+        var hops: (count: Int, median: Double?) = (0, nil)
         let channelJob: [() -> Void] =
-            events.channel == nil ? [] : [{ channels = ChannelSpread.measure(events: events, forest: forest, converted: converted) }]
+            events.channel == nil
+            ? []
+            : [
+                {
+                    let measured = ChannelSpread.measureWithHops(events: events, forest: forest, converted: converted)
+                    (channels, hops) = (measured.channels, (measured.timedHops, measured.medianHoursPerHop))
+                }
+            ]
         var unused: [Int32]?
-        let overall = ScopeSpread(
+        var overall = ScopeSpread(
             events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: .known(converted), forest: forest,
-            referred: &unused, alongside: channelJob)
+            referred: &unused, alongside: channelJob, hopsAlongside: !channelJob.isEmpty)
+        if !channelJob.isEmpty { (overall.timedHops, overall.medianHoursPerHop) = hops }
         return (overall, channels)
     }
 
