@@ -63,11 +63,6 @@ public enum InfluenceFlow {
         /// Whether the solve takes each 1/in(t) as it needs it (`solve`'s `lean`).
         var lean: Bool
 
-        /// `Renumbering.referrersFirst` of W's people, past half of them left to the groups: `nil`.
-        static func referrersFirst(_ w: CSRMatrix) -> (order: [Int32], cycles: [Range<Int>])? {
-            Renumbering.referrersFirst(w, limit: w.rows / 2)
-        }
-
         /// W in `renumbering`'s numbering.
         var renumbered: AdjacencyOperator? { renumbering.map { AdjacencyOperator(forward: $0.matrix, reverse: nil, kind: .sparse) } }
 
@@ -88,9 +83,9 @@ public enum InfluenceFlow {
             // With more than half the people left on or below a cycle after the first walk, the
             // graph is taken for a dense one without looking for its groups (16% are left on the
             // 1M program export).
-            precondition(first.map { $0.people == n } ?? true, "InfluenceFlow.Layout: an order found for another graph")
-            let found = first.map(\.found) ?? Self.referrersFirst(w.forward)
-            if let (order, cycles) = found, cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
+            let first = first ?? InfluenceFlow.firstOrder(w.forward)
+            precondition(first.people == n, "InfluenceFlow.Layout: an order found for another graph")
+            if let (order, cycles) = first.found, cycles.reduce(0, { $0 + $1.count }) <= n / 8 {
                 sweepOrder = SweepOrder(order: order, cycles: cycles)
             }
             lean = !fits
@@ -110,7 +105,7 @@ public enum InfluenceFlow {
     /// or `nil` with more than half of them left on or below a cycle: what `Layout` starts from.
     /// - Complexity: O(people + entries), on one thread.
     static func firstOrder(_ w: CSRMatrix) -> FirstOrder {
-        FirstOrder(people: w.rows, found: Layout.referrersFirst(w))
+        FirstOrder(people: w.rows, found: Renumbering.referrersFirst(w, limit: w.rows / 2))
     }
 
     /// The order `Layout` starts from, found ahead (`firstOrder`), so that its walk, on one

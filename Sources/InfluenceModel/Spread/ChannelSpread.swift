@@ -41,18 +41,15 @@ public struct ChannelSpread: Sendable, Equatable {
     /// against 8.23 s this way (medians of six runs each, alternating; the wall 0.99×).
     /// - Parameters:
     ///   - events: the referral export.
+    ///   - channel: its channel column.
     ///   - forest: the forest of all its rows.
     ///   - converted: who converted (any conversion counts), or `nil` without conversions.
-    /// - Returns: one entry per channel named in some row, by name (UTF-8 byte order); empty
-    ///   without a channel column.
+    /// - Returns: one entry per channel named in some row, by name (UTF-8 byte order).
     /// - Complexity: O(r + N + c log c) for r rows, N people and c channels, plus the hops' medians.
-    static func measureWithHops(events: ReferralEvents, forest: ReferralForest, converted: ConvertedPeople?) -> (
+    static func measureWithHops(events: ReferralEvents, channel: [Int32], forest: ReferralForest, converted: ConvertedPeople?) -> (
         channels: [ChannelSpread], timedHops: Int, medianHoursPerHop: Double?
     ) {
-        guard let channel = events.channel else {
-            let hours = events.timestamp.map { ScopeSpread.hopHours(in: forest, time: $0) } ?? []
-            return ([], hours.count, ScopeSpread.median(consume hours))
-        }
+        precondition(channel.count == events.count, "ChannelSpread: \(channel.count) channels for \(events.count) rows")
         let count = events.channels.count
         let rowsOf = ScopeRows.rowLists(labels: channel, count: count)
         // By channel (without a channel: the last list), straight into each list, not through

@@ -137,14 +137,14 @@ public struct SpreadReport: Sendable {
         var channels: [ChannelSpread]?
         var hops: (count: Int, median: Double?) = (0, nil)
         let channelJob: [() -> Void] =
-            events.channel == nil
-            ? []
-            : [
-                {
-                    let measured = ChannelSpread.measureWithHops(events: events, forest: forest, converted: converted)
-                    (channels, hops) = (measured.channels, (measured.timedHops, measured.medianHoursPerHop))
-                }
-            ]
+            events.channel.map { channel in
+                [
+                    {
+                        let measured = ChannelSpread.measureWithHops(events: events, channel: channel, forest: forest, converted: converted)
+                        (channels, hops) = (measured.channels, (measured.timedHops, measured.medianHoursPerHop))
+                    }
+                ]
+            } ?? []
         var unused: [Int32]?
         var overall = ScopeSpread(
             events: events, scope: ScopeRows(allOf: events), campaign: nil, converted: .known(converted), forest: forest,
