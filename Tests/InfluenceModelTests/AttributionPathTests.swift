@@ -269,7 +269,8 @@ struct AttributionPathTests {
 
     /// Paths derived from a 20,000-person referral forest (several batches of null journeys,
     /// chains many levels deep, referrals without a channel with and without a channel named
-    /// "(none)") equal the paths worked out a second way: each conversion's chain and each
+    /// "(none)", conversions after every referral and among them, so that chains stop below
+    /// a later referral) equal the paths worked out a second way: each conversion's chain and each
     /// referred non-converter's climb to the root, as channel names, grouped by text in
     /// order of first appearance.
     @Test(arguments: 0..<4)
@@ -284,7 +285,12 @@ struct AttributionPathTests {
             rows.append("p\(s),p\(k),2025-01-01T00:00:\(String(format: "%02d", k % 60))Z,\(channels[rng.below(channels.count)])")
         }
         var purchases = ["user,timestamp,value"]
-        for _ in 0..<3_000 { purchases.append("p\(rng.below(people + 50)),2025-02-01,\(1 + rng.below(90))") }
+        // After every referral for seeds 0 and 1, so every chain climbs to its tree's top;
+        // among the referrals' times for seeds 2 and 3, so that many stop below a later one.
+        for _ in 0..<3_000 {
+            let time = seed < 2 ? "2025-02-01" : "2025-01-01T00:00:\(String(format: "%02d", rng.below(60)))Z"
+            purchases.append("p\(rng.below(people + 50)),\(time),\(1 + rng.below(90))")
+        }
         let events = try ReferralEvents.parse(bytes: Array(rows.joined(separator: "\n").utf8), file: "e.csv")
         let conversions = try Conversions.parse(bytes: Array(purchases.joined(separator: "\n").utf8), file: "c.csv")
         let forest = ReferralParents(events: events)
@@ -303,8 +309,10 @@ struct AttributionPathTests {
             sums[path] = (old.conversions + conversions, old.value + value, old.nulls + nulls)
         }
         var converted = Set<Int32>()
+        var cut = 0  // chains stopped below the top of their tree
         for i in 0..<chains.count where !chains.rows(of: i).isEmpty {
             converted.insert(chains.converter[i])
+            if forest.parent[Int(chains.referrers(of: i).last!)] >= 0 { cut += 1 }
             add(chains.rows(of: i).reversed().map(name).joined(separator: " > "), 1, conversions.value[i], 0)
         }
         for p in forest.members where forest.parent[Int(p)] >= 0 && !converted.contains(p) {
@@ -317,6 +325,7 @@ struct AttributionPathTests {
             add(names.reversed().joined(separator: " > "), 0, 0, 1)
         }
         let got = (0..<paths.count).map { i in paths.path(i).map { paths.channels[Int($0)] }.joined(separator: " > ") }
+        #expect(seed < 2 ? cut == 0 : cut > 100)
         #expect(got.count > 1_000)
         #expect(got == order)
         let want = order.map { sums[$0]! }

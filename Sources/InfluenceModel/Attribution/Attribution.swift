@@ -77,9 +77,11 @@ public enum Attribution {
     /// and each of the conversions' users' person.
     private static func prepare(
         events: ReferralEvents, conversions: Conversions, options: AttributionOptions, pathsFromEvents: Bool, timings: PhaseTimings?,
-        rows: Rows?, unnamed: (people: Int, node: [Int32])? = nil, converters: [Int32]? = nil
-    ) -> (graph: ReferralGraph?, first: InfluenceFlow.FirstOrder?, forest: ReferralParents?, chains: ConversionChains, merged: DataQuality?)
-    {
+        rows: Rows?, unnamed: (people: Int, node: [Int32])? = nil, converters: [Int32]? = nil, fullChains: Bool = false
+    ) -> (
+        graph: ReferralGraph?, first: InfluenceFlow.FirstOrder?, forest: ReferralParents?, chains: ConversionChains, merged: DataQuality?,
+        journeys: ChannelPaths.FullChains?
+    ) {
         // Each conversion's user's person: found by the read, or here.
         func node() -> [Int32] { unnamed?.node ?? converters ?? events.people.indices(of: conversions.users) }
         // Only influence-flow runs on the graph: it is built first, on every thread; then the
@@ -101,16 +103,28 @@ public enum Attribution {
                     }
                     return (options.grouping == .campaign ? forest : nil, chains)
                 })
-            return (graph, first, forest, chains, nil)
+            return (graph, first, forest, chains, nil, nil)
         }
         // The other models need the graph's merge count alone: the duplicate count needs only
         // the rows, and runs beside the parents (one thread's union–find). The chains come
-        // after, on every thread (inside `Parallel.both` they would run on one).
+        // after, on every thread (inside `Parallel.both` they would run on one), or, for the
+        // paths, on one thread beside the full chains the null journeys are counted on (one
+        // thread's walk).
         let rows = rows ?? rowsFirst(events: events, timings: timings)
+        if fullChains {
+            let (chains, journeys) = Parallel.both(
+                {
+                    timings.measure("chains (beside the full chains)") {
+                        ConversionChains(events: events, forest: rows.forest, conversions: conversions, node: node())
+                    }
+                },
+                { timings.measure("full chains (beside the chains)") { ChannelPaths.FullChains(events: events, forest: rows.forest) } })
+            return (nil, nil, rows.forest, chains, rows.merged, journeys)
+        }
         let chains = timings.measure("chains") {
             ConversionChains(events: events, forest: rows.forest, conversions: conversions, node: node())
         }
-        return (nil, nil, rows.forest, chains, rows.merged)
+        return (nil, nil, rows.forest, chains, rows.merged, nil)
     }
 
     private static func attribute(
@@ -126,14 +140,19 @@ public enum Attribution {
         // Influence-flow by channel never names a person: the people's ids (their bytes and
         // tables, 0.36 GB of the 10.9M-person program export) go before the graph is built,
         // once the conversions' users are matched to them.
+        // So do the paths', once the parents are found (the rows' only reader of the people's
+        // count): their chains and full chains never name anyone (on the program export the
+        // peak came while both were found, 986 MB with the ids, 0.36 GB of it).
         var unnamed: (people: Int, node: [Int32])?
-        if release, flowByChannel {
+        if release, flowByChannel || (onPaths && rows != nil) {
             unnamed = (events.people.count, converters ?? events.people.indices(of: conversions.users))
             events.people = Interner(capacity: 0)
         }
-        let (found, first, parents, chains, merged) = prepare(
+        // The paths' full chains are found beside the chains only when the paths will be made.
+        let fullChains = onPaths && options.model.isPathModel && options.grouping == .channel && events.channel != nil
+        let (found, first, parents, chains, merged, journeys) = prepare(
             events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings,
-            rows: rows, unnamed: unnamed, converters: converters)
+            rows: rows, unnamed: unnamed, converters: converters, fullChains: fullChains)
         // Influence-flow is handed the graph and the parents, to give them up as it goes.
         var (graph, forest) = (consume found, consume parents)
         let graphQuality = graph?.quality
@@ -151,7 +170,9 @@ public enum Attribution {
                 guard options.grouping == .channel else {
                     throw .unsupported(model: options.model, reason: "paths credit channels; use --by channel.")
                 }
-                let paths = try ChannelPaths(events: events, forest: forest!, chains: chains, conversions: conversions)
+                let paths = try ChannelPaths(
+                    events: events, forest: forest!, chains: chains, conversions: conversions,
+                    journeys: journeys ?? ChannelPaths.FullChains(events: events, forest: forest!))
                 var result = try attribute(paths: paths, options: options)
                 result.conversionsQuality = conversions.quality
                 result.conversionRows = conversions.count

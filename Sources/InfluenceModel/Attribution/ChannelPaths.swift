@@ -107,22 +107,26 @@ public struct ChannelPaths: Sendable {
         events: ReferralEvents, forest: ReferralParents, chains: ConversionChains,
         conversions: Conversions
     ) throws(AttributionError) {
-        guard let channelColumn = events.channel else {
+        try self.init(
+            events: events, forest: forest, chains: chains, conversions: conversions,
+            journeys: FullChains(events: events, forest: forest))
+    }
+
+    /// `init(events:forest:chains:conversions:)` on the full chains found for the same events
+    /// and forest (`FullChains`), which need neither the chains nor the conversions and can be
+    /// found beside them; `nil` without a channel column.
+    package init(
+        events: ReferralEvents, forest: ReferralParents, chains: ConversionChains,
+        conversions: Conversions, journeys: FullChains?
+    ) throws(AttributionError) {
+        guard events.channel != nil, let journeys else {
             throw .needsColumn(model: "--paths-from-events", column: "channel", file: events.file, flag: "--channel-column")
         }
+        precondition(journeys.nodeOf.count == forest.parent.count, "ChannelPaths: full chains of another forest")
         self.init(file: events.file)
         quality = events.quality
-        // Paths are nodes of a trie of channel labels, root-first: a journey's node is its
-        // first referrer's node extended by one label, so a referred person's full chain costs
-        // one step from their parent's (kept per person), not a climb and an array of names.
-        // A referral without a channel takes the label of a channel named "(none)" if there
-        // is one, as the names would have merged them.
-        let none = events.channels.index(of: Self.noChannel) ?? -1
-        @inline(__always) func label(_ row: Int32) -> Int32 {
-            let c = channelColumn[Int(row)]
-            return c >= 0 ? c : none
-        }
-        var trie = PathTrie()
+        var trie = journeys.trie
+        let label = journeys.label
         var converted = [Bool](repeating: false, count: forest.parent.count)
         for i in 0..<chains.count {
             let credit = Credit(conversions: 1, value: conversions.value[i])
@@ -137,29 +141,65 @@ public struct ChannelPaths: Sendable {
                 }
                 continue
             }
-            converted[Int(chains.converter[i])] = true
-            trie.add(rows.reversed().reduce(0) { trie.step($0, label($1)) }, credit, nulls: 0)
+            let u = Int(chains.converter[i])
+            converted[u] = true
+            // A chain that climbs to the top of its tree is the converter's full chain, whose
+            // node is known: one read instead of a step of the trie, at random, for each link
+            // (most chains; the others stop below a referral made after the conversion).
+            let top = Int(chains.referrer[chains.chainStart[i + 1] - 1])
+            let full = forest.parent[top] < 0 ? journeys.nodeOf[u] : -1
+            trie.add(full >= 0 ? full : rows.reversed().reduce(0) { trie.step($0, label($1)) }, credit, nulls: 0)
         }
-        // The node of each person's full chain (0: the empty path of a root), found by
-        // climbing to the nearest person whose node is known and stepping back down.
-        var nodeOf = [Int32](repeating: -1, count: forest.parent.count)
-        forest.members.withUnsafeBufferPointer { members in
-            forest.parent.withUnsafeBufferPointer { parent in
-                forest.parentRow.withUnsafeBufferPointer { parentRow in
-                    channelColumn.withUnsafeBufferPointer { channel in
-                        converted.withUnsafeBufferPointer { converted in
+        trie.addNulls(members: forest.members, parent: forest.parent, converted: converted, nodeOf: journeys.nodeOf)
+        appendRows(of: trie, channels: events.channels)
+    }
+
+    /// Every referred person's full chain (the channels of the referrals from the top of
+    /// their tree down to them) as a node of a trie of channel labels, root-first: a journey's
+    /// node is its first referrer's node extended by one label, so a referred person's full
+    /// chain costs one step from their parent's (kept per person), not a climb and an array
+    /// of names. A referral without a channel takes the label of a channel named "(none)" if
+    /// there is one, as the names would have merged them.
+    ///
+    /// The null journeys are counted on these nodes; finding them reads only the forest and
+    /// the channel column, so it runs beside the conversions' chains. (Found after them, in one
+    /// pass with the nulls, for markov on the 10M program export: the walk and its nulls
+    /// 0.75–0.8 s of a 1.17 s credit phase on one thread, the other core idle.)
+    package struct FullChains: Sendable {
+        fileprivate let trie: PathTrie
+        /// Each person's node (-1: not referred; 0, the empty path, for the roots reached).
+        fileprivate let nodeOf: [Int32]
+        private let channel: [Int32]
+        /// The label of a referral without a channel.
+        private let none: Int32
+
+        /// The full chains of `forest`'s people; `nil` without a channel column.
+        package init?(events: ReferralEvents, forest: ReferralParents) {
+            guard let channel = events.channel else { return nil }
+            let none = events.channels.index(of: ChannelPaths.noChannel) ?? -1
+            var trie = PathTrie()
+            var nodeOf = [Int32](repeating: -1, count: forest.parent.count)
+            forest.members.withUnsafeBufferPointer { members in
+                forest.parent.withUnsafeBufferPointer { parent in
+                    forest.parentRow.withUnsafeBufferPointer { parentRow in
+                        channel.withUnsafeBufferPointer { channel in
                             nodeOf.withUnsafeMutableBufferPointer { nodeOf in
-                                let walk = NullWalk(
-                                    members: members, parent: parent, parentRow: parentRow, channel: channel, converted: converted,
-                                    nodeOf: nodeOf, none: none)
+                                let walk = ChainWalk(
+                                    members: members, parent: parent, parentRow: parentRow, channel: channel, nodeOf: nodeOf, none: none)
                                 walk.run(adding: &trie)
                             }
                         }
                     }
                 }
             }
+            (self.trie, self.nodeOf, self.channel, self.none) = (trie, nodeOf, channel, none)
         }
-        appendRows(of: trie, channels: events.channels)
+
+        /// The label of event row `row`'s referral.
+        @inline(__always) fileprivate func label(_ row: Int32) -> Int32 {
+            let c = channel[Int(row)]
+            return c >= 0 ? c : none
+        }
     }
 
     /// The trie's pending rows as `append(path:…)` would add them, each label's name looked up
@@ -215,19 +255,17 @@ public struct ChannelPaths: Sendable {
     }
 }
 
-/// The null journeys of `ChannelPaths(events:forest:chains:conversions:)`: the forest's
-/// arrays, the channel column and the converted flags read through pointers. Each member
-/// costs about a dozen reads, most at random; through the arrays each read checked its
-/// bounds (markov on the 10.9M-person program export, four runs each alternating with the
-/// build before: the credit phase 954–1079 ms before, 932–979 ms after). Every index is
-/// checked once before the loop or before it is read: the members and parents against the
-/// people, the parent rows against the channel column.
-private struct NullWalk {
+/// The walk of `ChannelPaths.FullChains`: the forest's arrays and the channel column read
+/// through pointers. Each member costs about a dozen reads, most at random; through the arrays
+/// each read checked its bounds (markov on the 10.9M-person program export, four runs each
+/// alternating with the build before: the credit phase 954–1079 ms before, 932–979 ms after).
+/// Every index is checked once before the loop or before it is read: the members and parents
+/// against the people, the parent rows against the channel column.
+private struct ChainWalk {
     let members: UnsafeBufferPointer<Int32>
     let parent: UnsafeBufferPointer<Int32>
     let parentRow: UnsafeBufferPointer<Int32>
     let channel: UnsafeBufferPointer<Int32>
-    let converted: UnsafeBufferPointer<Bool>
     let nodeOf: UnsafeMutableBufferPointer<Int32>
     /// The label of a referral without a channel.
     let none: Int32
@@ -238,20 +276,16 @@ private struct NullWalk {
         return c >= 0 ? c : none
     }
 
-    /// Adds a null journey to `trie` for each referred member without a credited conversion,
-    /// in member order, on the node of their full chain, and keeps every node it finds in
-    /// `nodeOf`.
+    /// Finds the node of each referred member's full chain, in member order, adding the nodes
+    /// to `trie`, and keeps every node it finds in `nodeOf`.
     ///
     /// The members come in order of first appearance, so each one's entries are read at random:
     /// they are fetched sixteen members ahead; the parent's node and the referral's channel
     /// eight ahead, once the parent and the row are in cache; and four ahead, once those are,
     /// the trie's slot for the parent's node and that channel (hints, which change no result).
-    /// The nulls are added in batches after their nodes are found, in the same order: a tight
-    /// loop over the nodes overlaps the misses on their pending rows.
     func run(adding trie: inout PathTrie) {
         let n = nodeOf.count
-        precondition(
-            parent.count == n && parentRow.count == n && converted.count == n, "ChannelPaths: the forest's arrays differ in length")
+        precondition(parent.count == n && parentRow.count == n, "ChannelPaths: the forest's arrays differ in length")
         for p in members { precondition(p >= 0 && Int(p) < n, "ChannelPaths: member \(p) outside the people") }
         for p in parent { precondition(p < Int32(truncatingIfNeeded: n), "ChannelPaths: parent \(p) outside the people") }
         let count = members.count
@@ -262,7 +296,6 @@ private struct NullWalk {
                 influence_prefetch(parent.baseAddress! + m)
                 influence_prefetch(parentRow.baseAddress! + m)
                 influence_prefetch(nodeOf.baseAddress! + m)
-                influence_prefetch(converted.baseAddress! + m)
                 return
             }
             let up = Int(parent[m]), row = Int(parentRow[m])
@@ -271,20 +304,17 @@ private struct NullWalk {
                 if row >= 0, row < channel.count { influence_prefetch(channel.baseAddress! + row) }
                 return
             }
-            guard up >= 0, row >= 0, row < channel.count, !converted[m] else { return }
+            guard up >= 0, row >= 0, row < channel.count else { return }
             let node = nodeOf[up]
             if node >= 0 { trie.prefetch(node, label(row)) }
         }
-        let batch = 4096
-        var reached: [Int32] = []
-        reached.reserveCapacity(batch)
         var climb: [Int32] = []
         for i in 0..<count {
             fetch(i &+ 16, stage: 0, trie)
             fetch(i &+ 8, stage: 1, trie)
             fetch(i &+ 4, stage: 2, trie)
             let p = members[i]
-            guard parent[Int(p)] >= 0, !converted[Int(p)] else { continue }
+            guard parent[Int(p)] >= 0, nodeOf[Int(p)] < 0 else { continue }
             var a = p
             while nodeOf[Int(a)] < 0, parent[Int(a)] >= 0 {
                 climb.append(a)
@@ -298,20 +328,17 @@ private struct NullWalk {
                 node = trie.step(node, label(Int(parentRow[Int(b)])))
                 nodeOf[Int(b)] = node
             }
-            reached.append(node)
-            if reached.count == batch { trie.addNulls(&reached) }
         }
-        trie.addNulls(&reached)
     }
 }
 
-/// The trie of channel labels behind `ChannelPaths(events:forest:chains:conversions:)`: node 0
+/// The trie of channel labels behind `ChannelPaths.FullChains`: node 0
 /// is the empty path and each other node a path, its parent's extended by one label; each node
 /// reached keeps one pending row that sums its credit, in order of first use.
 ///
 /// A struct with mutating methods, not closures over local arrays, so that its accesses are
 /// checked when compiled, not at every step at run time.
-private struct PathTrie {
+private struct PathTrie: Sendable {
     var nodeParent: [Int32] = [-1]
     var nodeLabel: [Int32] = [0]
     /// Each node's pending row, -1 for none yet.
@@ -338,14 +365,47 @@ private struct PathTrie {
     @inline(__always)
     func prefetch(_ node: Int32, _ label: Int32) { child.prefetch(Self.key(node, label)) }
 
-    /// Adds a null journey to each node of `nodes`, in order, and empties it. The row number
-    /// of the node eight ahead is fetched first (a hint).
-    mutating func addNulls(_ nodes: inout [Int32]) {
-        for k in nodes.indices {
-            if k &+ 8 < nodes.count { rowOf.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + Int(nodes[k &+ 8])) } }
-            add(nodes[k], Credit(), nulls: 1)
+    /// Adds a null journey on the node of each referred member of `members` not in
+    /// `converted`, in member order (`nodeOf`: each person's node).
+    ///
+    /// Each node's nulls are counted apart and added to its row at the end, so that a member
+    /// reads one count at random (from an array of 4 bytes a node, which stays in cache), and
+    /// its node's row only the first time: the sum of ones is the same in any order. The
+    /// count eight members ahead is fetched first (a hint).
+    mutating func addNulls(members: [Int32], parent: [Int32], converted: [Bool], nodeOf: [Int32]) {
+        let n = nodeOf.count, nodes = nodeParent.count
+        precondition(parent.count == n && converted.count == n, "ChannelPaths: the forest's arrays differ in length")
+        var count = [Int32](repeating: 0, count: nodes)
+        members.withUnsafeBufferPointer { members in
+            parent.withUnsafeBufferPointer { parent in
+                converted.withUnsafeBufferPointer { converted in
+                    nodeOf.withUnsafeBufferPointer { nodeOf in
+                        count.withUnsafeMutableBufferPointer { count in
+                            for p in members { precondition(p >= 0 && Int(p) < n, "ChannelPaths: member \(p) outside the people") }
+                            for p in nodeOf {
+                                precondition(p < Int32(truncatingIfNeeded: nodes), "ChannelPaths: node \(p) outside the trie")
+                            }
+                            for i in members.indices {
+                                if i &+ 8 < members.count {
+                                    let ahead = nodeOf[Int(members[i &+ 8])]
+                                    if ahead >= 0 { influence_prefetch(count.baseAddress! + Int(ahead)) }
+                                }
+                                let m = Int(members[i])
+                                guard parent[m] >= 0, !converted[m] else { continue }
+                                let node = Int(nodeOf[m])
+                                precondition(node >= 0, "ChannelPaths: referred member \(m) without a full chain")
+                                if count[node] == 0, rowOf[node] < 0 {
+                                    rowOf[node] = Int32(pending.count)
+                                    pending.append((Int32(node), Credit(), 0))
+                                }
+                                count[node] &+= 1
+                            }
+                        }
+                    }
+                }
+            }
         }
-        nodes.removeAll(keepingCapacity: true)
+        for r in pending.indices { pending[r].nulls += Double(count[Int(pending[r].node)]) }
     }
 
     /// Adds `credit` and `nulls` to `node`'s pending row.
