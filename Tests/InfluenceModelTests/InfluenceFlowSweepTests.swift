@@ -108,6 +108,39 @@ struct InfluenceFlowSweepTests {
         }
         #expect(mismatches == 0)
         #expect((0..<n).allSatisfy { r.number[Int(order[$0])] == Int32($0) })
+        // Columns of values moved to the new numbering on every thread (`forward`), and the
+        // in-weights summed by ranges of columns (`columnSums`), match one thread's loops.
+        let special: [Double] = [0, 0, 0, -0.0, .nan, 3.5, -2, 0.1]
+        let v = (0..<2 * n).map { _ in special[rng.below(special.count)] }
+        let moved = r.forward(columns: v, 2)
+        var misplaced = 0
+        for j in 0..<2 {
+            for i in 0..<n where moved[j * n + i].bitPattern != v[j * n + Int(order[i])].bitPattern { misplaced += 1 }
+        }
+        #expect(misplaced == 0)
+        #expect(r.forward(a.columnSums()) == r.matrix.columnSums())
+    }
+
+    /// Column sums of a matrix with over a million entries, added on every thread by ranges of
+    /// columns: the bits of the transpose's row sums, which add each column's entries in row
+    /// order, for values whose sums depend on that order (doubles) and for counts (floats).
+    @Test func columnSumsOnEveryThreadKeepEachColumnsOrder() throws {
+        var rng = SplitMix64(seed: 77)
+        let n = 5_000
+        let m = 1_300_000
+        let rows = (0..<m).map { _ in Int32(rng.below(n)) }
+        let columns = (0..<m).map { _ in Int32(rng.below(n)) }
+        let values = (0..<m).map { _ in Double(1 + rng.below(1_000)) / 7 + 1e-3 * Double(rng.below(97)) }
+        let a = CSRMatrix(rows: n, columns: n, row: rows, column: columns, value: values)
+        #expect(a.count > 1 << 20)
+        let sums: [Double] = a.columnSums()
+        let reference: [Double] = a.transposed().rowSums()
+        #expect(sums.map(\.bitPattern) == reference.map(\.bitPattern))
+        let counts = (0..<a.count).map { _ in Float(1 + rng.below(5)) }
+        let counted = CSRMatrix(rows: n, columns: n, rowStart: a.rowStart, column: a.column, counts: counts)
+        let countSums: [Double] = counted.columnSums()
+        let countReference: [Double] = counted.transposed().rowSums()
+        #expect(countSums == countReference)
     }
 
     @Test func noOrderPastTheLimit() throws {

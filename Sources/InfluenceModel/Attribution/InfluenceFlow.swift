@@ -146,7 +146,7 @@ public enum InfluenceFlow {
         if let sweepOrder, n > 0, settings.maxIterations > 1 {
             // The sweep and its check take each 1/in(t) as they need it (the same bits as the
             // vector of them, read as often): n doubles less at the peak.
-            var x = [Double](repeating: 0, count: n * k)
+            var x = Parallel.zeroed(Double.self, count: n * k)
             let rounds = sweep(
                 w.forward, inWeight: inWeight, damping: d, values: values, into: &x, columns: k,
                 order: sweepOrder, settings: IterationSettings(tolerance: effective.tolerance, maxIterations: settings.maxIterations - 1))
@@ -482,7 +482,7 @@ public enum InfluenceFlow {
         // of its campaign. It is given up to the solve (at 100M people it is 1.7 GB) and made
         // again for the channel shares, the same sums in the same order.
         func conversionValues() -> [Double] {
-            var v = [Double](repeating: 0, count: n * k)
+            var v = Parallel.zeroed(Double.self, count: n * k)
             for i in 0..<conversions.count {
                 let u = chains.converter[i]
                 guard u >= 0 else { continue }

@@ -57,7 +57,13 @@ enum EdgeValues: Sendable, Equatable {
 extension CSRMatrix {
     /// Σ over rows of each column's values, rows taken in ascending order from 0 — the same
     /// additions, in the same order, as `transposed().rowSums()` on a `CSRMatrix`.
-    /// - Complexity: O(rows + entries).
+    ///
+    /// With values, each thread reads every entry in order and adds those of its own range of
+    /// columns: each column's sum still takes its entries in order, so the same bits whatever
+    /// the thread count, and the additions at random into the sums are shared out. (On one
+    /// thread, about 60–80 ms of influence-flow's credit on the 10.9M-person program export,
+    /// whose merged referrals are counts.)
+    /// - Complexity: O(rows + entries), O(threads × entries) reads.
     public func columnSums() -> [Double] {
         var sums = [Double](repeating: 0, count: columns)
         sums.withUnsafeMutableBufferPointer { out in
@@ -81,13 +87,34 @@ extension CSRMatrix {
                     }
                     for local in counts { for c in 0..<columns { out[c] += Double(local[c]) } }
                 case .float(let v):
-                    v.withUnsafeBufferPointer { v in for e in 0..<col.count { out[Int(col[e])] += Double(v[e]) } }
+                    v.withUnsafeBufferPointer { v in Self.sumByColumnRanges(col, out) { Double(v[$0]) } }
                 case .double(let v):
-                    v.withUnsafeBufferPointer { v in for e in 0..<col.count { out[Int(col[e])] += v[e] } }
+                    v.withUnsafeBufferPointer { v in Self.sumByColumnRanges(col, out) { v[$0] } }
                 }
             }
         }
         return sums
+    }
+
+    /// `out[col[e]] += value(e)` for every entry e in order, on every thread, each adding only
+    /// into its own range of columns.
+    private static func sumByColumnRanges(
+        _ col: UnsafeBufferPointer<Int32>, _ out: UnsafeMutableBufferPointer<Double>, _ value: (Int) -> Double
+    ) {
+        let n = out.count
+        let parts = Parallel.ranges(n, parts: col.count < 1 << 20 ? 1 : Parallel.threads)
+        let sums = SharedBuffer(out)
+        withoutActuallyEscaping(value) { value in
+            let read = UncheckedSendable((col, value))
+            Parallel.forEach(parts.count) { p in
+                let (col, value) = read.value
+                let (low, high) = (Int32(truncatingIfNeeded: parts[p].lowerBound), Int32(truncatingIfNeeded: parts[p].upperBound))
+                for e in 0..<col.count {
+                    let c = col[e]
+                    if c >= low, c < high { sums[Int(c)] += value(e) }
+                }
+            }
+        }
     }
 
     /// The transpose, rows ascending within each column, values kept in their form.
