@@ -357,39 +357,60 @@ public struct Interner: Sendable {
         precondition(numbers.count == m, "Interner.appendAbsent: a number for each key")
         let first = count
         let start = arena.count
-        var end = start
-        for j in 0..<m {
-            let i = Int(missing[j])
-            end += other.offsets[i + 1] - other.offsets[i]
-            offsets.append(end)
-        }
-        arena.append(contentsOf: repeatElement(0, count: end - start))
         let parts = Parallel.ranges(m, parts: m < 65_536 ? 1 : threads)
+        // The new keys' offsets and bytes are written straight into the room the arrays make
+        // for them, on every thread (`Parallel.filled`): each part's bytes are counted first.
+        let (fromOffsets, fromArena) = (other.offsets, other.arena)
+        @Sendable func length(_ j: Int) -> Int {
+            let i = Int(missing[j])
+            return fromOffsets[i + 1] - fromOffsets[i]
+        }
+        let partBytes = Parallel.map(parts.count, parts: parts.count) { p in parts[p].reduce(0) { $0 + length($1) } }
+        let partStart = partBytes.reduce(into: [start]) { $0.append($0.last! + $1) }
+        let end = partStart.last!
+        offsets.append(
+            contentsOf: Parallel.filled(Int.self, count: m) { room in
+                let out = SharedBuffer(room)
+                Parallel.forEach(parts.count) { p in
+                    var at = partStart[p]
+                    for j in parts[p] {
+                        at += length(j)
+                        out[j] = at
+                    }
+                }
+            })
         let newOffsets = offsets
+        precondition(newOffsets[first + m] == end, "Interner.appendAbsent: key lengths")
+        arena.append(
+            contentsOf: Parallel.filled(UInt8.self, count: end - start) { room in
+                let to = SharedBuffer(room)
+                fromArena.withUnsafeBufferPointer { from in
+                    let source = UncheckedSendable(from)
+                    Parallel.forEach(parts.count) { p in
+                        let from = source.value
+                        for j in parts[p] {
+                            let i = Int(missing[j])
+                            let length = fromOffsets[i + 1] - fromOffsets[i]
+                            if length > 0 {
+                                precondition(newOffsets[first + j] - start + length <= to.count, "Interner.appendAbsent: key bytes")
+                                (to.base + newOffsets[first + j] - start).update(from: from.baseAddress! + fromOffsets[i], count: length)
+                            }
+                        }
+                    }
+                }
+            })
         let covered = numbered.slots.count
         /// Whether the numbered array covered number `n` before these keys were added.
         func coveredBefore(_ n: Int) -> Bool { n >= 0 && n < covered }
-        arena.withUnsafeMutableBufferPointer { arena in
-            numbered.slots.withUnsafeMutableBufferPointer { slots in
-                map.withUnsafeMutableBufferPointer { map in
-                    let (to, toSlots, toMap) = (SharedBuffer(arena), SharedBuffer(slots), SharedBuffer(map))
-                    other.arena.withUnsafeBufferPointer { from in
-                        other.offsets.withUnsafeBufferPointer { fromOffsets in
-                            Parallel.forEach(parts.count) { p in
-                                for j in parts[p] {
-                                    let i = Int(missing[j])
-                                    let index = first + j
-                                    let length = fromOffsets[i + 1] - fromOffsets[i]
-                                    precondition(newOffsets[index + 1] - newOffsets[index] == length, "Interner.appendAbsent: key length")
-                                    if length > 0 {
-                                        (to.base + newOffsets[index]).update(from: from.baseAddress! + fromOffsets[i], count: length)
-                                    }
-                                    let number = numbers[j]
-                                    if coveredBefore(number) { toSlots[number] = Int32(index + 1) }
-                                    toMap[i] = Int32(index)
-                                }
-                            }
-                        }
+        numbered.slots.withUnsafeMutableBufferPointer { slots in
+            map.withUnsafeMutableBufferPointer { map in
+                let (toSlots, toMap) = (SharedBuffer(slots), SharedBuffer(map))
+                Parallel.forEach(parts.count) { p in
+                    for j in parts[p] {
+                        let index = first + j
+                        let number = numbers[j]
+                        if coveredBefore(number) { toSlots[number] = Int32(index + 1) }
+                        toMap[Int(missing[j])] = Int32(index)
                     }
                 }
             }

@@ -289,7 +289,8 @@ extension ReferralEvents {
         for c in 1..<count {
             let values = take(&parts[c].sink.events)
             precondition(values.count == offsets[c + 1] - offsets[c], "ReferralEvents: chunk \(c)'s column length")
-            result.append(contentsOf: values)
+            // Into the room reserved, on every thread: its fresh pages are first touched there.
+            result.append(contentsOf: Parallel.copied(values))
         }
         let adjusts = (0..<count).map(adjust)
         // Pieces of about a million values, each inside one chunk.
