@@ -150,11 +150,12 @@ public enum Attribution {
         }
         // The paths' full chains are found beside the chains only when the paths will be made.
         let fullChains = onPaths && options.model.isPathModel && options.grouping == .channel && events.channel != nil
-        let (found, first, parents, chains, merged, journeys) = prepare(
+        let (found, first, parents, chains, merged, fullChainsFound) = prepare(
             events: events, conversions: conversions, options: options, pathsFromEvents: pathsFromEvents, timings: timings,
             rows: rows, unnamed: unnamed, converters: converters, fullChains: fullChains)
         // Influence-flow is handed the graph and the parents, to give them up as it goes.
-        var (graph, forest) = (consume found, consume parents)
+        // The paths are handed the full chains, to grow their trie without a copy.
+        var (graph, forest, journeys) = (consume found, consume parents, consume fullChainsFound)
         let graphQuality = graph?.quality
         // Influence-flow by channel reads the graph, the channel column and its names from here on.
         if release, onPaths || flowByChannel { events.keepOnlyChannels() }
@@ -172,7 +173,7 @@ public enum Attribution {
                 }
                 let paths = try ChannelPaths(
                     events: events, forest: forest!, chains: chains, conversions: conversions,
-                    journeys: journeys ?? ChannelPaths.FullChains(events: events, forest: forest!))
+                    journeys: journeys.take() ?? ChannelPaths.FullChains(events: events, forest: forest!))
                 var result = try attribute(paths: paths, options: options)
                 result.conversionsQuality = conversions.quality
                 result.conversionRows = conversions.count

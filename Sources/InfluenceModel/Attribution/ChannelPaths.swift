@@ -115,18 +115,21 @@ public struct ChannelPaths: Sendable {
     /// `init(events:forest:chains:conversions:)` on the full chains found for the same events
     /// and forest (`FullChains`), which need neither the chains nor the conversions and can be
     /// found beside them; `nil` without a channel column.
+    ///
+    /// The full chains are consumed: their trie goes on growing here, and a second reference to
+    /// it would make its first change copy it whole.
     package init(
         events: ReferralEvents, forest: ReferralParents, chains: ConversionChains,
-        conversions: Conversions, journeys: FullChains?
+        conversions: Conversions, journeys: consuming FullChains?
     ) throws(AttributionError) {
-        guard events.channel != nil, let journeys else {
+        guard events.channel != nil, var journeys = consume journeys else {
             throw .needsColumn(model: "--paths-from-events", column: "channel", file: events.file, flag: "--channel-column")
         }
         precondition(journeys.nodeOf.count == forest.parent.count, "ChannelPaths: full chains of another forest")
         self.init(file: events.file)
         quality = events.quality
-        var trie = journeys.trie
-        let label = journeys.label
+        var trie = journeys.takeTrie()
+        let label = journeys.labels
         var converted = [Bool](repeating: false, count: forest.parent.count)
         for i in 0..<chains.count {
             let credit = Credit(conversions: 1, value: conversions.value[i])
@@ -166,12 +169,11 @@ public struct ChannelPaths: Sendable {
     /// pass with the nulls, for markov on the 10M program export: the walk and its nulls
     /// 0.75–0.8 s of a 1.17 s credit phase on one thread, the other core idle.)
     package struct FullChains: Sendable {
-        fileprivate let trie: PathTrie
+        fileprivate private(set) var trie: PathTrie
         /// Each person's node (-1: not referred; 0, the empty path, for the roots reached).
         fileprivate let nodeOf: [Int32]
-        private let channel: [Int32]
-        /// The label of a referral without a channel.
-        private let none: Int32
+        /// Each referral's label.
+        fileprivate let labels: Labels
 
         /// The full chains of `forest`'s people; `nil` without a channel column.
         package init?(events: ReferralEvents, forest: ReferralParents) {
@@ -192,13 +194,27 @@ public struct ChannelPaths: Sendable {
                     }
                 }
             }
-            (self.trie, self.nodeOf, self.channel, self.none) = (trie, nodeOf, channel, none)
+            (self.trie, self.nodeOf, self.labels) = (trie, nodeOf, Labels(channel: channel, none: none))
         }
 
-        /// The label of event row `row`'s referral.
-        @inline(__always) fileprivate func label(_ row: Int32) -> Int32 {
-            let c = channel[Int(row)]
-            return c >= 0 ? c : none
+        /// The trie, leaving an empty one in its place (so that the caller holds its only
+        /// reference).
+        fileprivate mutating func takeTrie() -> PathTrie {
+            var taken = PathTrie()
+            swap(&taken, &trie)
+            return taken
+        }
+
+        /// The label of each event row's referral: its channel, or that of a channel named
+        /// "(none)" (`none`, -1 without one) for a referral without a channel.
+        fileprivate struct Labels: Sendable {
+            let channel: [Int32]
+            let none: Int32
+
+            @inline(__always) func callAsFunction(_ row: Int32) -> Int32 {
+                let c = channel[Int(row)]
+                return c >= 0 ? c : none
+            }
         }
     }
 
