@@ -114,6 +114,71 @@ struct ForestTests {
         #expect(!ReferralParents.numberedInOrder(past, people: appeared - 1), "seed \(seed)")
     }
 
+    /// Rows in their own order (untimed, or timed in order) that name people in order of first
+    /// appearance take the pass that links each first appearance without a check
+    /// (`linkedInRowOrder`) and climbs only for the other rows: the parents, parent rows and
+    /// children's order are the definition's, on cascades with repeated referrals, referrals
+    /// of people who shared first, and referrals back up a tree (cycles).
+    @Test(arguments: 0..<200)
+    func parentsOfRowsInOrderMatchTheDefinition(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let count = Int.random(in: 1...400, using: &rng)
+        let fresh = Double.random(in: 0.2...0.95, using: &rng)
+        var rows: [(Int32, Int32, Double)] = [(0, 1, 0)]
+        var seen: Int32 = 2
+        while rows.count < count {
+            // Now and then a new sharer: the root of a tree of their own, until referred.
+            var s = Int32.random(in: 0..<seen, using: &rng)
+            if Double.random(in: 0..<1, using: &rng) < 0.1 {
+                s = seen
+                seen += 1
+            }
+            var t: Int32
+            if Double.random(in: 0..<1, using: &rng) < fresh {
+                t = seen
+                seen += 1
+            } else {
+                t = Int32.random(in: 0..<seen, using: &rng)
+                if t == s { t = (s + 1) % seen }
+            }
+            rows.append((s, t, Double(rows.count / 3)))
+        }
+        let timed = seed % 2 == 0
+        let events = Self.events(people: Int(seen), rows: rows, timed: timed)
+        let scope = ScopeRows(allOf: events)
+        #expect(ReferralParents.numberedInOrder(scope, people: Int(seen)), "seed \(seed)")
+        let linked = try #require(ReferralParents.linkedInRowOrder(scope, people: Int(seen), joinOrder: true), "seed \(seed)")
+        let want = Self.reference(events)
+        #expect(linked.parent == want.parent && linked.parentRow == want.parentRow, "seed \(seed)")
+        let forest = ReferralForest(events: events)
+        #expect(forest.parent == want.parent && forest.parentRow == want.parentRow, "seed \(seed)")
+        // The people in the order they got their parent: by their parent rows.
+        let joined = (0..<seen).filter { want.parent[Int($0)] >= 0 }.sorted { want.parentRow[Int($0)] < want.parentRow[Int($1)] }
+        #expect(linked.joined == joined, "seed \(seed)")
+        for p in 0..<seen {
+            let children = joined.filter { want.parent[Int($0)] == p }
+            #expect(Array(forest.children(of: p)) == children, "seed \(seed), children of \(p)")
+        }
+    }
+
+    /// A chain climbed from its foot by every later row (each a referral of its top, which
+    /// closes a cycle) runs past the climbs' budget: the union–find takes over, with the same
+    /// parents.
+    @Test func climbsPastTheirBudgetFallBackToTheUnionFind() throws {
+        let length: Int32 = 1_000
+        var rows: [(Int32, Int32, Double)] = (0..<length - 1).map { ($0, $0 + 1, 0) }
+        rows += Array(repeating: (length - 1, 0, 0), count: 1_000)
+        rows.append((length - 1, length, 0))
+        let events = Self.events(people: Int(length) + 1, rows: rows, timed: false)
+        let scope = ScopeRows(allOf: events)
+        #expect(ReferralParents.numberedInOrder(scope, people: Int(length) + 1))
+        #expect(ReferralParents.linkedInRowOrder(scope, people: Int(length) + 1, joinOrder: false) == nil)
+        let parents = ReferralParents(events: events)
+        let want = Self.reference(events)
+        #expect(parents.parent == want.parent && parents.parentRow == want.parentRow)
+        #expect(parents.parent[0] == -1 && parents.parent[Int(length)] == length - 1)
+    }
+
     @Test(arguments: 0..<300)
     func forestMatchesItsDefinition(seed: UInt64) throws {
         let (people, rows, timed) = Self.randomRows(seed: seed)
