@@ -173,14 +173,12 @@ struct Attribute: ParsableCommand {
                 var (export, rows, converters) = try Export.read(
                     events: files, conversions: [conversions!], options: input.events,
                     conversionOptions: input.conversions, filter: input.filter, timings: clock,
-                    beside: early
-                        ? { events in Attribution.rowsFirst(events: events, timings: clock, label: " (beside the conversions)") }
-                        : nil)
+                    beside: early ? Attribution.rowsFirst(timings: clock, label: " (beside the conversions)") : nil)
                 let referrals = export.events.count
                 // The path models give up the referral columns they no longer read.
                 result = try Attribution.attribute(
                     releasing: &export.events, conversions: export.conversions!, options: options,
-                    pathsFromEvents: pathsFromEvents, timings: clock, rows: rows, converters: converters)
+                    pathsFromEvents: pathsFromEvents, timings: clock, rows: rows.map(Attribution.Rows.init), converters: converters)
                 // The result's counts include what building the graph merged.
                 qualities = [
                     (result.quality, RunReport.count(referrals, "referral")),

@@ -381,8 +381,8 @@ struct AttributionPathTests {
         func read(_ filter: RowFilter) throws -> (Export, Attribution.Rows?) {
             let read = try Export.read(
                 events: events, conversions: conversions, options: ReadOptions(), conversionOptions: ReadOptions(),
-                filter: filter, timings: nil, beside: { Attribution.rowsFirst(events: $0, timings: nil) })
-            return (read.export, read.beside)
+                filter: filter, timings: nil, beside: Attribution.rowsFirst(timings: nil))
+            return (read.export, read.beside.map(Attribution.Rows.init))
         }
         let (export, rows) = try read(RowFilter())
         #expect((rows != nil) == (Parallel.threads > 1))

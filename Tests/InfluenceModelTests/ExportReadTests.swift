@@ -37,8 +37,9 @@ import Testing
         let plain = try Export.read(events: eventPaths, conversions: conversionPaths)
         let (withWork, work, _) = try Export.read(
             events: eventPaths, conversions: conversionPaths, options: ReadOptions(), conversionOptions: ReadOptions(),
-            filter: RowFilter(), timings: nil, beside: { $0.count })
-        #expect(work == (Parallel.threads > 1 ? events.count : nil))
+            filter: RowFilter(), timings: nil, beside: ({ $0.count }, { $0.people.count }))
+        #expect(work?.0 == (Parallel.threads > 1 ? events.count : nil))
+        #expect(work?.1 == (Parallel.threads > 1 ? events.people.count : nil))
         for export in [plain, withWork] {
             let read = try #require(export.conversions)
             #expect(read.count == alone.count && read.count > 1000)
@@ -62,7 +63,9 @@ import Testing
             for beside in [true, false] {
                 let read = try Export.read(
                     events: eventPaths, conversions: conversionPaths, options: ReadOptions(), conversionOptions: ReadOptions(),
-                    filter: filter, timings: nil, beside: beside ? { $0.count } : nil)
+                    filter: filter, timings: nil,
+                    beside: beside
+                        ? ({ (events: ReferralEvents) in events.count }, { (events: ReferralEvents) in events.people.count }) : nil)
                 let conversions = try #require(read.export.conversions)
                 let want = read.export.events.people.indices(of: conversions.users)
                 let converters = try #require(read.converters)

@@ -51,6 +51,10 @@ public enum Attribution {
     package struct Rows: Sendable {
         let forest: ReferralParents
         let merged: DataQuality
+
+        package init(_ found: (forest: ReferralParents, merged: DataQuality)) {
+            (forest, merged) = found
+        }
     }
 
     /// Whether a run of `options` starts from `Rows` (influence-flow starts from its graph,
@@ -61,11 +65,20 @@ public enum Attribution {
 
     /// The rows' parents and merge count, each timed: on one thread when called inside
     /// another thread's work (beside the reading of the conversions), else side by side.
-    package static func rowsFirst(events: ReferralEvents, timings: PhaseTimings?, label: String = "") -> Rows {
-        let (forest, merged) = Parallel.both(
-            { timings.measure("parents\(label)") { ReferralParents(events: events) } },
-            { timings.measure("merge count (beside the parents)") { ReferralGraph.quality(of: events) } })
-        return Rows(forest: forest, merged: merged)
+    package static func rowsFirst(events: ReferralEvents, timings: PhaseTimings?) -> Rows {
+        let (parents, merged) = rowsFirst(timings: timings)
+        return Rows(Parallel.both({ parents(events) }, { merged(events) }))
+    }
+
+    /// The two halves of `rowsFirst(events:timings:)`, for `Export.read`'s `beside`: the
+    /// parents, and the merge count (which runs there on the side that is done first).
+    package static func rowsFirst(timings: PhaseTimings?, label: String = "") -> (
+        alone: (ReferralEvents) -> ReferralParents, after: (ReferralEvents) -> DataQuality
+    ) {
+        (
+            { events in timings.measure("parents\(label)") { ReferralParents(events: events) } },
+            { events in timings.measure("merge count") { ReferralGraph.quality(of: events) } }
+        )
     }
 
     /// The parents, chains and (for influence-flow) graph every model starts from, and the

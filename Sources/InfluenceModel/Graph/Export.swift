@@ -21,14 +21,15 @@ public struct Export: Sendable {
     ) throws(InputError) -> Export {
         try read(
             events: paths, conversions: conversionPaths, options: options, conversionOptions: conversionOptions, filter: filter,
-            timings: timings, beside: nil as ((ReferralEvents) -> Void)?
+            timings: timings, beside: nil as ((ReferralEvents) -> Void, (ReferralEvents) -> Void)?
         ).export
     }
 
-    /// `read(…)`, with `beside` run on the referral rows as read, while the conversions are
-    /// still being read when they are, and beside the conversions' check against the
-    /// referrals' people when no filter changes the rows after; its result is `nil` otherwise
-    /// (or without `beside`). For work on the rows that would leave a thread idle (a
+    /// `read(…)`, with `beside.alone` run on the referral rows as read, while the conversions
+    /// are still being read when they are, and beside the conversions' check against the
+    /// referrals' people when no filter changes the rows after, then `beside.after` on the
+    /// thread of whichever of the two ends first; their results are `nil` otherwise (or
+    /// without `beside`). For work on the rows that would leave a thread idle (a
     /// union–find): the reading fills it. Also returned: each of the conversions' users'
     /// person in the events' people (−1: none; `nil` without conversions), found once for the
     /// count of conversions by people not in the export, which the conversions' chains start
@@ -42,10 +43,11 @@ public struct Export: Sendable {
     /// `attribute --model last-touch` took 3.09 → 2.76 s at 942 → 994 MiB (medians of six
     /// runs each, alternating); `spread`, which waits for them, 6.07 → 6.19 s (three runs, within
     /// the noise).
-    package static func read<Beside>(
+    package static func read<Beside, After>(
         events paths: [String], conversions conversionPaths: [String]?, options: ReadOptions, conversionOptions: ReadOptions,
-        filter: RowFilter, timings: PhaseTimings?, beside: ((ReferralEvents) -> Beside)?
-    ) throws(InputError) -> (export: Export, beside: Beside?, converters: [Int32]?) {
+        filter: RowFilter, timings: PhaseTimings?,
+        beside: (alone: (ReferralEvents) -> Beside, after: (ReferralEvents) -> After)?
+    ) throws(InputError) -> (export: Export, beside: (Beside, After)?, converters: [Int32]?) {
         @Sendable func readConversions(_ label: String, options: ReadOptions) -> Result<Conversions?, InputError> {
             Result { () throws(InputError) in
                 try timings.measure(label) { () throws(InputError) in
@@ -78,18 +80,27 @@ public struct Export: Sendable {
         }
         parsed.open()
         var conversions: Conversions?
-        var besideResult: Beside?
+        var besideResult: (Beside, After)?
         var unknown: Matched?
         if let beside, filter.isEmpty, let pending {
             // The union–find on this thread; the conversions' check against the people on
-            // another, once they are read.
+            // another, once they are read; then `after` on the side that is done first. (On the
+            // 10M program export the parents take 140-200 ms, the merge count 85 ms, and the
+            // conversions, which start once the referrals are joined, 200-420 ms before their
+            // check's 80 ms: either side may be the longer.)
             let rows = events
-            let (done, result) = Parallel.both(
-                { beside(rows) },
-                { () -> Result<(Conversions?, Matched?), InputError> in
-                    pending.wait().map { c in (c, c.map { $0.matched(to: rows.people, timings: timings) }) }
+            let next = JobCounter()
+            let (done, (result, theirs)) = Parallel.both(
+                { () -> (Beside, After?) in
+                    let done = beside.alone(rows)
+                    return (done, next.take(below: 1) == nil ? nil : beside.after(rows))
+                },
+                { () -> (Result<(Conversions?, Matched?), InputError>, After?) in
+                    let result = pending.wait().map { c in (c, c.map { $0.matched(to: rows.people, timings: timings) }) }
+                    return (result, next.take(below: 1) == nil ? nil : beside.after(rows))
                 })
-            besideResult = done
+            // Exactly one side took the one job.
+            besideResult = (done.0, (done.1 ?? theirs)!)
             (conversions, unknown) = try result.get()
         } else {
             conversions = try (pending?.wait() ?? readConversions("read conversions", options: conversionOptions)).get()
