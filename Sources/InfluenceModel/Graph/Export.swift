@@ -26,10 +26,9 @@ public struct Export: Sendable {
     }
 
     /// `read(…)`, with `beside.alone` run on the referral rows as read, while the conversions
-    /// are still being read when they are, and beside the conversions' check against the
-    /// referrals' people when no filter changes the rows after, then `beside.after` on the
-    /// thread of whichever of the two ends first; their results are `nil` otherwise (or
-    /// without `beside`). For work on the rows that would leave a thread idle (a
+    /// are still being read, when they are and no filter changes the rows after, then
+    /// `beside.after` on the thread of whichever of the two ends first; their results are
+    /// `nil` otherwise (or without `beside`). For work on the rows that would leave a thread idle (a
     /// union–find): the reading fills it. Also returned: each of the conversions' users'
     /// person in the events' people (−1: none; `nil` without conversions), found once for the
     /// count of conversions by people not in the export, which the conversions' chains start
@@ -81,13 +80,13 @@ public struct Export: Sendable {
         parsed.open()
         var conversions: Conversions?
         var besideResult: (Beside, After)?
-        var unknown: Matched?
         if let beside, filter.isEmpty, let pending {
-            // The union–find on this thread; the conversions' check against the people on
-            // another, once they are read; then `after` on the side that is done first. (On the
-            // 10M program export the parents take 140-200 ms, the merge count 85 ms, and the
-            // conversions, which start once the referrals are joined, 200-420 ms before their
-            // check's 80 ms: either side may be the longer.)
+            // The union–find on this thread while the conversions are read on theirs; then
+            // `after` on the side that is done first, and the conversions' check against the
+            // people (below) on every thread. (On the 10M program export the parents take
+            // 140-200 ms and the merge count 85 ms; the conversions, which start once the
+            // referrals are joined, 200-420 ms, and their check 80 ms on one thread: either side
+            // may be the longer.)
             let rows = events
             let next = JobCounter()
             let (done, (result, theirs)) = Parallel.both(
@@ -95,13 +94,13 @@ public struct Export: Sendable {
                     let done = beside.alone(rows)
                     return (done, next.take(below: 1) == nil ? nil : beside.after(rows))
                 },
-                { () -> (Result<(Conversions?, Matched?), InputError>, After?) in
-                    let result = pending.wait().map { c in (c, c.map { $0.matched(to: rows.people, timings: timings) }) }
+                { () -> (Result<Conversions?, InputError>, After?) in
+                    let result = pending.wait()
                     return (result, next.take(below: 1) == nil ? nil : beside.after(rows))
                 })
             // Exactly one side took the one job.
             besideResult = (done.0, (done.1 ?? theirs)!)
-            (conversions, unknown) = try result.get()
+            conversions = try result.get()
         } else {
             conversions = try (pending?.wait() ?? readConversions("read conversions", options: conversionOptions)).get()
         }
@@ -119,8 +118,8 @@ public struct Export: Sendable {
         }
         var converters: [Int32]?
         if let c = conversions {
-            // Found before the filter only when there is none: the same tables.
-            let matched = unknown ?? c.matched(to: events.people, timings: timings)
+            // After the filter, on the tables it leaves.
+            let matched = c.matched(to: events.people, timings: timings)
             var q = c.quality
             (q.unknownConverters, q.unknownExamples) = matched.unknown
             conversions!.quality = q
