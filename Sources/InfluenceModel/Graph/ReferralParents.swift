@@ -199,11 +199,14 @@ public struct ReferralParents: Sendable {
             scope.target.withUnsafeBufferPointer { target in
                 parent.withUnsafeMutableBufferPointer { parent in
                     parentRow.withUnsafeMutableBufferPointer { parentRow in
-                        // Every index is below n (`numberedInOrder` checked each row), so
-                        // the loops read and write without bounds checks.
+                        // Every index is checked below n here (as `numberedInOrder` did), so
+                        // the loops after read and write without bounds checks.
                         var next: Int32 = 0  // people 0 ..< next have appeared
                         for k in 0..<rowCount {
                             let s = source[k], t = target[k]
+                            precondition(
+                                UInt32(bitPattern: s) < UInt32(n) && UInt32(bitPattern: t) < UInt32(n),
+                                "row \(k) names a person outside 0..<\(n)")
                             if s >= next { next = s &+ 1 }
                             if t >= next {
                                 next = t &+ 1
