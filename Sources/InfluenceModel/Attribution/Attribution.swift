@@ -63,8 +63,9 @@ public enum Attribution {
         options.model != .influenceFlow || pathsFromEvents
     }
 
-    /// The rows' parents and merge count, each timed: on one thread when called inside
-    /// another thread's work (beside the reading of the conversions), else side by side.
+    /// The rows' parents and merge count, each timed, side by side (on one thread when called
+    /// inside another thread's work). Beside the reading of the conversions, `Export.read`
+    /// runs the two halves (`rowsFirst(timings:label:)`) instead.
     package static func rowsFirst(events: ReferralEvents, timings: PhaseTimings?) -> Rows {
         let (parents, merged) = rowsFirst(timings: timings)
         return Rows(Parallel.both({ parents(events) }, { merged(events) }))
