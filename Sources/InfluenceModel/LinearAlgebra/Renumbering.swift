@@ -159,13 +159,13 @@ struct Renumbering: Sendable {
     /// renumbering was made from, whose rows start at `rowStart`: such as each edge's channel,
     /// from the row each edge keeps and the channel column.
     ///
-    /// Each entry reads three places at random, each found from the one before (its old row's
-    /// start, its row, the value): they are fetched in stages a few people ahead, and the new
-    /// rows are cut among the threads, each writing its own entries (a gather: the same array
-    /// whatever the thread count). On the 10.9M-person program export, one thread reading
-    /// without fetches ahead spent 0.4 s of influence-flow's credit here; as a plain `gather`
-    /// on both threads, without the stages, the credit took 2.39–2.76 s against 2.18–2.27 s
-    /// (three runs each, alternating).
+    /// Two passes, each on every thread: each old entry's value in entry order (`at` read
+    /// front to back, the value at random, fetched sixteen entries ahead), then the new rows,
+    /// each its old row's values copied whole (the old row's bounds fetched sixteen people
+    /// ahead, the start of its values eight). Each pass writes its own places (the same array
+    /// whatever the thread count). On the 10.9M-person program export one thread reading the
+    /// three places of each entry one after another spent 0.4 s of influence-flow's credit
+    /// here, and the three in stages, per new row, 253-329 ms of its wall time.
     /// - Complexity: O(rows + entries).
     func entries(_ values: [Int32], at: [Int32], from rowStart: [Int]) -> [Int32] {
         let n = order.count, m = matrix.count
@@ -173,6 +173,29 @@ struct Renumbering: Sendable {
             rowStart.count == n + 1 && rowStart.first == 0 && rowStart.last == m && at.count == m,
             "Renumbering.entries: \(rowStart.count) row starts and \(at.count) entries for \(n) people and \(m) entries")
         guard m > 0 else { return [] }
+        // Every old entry is written, by the range that holds it.
+        let byEntry = Parallel.written(Int32.self, count: m) { out in
+            let slots = SharedBuffer(out)
+            let parts = Parallel.ranges(m, parts: m < 1 << 16 ? 1 : 4 * Parallel.threads)
+            at.withUnsafeBufferPointer { at in
+                values.withUnsafeBufferPointer { values in
+                    let read = UncheckedSendable((at, values))
+                    Parallel.forEach(parts.count) { p in
+                        let (at, values) = read.value
+                        let end = parts[p].upperBound
+                        for e in parts[p] {
+                            if e &+ 16 < end {
+                                let r = Int(at[e &+ 16])
+                                if r >= 0, r < values.count { influence_prefetch(values.baseAddress! + r) }
+                            }
+                            let r = Int(at[e])
+                            precondition(r >= 0 && r < values.count, "Renumbering.entries: entry \(e) at \(r), outside the values")
+                            slots[e] = values[r]
+                        }
+                    }
+                }
+            }
+        }
         // Every entry of every new row is written below (the rows' lengths add up to m).
         var out = Parallel.written(Int32.self, count: m) { _ in }
         let parts = Parallel.ranges(n, parts: n < 1 << 16 ? 1 : 4 * Parallel.threads)
@@ -181,39 +204,24 @@ struct Renumbering: Sendable {
             order.withUnsafeBufferPointer { order in
                 rowStart.withUnsafeBufferPointer { old in
                     matrix.rowStart.withUnsafeBufferPointer { new in
-                        at.withUnsafeBufferPointer { at in
-                            values.withUnsafeBufferPointer { values in
-                                let read = UncheckedSendable((order, old, new, at, values))
-                                // Each part writes only its own rows' entries.
-                                Parallel.forEach(parts.count) { p in
-                                    let (order, old, new, at, values) = read.value
-                                    let end = parts[p].upperBound
-                                    for i in parts[p] {
-                                        // `order` holds every person once (checked when it was made).
-                                        if i &+ 16 < end { influence_prefetch(old.baseAddress! + Int(order[i &+ 16])) }
-                                        if i &+ 8 < end {
-                                            let e = old[Int(order[i &+ 8])]
-                                            if e >= 0, e < m { influence_prefetch(at.baseAddress! + e) }
-                                        }
-                                        if i &+ 4 < end {
-                                            let e = old[Int(order[i &+ 4])]
-                                            if e >= 0, e < m {
-                                                let r = Int(at[e])
-                                                if r >= 0, r < values.count { influence_prefetch(values.baseAddress! + r) }
-                                            }
-                                        }
-                                        let from = old[Int(order[i])], count = new[i + 1] - new[i]
-                                        precondition(
-                                            from >= 0 && from <= m - count && old[Int(order[i]) + 1] - from == count,
-                                            "Renumbering.entries: row starts that are not the matrix's")
-                                        for k in 0..<count {
-                                            let r = Int(at[from + k])
-                                            precondition(
-                                                r >= 0 && r < values.count,
-                                                "Renumbering.entries: entry \(from + k) at \(r), outside the values")
-                                            slots[new[i] + k] = values[r]
-                                        }
+                        byEntry.withUnsafeBufferPointer { byEntry in
+                            let read = UncheckedSendable((order, old, new, byEntry))
+                            // Each part writes only its own rows' entries.
+                            Parallel.forEach(parts.count) { p in
+                                let (order, old, new, byEntry) = read.value
+                                let end = parts[p].upperBound
+                                for i in parts[p] {
+                                    // `order` holds every person once (checked when it was made).
+                                    if i &+ 16 < end { influence_prefetch(old.baseAddress! + Int(order[i &+ 16])) }
+                                    if i &+ 8 < end {
+                                        let e = old[Int(order[i &+ 8])]
+                                        if e >= 0, e < m { influence_prefetch(byEntry.baseAddress! + e) }
                                     }
+                                    let from = old[Int(order[i])], count = new[i + 1] - new[i]
+                                    precondition(
+                                        from >= 0 && from <= m - count && old[Int(order[i]) + 1] - from == count,
+                                        "Renumbering.entries: row starts that are not the matrix's")
+                                    (slots.base + new[i]).update(from: byEntry.baseAddress! + from, count: count)
                                 }
                             }
                         }
