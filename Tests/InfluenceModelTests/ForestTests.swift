@@ -204,12 +204,22 @@ struct ForestTests {
         let parents = ReferralParents(events: events)
         #expect(parents.parent == want.parent && parents.parentRow == want.parentRow, "seed \(seed)")
         #expect(parents.members == forest.members && parents.inForest == forest.inForest, "seed \(seed)")
-        // Built without roots (the spread's measures): the same forest, `root` and `inForest` left empty.
+        // Built without roots (the spread's measures): the same forest, `root`, `inForest` and
+        // the children lists left empty; without depths (a campaign's), `depth` too. The depths
+        // in preorder are each person's, and the cascades are the same either way.
         let bare = ReferralForest(events: events, roots: false)
         #expect(bare.parent == forest.parent && bare.parentRow == forest.parentRow && bare.depth == forest.depth, "seed \(seed)")
         #expect(bare.members == forest.members && bare.roots == forest.roots && bare.preorder == forest.preorder, "seed \(seed)")
-        #expect(bare.childStart == forest.childStart && bare.children == forest.children, "seed \(seed)")
+        #expect(bare.childStart.isEmpty && bare.children.isEmpty && !forest.childStart.isEmpty, "seed \(seed)")
         #expect(bare.root.isEmpty && bare.inForest.isEmpty && !forest.root.isEmpty, "seed \(seed)")
+        let depthless = ReferralForest(scope: ScopeRows(allOf: events), roots: false, depths: false)
+        #expect(depthless.depth.isEmpty && depthless.preorder == forest.preorder && depthless.parentRow == forest.parentRow, "seed \(seed)")
+        let depthsInPreorder: [Int32] = forest.preorder.map { forest.depth[Int($0)] }
+        #expect(forest.preorderDepth == depthsInPreorder && depthless.preorderDepth == depthsInPreorder, "seed \(seed)")
+        let cascades = forest.cascades(timestamps: events.timestamp)
+        #expect(
+            depthless.cascades(timestamps: events.timestamp) == cascades && bare.cascades(timestamps: events.timestamp) == cascades,
+            "seed \(seed)")
 
         // Members in order of first appearance, roots among them in that order.
         var members: [Int32] = []

@@ -15,14 +15,16 @@ public struct ReferralForest: Sendable {
     public let parent: [Int32]
     /// The event row of each person's parent referral, -1 where there is none.
     public let parentRow: [Int32]
-    /// Generation of each person (roots 0), -1 outside the forest.
+    /// Generation of each person (roots 0), -1 outside the forest (empty in a forest built
+    /// without it, which only the spread's campaigns build).
     public let depth: [Int32]
     /// The root of each person's tree, -1 outside the forest (empty in a forest built
     /// without them, which only the spread's measures build).
     public let root: [Int32]
     /// Whether each person appears in the forest's rows (empty where `root` is).
     public let inForest: [Bool]
-    /// Children of person p: `children[childStart[p] ..< childStart[p + 1]]`, in the order they joined.
+    /// Children of person p: `children[childStart[p] ..< childStart[p + 1]]`, in the order they
+    /// joined (both empty in a forest built without roots, which only the spread's measures build).
     public let childStart: [Int32]
     public let children: [Int32]
     /// Roots in order of their first appearance in the rows.
@@ -32,6 +34,9 @@ public struct ReferralForest: Sendable {
     /// People in the forest tree by tree, in the order of `roots`, each tree depth-first from
     /// its root with children in the order they joined: a tree is one run, starting at depth 0.
     public let preorder: [Int32]
+    /// The generation of the person at each place of `preorder`: what `cascades` reads, in
+    /// order, rather than each person's `depth` at random.
+    let preorderDepth: [Int32]
 
     /// Builds the forest of every row of `events`; arrays are indexed by the events' people.
     /// - Complexity: O(r + n) for r rows and n people (see `init(scope:)`).
@@ -53,10 +58,13 @@ public struct ReferralForest: Sendable {
         self.init(scope: scope, roots: true)
     }
 
-    /// `init(scope:)`; without `roots`, `root` and `inForest` are left empty: the spread's
-    /// measures read neither, and they are 5 bytes a person (at 100M referrals of 140M people,
-    /// 0.7 GB for the forest of all rows beside a campaign's).
-    init(scope: ScopeRows, roots keepingRoots: Bool) {
+    /// `init(scope:)`; without `roots`, `root`, `inForest` and the children lists are left
+    /// empty, and without `depths`, `depth`: the spread's measures read none of them (the
+    /// children lists are the walk's alone), and they are 4 to 13 bytes a person (at 100M
+    /// referrals of 140M people, 0.7 GB for `root` and `inForest` of the forest of all rows
+    /// beside a campaign's; on the 10M program export, the children lists and a campaign's
+    /// depths, 150 MB of the forests of all rows and of the larger campaign, built side by side).
+    init(scope: ScopeRows, roots keepingRoots: Bool, depths keepingDepths: Bool = true) {
         let links = ReferralParents(scope: scope)
         let n = scope.peopleCount
         let (parent, members, joined) = (links.parent, links.members, links.joined)
@@ -65,9 +73,10 @@ public struct ReferralForest: Sendable {
         var childStart = [Int32](repeating: 0, count: n + 1)
         var children = [Int32](repeating: 0, count: joinedCount)
         let roots = members.filter { parent[Int($0)] < 0 }
-        var depth = [Int32](repeating: -1, count: n)
+        var depth = [Int32](repeating: -1, count: keepingDepths ? n : 0)
         var root = [Int32](repeating: -1, count: keepingRoots ? n : 0)
         var preorder = [Int32](repeating: 0, count: members.count)
+        var levels = [Int32](repeating: 0, count: members.count)
         parent.withUnsafeBufferPointer { parent in
             childStart.withUnsafeMutableBufferPointer { start in
                 // People join in time order, at random in memory: each one's parent is asked
@@ -108,24 +117,23 @@ public struct ReferralForest: Sendable {
                     depth.withUnsafeMutableBufferPointer { depth in
                         root.withUnsafeMutableBufferPointer { root in
                             preorder.withUnsafeMutableBufferPointer { preorder in
-                                let m = preorder.count
-                                let levels = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, m))
-                                let tops = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, m))
-                                defer {
-                                    levels.deallocate()
-                                    tops.deallocate()
-                                }
-                                let at =
-                                    m == 0
-                                    ? 0
-                                    : Self.walk(
-                                        roots: roots, start: UnsafeBufferPointer(start), children: UnsafeBufferPointer(children),
-                                        into: (preorder.baseAddress!, levels, tops), count: m)
-                                precondition(at == m, "the forest does not hold every member")
-                                for i in 0..<m {
-                                    let p = Int(preorder[i])
-                                    depth[p] = levels[i]
-                                    if keepingRoots { root[p] = tops[i] }
+                                levels.withUnsafeMutableBufferPointer { levels in
+                                    let m = preorder.count
+                                    let tops = keepingRoots ? UnsafeMutablePointer<Int32>.allocate(capacity: max(1, m)) : nil
+                                    defer { tops?.deallocate() }
+                                    let at =
+                                        m == 0
+                                        ? 0
+                                        : Self.walk(
+                                            roots: roots, start: UnsafeBufferPointer(start), children: UnsafeBufferPointer(children),
+                                            into: (preorder.baseAddress!, levels.baseAddress!, tops), count: m)
+                                    precondition(at == m, "the forest does not hold every member")
+                                    guard keepingDepths || keepingRoots else { return }
+                                    for i in 0..<m {
+                                        let p = Int(preorder[i])
+                                        if keepingDepths { depth[p] = levels[i] }
+                                        if let tops { root[p] = tops[i] }
+                                    }
                                 }
                             }
                         }
@@ -138,16 +146,17 @@ public struct ReferralForest: Sendable {
         self.depth = depth
         self.root = root
         self.inForest = keepingRoots ? links.inForest : []
-        self.childStart = childStart
-        self.children = children
+        self.childStart = keepingRoots ? childStart : []
+        self.children = keepingRoots ? children : []
         self.roots = roots
         self.members = members
         self.preorder = preorder
+        self.preorderDepth = levels
     }
 
     /// Walks the trees depth-first from each root, children in their order, writing each tree
-    /// as one run of `into` (person, depth, root), the trees in the order of `roots`: the
-    /// sequential walk's output exactly.
+    /// as one run of `into` (person, depth, root; no roots when `root` is `nil`), the trees in
+    /// the order of `roots`: the sequential walk's output exactly.
     ///
     /// One walk reads a person's children's range, then the children, each a miss at random
     /// that waits on the one before. Several trees are walked at once instead, a step of each
@@ -158,7 +167,7 @@ public struct ReferralForest: Sendable {
     /// - Returns: the number of people written, which is `count` for a forest of `count` members.
     private static func walk(
         roots: [Int32], start: UnsafeBufferPointer<Int32>, children: UnsafeBufferPointer<Int32>,
-        into out: (person: UnsafeMutablePointer<Int32>, depth: UnsafeMutablePointer<Int32>, root: UnsafeMutablePointer<Int32>),
+        into out: (person: UnsafeMutablePointer<Int32>, depth: UnsafeMutablePointer<Int32>, root: UnsafeMutablePointer<Int32>?),
         count m: Int
     ) -> Int {
         struct Lane {
@@ -222,7 +231,7 @@ public struct ReferralForest: Sendable {
                             lanes[run.lane].depths.withUnsafeBufferPointer {
                                 (out.depth + at).update(from: $0.baseAddress! + run.start, count: run.count)
                             }
-                            (out.root + at).update(repeating: roots[copied], count: run.count)
+                            out.root.map { ($0 + at).update(repeating: roots[copied], count: run.count) }
                             lanes[run.lane].waiting -= 1
                             at += run.count
                             copied += 1
@@ -253,7 +262,7 @@ public struct ReferralForest: Sendable {
             for p in 0..<parent.count where parent[p] >= 0 {
                 let r = Int(parentRow[p])
                 internalCheck(events.target[r] == Int32(p) && events.source[r] == parent[p], "parent row \(r) does not link \(p)")
-                internalCheck(depth[p] == depth[Int(parent[p])] + 1, "depth of \(p) is not its parent's plus one")
+                internalCheck(depth.isEmpty || depth[p] == depth[Int(parent[p])] + 1, "depth of \(p) is not its parent's plus one")
             }
         #endif
     }

@@ -112,12 +112,12 @@ extension ReferralForest {
         var generations: [Int] = []
         var shapes = GenerationShapes()
         let times = timestamps ?? []
-        // People come in preorder, at random in memory: their depth, parent row and its time
-        // are asked for `ahead` people early (a hint: no result depends on it), so that the
-        // misses overlap rather than come one after another.
+        // People come in preorder, at random in memory: their parent row and its time are asked
+        // for `ahead` people early (a hint: no result depends on it), so that the misses overlap
+        // rather than come one after another. Their depths are read in preorder (`preorderDepth`).
         let ahead = 16
         preorder.withUnsafeBufferPointer { preorder in
-            depth.withUnsafeBufferPointer { depth in
+            preorderDepth.withUnsafeBufferPointer { depth in
                 parentRow.withUnsafeBufferPointer { parentRow in
                     times.withUnsafeBufferPointer { times in
                         let count = preorder.count
@@ -128,8 +128,7 @@ extension ReferralForest {
                             levels.append(0)
                             var end = start + 1
                             while end < count {
-                                if end &+ ahead < count { influence_prefetch(depth.baseAddress! + Int(preorder[end &+ ahead])) }
-                                let d = depth[Int(preorder[end])]
+                                let d = depth[end]
                                 if d == 0 { break }
                                 levels.append(d)
                                 end += 1

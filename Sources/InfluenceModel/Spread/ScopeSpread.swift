@@ -97,7 +97,9 @@ public struct ScopeSpread: Sendable {
         self.campaign = campaign.map { events.campaigns.name($0) } ?? Self.overallLabel
         campaignIndex = campaign
         referrals = scope.count
-        let forest = forest ?? ReferralForest(scope: scope, roots: false)
+        // A campaign's forest without each person's depth: only the overall one's is read (by
+        // the channels), and the cascades read the depths in preorder.
+        let forest = forest ?? ReferralForest(scope: scope, roots: false, depths: false)
         people = forest.members.count
 
         var sets: (sharers: [UInt64], referred: [UInt64]) = ([], [])
