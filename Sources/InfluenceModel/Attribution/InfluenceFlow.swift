@@ -485,7 +485,31 @@ public enum InfluenceFlow {
         // twice on the 10.9M-person program export, each time 122-184 ms of fresh pages.)
         func conversionValues() -> [Double] {
             var v = Parallel.zeroed(Double.self, count: n * k)
-            for i in 0..<conversions.count {
+            // Each conversion reads its converter's place, then the place's in-weight and values,
+            // at random: asked for in stages, sixteen and eight conversions ahead (hints only; on
+            // the 10.9M-person program export the loop took 46-61 against 75-106 ms without them,
+            // three runs each alternating).
+            let count = conversions.count
+            let number = renumbering?.number ?? []
+            for i in 0..<count {
+                if i &+ 16 < count {
+                    let u = Int(chains.converter[i &+ 16])
+                    if u >= 0, u < number.count { number.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + u) } }
+                }
+                if i &+ 8 < count {
+                    let u = chains.converter[i &+ 8]
+                    let block = campaigns?.ofConversion[i &+ 8] ?? 0
+                    if u >= 0, Int(u) < n, block >= 0, block < k / 2 {
+                        let p = place(u)
+                        if p >= 0, p < n {
+                            inWeight.withUnsafeBufferPointer { influence_prefetch($0.baseAddress! + p) }
+                            v.withUnsafeBufferPointer {
+                                influence_prefetch($0.baseAddress! + (2 * block) * n + p)
+                                influence_prefetch($0.baseAddress! + (2 * block + 1) * n + p)
+                            }
+                        }
+                    }
+                }
                 let u = chains.converter[i]
                 guard u >= 0 else { continue }
                 let p = place(u)
