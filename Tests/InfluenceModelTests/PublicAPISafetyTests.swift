@@ -55,6 +55,24 @@ struct PublicAPISafetyTests {
         }
     }
 
+    /// A path table whose bounds run past its channels (its fields are public) stops markov
+    /// with a message rather than reading past the channels; the same table with its bounds
+    /// in step is credited.
+    @Test func markovRefusesPathBoundsPastTheChannels() async throws {
+        await #expect(processExitsWith: .failure) {
+            var paths = ChannelPaths(file: "p.csv")
+            paths.append(path: ["email", "social"], conversions: 1, value: 10, nulls: 0)
+            paths.append(path: ["email"], conversions: 1, value: 5, nulls: 1)
+            paths.pathStart = [0, 9, 3]
+            _ = try Attribution.attribute(paths: paths, options: AttributionOptions(model: .markov, grouping: .channel))
+        }
+        var paths = ChannelPaths(file: "p.csv")
+        paths.append(path: ["email", "social"], conversions: 1, value: 10, nulls: 0)
+        paths.append(path: ["email"], conversions: 1, value: 5, nulls: 1)
+        let result = try Attribution.attribute(paths: paths, options: AttributionOptions(model: .markov, grouping: .channel))
+        #expect(abs(result.rows.reduce(0) { $0 + $1.credit.conversions } - 2) < 1e-9)
+    }
+
     /// The same calls with consistent shapes work, so the checks refuse only what is wrong.
     @Test func consistentShapesPass() {
         let w = CSRMatrix(rows: 3, columns: 3, rowStart: [0, 1, 2, 2], column: [1, 2], value: [1, 1])

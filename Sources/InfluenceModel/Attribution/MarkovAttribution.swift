@@ -53,7 +53,7 @@ public enum MarkovAttribution {
                             guard journeys > 0 else { continue }
                             var state = 0
                             let (from, to) = (start[i], start[i + 1])
-                            precondition(from <= to, "MarkovAttribution: path \(i) ends before it starts")
+                            precondition(from <= to && to <= channel.count, "MarkovAttribution: path \(i) outside the paths' channels")
                             for k in from..<to {
                                 let next = Int(channel[k]) &+ 1
                                 if next == state { continue }

@@ -105,9 +105,8 @@ extension ReferralForest {
     public func cascades(timestamps: [Double]?, scope: ScopeRows? = nil) -> [Cascade] {
         var result: [Cascade] = []
         result.reserveCapacity(roots.count)
-        // One tree's depths by preorder position, and while walking it backward, the people
-        // counted so far below the last person met at each depth.
-        var levels: [Int32] = []
+        // While walking a tree backward, the people counted so far below the last person met at
+        // each depth.
         var below: [Int] = []
         var generations: [Int] = []
         var shapes = GenerationShapes()
@@ -117,25 +116,19 @@ extension ReferralForest {
         // rather than come one after another. Their depths are read in preorder (`preorderDepth`).
         let ahead = 16
         preorder.withUnsafeBufferPointer { preorder in
-            preorderDepth.withUnsafeBufferPointer { depth in
+            // The depth at each place of the preorder: a tree's run is read in place.
+            preorderDepth.withUnsafeBufferPointer { depthAt in
                 parentRow.withUnsafeBufferPointer { parentRow in
                     times.withUnsafeBufferPointer { times in
                         let count = preorder.count
                         var start = 0
                         while start < count {
                             let root = preorder[start]
-                            levels.removeAll(keepingCapacity: true)
-                            levels.append(0)
                             var end = start + 1
-                            while end < count {
-                                let d = depth[end]
-                                if d == 0 { break }
-                                levels.append(d)
-                                end += 1
-                            }
+                            while end < count, depthAt[end] != 0 { end += 1 }
                             let n = end - start
                             generations.removeAll(keepingCapacity: true)
-                            for d in levels {
+                            for d in depthAt[start..<end] {
                                 if Int(d) == generations.count { generations.append(0) }
                                 generations[Int(d)] += 1
                             }
@@ -165,7 +158,7 @@ extension ReferralForest {
                             below.append(contentsOf: repeatElement(0, count: generations.count + 1))
                             var distances = PairDistances()
                             for k in stride(from: n - 1, to: 0, by: -1) {
-                                let d = Int(levels[k])
+                                let d = Int(depthAt[start + k])
                                 let s = 1 + below[d + 1]
                                 below[d + 1] = 0
                                 below[d] += s
