@@ -380,39 +380,69 @@ extension Renumbering {
         let n = low.count
         var cycles: [Range<Int>] = []
         var visit = [Int32](repeating: -1, count: n)
-        var stack: [Int32] = []
-        var frames: [(person: Int32, next: Int)] = []
+        // Each person left is entered once (entering marks them visited), so the stack and the
+        // walk's frames (a person and the next entry of their row) hold at most that many.
+        let left = max(0, n - first)
+        let stack = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, left))
+        let framePerson = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, left))
+        let frameNext = UnsafeMutablePointer<Int>.allocate(capacity: max(1, left))
+        defer {
+            stack.deallocate()
+            framePerson.deallocate()
+            frameNext.deallocate()
+        }
+        var (height, depth) = (0, 0)
         var visited: Int32 = 0
         var end = n  // groups are written below this place
         visit.withUnsafeMutableBufferPointer { visit in
-            for root in 0..<n where low[root] >= 0 && visit[root] < 0 {
-                visit[root] = visited
-                low[root] = visited
+            guard let lows = low.baseAddress, let visits = visit.baseAddress, let starts = start.baseAddress else { return }
+            /// Enters person `w`, and asks for what visiting their first referrals reads (each
+            /// one's low, visit and row start; hints only): a sharer's referrals are visited one
+            /// after the other, and their reads then overlap rather than wait in turn.
+            @inline(__always) func enter(_ w: Int) {
+                precondition(height < left && depth < left, "Renumbering: a person entered twice")
+                visit[w] = visited
+                low[w] = visited
                 visited += 1
-                stack.append(Int32(truncatingIfNeeded: root))
-                frames.append((Int32(truncatingIfNeeded: root), start[root]))
-                while let top = frames.last {
-                    let v = Int(top.person)
-                    if top.next < start[v + 1] {
-                        frames[frames.count - 1].next += 1
-                        let w = Int(column[top.next])
+                stack[height] = Int32(truncatingIfNeeded: w)
+                height += 1
+                framePerson[depth] = Int32(truncatingIfNeeded: w)
+                frameNext[depth] = start[w]
+                depth += 1
+                var e = start[w]
+                let stop = min(start[w + 1], e &+ 8)
+                while e < stop {
+                    let c = Int(column[e])
+                    if UInt(c) < UInt(n) {
+                        influence_prefetch(lows + c)
+                        influence_prefetch(visits + c)
+                        influence_prefetch(starts + c)
+                    }
+                    e &+= 1
+                }
+            }
+            for root in 0..<n where low[root] >= 0 && visit[root] < 0 {
+                enter(root)
+                while depth > 0 {
+                    let v = Int(framePerson[depth - 1])
+                    let next = frameNext[depth - 1]
+                    if next < start[v + 1] {
+                        frameNext[depth - 1] = next + 1
+                        let w = Int(column[next])
                         if low[w] < 0 { continue }  // placed already
                         if visit[w] < 0 {
-                            visit[w] = visited
-                            low[w] = visited
-                            visited += 1
-                            stack.append(Int32(truncatingIfNeeded: w))
-                            frames.append((Int32(truncatingIfNeeded: w), start[w]))
+                            enter(w)
                         } else {
                             low[v] = min(low[v], visit[w])  // w is on the stack
                         }
                         continue
                     }
-                    frames.removeLast()
+                    depth -= 1
                     if low[v] == visit[v] {
                         let top = end
                         while true {
-                            let w = stack.removeLast()
+                            height -= 1
+                            let w = stack[height]
                             end -= 1
                             order[end] = w
                             low[Int(w)] = -1
@@ -423,7 +453,10 @@ extension Renumbering {
                         }
                     }
                     // A finished group (low −1) tells its caller nothing: it reaches no one above.
-                    if let parent = frames.last, low[v] >= 0 { low[Int(parent.person)] = min(low[Int(parent.person)], low[v]) }
+                    if depth > 0, low[v] >= 0 {
+                        let parent = Int(framePerson[depth - 1])
+                        low[parent] = min(low[parent], low[v])
+                    }
                 }
             }
         }
