@@ -116,7 +116,7 @@ import Testing
         want += "\n  ],\n  \"n\": \(count)\n}\n"
         #expect(value.rendered() == want)
         // Handed to a file in pieces, the same text.
-        #expect(Array(value.renderedChunks().joined()) == Array(want.utf8))
+        #expect(value.renderedPieces().joined() == Array(want.utf8))
     }
 
     // MARK: Tables

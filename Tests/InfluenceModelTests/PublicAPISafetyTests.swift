@@ -95,7 +95,7 @@ struct PublicAPISafetyTests {
         await #expect(processExitsWith: .failure) {
             var report = SpreadReport(events: try ReferralEvents.parse(bytes: Array("source,target\na,b\n".utf8), file: "x.csv"))
             report.scopes[0].cascades[0].root = 1_000_000
-            _ = report.cascadeCSVChunks()
+            _ = report.cascadeCSVPieces().joined()
         }
         await #expect(processExitsWith: .failure) {
             var report = SpreadReport(events: try ReferralEvents.parse(bytes: Array("source,target\na,b\n".utf8), file: "x.csv"))
@@ -104,7 +104,7 @@ struct PublicAPISafetyTests {
         }
         // The same report, untouched, lists its one cascade.
         let report = SpreadReport(events: try ReferralEvents.parse(bytes: Array("source,target\na,b\n".utf8), file: "x.csv"))
-        #expect(String(decoding: report.cascadeCSVChunks().joined(), as: UTF8.self).hasSuffix("a,all,2,1,1,1,,\n"))
+        #expect(String(decoding: report.cascadeCSVPieces().joined(), as: UTF8.self).hasSuffix("a,all,2,1,1,1,,\n"))
     }
 }
 

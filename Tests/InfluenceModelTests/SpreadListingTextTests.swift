@@ -56,9 +56,9 @@ struct SpreadListingTextTests {
         }
         #expect(listed > 50_000, "enough cascades for the threads' pieces")
         #expect(report.scopes.count == 3)
-        let chunks = SpreadListing(report, per: .cascade).csvChunks()
-        #expect(chunks.count > 2, "the rows in several pieces")
-        let bytes: [UInt8] = Array(chunks.joined())
+        let pieces = SpreadListing(report, per: .cascade).csvPieces()
+        #expect(pieces.count > 2, "the rows in several pieces")
+        let bytes = pieces.joined()
         #expect(bytes == Array(expected.utf8))
         #expect(report.csv(per: .cascade) == expected)
     }
@@ -89,9 +89,9 @@ struct SpreadListingTextTests {
         // In the document, handed over in pieces: the same bytes as rendered in one buffer,
         // and what a JSON reader reads.
         let document = report.json()
-        let chunks = document.renderedChunks()
-        #expect(chunks.count > 2)
-        let joined: [UInt8] = Array(chunks.joined())
+        let pieces = document.renderedPieces()
+        #expect(pieces.count > 2)
+        let joined = pieces.joined()
         #expect(joined == document.renderedBytes())
         let read = try #require(try JSONSerialization.jsonObject(with: Data(joined)) as? [String: Any])
         let cascades = try #require(read["cascades"] as? [[String: Any]])

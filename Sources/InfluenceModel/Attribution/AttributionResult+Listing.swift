@@ -24,7 +24,7 @@ public struct AttributionListing: OutputDocument, Sendable {
 
     public func table() -> String { result.table(top: top ?? 20) }
     public func csv() -> String { result.csv(top: top) }
-    public func csvChunks() -> [[UInt8]] { result.csvChunks(top: top) }
+    public func csvPieces() -> OutputPieces { result.csvPieces(top: top) }
     public func json() -> JSONValue { result.json(top: top) }
     public func markdown() -> String { result.markdown(top: top ?? 20) }
 }

@@ -18,24 +18,21 @@ extension AttributionResult {
     /// The rows as CSV in output order; numbers read back exactly.
     /// - Parameter top: keep only the first `top` rows.
     public func csv(top: Int? = nil) -> String {
-        String(decoding: csvChunks(top: top).joined(), as: UTF8.self)
+        String(decoding: csvPieces(top: top).joined(), as: UTF8.self)
     }
 
-    /// The bytes of `csv(top:)` as the header, then runs of rows formatted on their own
-    /// threads for long listings: written one after the other, they need not be joined.
+    /// The bytes of `csv(top:)` as the header, then runs of rows each formatted when it is
+    /// wanted (`OutputPieces`): written one after the other, they need not be joined.
     ///
     /// Cells go through `CSVText`'s byte path and numbers through `Format.appendShortest`,
     /// with no `String` per cell (559,647 people credited by last-touch on a 10M-referral
     /// export: 322 ms for the text made cell by cell).
-    /// - Complexity: O(rows shown × row length).
-    public func csvChunks(top: Int? = nil) -> [[UInt8]] {
+    /// - Complexity: O(rows shown × row length), when written.
+    public func csvPieces(top: Int? = nil) -> OutputPieces {
         let shown = min(rows.count, max(0, top ?? .max))
         let header = Array((csvHeader.joined(separator: ",") + "\n").utf8)
-        let parts = Parallel.ranges(shown, parts: shown < 20_000 ? 1 : 2 * Parallel.threads)
-        let pieces = rows.withUnsafeBufferPointer { rows in
-            Parallel.pieces(parts) { range in
-                var out: [UInt8] = []
-                out.reserveCapacity(range.count * 48)
+        return OutputPieces(header: header, rows: shown, perPiece: OutputPieces.rowsPerPiece) { [rows] range, out in
+            rows.withUnsafeBufferPointer { rows in
                 for k in range {
                     if let campaign = rows[k].campaign {
                         CSVText.appendField(campaign, to: &out)
@@ -51,10 +48,8 @@ extension AttributionResult {
                     }
                     out.append(0x0A)
                 }
-                return out
             }
         }
-        return [header] + pieces
     }
 
     /// A comma, then `value` as `Format.shortest` writes it.
@@ -72,25 +67,27 @@ extension AttributionResult {
         let shown = min(rows.count, max(0, top ?? .max))
         let header = csvHeader
         let idName = grouping == .channel ? "channel" : "node"
-        return rows.withUnsafeBufferPointer { rows in
-            JSONValue.objects(shown) { k, object in
-                let labels = rows[k].campaign == nil ? 1 : 2
-                if let campaign = rows[k].campaign { object.string(campaign, named: "campaign") }
-                object.string(rows[k].id, named: idName)
-                // Conversions, value, then the removal effect and the standard errors a row
-                // has, each under the header's next name after the labels.
-                var at = labels
-                if at < header.count { object.number(rows[k].credit.conversions, named: header[at]) }
-                at += 1
-                if at < header.count { object.number(rows[k].credit.value, named: header[at]) }
-                at += 1
-                if let effect = rows[k].removalEffect {
-                    if at < header.count { object.number(effect, named: header[at]) }
+        return JSONValue.objects(shown) { [rows] range, list in
+            rows.withUnsafeBufferPointer { rows in
+                list.each(range) { k, object in
+                    let labels = rows[k].campaign == nil ? 1 : 2
+                    if let campaign = rows[k].campaign { object.string(campaign, named: "campaign") }
+                    object.string(rows[k].id, named: idName)
+                    // Conversions, value, then the removal effect and the standard errors a row
+                    // has, each under the header's next name after the labels.
+                    var at = labels
+                    if at < header.count { object.number(rows[k].credit.conversions, named: header[at]) }
                     at += 1
-                }
-                if let error = rows[k].standardError {
-                    if at < header.count { object.number(error.conversions, named: header[at]) }
-                    if at + 1 < header.count { object.number(error.value, named: header[at + 1]) }
+                    if at < header.count { object.number(rows[k].credit.value, named: header[at]) }
+                    at += 1
+                    if let effect = rows[k].removalEffect {
+                        if at < header.count { object.number(effect, named: header[at]) }
+                        at += 1
+                    }
+                    if let error = rows[k].standardError {
+                        if at < header.count { object.number(error.conversions, named: header[at]) }
+                        if at + 1 < header.count { object.number(error.value, named: header[at + 1]) }
+                    }
                 }
             }
         }

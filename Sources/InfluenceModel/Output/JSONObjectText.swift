@@ -72,35 +72,61 @@ struct JSONObjectText {
     }
 }
 
-extension JSONValue {
-    /// An array of `count` objects as the JSON text `.array` of `.object`s renders at `indent`
-    /// (`rendered`), written straight into bytes, on several threads for long arrays:
-    /// `object(k, &fields)` writes object k's fields, in order, with `fields`' methods. No
-    /// `JSONValue` is made per object (an enum box, its fields and their strings, each made,
-    /// rendered and freed), and placed at `indent` (a document's results are at 2) the text is
-    /// copied as it is.
-    /// - Complexity: O(count) calls of `object`.
-    static func objects(_ count: Int, indent: Int = 2, _ object: (Int, inout JSONObjectText) -> Void) -> JSONValue {
-        guard count > 0 else { return .array([]) }
-        let item = [UInt8](repeating: 0x20, count: indent + 2)
-        let parts = Parallel.ranges(count, parts: count < parallelItems ? 1 : 2 * Parallel.threads)
-        let pieces = Parallel.pieces(parts) { range in
-            var fields = JSONObjectText(indent: indent + 2)
-            fields.out.reserveCapacity(range.count * 96)
-            for k in range {
-                fields.out.append(k == 0 ? 0x5B : 0x2C)  // [ ,
-                fields.out.append(0x0A)
-                fields.out.append(contentsOf: item)
-                fields.out.append(0x7B)  // {
-                fields.beginObject()
-                object(k, &fields)
-                fields.out.append(0x0A)
-                fields.out.append(contentsOf: item)
-                fields.out.append(0x7D)  // }
-            }
-            return fields.out
+/// A run of a listing's objects written as `JSONValue.objects` places them: each after its
+/// separator (`[` for the first of all, `,` for the others) and a line break, in braces, its
+/// fields written by `JSONObjectText`.
+struct JSONObjectList {
+    var fields: JSONObjectText
+    /// A line break's indent before each brace.
+    private let item: [UInt8]
+
+    init(indent: Int) {
+        fields = JSONObjectText(indent: indent + 2)
+        item = [UInt8](repeating: 0x20, count: indent + 2)
+    }
+
+    /// Writes objects `range`, object k's fields by `object(k, &fields)`.
+    mutating func each(_ range: Range<Int>, _ object: (Int, inout JSONObjectText) -> Void) {
+        for k in range {
+            fields.out.append(k == 0 ? 0x5B : 0x2C)  // [ ,
+            fields.out.append(0x0A)
+            fields.out.append(contentsOf: item)
+            fields.out.append(0x7B)  // {
+            fields.beginObject()
+            object(k, &fields)
+            fields.out.append(0x0A)
+            fields.out.append(contentsOf: item)
+            fields.out.append(0x7D)  // }
         }
+    }
+}
+
+extension JSONValue {
+    /// Objects a piece of a long listing holds (`objects`): a few megabytes of text.
+    static let objectsPerPiece = 16_384
+
+    /// An array of `count` objects as the JSON text `.array` of `.object`s renders at `indent`
+    /// (`rendered`), written straight into bytes piece by piece when the text is wanted
+    /// (`OutputPieces`): `render(range, &list)` writes objects `range` in order with
+    /// `list.each`. No `JSONValue` is made per object (an enum box, its fields and their
+    /// strings, each made, rendered and freed), and placed at `indent` (a document's results
+    /// are at 2) the text is copied as it is. `render` may be called for different ranges on
+    /// several threads at once, and after this returns: it must only read what it shares.
+    /// - Complexity: O(count) object writes, when rendered.
+    static func objects(
+        _ count: Int, indent: Int = 2, _ render: @escaping @Sendable (Range<Int>, inout JSONObjectList) -> Void
+    ) -> JSONValue {
+        guard count > 0 else { return .array([]) }
+        let parts = Parallel.ranges(count, parts: (count + objectsPerPiece - 1) / objectsPerPiece)
         let closing = [0x0A] + [UInt8](repeating: 0x20, count: indent) + [0x5D]  // ]
-        return .rendered(pieces: pieces + [closing], indent: indent)
+        let pieces = OutputPieces(count: parts.count + 1) { k, out in
+            guard k < parts.count else { return out.append(contentsOf: closing) }
+            // The piece is written into `out` itself (swapped in and out, never copied).
+            var list = JSONObjectList(indent: indent)
+            swap(&list.fields.out, &out)
+            render(parts[k], &list)
+            swap(&list.fields.out, &out)
+        }
+        return .rendered(pieces, indent: indent)
     }
 }

@@ -11,11 +11,11 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
-    /// A value already written as JSON text (a long listing's own fast path), in pieces to be
-    /// placed one after the other, as it renders at `indent`; placed at another indent, every
-    /// line after the first is shifted by the difference. Its line breaks must all lie
-    /// between tokens, as in text this type renders (`quote` escapes a string's).
-    case rendered(pieces: [[UInt8]], indent: Int)
+    /// A value as JSON text (a long listing's own fast path), in pieces made when wanted
+    /// (`OutputPieces`) to be placed one after the other, as it renders at `indent`; placed at
+    /// another indent, every line after the first is shifted by the difference. Its line breaks
+    /// must all lie between tokens, as in text this type renders (`quote` escapes a string's).
+    case rendered(OutputPieces, indent: Int)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
@@ -33,25 +33,25 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// `renderedBytes()` in pieces to be written one after the other: a long listing's pieces
-    /// (`.rendered` placed at the indent they were rendered at, and long arrays rendered on
-    /// several threads) are handed over as they are rather than copied into one buffer (at
-    /// 3.1M cascades, 960 MB copied and the pages of a second such buffer cleared).
-    public func renderedChunks() -> [[UInt8]] {
+    /// (`.rendered` placed at the indent they were rendered at) are handed over to be made as
+    /// they are written, and long arrays rendered on several threads handed over as they are,
+    /// rather than all copied into one buffer (at 3.1M cascades, 960 MB).
+    public func renderedPieces() -> OutputPieces {
         let chunks = Chunks()
         var out: [UInt8] = []
         write(into: &out, indent: 0, chunks: chunks)
         out.append(0x0A)
         chunks.hand(&out)
-        return chunks.list
+        return OutputPieces(concatenating: chunks.list)
     }
 
-    /// The pieces of `renderedChunks`, in order.
+    /// The parts of `renderedPieces`, in order.
     final class Chunks {
-        var list: [[UInt8]] = []
+        var list: [OutputPieces] = []
 
         /// Ends the current piece: `out` goes to the list and starts again empty.
         func hand(_ out: inout [UInt8]) {
-            if !out.isEmpty { list.append(out) }
+            if !out.isEmpty { list.append(OutputPieces([out])) }
             out = []
         }
     }
@@ -67,10 +67,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .rendered(let pieces, let at):
             if let chunks, indent == at {
                 chunks.hand(&out)
-                chunks.list.append(contentsOf: pieces)
+                chunks.list.append(pieces)
                 return
             }
-            for piece in pieces { Self.appendShifted(piece, by: indent - at, into: &out) }
+            var piece: [UInt8] = []
+            for k in 0..<pieces.count {
+                piece.removeAll(keepingCapacity: true)
+                pieces.append(k, to: &piece)
+                Self.appendShifted(piece, by: indent - at, into: &out)
+            }
         case .array(let items):
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             // Arrays of scalars stay on one line; arrays of objects get a line each.
@@ -91,7 +96,7 @@ public indirect enum JSONValue: Sendable, Equatable {
                 }
                 if let chunks {
                     chunks.hand(&out)
-                    chunks.list.append(contentsOf: pieces)
+                    chunks.list.append(OutputPieces(pieces))
                 } else {
                     for piece in pieces { out.append(contentsOf: piece) }
                 }

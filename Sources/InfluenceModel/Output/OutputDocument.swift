@@ -16,9 +16,9 @@ public protocol OutputDocument {
     func html() -> String?
     /// The CSV as bytes (a document with a faster byte path overrides it).
     func csvBytes() -> [UInt8]
-    /// The bytes of `csvBytes()` in pieces to be written one after the other (a document
-    /// formatted in parts on several threads need not join them first).
-    func csvChunks() -> [[UInt8]]
+    /// The bytes of `csvBytes()` in pieces to be written one after the other, each made when
+    /// it is wanted (a long listing is never all in memory at once).
+    func csvPieces() -> OutputPieces
 }
 
 extension OutputDocument {
@@ -26,7 +26,7 @@ extension OutputDocument {
 
     public func csvBytes() -> [UInt8] { Array(csv().utf8) }
 
-    public func csvChunks() -> [[UInt8]] { [csvBytes()] }
+    public func csvPieces() -> OutputPieces { OutputPieces([csvBytes()]) }
 
     /// Whether the document can be written as `format`.
     public func supports(_ format: OutputFormat) -> Bool {
@@ -51,10 +51,10 @@ extension OutputDocument {
     public func write(as format: OutputFormat, to path: String?) throws(OutputError) -> Bool {
         switch format {
         case .csv:
-            try OutputFile.write(chunks: csvChunks(), to: path)
+            try OutputFile.write(pieces: csvPieces(), to: path)
             return true
         case .json:
-            try OutputFile.write(chunks: json().renderedChunks(), to: path)
+            try OutputFile.write(pieces: json().renderedPieces(), to: path)
             return true
         default: break
         }

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Why output could not be written (exit 74).
@@ -50,8 +51,28 @@ public enum OutputFile {
     /// to a file), without joining them first.
     /// - Throws: `OutputError`.
     public static func write(chunks: [[UInt8]], to path: String?) throws(OutputError) {
+        try write(pieces: OutputPieces(chunks), to: path)
+    }
+
+    /// Writes `pieces` one after another to `path` as `write(_:to:)` writes text (atomically
+    /// to a file), each piece made while the one before it is written, on another thread
+    /// when there are several (`OutputPieces.forEach`).
+    /// - Throws: `OutputError`.
+    public static func write(pieces: OutputPieces, to path: String?) throws(OutputError) {
         try write(to: path) { fd, shown throws(OutputError) in
-            for chunk in chunks { try check(chunk.withUnsafeBufferPointer { writeAll(fd, $0) }, path: shown) }
+            // Written bytes are handed to the device as they pass each 32 MiB (a hint; a pipe
+            // or a device ignores it), so the flush at the end has little left to do.
+            var (written, started) = (0, 0)
+            let failure = pieces.forEach(makers: Parallel.threads - 1) { bytes in
+                let failure = writeAll(fd, bytes)
+                written += bytes.count
+                if failure == 0, written - started >= 32 << 20 {
+                    _ = influence_start_writeback(fd, Int64(started), Int64(written - started))
+                    started = written
+                }
+                return failure
+            }
+            try check(failure, path: shown)
         }
     }
 

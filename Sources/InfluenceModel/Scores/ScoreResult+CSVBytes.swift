@@ -5,26 +5,21 @@ extension ScoreResult {
     /// and numbers written by `Format.appendShortest`, so no `String` is made per row.
     /// - Complexity: O(n log n) for the ranking (O(n) without ties), then O(n).
     public func csvBytes(top: Int? = nil) -> [UInt8] {
-        let pieces = csvChunks(top: top)
-        var out: [UInt8] = []
-        out.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
-        for piece in pieces { out.append(contentsOf: piece) }
-        return out
+        csvPieces(top: top).joined()
     }
 
-    /// The bytes of `csvBytes(top:)` as the header, then each thread's rows: written one after
-    /// the other, they need not be joined (at 1M scores a fresh 37 MB array and a copy).
-    public func csvChunks(top: Int? = nil) -> [[UInt8]] {
+    /// The bytes of `csvBytes(top:)` as the header, then runs of rows each formatted when it
+    /// is wanted (`OutputPieces`): written one after the other, they need not be joined (at 1M
+    /// scores a fresh 37 MB array and a copy).
+    public func csvPieces(top: Int? = nil) -> OutputPieces {
         let order = ranking().prefix(top ?? .max)
         let header = Array((authority == nil ? "node,score,rank\n" : "node,hub,authority,rank\n").utf8)
-        let parts = Parallel.ranges(order.count, parts: order.count < 50_000 ? 1 : Parallel.threads * 2)
         let first = order.startIndex
         let guarding = CSVText.guardFormulas
         // Bytes a row may take besides its id: the numbers, their commas, the rank, a line feed.
         let fixed = (authority == nil ? 1 : 2) * (1 + Format.shortestRoom) + 1 + CSVText.decimalRoom + 1
-        let pieces = Parallel.pieces(parts) { range in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(range.count * 48)
+        return OutputPieces(header: header, rows: order.count, perPiece: OutputPieces.rowsPerPiece) {
+            [people, score, authority] range, bytes in
             people.arena.withUnsafeBufferPointer { arena in
                 people.offsets.withUnsafeBufferPointer { offsets in
                     score.withUnsafeBufferPointer { score in
@@ -88,9 +83,7 @@ extension ScoreResult {
                     }
                 }
             }
-            return bytes
         }
-        return [header] + pieces
     }
 }
 

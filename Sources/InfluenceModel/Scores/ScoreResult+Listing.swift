@@ -35,7 +35,7 @@ public struct ScoreListing: OutputDocument, Sendable {
     public func table() -> String { result.table(top: top ?? 20) }
     public func csv() -> String { result.csv(top: top) }
     public func csvBytes() -> [UInt8] { result.csvBytes(top: top) }
-    public func csvChunks() -> [[UInt8]] { result.csvChunks(top: top) }
+    public func csvPieces() -> OutputPieces { result.csvPieces(top: top) }
     public func json() -> JSONValue { result.json(top: top, conversionsQuality: conversionsQuality) }
     public func markdown() -> String { result.markdown(top: top ?? 20) }
 }

@@ -27,16 +27,18 @@ extension ScoreResult {
         // took about ten times the CSV's time at a million people.
         let order = ranking().prefix(top ?? .max)
         let first = order.startIndex
-        let rows = JSONValue.objects(order.count) { k, fields in
-            let p = order[first + k]
-            fields.string(people.name(p), named: "node")
-            if let authority {
-                fields.number(score[Int(p)], named: "hub")
-                fields.number(authority[Int(p)], named: "authority")
-            } else {
-                fields.number(score[Int(p)], named: "score")
+        let rows = JSONValue.objects(order.count) { [people, score, authority] range, list in
+            list.each(range) { k, fields in
+                let p = order[first + k]
+                fields.string(people.name(p), named: "node")
+                if let authority {
+                    fields.number(score[Int(p)], named: "hub")
+                    fields.number(authority[Int(p)], named: "authority")
+                } else {
+                    fields.number(score[Int(p)], named: "score")
+                }
+                fields.int(k + 1, named: "rank")
             }
-            fields.int(k + 1, named: "rank")
         }
         return .document(
             command: "score", parameters: parameters,

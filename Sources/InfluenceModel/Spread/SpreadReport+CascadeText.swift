@@ -2,13 +2,13 @@ import CPrefetch
 
 extension SpreadReport {
     /// The listing per cascade (`csv(per: .cascade)`) as bytes: the header, then the rows in
-    /// pieces formatted on several threads, to be written one after the other.
+    /// pieces each formatted when it is wanted (`OutputPieces`), to be written one after the other.
     ///
     /// Ids are copied from the people's arena and numbers and times written straight into
     /// bytes: no row of `String`s is made. On a 10M-row program export (3.1M cascades) the
     /// rows as `[[String]]` joined into one `String` took 12.7 s.
     /// - Complexity: O(cascades + the bytes written).
-    public func cascadeCSVChunks() -> [[UInt8]] {
+    public func cascadeCSVPieces() -> OutputPieces {
         let header = Array((Self.header(.cascade).joined(separator: ",") + "\n").utf8)
         let guarding = CSVText.guardFormulas
         let positions = CascadePositions(scopes)
@@ -17,12 +17,10 @@ extension SpreadReport {
         // times, their commas and the line feed.
         let fixed = 3 * CSVText.decimalRoom + Format.shortestRoom + 2 * Timestamp.iso8601Room + 8
         let peopleCount = people.count
-        let pieces = Parallel.pieces(Parallel.ranges(positions.count, parts: positions.count < 50_000 ? 1 : Parallel.threads * 2)) {
-            range in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(range.count * 100)
-            people.arena.withUnsafeBufferPointer { arena in
-                people.offsets.withUnsafeBufferPointer { offsets in
+        let (arena, offsets) = (people.arena, people.offsets)
+        return OutputPieces(header: header, rows: positions.count, perPiece: OutputPieces.rowsPerPiece) { range, bytes in
+            arena.withUnsafeBufferPointer { arena in
+                offsets.withUnsafeBufferPointer { offsets in
                     // Roots are people at random: each batch's offsets, then its keys' first
                     // bytes, are read in tight loops first, so that the cache misses overlap
                     // (one after another they were most of the listing's time).
@@ -74,46 +72,48 @@ extension SpreadReport {
                     if touched == 42 { bytes.reserveCapacity(bytes.count) }  // keeps the reads
                 }
             }
-            return bytes
         }
-        return [header] + pieces
     }
 
     /// The JSON document's `cascades`: an object per cascade, as `.array` of `.object`s renders
-    /// them (`JSONValue.objects`), written straight into text. Made as values, the 3.1M
-    /// cascades of a 10M-row program export took 20 s to render and 6 GB at the peak.
+    /// them (`JSONValue.objects`), written straight into text piece by piece as it is written
+    /// out. Made as values, the 3.1M cascades of a 10M-row program export took 20 s to render
+    /// and 6 GB at the peak.
     func cascadeObjects() -> JSONValue {
         let positions = CascadePositions(scopes)
         let names = scopes.map(\.campaign)
         let ahead = 16
+        let (arena, offsets) = (people.arena, people.offsets)
         let peopleCount = people.count
         /// The root at `position`, if it is a person (the report's fields are public).
-        func root(_ position: Int) -> Int? {
+        @Sendable func root(_ position: Int) -> Int? {
             let (s, i) = positions.locate(position)
             let root = Int(positions.lists[s][i].root)
             return UInt(bitPattern: root) < UInt(peopleCount) ? root : nil
         }
-        return people.offsets.withUnsafeBufferPointer { offsets in
-            people.arena.withUnsafeBufferPointer { arena in
-                JSONValue.objects(positions.count) { k, fields in
-                    // Roots are people at random: the offset of the root `ahead` objects on,
-                    // and the key of the one half as far, are asked for early (hints only).
-                    if k + ahead < positions.count, let next = root(k + ahead) { influence_prefetch(offsets.baseAddress! + next) }
-                    if k + ahead / 2 < positions.count, let next = root(k + ahead / 2), offsets[next] < arena.count {
-                        influence_prefetch(arena.baseAddress! + offsets[next])
+        return JSONValue.objects(positions.count) { range, list in
+            offsets.withUnsafeBufferPointer { offsets in
+                arena.withUnsafeBufferPointer { arena in
+                    list.each(range) { k, fields in
+                        // Roots are people at random: the offset of the root `ahead` objects on,
+                        // and the key of the one half as far, are asked for early (hints only).
+                        if k + ahead < positions.count, let next = root(k + ahead) { influence_prefetch(offsets.baseAddress! + next) }
+                        if k + ahead / 2 < positions.count, let next = root(k + ahead / 2), offsets[next] < arena.count {
+                            influence_prefetch(arena.baseAddress! + offsets[next])
+                        }
+                        let (s, i) = positions.locate(k)
+                        let c = positions.lists[s][i]
+                        guard let root = root(k) else { preconditionFailure("cascade root \(c.root) is not a person") }
+                        fields.string(bytes: UnsafeBufferPointer(rebasing: arena[offsets[root]..<offsets[root + 1]]), named: "root")
+                        fields.string(names[s], named: "campaign")
+                        fields.int(c.size, named: "size")
+                        fields.int(c.depth, named: "depth")
+                        fields.int(c.maxBreadth, named: "max_breadth")
+                        fields.optionalNumber(c.structuralVirality, named: "structural_virality")
+                        fields.time(c.firstTimestamp, named: "first_timestamp")
+                        fields.time(c.lastTimestamp, named: "last_timestamp")
+                        fields.ints(c.generationSizes, named: "generation_sizes")
                     }
-                    let (s, i) = positions.locate(k)
-                    let c = positions.lists[s][i]
-                    guard let root = root(k) else { preconditionFailure("cascade root \(c.root) is not a person") }
-                    fields.string(bytes: UnsafeBufferPointer(rebasing: arena[offsets[root]..<offsets[root + 1]]), named: "root")
-                    fields.string(names[s], named: "campaign")
-                    fields.int(c.size, named: "size")
-                    fields.int(c.depth, named: "depth")
-                    fields.int(c.maxBreadth, named: "max_breadth")
-                    fields.optionalNumber(c.structuralVirality, named: "structural_virality")
-                    fields.time(c.firstTimestamp, named: "first_timestamp")
-                    fields.time(c.lastTimestamp, named: "last_timestamp")
-                    fields.ints(c.generationSizes, named: "generation_sizes")
                 }
             }
         }

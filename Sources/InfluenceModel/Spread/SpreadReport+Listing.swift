@@ -36,8 +36,8 @@ public struct SpreadListing: OutputDocument, Sendable {
 
     public func table() -> String { report.table(per: level) }
     public func csv() -> String { report.csv(per: level) }
-    /// Per cascade the rows are formatted as bytes on several threads (`cascadeCSVChunks`).
-    public func csvChunks() -> [[UInt8]] { level == .cascade ? report.cascadeCSVChunks() : [csvBytes()] }
+    /// Per cascade the rows are formatted as bytes piece by piece as they are written (`cascadeCSVPieces`).
+    public func csvPieces() -> OutputPieces { level == .cascade ? report.cascadeCSVPieces() : OutputPieces([csvBytes()]) }
     /// JSON holds every level in one document.
     public func json() -> JSONValue { report.json() }
     public func markdown() -> String { report.markdown(per: level) }

@@ -12,7 +12,7 @@ extension SpreadReport {
     /// - `generation`: `campaign,generation,people,r` (r empty for the last generation).
     /// - `day`: `campaign,date,new_people,cumulative_people`.
     public func csv(per level: SpreadLevel) -> String {
-        if level == .cascade { return String(decoding: cascadeCSVChunks().joined(), as: UTF8.self) }
+        if level == .cascade { return String(decoding: cascadeCSVPieces().joined(), as: UTF8.self) }
         var out = Self.header(level).joined(separator: ",") + "\n"
         let text = Self.textColumns(level)
         for row in rows(per: level, number: Format.shortest) {
