@@ -299,7 +299,8 @@ public enum Attribution {
                 ledger.add(key, Credit(conversions: shares[k], value: shares[k] * value))
             }
         }
-        let rows = ledger.rows { key, credit in
+        // Keys are people in the order they were first credited: at random.
+        let rows = ledger.rows(people: options.grouping == .person ? events.people : nil) { key, credit in
             row(key: key, credit: credit, grouping: options.grouping, events: events, campaigns: campaigns)
         }
         let counts = chains.organicCounts()

@@ -227,6 +227,22 @@ public struct Interner: Sendable {
     }
 
     /// Calls `body` with the bytes of key `index`.
+    /// Asks the processor to fetch where key `index` starts (`bytes` false) or its first bytes
+    /// (`bytes` true, which reads where it starts: ask for that first, some keys earlier), for
+    /// keys about to be read at random. Hints only; nothing for an index that is not a key.
+    @inline(__always)
+    func prefetchKey(_ index: Int32, bytes: Bool) {
+        let i = Int(index)
+        guard i >= 0, i < count else { return }
+        offsets.withUnsafeBufferPointer { offsets in
+            guard bytes else { return influence_prefetch(offsets.baseAddress! + i) }
+            let at = offsets[i]
+            arena.withUnsafeBufferPointer { arena in
+                if at < arena.count { influence_prefetch(arena.baseAddress! + at) }
+            }
+        }
+    }
+
     func withKey<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let i = Int(index)
         return try arena.withUnsafeBufferPointer {
