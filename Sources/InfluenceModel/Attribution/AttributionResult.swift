@@ -248,6 +248,17 @@ struct CreditLedger {
     ///   starts is asked for 16 keys ahead, and its bytes 8 keys ahead, so that the misses of
     ///   the keys between overlap.
     func rows(people: Interner? = nil, _ make: (Int, Credit) -> AttributionResult.Row) -> [AttributionResult.Row] {
+        Self.rows(keys: keys, credit: credit, people: people, make)
+    }
+
+    /// `rows(people:_:)` for keys each given once, with their credit, in the order they are
+    /// listed: no ledger is needed to find them (influence-flow credits every person once; on
+    /// the 10.9M-person program export, 1.26M of them, each looked for in the ledger's map
+    /// as it grew).
+    static func rows(keys: [Int], credit: [Credit], people: Interner? = nil, _ make: (Int, Credit) -> AttributionResult.Row)
+        -> [AttributionResult.Row]
+    {
+        precondition(keys.count == credit.count, "CreditLedger.rows: \(keys.count) keys, \(credit.count) credits")
         let count = keys.count
         return Parallel.map(count, parts: count < 50_000 ? 1 : 4 * Parallel.threads) { i in
             if let people {

@@ -525,26 +525,32 @@ public enum InfluenceFlow {
             w, inWeight: inWeight, damping: d, values: kept ?? conversionValues(), columns: k, settings: options.iteration,
             lean: layout.lean,
             sweepOrder: layout.sweepOrder)
-        var ledger = CreditLedger()
+        var keys: [Int] = []
+        var credits: [Credit] = []
         switch options.grouping {
         case .person, .campaign:
-            // People in the graph's numbering again, added in its order.
+            // People in the graph's numbering again, listed in its order: each key once.
             let mass = renumbering?.back(columns: m, k) ?? m
             let weight = renumbering?.back(inWeight) ?? inWeight
             for block in 0..<blocks {
                 for s in 0..<n {
                     let keep = weight[s] > 0 ? 1 - d : 1
                     let kept = Credit(conversions: keep * mass[(2 * block) * n + s], value: keep * mass[(2 * block + 1) * n + s])
-                    if kept.conversions != 0 || kept.value != 0 { ledger.add(block * n + s, kept) }
+                    if kept.conversions != 0 || kept.value != 0 {
+                        keys.append(block * n + s)
+                        credits.append(kept)
+                    }
                 }
             }
         case .channel:
             let slots = events.channels.count + 1
             let (sums, used) = channelFlows(
                 w.forward, inWeight: inWeight, v: kept ?? conversionValues(), m: m, entryChannel: entryChannel, slots: slots, damping: d)
+            var ledger = CreditLedger()
             for slot in sums.indices where used[slot] { ledger.add(slot % slots - 1, sums[slot]) }
+            (keys, credits) = (ledger.keys, ledger.credit)
         }
-        let rows = ledger.rows { key, credit in
+        let rows = CreditLedger.rows(keys: keys, credit: credits) { key, credit in
             Attribution.row(key: key, credit: credit, grouping: options.grouping, events: events, campaigns: campaigns)
         }
         let hint =
