@@ -262,8 +262,8 @@ struct CreditLedger {
         let count = keys.count
         return Parallel.map(count, parts: count < 50_000 ? 1 : 4 * Parallel.threads) { i in
             if let people {
-                if i + 16 < count { people.prefetchKey(Int32(truncatingIfNeeded: keys[i + 16]), bytes: false) }
-                if i + 8 < count { people.prefetchKey(Int32(truncatingIfNeeded: keys[i + 8]), bytes: true) }
+                if i + 16 < count { people.prefetchName(Int32(truncatingIfNeeded: keys[i + 16]), bytes: false) }
+                if i + 8 < count { people.prefetchName(Int32(truncatingIfNeeded: keys[i + 8]), bytes: true) }
             }
             return make(keys[i], credit[i])
         }

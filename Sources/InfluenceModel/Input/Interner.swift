@@ -226,12 +226,12 @@ public struct Interner: Sendable {
         return word
     }
 
-    /// Calls `body` with the bytes of key `index`.
     /// Asks the processor to fetch where key `index` starts (`bytes` false) or its first bytes
     /// (`bytes` true, which reads where it starts: ask for that first, some keys earlier), for
-    /// keys about to be read at random. Hints only; nothing for an index that is not a key.
+    /// names about to be read at random (`name`). Hints only; nothing for an index that is not
+    /// a key.
     @inline(__always)
-    func prefetchKey(_ index: Int32, bytes: Bool) {
+    func prefetchName(_ index: Int32, bytes: Bool) {
         let i = Int(index)
         guard i >= 0, i < count else { return }
         offsets.withUnsafeBufferPointer { offsets in
@@ -243,6 +243,7 @@ public struct Interner: Sendable {
         }
     }
 
+    /// Calls `body` with the bytes of key `index`.
     func withKey<R>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let i = Int(index)
         return try arena.withUnsafeBufferPointer {

@@ -144,8 +144,8 @@ public struct OutputPieces: Sendable {
 ///
 /// No deadlock: pieces are handed out in order, so when the writer waits for piece k, either
 /// a maker has it or every piece handed out comes before k, has been written, and has given
-/// its buffer back, so a buffer is free and the writer takes k itself. `@unchecked Sendable` is sound: every field is
-/// read and written only while holding `condition`.
+/// its buffer back, so a buffer is free and the writer takes k itself. `@unchecked Sendable`
+/// is sound: every field is read and written only while holding `condition`.
 private final class PieceLine: @unchecked Sendable {
     private let condition = NSCondition()
     private let count: Int
@@ -167,8 +167,17 @@ private final class PieceLine: @unchecked Sendable {
     func nextToMake(into out: inout [UInt8]) -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        while free.isEmpty && !stopped && next < count { condition.wait() }
-        guard !stopped, next < count else { return nil }
+        while true {
+            if let k = handOut(into: &out) { return k }
+            if stopped || next == count { return nil }
+            condition.wait()
+        }
+    }
+
+    /// The next piece to make, with a free buffer moved into `out`, when one is left, the
+    /// writer has not stopped and a buffer is free; `nil` otherwise. Called holding `condition`.
+    private func handOut(into out: inout [UInt8]) -> Int? {
+        guard !stopped, next < count, !free.isEmpty else { return nil }
         next += 1
         out = free.removeLast()
         return next - 1
@@ -194,11 +203,7 @@ private final class PieceLine: @unchecked Sendable {
                 out = piece
                 return nil
             }
-            if !stopped, next < count, !free.isEmpty {
-                next += 1
-                spare = free.removeLast()
-                return next - 1
-            }
+            if let j = handOut(into: &spare) { return j }
             condition.wait()
         }
     }
