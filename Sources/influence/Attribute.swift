@@ -178,7 +178,8 @@ struct Attribute: ParsableCommand {
                 // The path models give up the referral columns they no longer read.
                 result = try Attribution.attribute(
                     releasing: &export.events, conversions: export.conversions!, options: options,
-                    pathsFromEvents: pathsFromEvents, timings: clock, rows: rows.map(Attribution.Rows.init), converters: converters)
+                    pathsFromEvents: pathsFromEvents, timings: clock, rows: (consume rows).map(Attribution.Rows.init),
+                    converters: converters)
                 // The result's counts include what building the graph merged.
                 qualities = [
                     (result.quality, RunReport.count(referrals, "referral")),

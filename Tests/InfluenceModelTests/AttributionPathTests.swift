@@ -344,30 +344,44 @@ struct AttributionPathTests {
         #expect(paths.channels == firstSeen)
     }
 
-    /// Attributing while releasing the referral columns gives the same credit; the path models
-    /// and influence-flow by channel leave the events with their channels only, the others
-    /// leave them whole.
-    @Test(arguments: [
-        (AttributionModel.markov, AttributionGrouping.channel, false), (.shapley, .channel, false), (.linear, .channel, true),
-        (.linear, .person, false), (.timeDecay, .channel, false), (.influenceFlow, .channel, false), (.influenceFlow, .person, false),
-        (.influenceFlow, .campaign, false),
-    ])
+    /// Every model and grouping run on the referral data.
+    static let releaseCases: [(AttributionModel, AttributionGrouping, Bool)] =
+        AttributionModel.allCases.flatMap { model -> [(AttributionModel, AttributionGrouping, Bool)] in
+            if model.isChainModel || model == .influenceFlow {
+                return AttributionGrouping.allCases.map { (model, $0, false) } + (model.isPathModel ? [(model, .channel, true)] : [])
+            }
+            return [(model, .channel, false)]
+        }
+
+    /// Attributing while releasing the referral columns gives the same credit, and the events
+    /// keep what the credit reads only: the path models and influence-flow by channel their
+    /// channels alone; the other models no sources or targets, the people's ids but by
+    /// channel, times and line numbers for time-decay alone, channels by channel alone,
+    /// campaigns by campaign alone.
+    @Test(arguments: releaseCases)
     func releasingGivesTheSameCredit(model: AttributionModel, grouping: AttributionGrouping, fromEvents: Bool) throws {
         let events = try HandExample.referrals()
         let conversions = try HandExample.purchases()
+        #expect(events.campaign != nil && events.channel != nil && events.timestamp != nil && !events.line.isEmpty)
         let options = AttributionOptions(model: model, grouping: grouping)
         let kept = try Attribution.attribute(events: events, conversions: conversions, options: options, pathsFromEvents: fromEvents)
         var released = events
         let result = try Attribution.attribute(
             releasing: &released, conversions: conversions, options: options, pathsFromEvents: fromEvents)
-        func text(_ r: AttributionResult) -> [String] { r.rows.map { "\($0.id) \($0.credit.conversions) \($0.credit.value)" } }
+        func text(_ r: AttributionResult) -> [String] {
+            r.rows.map { "\($0.campaign ?? "-") \($0.id) \($0.credit.conversions) \($0.credit.value)" }
+        }
         #expect(text(result) == text(kept) && !text(kept).isEmpty)
         #expect(result.total == kept.total && result.organic == kept.organic && result.quality == kept.quality)
-        let gives = fromEvents || model == .markov || model == .shapley || (model == .influenceFlow && grouping == .channel)
-        #expect(released.count == (gives ? 0 : events.count))
-        #expect(released.people.count == (gives ? 0 : events.people.count))
-        #expect((released.timestamp == nil) == gives)
-        #expect(released.channel == events.channel && released.channels.count == events.channels.count)
+        let channelsOnly = fromEvents || model == .markov || model == .shapley || (model == .influenceFlow && grouping == .channel)
+        #expect(released.count == 0 && released.target.isEmpty)
+        #expect(released.people.count == (channelsOnly || grouping == .channel ? 0 : events.people.count))
+        let timed = model == .timeDecay && !channelsOnly
+        #expect((released.timestamp != nil) == timed && released.line.isEmpty == !timed)
+        let channels = channelsOnly || grouping == .channel
+        #expect((released.channel == events.channel) == channels && released.channels.count == (channels ? events.channels.count : 0))
+        let campaigns = !channelsOnly && grouping == .campaign
+        #expect((released.campaign != nil) == campaigns && released.campaigns.count == (campaigns ? events.campaigns.count : 0))
         #expect(released.quality == events.quality && released.file == events.file)
     }
 

@@ -40,26 +40,39 @@ public struct ReferralEvents: Sendable {
     /// The number of referrals kept.
     public var count: Int { source.count }
 
-    /// Gives up every column but the channels (`Attribution.attribute(releasing:…)`): the
-    /// people's ids, sources, targets, weights, times, campaigns and line numbers. The file,
-    /// the files' list, the quality, the channel column and its names stay.
-    mutating func keepOnlyChannels() {
-        people = Interner(capacity: 0)
-        source = []
-        target = []
-        weights = []
-        timestamp = nil
-        campaign = nil
-        campaigns = Interner(capacity: 0)
-        line = []
+    /// Columns `Attribution.attribute(releasing:…)` can give up once no model reads them.
+    struct Columns: OptionSet {
+        let rawValue: Int
+        /// The people's ids (their bytes and tables).
+        static let people = Columns(rawValue: 1 << 0)
+        /// Sources, targets and weights.
+        static let endpoints = Columns(rawValue: 1 << 1)
+        static let times = Columns(rawValue: 1 << 2)
+        static let channels = Columns(rawValue: 1 << 3)
+        /// The campaign column and the campaigns' names.
+        static let campaigns = Columns(rawValue: 1 << 4)
+        static let lines = Columns(rawValue: 1 << 5)
     }
 
-    /// Gives up the campaign column, the campaigns' names and the line numbers, which reading
-    /// the parents, the chains and the graph does not need.
-    mutating func keepAllButCampaignsAndLines() {
-        campaign = nil
-        campaigns = Interner(capacity: 0)
-        line = []
+    /// Gives up `columns`; the file, the files' list and the quality stay. With `.endpoints`
+    /// gone, `count` is 0.
+    mutating func release(_ columns: Columns) {
+        if columns.contains(.people) { people = Interner(capacity: 0) }
+        if columns.contains(.endpoints) {
+            source = []
+            target = []
+            weights = []
+        }
+        if columns.contains(.times) { timestamp = nil }
+        if columns.contains(.channels) {
+            channel = nil
+            channels = Interner(capacity: 0)
+        }
+        if columns.contains(.campaigns) {
+            campaign = nil
+            campaigns = Interner(capacity: 0)
+        }
+        if columns.contains(.lines) { line = [] }
     }
 
     /// Row `row`'s weight (1 without a weight column).
