@@ -161,6 +161,61 @@ struct AttributionFlowTests {
         }
     }
 
+    /// By person, on a forest large enough to be solved over people renumbered, each listed
+    /// person's credit is their kept share of a mass that solves m = d·Q·m + Q·v in the file's
+    /// numbering (each row checked by the person's id): the credit is put back on the right
+    /// people.
+    @Test func byPersonOnARenumberedSolveNamesEachPersonsOwnCredit() throws {
+        var rng = SplitMix64(seed: 43)
+        let people = 140_000
+        var text = "source,target\n"
+        for p in 1..<people {
+            let parent = Int(rng.next() % UInt64(p))
+            text += "u\((parent &* 7919) % people),u\((p &* 7919) % people)\n"
+            if rng.next() % 20 == 0 { text += "u\((Int(rng.next() % UInt64(p)) &* 7919) % people),u\((p &* 7919) % people)\n" }
+        }
+        let events = try ReferralEvents.parse(bytes: Array(text.utf8), file: "forest.csv")
+        let graph = ReferralGraph(events: events)
+        let n = graph.nodeCount
+        #expect(Renumbering.pays(people: n, entries: graph.edgeCount))
+        var purchases = "user,value\n"
+        for _ in 0..<5000 { purchases += "u\(rng.next() % UInt64(people)),\(rng.next() % 1000)\n" }
+        let conversions = try Conversions.parse(bytes: Array(purchases.utf8), file: "purchases.csv")
+        let options = AttributionOptions(model: .influenceFlow, grouping: .person)
+        let result = try Attribution.attribute(events: events, conversions: conversions, options: options)
+        #expect(result.report?.converged == true)
+        let d = options.damping
+        let inWeight = graph.reverse.rowSums()
+        // The mass each person passed on or kept, from their listed credit.
+        var m = [Double](repeating: 0, count: 2 * n)
+        for row in result.rows {
+            let s = Int(try #require(events.people.index(of: row.id)))
+            let keep = inWeight[s] > 0 ? 1 - d : 1
+            (m[s], m[n + s]) = (row.credit.conversions / keep, row.credit.value / keep)
+        }
+        #expect(result.rows.count > 10_000)
+        var v = [Double](repeating: 0, count: 2 * n)
+        for i in 0..<conversions.count {
+            guard let u = events.people.index(of: conversions.users.name(conversions.user[i])) else { continue }
+            v[Int(u)] += 1
+            v[n + Int(u)] += conversions.value[i]
+        }
+        let f = graph.forward
+        for j in 0..<2 {
+            var gap = 0.0, total = 0.0
+            for s in 0..<n {
+                var sum = 0.0
+                for e in f.rowStart[s]..<f.rowStart[s + 1] {
+                    let t = Int(f.column[e])
+                    if inWeight[t] > 0 { sum += f.values[e] / inWeight[t] * (v[j * n + t] + d * m[j * n + t]) }
+                }
+                gap += abs(sum - m[j * n + s])
+                total += abs(m[j * n + s])
+            }
+            #expect(total > 0 && gap <= 1e-9 * total, "column \(j): gap \(gap) of \(total)")
+        }
+    }
+
     /// Renumbering's copies are weighed against the machine's memory: a 100M-referral program
     /// export's (109M people) do not fit beside it on 24 GiB, a 10M one's (10.9M) do.
     @Test func renumberingCopiesAreWeighedAgainstMemory() {
