@@ -30,7 +30,9 @@ public struct Interner: Sendable {
     private(set) var offsets: ContiguousArray<Int> = [0]
     /// Slot `s` is `slots[2s]` (tag: hash bits 40–63, length, index + 1; 0 = empty) and
     /// `slots[2s + 1]` (a key of up to eight bytes, little-endian, zero-padded; else the
-    /// key's offset in `arena`).
+    /// key's offset in `arena` in its low 40 bits, `offsetBits`, and hash bits 0–23 above
+    /// them, from which the slots are placed again when they grow, up to 2²⁴ of them, without
+    /// reading the key).
     private var slots: ContiguousArray<UInt64>
     private var mask: Int
     /// Keys held in `slots`.
@@ -97,6 +99,9 @@ public struct Interner: Sendable {
         offsets.reserveCapacity(rows + 1)
         arena.reserveCapacity(16 * rows)
     }
+
+    /// The bits of a long key's slot word that hold its offset in the arena (`slots`).
+    static let offsetBits: UInt64 = (1 << 40) - 1
 
     /// Hash slots made before any key is hashed (256 KB); `plannedSlots` at the first.
     static let firstSlots = 1 << 14
@@ -275,7 +280,7 @@ public struct Interner: Sendable {
                 if meta & 0xFFFF_FFFF_0000_0000 == want {
                     let i = Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1
                     let stored = slots[2 &* slot &+ 1]
-                    if key.count <= 8 ? stored == word : sameKey(i, at: Int(truncatingIfNeeded: stored), key) {
+                    if key.count <= 8 ? stored == word : sameKey(i, at: Int(truncatingIfNeeded: stored & Self.offsetBits), key) {
                         return .found(Int32(truncatingIfNeeded: i))
                     }
                 }
@@ -305,7 +310,7 @@ public struct Interner: Sendable {
         let slot = Int(truncatingIfNeeded: h) & mask
         slots.withUnsafeBufferPointer { slots in
             guard slots[2 &* slot] & 0xFFFF_FFFF_0000_0000 == want else { return }
-            let start = Int(truncatingIfNeeded: slots[2 &* slot &+ 1])
+            let start = Int(truncatingIfNeeded: slots[2 &* slot &+ 1] & Self.offsetBits)
             arena.withUnsafeBufferPointer { arena in
                 if start >= 0, start < arena.count { influence_prefetch(arena.baseAddress! + start) }
             }
@@ -481,10 +486,17 @@ public struct Interner: Sendable {
     /// for each key it holds or was made for, at least 2¹⁶, at most 2³⁰.
     private func numberedLimit(keys: Int) -> Int { min(1 << 30, max(1 << 16, 8 * max(keys, expected))) }
 
+    /// Enters key `index` at `slot`; `word` is the key itself (up to eight bytes) or its
+    /// offset in the arena, beside which hash bits 0–23 are kept (`slots`).
     @inline(__always)
     private mutating func place(_ index: Int, hash h: UInt64, word: UInt64, length: Int, at slot: Int) {
         slots[2 * slot] = (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(length, 255)) << 32) | UInt64(index + 1)
-        slots[2 * slot + 1] = word
+        if length > 8 {
+            precondition(word <= Self.offsetBits, "Interner: a key past the arena's 2⁴⁰ bytes")
+            slots[2 * slot + 1] = word | (h & 0xFF_FFFF) << 40
+        } else {
+            slots[2 * slot + 1] = word
+        }
     }
 
     /// Makes room for `extra` more keys, of `bytes` bytes in all, whose numbers here are
@@ -555,10 +567,17 @@ public struct Interner: Sendable {
         hashed = 0
         let oldSlots = old.count / 2
         var ring = [UInt64](repeating: 0, count: 16)
+        // A long key's hash bits 0–23 are in its slot: they give its place in up to 2²⁴ slots
+        // (the key's bytes are read, at random, only for larger tables). A chunk's table of
+        // e-mail ids grows three or four times as it reads half of a 10M-row export; reading
+        // each key to place it again took more of the reading than the rows' own look-ups.
+        let fromSlot = size <= 1 << 24
         @inline(__always) func hash(_ s: Int) -> UInt64 {
             let meta = old[2 * s]
             let length = Int(truncatingIfNeeded: (meta >> 32) & 0xFF)
-            guard length <= 8 else { return keyHash(Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1) }
+            guard length <= 8 else {
+                return fromSlot ? old[2 * s + 1] >> 40 : keyHash(Int(truncatingIfNeeded: meta & 0xFFFF_FFFF) &- 1)
+            }
             var word = old[2 * s + 1]
             return withUnsafeBytes(of: &word) {
                 Interner.hashAndPrefix(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self)[0..<length])).hash
@@ -566,8 +585,8 @@ public struct Interner: Sendable {
         }
         for s in 0..<min(8, oldSlots) where old[2 * s] != 0 { ring[s & 15] = hash(s) }
         for s in 0..<oldSlots {
-            if s &+ 16 < oldSlots, old[2 * (s &+ 16)] & 0xFF_0000_0000 > 8 << 32 {  // a long key: its bytes
-                let start = Int(truncatingIfNeeded: old[2 * (s &+ 16) + 1])
+            if !fromSlot, s &+ 16 < oldSlots, old[2 * (s &+ 16)] & 0xFF_0000_0000 > 8 << 32 {  // a long key: its bytes
+                let start = Int(truncatingIfNeeded: old[2 * (s &+ 16) + 1] & Self.offsetBits)
                 arena.withUnsafeBufferPointer { if start >= 0, start < $0.count { influence_prefetch($0.baseAddress! + start) } }
             }
             if s &+ 8 < oldSlots, old[2 * (s &+ 8)] != 0 {
