@@ -437,8 +437,12 @@ public struct Interner: Sendable {
                 }
             }
         }
-        // The keys past the numbered array, in order: as `insert` places them.
+        // The keys past the numbered array, in order: as `insert` places them. The home slot
+        // of the key eight ahead, when it has no number (so it is hashed), is asked for (a
+        // hint), so that the slots' misses overlap: the new keys of a 10M-row export of
+        // e-mail ids, 5.5M of them, are each placed at random.
         for j in 0..<m where !coveredBefore(numbers[j]) {
+            if j &+ 8 < m, numbers[j &+ 8] < 0 { prefetch(keyHash(first &+ j &+ 8)) }
             let index = first + j
             let number = numbers[j]
             if covers(number) {
