@@ -175,11 +175,12 @@ public enum Attribution {
         // Influence-flow by channel never names a person: the people's ids (their bytes and
         // tables, 0.36 GB of the 10.9M-person program export) go before the graph is built,
         // once the conversions' users are matched to them.
-        // So do the paths', once the parents are found (the rows' only reader of the people's
-        // count): their chains and full chains never name anyone (on the program export the
-        // peak came while both were found, 986 MB with the ids, 0.36 GB of it).
+        // So do the paths' and the chain models' by channel, once the parents are found (the
+        // rows' only reader of the people's count): their chains never name anyone (on the
+        // program export the paths' peak came while their chains were found, 986 MB with the
+        // ids, 0.36 GB of it).
         var unnamed: (people: Int, node: [Int32])?
-        if release, flowByChannel || (onPaths && rows != nil) {
+        if release, flowByChannel || (unread.contains(.people) && rows != nil) {
             unnamed = (events.people.count, converters ?? events.people.indices(of: conversions.users))
             events.people = Interner(capacity: 0)
         }
@@ -193,6 +194,9 @@ public enum Attribution {
         var (graph, forest, journeys) = (consume found, consume parents, consume fullChainsFound)
         let graphQuality = graph?.quality
         events.release(unread)
+        // The people's ids that stay are only named from here on, never looked for: their
+        // slots go (for 10.9M e-mail ids without a number, 256 MiB).
+        if release, !unread.contains(.people), events.people.count > 0 { events.people.keepKeysOnly() }
         if !onPaths, options.grouping != .campaign { forest = nil }
         var result = try timings.measure("credit") { () throws(AttributionError) -> AttributionResult in
             if onPaths {

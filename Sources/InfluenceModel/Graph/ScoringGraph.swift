@@ -102,7 +102,7 @@ public struct ScoringGraph: Sendable {
                         started = true
                         map = []
                     } else {
-                        map = people.absorb(table)
+                        map = people.absorb(consume table)
                     }
                     let part = files[f].0[p]
                     columns.append(PairColumns(source: part.source, target: part.target, weight: part.weight, map: map))

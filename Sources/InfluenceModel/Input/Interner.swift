@@ -41,6 +41,8 @@ public struct Interner: Sendable {
     private var hashedNumbered = 0
     /// Numbered keys, by number.
     private var numbered = NumberedKeys()
+    /// Whether the table gave up its slots (`keepKeysOnly`).
+    private(set) var keysOnly = false
     /// The keys the table may come to hold, which bounds the numbered array from the start.
     private let expected: Int
     /// The hash slots the table was made for, made when the first key is hashed: an export
@@ -109,10 +111,25 @@ public struct Interner: Sendable {
     /// The number of distinct keys.
     public var count: Int { offsets.count - 1 }
 
+    /// Gives up the hash slots and the numbered array, keeping the keys (their bytes, offsets
+    /// and count): for a table whose keys are only read in order from here on, as `absorb`
+    /// reads the table it takes in. The table then finds no key (it holds none in its slots)
+    /// and must not be interned into; `index(of:)` and `intern(_:)` refuse to.
+    mutating func keepKeysOnly() {
+        slots = HugePages.zeroedContiguous(UInt64.self, count: 2 * 16)
+        mask = 15
+        plannedSlots = 16
+        hashed = 0
+        hashedNumbered = 0
+        numbered = NumberedKeys()
+        keysOnly = true
+    }
+
     /// The index of `key`, adding it if it is new.
     /// - Returns: the index, and whether the key was new.
     /// - Complexity: O(key length) expected.
     public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int32, isNew: Bool) {
+        precondition(!keysOnly, "Interner: interning into a table that gave up its slots")
         let number = numberAdopting(key)
         if covers(number) {
             let before = count
@@ -184,6 +201,7 @@ public struct Interner: Sendable {
 
     /// The index of `key`, or `nil`.
     public func index(of key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        precondition(!keysOnly, "Interner: a look-up in a table that gave up its slots")
         let (h, word) = Interner.hashAndPrefix(key)
         if case .found(let index) = probe(key, hash: h, prefix: word, number: numbered.number(key)) { return index }
         return nil

@@ -218,18 +218,24 @@ extension ReferralEvents {
         let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.sink.events.count) }
         var maps: [(people: [Int32], channels: [Int32], campaigns: [Int32])] = []
         for c in parts.indices {
-            var tables = (Interner(capacity: 0), Interner(capacity: 0), Interner(capacity: 0))
-            swap(&tables.0, &parts[c].sink.events.people)
-            swap(&tables.1, &parts[c].sink.events.channels)
-            swap(&tables.2, &parts[c].sink.events.campaigns)
+            // Each chunk's tables are taken out of it, and handed over whole (the chunk keeps
+            // no copy), so that what `absorb` gives up of them is freed.
+            var (theirPeople, theirChannels, theirCampaigns) = (Interner(capacity: 0), Interner(capacity: 0), Interner(capacity: 0))
+            swap(&theirPeople, &parts[c].sink.events.people)
+            swap(&theirChannels, &parts[c].sink.events.channels)
+            swap(&theirCampaigns, &parts[c].sink.events.campaigns)
             if c == 0 {
                 // The first chunk's numbering is already the file's: adopt its tables.
-                swap(&people, &tables.0)
-                swap(&channels, &tables.1)
-                swap(&campaigns, &tables.2)
+                swap(&people, &theirPeople)
+                swap(&channels, &theirChannels)
+                swap(&campaigns, &theirCampaigns)
                 maps.append(([], [], []))
             } else {
-                maps.append((people.absorb(tables.0), channels.absorb(tables.1, threads: 1), campaigns.absorb(tables.2, threads: 1)))
+                maps.append(
+                    (
+                        people.absorb(consume theirPeople), channels.absorb(consume theirChannels, threads: 1),
+                        campaigns.absorb(consume theirCampaigns, threads: 1)
+                    ))
             }
         }
         /// A chunk's index column renumbered through its map, in place (-1 stays -1); nothing
