@@ -28,6 +28,10 @@ Data (Benchmarks/data/, git-ignored; every file from the project's generators, -
                                     conversions per referral; the benchmark uses referrals/10
                                     (1M at 10M), so that many rows are drawn without replacement
                                     with numpy's default_rng(S), kept in file order.
+  program-SIZE-seedS/events-named.csv, conversions-sampled-named.csv
+                                    DERIVED here: the two files above with each id's digits
+                                    spelled as letters (0 -> a, ..., 9 -> j), so that no id carries
+                                    a number (as most real e-mail ids): one more last-touch row.
   cascades-2xSIZE-seedS.csv         InfluenceBenchmarks cascades --campaigns 2 --referrals SIZE
                                     (branching processes; people are not SIZE/10 here) -- compare
 
@@ -637,6 +641,21 @@ def data_files(tool, size, seed, jobs):
                         g.write(line)
             os.replace(sampled + ".part", sampled)
         files["events"], files["conversions"] = events, sampled
+        # The same export with every id's digits spelled as letters (0 -> a, ..., 9 -> j):
+        # ids that carry no number, as most real e-mail ids, are hashed rather than numbered.
+        named = {}
+        for key, source, columns in (("events-named", events, 2), ("conversions-named", sampled, 1)):
+            target = os.path.join(folder, os.path.basename(source).replace(".csv", "-named.csv"))
+            if not os.path.exists(target):
+                spell = bytes.maketrans(b"0123456789", b"abcdefghij")
+                with open(source, "rb") as f, open(target + ".part", "wb") as g:
+                    g.write(f.readline())
+                    for line in f:
+                        fields = line.split(b",", columns)
+                        g.write(b",".join([x.translate(spell) for x in fields[:columns]] + fields[columns:]))
+                os.replace(target + ".part", target)
+            named[key] = target
+        files.update(named)
     if "compare" in jobs:
         files["cascades"] = generate(os.path.join(DATA, f"cascades-2x{label}.csv"),
                                      [tool, "cascades", "--campaigns", "2", "--referrals", str(n), "--seed", str(seed)])
@@ -854,6 +873,25 @@ def job_attribute(ctx, size, files):
         rows.append([label, f_s(wall), f_rss(rss), f_mbs(mb, wall), wall,
                      ("conserved" if ok else "**NOT conserved**") + f": credited {doc['credited']['conversions']:,.6g} + organic "
                      f"{doc['organic']['conversions']:,} = {total_c:,.10g} of {n_conv:,} conversions; value {total_v:,.2f} of {v_conv:,.2f}"])
+    # Last-touch again on the same export with ids that carry no number (derived, see
+    # data_files): the credit per channel must be the same; the read hashes every id.
+    if "last-touch" in results and "events-named" in files:
+        out = os.path.join(WORK, "attribute-last-touch-named.json")
+        cmd = [ctx.influence, "attribute", files["events-named"], "--conversions", files["conversions-named"],
+               "--model", "last-touch", "--by", "channel", "--format", "json", "-o", out, "--quiet"]
+        _, _, wall, rss, error = best_of(ctx.args.repeat, cmd, ctx.env)
+        ctx.record(size, "attribute last-touch (ids without numbers)", wall, rss, error, referrals)
+        label = "influence attribute --model last-touch --by channel, ids without numbers (digits spelled as letters)"
+        if error:
+            rows.append([label, "—", "—", "—", "—", error])
+        else:
+            with open(out) as f:
+                named = {c["channel"]: (c["conversions"], c["value"]) for c in json.load(f)["credits"]}
+            plain = {c["channel"]: (c["conversions"], c["value"]) for c in results["last-touch"][0]["credits"]}
+            same = named == plain
+            rows.append([label, f_s(wall), f_rss(rss), f_mbs(mb, wall), wall,
+                         ("same credit per channel as with numbered ids" if same else "**credit differs from numbered ids**")
+                         + f"; {f_ratio(wall, results['last-touch'][1])} the numbered run's wall"])
     reference_wall = results.get("markov", (None, None))[1]
     for row in rows:
         if isinstance(row[4], float):
