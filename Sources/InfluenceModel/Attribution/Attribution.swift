@@ -36,8 +36,9 @@ public enum Attribution {
     /// other models, once the parents, chains and graph are found, it gives up its sources,
     /// targets and weights, and each column the model and grouping do not read (times and
     /// line numbers but for time-decay, channels but by channel, campaigns but by campaign,
-    /// people's ids by channel); `rows` and the parents go too, but by campaign. The same
-    /// result.
+    /// people's ids by channel); `rows` and the parents go too, but by campaign. The people's
+    /// ids that stay give up their slots (`Interner.keepKeysOnly`): `events.people` can name
+    /// people afterwards, not find them. The same result.
     ///
     /// `rows`, when given, are `rowsFirst(events:)` of these events (found beside the reading
     /// of the conversions); they are used where the model starts from them.
