@@ -35,8 +35,9 @@ public enum Attribution {
     /// afterwards `events` keeps its file, quality, channels and channel column only. For the
     /// other models, once the parents, chains and graph are found, it gives up its sources,
     /// targets and weights, and each column the model and grouping do not read (times and
-    /// line numbers but for time-decay, channels but by channel, campaigns but by campaign,
-    /// people's ids by channel); `rows` and the parents go too, but by campaign. The people's
+    /// line numbers but for time-decay, channels but by channel, people's ids by channel), and,
+    /// once the conversions' campaign labels are found (by campaign), the campaigns; `rows` and
+    /// the parents go too. The people's
     /// ids that stay give up their slots (`Interner.keepKeysOnly`): `events.people` can name
     /// people afterwards, not find them. The same result.
     ///
@@ -157,9 +158,9 @@ public enum Attribution {
         // channel read the channels alone (and the parents, for the paths). A chain model's
         // credit and influence-flow's by person or campaign read the chains, influence-flow's
         // the graph, and of the referral data only the people's ids (by person or campaign),
-        // the times and line numbers (time-decay), the channels (by channel), the campaigns and
-        // parents (by campaign). What the parents, chains and graph do not read either goes
-        // before they are found, the rest after. (On the 10.9M-person program export,
+        // the times and line numbers (time-decay), the channels (by channel); by campaign the
+        // labels are found first, from the campaigns and parents. What the parents, chains and
+        // graph do not read either goes before they are found, the rest after. (On the 10.9M-person program export,
         // last-touch and linear by person came to their peak in the credit, 1.14 and 1.31 GB,
         // before this went; influence-flow by person to 1.52 GB.)
         var unread: ReferralEvents.Columns = []
@@ -194,11 +195,21 @@ public enum Attribution {
         // The paths are handed the full chains, to grow their trie without a copy.
         var (graph, forest, journeys) = (consume found, consume parents, consume fullChainsFound)
         let graphQuality = graph?.quality
+        // By campaign, each conversion's label is found here, from the parents and the campaign
+        // column, which then go (on the 10M program export time-decay by campaign held 1.17 GB
+        // with them through its credit). A missing time is reported first, as before.
+        var campaigns: CampaignLabels?
+        if !onPaths, options.grouping == .campaign {
+            if graph == nil { try checkTimed(options.model, chains: chains, events: events, conversions: conversions) }
+            guard let forest else { preconditionFailure("Attribution: the parents are needed by campaign") }
+            campaigns = try CampaignLabels(events: events, forest: forest, conversions: conversions, chains: chains, model: options.model)
+            if release { unread.insert(.campaigns) }
+        }
         events.release(unread)
         // The people's ids that stay are only named from here on, never looked for: their
         // slots go (for 10.9M e-mail ids without a number, 256 MiB).
         if release, !unread.contains(.people), events.people.count > 0 { events.people.keepKeysOnly() }
-        if !onPaths, options.grouping != .campaign { forest = nil }
+        if !onPaths { forest = nil }
         var result = try timings.measure("credit") { () throws(AttributionError) -> AttributionResult in
             if onPaths {
                 guard options.model.isPathModel else {
@@ -220,11 +231,11 @@ public enum Attribution {
                 return result
             } else if let handed = graph.take() {
                 return try InfluenceFlow.attribute(
-                    events: events, graph: handed, forest: forest.take(), chains: chains,
+                    events: events, graph: handed, campaigns: campaigns, chains: chains,
                     conversions: conversions, options: options, first: first)
             } else {
                 return try chainAttribution(
-                    events: events, forest: forest, chains: chains, conversions: conversions,
+                    events: events, campaigns: campaigns, chains: chains, conversions: conversions,
                     options: options)
             }
         }
@@ -260,16 +271,25 @@ public enum Attribution {
         }
     }
 
-    /// The chain models: each conversion split over its chain's referrers.
-    static func chainAttribution(
-        events: ReferralEvents, forest: ReferralParents?, chains: ConversionChains,
-        conversions: Conversions, options: AttributionOptions
-    ) throws(AttributionError) -> AttributionResult {
-        let model = options.model
+    /// Time-decay needs each chain cut at its conversion's time.
+    /// - Throws: `AttributionError.needsColumn` when the events or the conversions have no time.
+    static func checkTimed(
+        _ model: AttributionModel, chains: ConversionChains, events: ReferralEvents, conversions: Conversions
+    ) throws(AttributionError) {
         if model == .timeDecay, !chains.timed {
             let file = events.timestamp == nil ? events.file : conversions.file
             throw .needsColumn(model: "time-decay", column: "timestamp", file: file, flag: "--timestamp-column (events)")
         }
+    }
+
+    /// The chain models: each conversion split over its chain's referrers.
+    /// - Parameter campaigns: each conversion's campaign label, by campaign (found by the caller).
+    static func chainAttribution(
+        events: ReferralEvents, campaigns: CampaignLabels?, chains: ConversionChains,
+        conversions: Conversions, options: AttributionOptions
+    ) throws(AttributionError) -> AttributionResult {
+        let model = options.model
+        try checkTimed(model, chains: chains, events: events, conversions: conversions)
         let channel: [Int32]?
         if options.grouping == .channel {
             guard let c = events.channel else {
@@ -279,10 +299,7 @@ public enum Attribution {
         } else {
             channel = nil
         }
-        let campaigns =
-            options.grouping == .campaign
-            ? try CampaignLabels(events: events, forest: forest!, conversions: conversions, chains: chains, model: model)
-            : nil
+        precondition((options.grouping == .campaign) == (campaigns != nil), "Attribution: campaign labels exactly by campaign")
         let n = events.people.count
         var ledger = CreditLedger()
         var total = Credit()

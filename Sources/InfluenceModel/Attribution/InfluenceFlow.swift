@@ -417,25 +417,20 @@ public enum InfluenceFlow {
 
     /// Attributes every conversion by `influence-flow`.
     ///
-    /// The graph and the parents (needed only by campaign, for the campaigns' labels) are
-    /// handed over; once the people are renumbered for the solve (`Layout`) the graph is given up
+    /// The graph is handed over (with, by campaign, each conversion's campaign label); once the
+    /// people are renumbered for the solve (`Layout`) the graph is given up
     /// too, and everything after it, the channel shares included, runs in the new numbering,
     /// so that neither the graph nor its people's ids sit beside the solve's vectors.
     /// - Throws: `AttributionError` when grouping needs a missing column or credit is not conserved.
     /// - Parameter first: the graph's `firstOrder`, when it was found ahead.
     static func attribute(
-        events: ReferralEvents, graph: consuming ReferralGraph, forest: consuming ReferralParents?, chains: ConversionChains,
+        events: ReferralEvents, graph: consuming ReferralGraph, campaigns: CampaignLabels?, chains: ConversionChains,
         conversions: Conversions, options: AttributionOptions, first: FirstOrder? = nil
     ) throws(AttributionError) -> AttributionResult {
         let n = graph.nodeCount
         let d = options.damping
         let quality = graph.quality
-        var campaigns: CampaignLabels?
-        if options.grouping == .campaign {
-            guard let forest else { preconditionFailure("InfluenceFlow.attribute: the parents are needed by campaign") }
-            campaigns = try CampaignLabels(events: events, forest: forest, conversions: conversions, chains: chains, model: .influenceFlow)
-        }
-        _ = consume forest
+        precondition((options.grouping == .campaign) == (campaigns != nil), "InfluenceFlow.attribute: campaign labels exactly by campaign")
         if options.grouping == .channel, events.channel == nil {
             throw .needsColumn(model: "--by channel", column: "channel", file: events.file, flag: "--channel-column")
         }
