@@ -126,13 +126,7 @@ struct AttributionFlowTests {
     @Test func renumberedSolveSolvesTheSystemInTheFilesNumbering() throws {
         var rng = SplitMix64(seed: 41)
         let people = 140_000
-        var text = "source,target\n"
-        for p in 1..<people {
-            let parent = Int(rng.next() % UInt64(p))
-            text += "u\((parent &* 7919) % people),u\((p &* 7919) % people)\n"
-            if rng.next() % 20 == 0 { text += "u\((Int(rng.next() % UInt64(p)) &* 7919) % people),u\((p &* 7919) % people)\n" }
-        }
-        let events = try ReferralEvents.parse(bytes: Array(text.utf8), file: "forest.csv")
+        let events = try ReferralEvents.parse(bytes: Array(randomForest(people: people, &rng).utf8), file: "forest.csv")
         let graph = ReferralGraph(events: events)
         let n = graph.nodeCount
         #expect(Renumbering.pays(people: n, entries: graph.edgeCount))
@@ -144,21 +138,7 @@ struct AttributionFlowTests {
         let (m, report) = InfluenceFlow.receivedMass(
             w, inWeight: inWeight, damping: d, values: v, columns: 2, settings: IterationSettings(tolerance: 1e-12))
         #expect(report.overall.converged)
-        for j in 0..<2 {
-            // Q·(v + d·m) against m, with Q[s][t] = w(s, t) / in(t) from the rows as built.
-            let f = graph.forward
-            var gap = 0.0, total = 0.0
-            for s in 0..<n {
-                var sum = 0.0
-                for e in f.rowStart[s]..<f.rowStart[s + 1] {
-                    let t = Int(f.column[e])
-                    if inWeight[t] > 0 { sum += f.values[e] / inWeight[t] * (v[j * n + t] + d * m[j * n + t]) }
-                }
-                gap += abs(sum - m[j * n + s])
-                total += abs(m[j * n + s])
-            }
-            #expect(total > 0 && gap <= 1e-9 * total, "column \(j): gap \(gap) of \(total)")
-        }
+        expectSolvesFlow(graph.forward, inWeight: inWeight, damping: d, values: v, mass: m)
     }
 
     /// By person, on a forest large enough to be solved over people renumbered, each listed
@@ -168,13 +148,7 @@ struct AttributionFlowTests {
     @Test func byPersonOnARenumberedSolveNamesEachPersonsOwnCredit() throws {
         var rng = SplitMix64(seed: 43)
         let people = 140_000
-        var text = "source,target\n"
-        for p in 1..<people {
-            let parent = Int(rng.next() % UInt64(p))
-            text += "u\((parent &* 7919) % people),u\((p &* 7919) % people)\n"
-            if rng.next() % 20 == 0 { text += "u\((Int(rng.next() % UInt64(p)) &* 7919) % people),u\((p &* 7919) % people)\n" }
-        }
-        let events = try ReferralEvents.parse(bytes: Array(text.utf8), file: "forest.csv")
+        let events = try ReferralEvents.parse(bytes: Array(randomForest(people: people, &rng).utf8), file: "forest.csv")
         let graph = ReferralGraph(events: events)
         let n = graph.nodeCount
         #expect(Renumbering.pays(people: n, entries: graph.edgeCount))
@@ -200,20 +174,7 @@ struct AttributionFlowTests {
             v[Int(u)] += 1
             v[n + Int(u)] += conversions.value[i]
         }
-        let f = graph.forward
-        for j in 0..<2 {
-            var gap = 0.0, total = 0.0
-            for s in 0..<n {
-                var sum = 0.0
-                for e in f.rowStart[s]..<f.rowStart[s + 1] {
-                    let t = Int(f.column[e])
-                    if inWeight[t] > 0 { sum += f.values[e] / inWeight[t] * (v[j * n + t] + d * m[j * n + t]) }
-                }
-                gap += abs(sum - m[j * n + s])
-                total += abs(m[j * n + s])
-            }
-            #expect(total > 0 && gap <= 1e-9 * total, "column \(j): gap \(gap) of \(total)")
-        }
+        expectSolvesFlow(graph.forward, inWeight: inWeight, damping: d, values: v, mass: m)
     }
 
     /// Renumbering's copies are weighed against the machine's memory: a 100M-referral program
@@ -288,6 +249,40 @@ struct AttributionFlowTests {
 
 /// V for `people` people (n×2: conversions, values), with `conversions` conversions by people
 /// drawn at random, each worth a whole number up to 999 divided by `divisor`.
+/// A referral forest over `people` people as CSV: each person after the first referred by an
+/// earlier one, one in twenty also by a second earlier one; ids scattered over the numbers.
+private func randomForest(people: Int, _ rng: inout SplitMix64) -> String {
+    var text = "source,target\n"
+    for p in 1..<people {
+        let parent = Int(rng.next() % UInt64(p))
+        text += "u\((parent &* 7919) % people),u\((p &* 7919) % people)\n"
+        if rng.next() % 20 == 0 { text += "u\((Int(rng.next() % UInt64(p)) &* 7919) % people),u\((p &* 7919) % people)\n" }
+    }
+    return text
+}
+
+/// Expects `m` (n×2) to solve m = d·Q·m + Q·v, column by column: Q·(v + d·m) against m, with
+/// Q[s][t] = w(s, t) / in(t) from the rows of `f` as built, within 1e-9 of m's 1-norm.
+private func expectSolvesFlow(
+    _ f: CSRMatrix, inWeight: [Double], damping d: Double, values v: [Double], mass m: [Double],
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let n = f.rows
+    for j in 0..<2 {
+        var gap = 0.0, total = 0.0
+        for s in 0..<n {
+            var sum = 0.0
+            for e in f.rowStart[s]..<f.rowStart[s + 1] {
+                let t = Int(f.column[e])
+                if inWeight[t] > 0 { sum += f.values[e] / inWeight[t] * (v[j * n + t] + d * m[j * n + t]) }
+            }
+            gap += abs(sum - m[j * n + s])
+            total += abs(m[j * n + s])
+        }
+        #expect(total > 0 && gap <= 1e-9 * total, "column \(j): gap \(gap) of \(total)", sourceLocation: sourceLocation)
+    }
+}
+
 private func randomConversionValues(people n: Int, conversions: Int, divisor: Double, _ rng: inout SplitMix64) -> [Double] {
     var v = [Double](repeating: 0, count: 2 * n)
     for _ in 0..<conversions {
